@@ -1,0 +1,28 @@
+import Foundation
+import PluginProtocol
+
+/// Stores each value in a file `kv_<key>` inside one folder; keys that could escape it are refused.
+struct FileKVStore: KVStore {
+  /// The folder values are stored in.
+  let directory: URL
+
+  func get(key: String) async throws -> Data {
+    let url = directory.appendingPathComponent(try KVKey.fileName(for: key), isDirectory: false)
+    do {
+      return try Data(contentsOf: url)
+    } catch CocoaError.fileReadNoSuchFile {
+      throw KVError.notFound(key)
+    } catch {
+      throw KVError.storage("reading \(url.path) failed: \(error.localizedDescription)")
+    }
+  }
+
+  func put(key: String, value: Data) async throws {
+    let url = directory.appendingPathComponent(try KVKey.fileName(for: key), isDirectory: false)
+    do {
+      try value.write(to: url, options: .atomic)
+    } catch {
+      throw KVError.storage("writing \(url.path) failed: \(error.localizedDescription)")
+    }
+  }
+}

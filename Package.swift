@@ -1,0 +1,86 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+  name: "plugin-dev",
+  platforms: [.macOS(.v15)],
+  products: [
+    .library(name: "PluginProtocol", targets: ["PluginProtocol"]),
+    .executable(name: "plugin-dev", targets: ["plugin-dev"]),
+    .executable(name: "kv-swift", targets: ["kv-swift"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
+    .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
+    .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.1"),
+    .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+    .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+    .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+    .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+  ],
+  targets: [
+    .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
+    .target(
+      name: "PluginProtocol",
+      dependencies: [
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+        .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "X509", package: "swift-certificates"),
+      ]
+    ),
+    .target(
+      name: "PluginHost",
+      dependencies: [
+        "PluginProtocol",
+        .product(name: "Subprocess", package: "swift-subprocess"),
+        .product(name: "SystemPackage", package: "swift-system"),
+      ]
+    ),
+    .executableTarget(
+      name: "plugin-dev",
+      dependencies: [
+        "PluginProtocol",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .executableTarget(
+      name: "kv-swift",
+      dependencies: [
+        "PluginProtocol",
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      path: "Examples/kv-swift/Sources"
+    ),
+    .target(
+      name: "TestSupport",
+      dependencies: [
+        "PluginProtocol",
+        "PluginHost",
+      ],
+      path: "Tests/TestSupport"
+    ),
+    .testTarget(
+      name: "PluginProtocolTests",
+      dependencies: ["PluginProtocol"]
+    ),
+    .testTarget(
+      name: "EndToEndTests",
+      dependencies: [
+        "PluginProtocol",
+        "PluginHost",
+        "TestSupport",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "Subprocess", package: "swift-subprocess"),
+        .product(name: "SystemPackage", package: "swift-system"),
+      ]
+    ),
+  ]
+)

@@ -1,0 +1,81 @@
+/// Splits a byte stream into lines, handling `\r\n`, very long lines and a last line without `\n`.
+///
+/// A state machine fed chunks as they arrive: lines longer than `maxLineLength` come out in
+/// pieces marked `continues` (go-plugin's host reads 64 KiB lines; reference §7.1), invalid
+/// UTF-8 is repaired, and `finish()` returns the unterminated rest at end of stream.
+public struct LineSplitter: Sendable {
+  /// One line (or one piece of an over-long line).
+  public struct Line: Sendable, Equatable {
+    /// The text without its line ending.
+    public var text: String
+    /// Byte length of the text (before UTF-8 repair).
+    public var byteCount: Int
+    /// True when this piece was cut at `maxLineLength` and the line goes on in the next piece.
+    public var continues: Bool
+    /// True when this piece continues a line cut before.
+    public var isContinuation: Bool
+    /// True for a last line that ended without `\n` (end of stream).
+    public var unterminated: Bool
+
+    /// Creates a line value.
+    public init(text: String, byteCount: Int, continues: Bool = false, isContinuation: Bool = false, unterminated: Bool = false) {
+      self.text = text
+      self.byteCount = byteCount
+      self.continues = continues
+      self.isContinuation = isContinuation
+      self.unterminated = unterminated
+    }
+  }
+
+  /// Longest piece emitted, in bytes.
+  public let maxLineLength: Int
+  private var pending: [UInt8] = []
+  private var inLongLine = false
+
+  /// Creates a splitter; 64 KiB by default, as go-plugin's stderr reader.
+  public init(maxLineLength: Int = 64 * 1024) {
+    self.maxLineLength = max(1, maxLineLength)
+  }
+
+  /// Feeds bytes and returns the complete lines they finish.
+  public mutating func feed<Bytes: Sequence>(_ bytes: Bytes) -> [Line] where Bytes.Element == UInt8 {
+    var out: [Line] = []
+    for byte in bytes {
+      if byte == 0x0A {
+        out.append(makeLine(pending, continues: false, unterminated: false))
+        pending.removeAll(keepingCapacity: true)
+        inLongLine = false
+      } else {
+        pending.append(byte)
+        if pending.count >= maxLineLength {
+          out.append(makeLine(pending, continues: true, unterminated: false))
+          pending.removeAll(keepingCapacity: true)
+          inLongLine = true
+        }
+      }
+    }
+    return out
+  }
+
+  /// Ends the stream: the unterminated last line, if any.
+  public mutating func finish() -> Line? {
+    defer {
+      pending.removeAll()
+      inLongLine = false
+    }
+    guard !pending.isEmpty else { return nil }
+    return makeLine(pending, continues: false, unterminated: true)
+  }
+
+  /// Whether bytes of an unfinished line are buffered.
+  public var hasPendingBytes: Bool { !pending.isEmpty }
+
+  private mutating func makeLine(_ bytes: [UInt8], continues: Bool, unterminated: Bool) -> Line {
+    var slice = bytes[...]
+    if !continues, slice.last == 0x0D { slice = slice.dropLast() }
+    let wasContinuation = inLongLine
+    return Line(
+      text: String(decoding: slice, as: UTF8.self), byteCount: slice.count, continues: continues,
+      isContinuation: wasContinuation, unterminated: unterminated)
+  }
+}

@@ -1,0 +1,97 @@
+import GRPCCore
+import GRPCNIOTransportHTTP2
+
+/// A gRPC connection from a host to a plugin, with go-plugin's service clients on top.
+///
+/// Dials the address of a handshake line the way a go-plugin host does: plaintext, no
+/// message size limit worth speaking of (go-plugin uses MaxInt32), `:authority` `localhost`
+/// on unix sockets (reference §3). Idempotent calls (health check, KV get/put) are retried on
+/// `UNAVAILABLE`, because grpc-go's PINGs can trip swift-nio-http2's control-frame limit and
+/// close the connection (swift-stack-notes §5b).
+public final class PluginConnection: Sendable {
+  /// The underlying client, for generated stubs of other services.
+  public let client: GRPCClient<HTTP2ClientTransport.Posix>
+  private let connections: Task<Void, Never>
+
+  /// Connects to the address a plugin announced.
+  public convenience init(line: HandshakeLine) throws {
+    try self.init(network: line.network, address: line.address)
+  }
+
+  /// Connects to `address` over `network`; fails only when the address cannot be a target.
+  public init(network: HandshakeLine.Network, address: String) throws {
+    let transport = try HTTP2ClientTransport.Posix(
+      target: try PluginConnection.target(network: network, address: address),
+      transportSecurity: .plaintext,
+      config: .defaults { $0.http2.authority = network == .unix ? "localhost" : nil },
+      serviceConfig: PluginConnection.serviceConfig)
+    let client = GRPCClient(transport: transport)
+    self.client = client
+    self.connections = Task { try? await client.runConnections() }
+  }
+
+  /// The KV service client.
+  public var kv: KVClient<HTTP2ClientTransport.Posix> { KVClient(client: client) }
+
+  /// The health service client.
+  public var health: HealthClient<HTTP2ClientTransport.Posix> { HealthClient(client: client) }
+
+  /// Asks the plugin to exit (`plugin.GRPCController/Shutdown`).
+  ///
+  /// A Go plugin stops its server before replying, so the call fails with `UNAVAILABLE`
+  /// although the plugin is exiting; that is reported as success (swift-stack-notes §5b).
+  public func shutdownPlugin() async throws {
+    let controller = Plugin_GRPCController.Client(wrapping: client)
+    do {
+      _ = try await controller.shutdown(Plugin_Empty())
+    } catch let error as RPCError where error.code == .unavailable {
+      return
+    }
+  }
+
+  /// Closes the connection and waits until it is closed.
+  public func close() async {
+    client.beginGracefulShutdown()
+    await connections.value
+  }
+
+  /// The resolvable target for a plugin address.
+  public static func target(network: HandshakeLine.Network, address: String) throws -> any ResolvableTarget {
+    switch network {
+    case .unix:
+      return .unixDomainSocket(path: address, authority: "localhost")
+    case .tcp:
+      guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
+        throw RPCError(code: .invalidArgument, message: "'\(address)' is not host:port")
+      }
+      var host = String(address[..<colon])
+      if host.hasPrefix("["), host.hasSuffix("]") {
+        host = String(host.dropFirst().dropLast())
+        return .ipv6(address: host, port: port)
+      }
+      if host.isEmpty { host = "127.0.0.1" }
+      if host.split(separator: ".").count == 4, host.allSatisfy({ $0.isNumber || $0 == "." }) {
+        return .ipv4(address: host, port: port)
+      }
+      return .dns(host: host, port: port)
+    }
+  }
+
+  /// Retries idempotent calls on `UNAVAILABLE`; lifts the response size limit to go-plugin's.
+  static let serviceConfig: ServiceConfig = {
+    let retry = RetryPolicy(
+      maxAttempts: 3, initialBackoff: .milliseconds(1), maxBackoff: .milliseconds(20),
+      backoffMultiplier: 2, retryableStatusCodes: [.unavailable])
+    let idempotent = MethodConfig(
+      names: [
+        MethodConfig.Name(service: "proto.KV"),
+        MethodConfig.Name(service: "grpc.health.v1.Health", method: "Check"),
+      ],
+      maxRequestMessageBytes: Int(Int32.max), maxResponseMessageBytes: Int(Int32.max),
+      executionPolicy: .retry(retry))
+    let everything = MethodConfig(
+      names: [MethodConfig.Name(service: "")],
+      maxRequestMessageBytes: Int(Int32.max), maxResponseMessageBytes: Int(Int32.max))
+    return ServiceConfig(methodConfig: [idempotent, everything])
+  }()
+}

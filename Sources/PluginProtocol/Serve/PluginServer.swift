@@ -1,0 +1,180 @@
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Serves a plugin written in Swift exactly as go-plugin's `plugin.Serve` serves a Go plugin.
+///
+/// In order (reference §2.1): check the magic cookie (go-plugin's message and exit 1 without
+/// it), negotiate the app version from `PLUGIN_PROTOCOL_VERSIONS`, listen (unix socket in a
+/// private directory, or 127.0.0.1 inside `PLUGIN_MIN_PORT…PLUGIN_MAX_PORT`), serve the app's
+/// services plus health (`"plugin"` = SERVING), `plugin.GRPCController`, `plugin.GRPCStdio`
+/// and `plugin.GRPCBroker`, then print the handshake line with one unbuffered write.
+/// SIGINT is ignored (the host owns the lifecycle); SIGTERM and `Shutdown` stop gracefully.
+public struct PluginServer: Sendable {
+  /// How the plugin listens.
+  public enum Network: String, Sendable, Equatable, CaseIterable {
+    /// A unix socket (what Go plugins use outside Windows).
+    case unix
+    /// TCP on 127.0.0.1 within the host's port range.
+    case tcp
+  }
+
+  /// What the plugin supports.
+  public struct Configuration: Sendable {
+    /// App versions the plugin supports and the cookie it expects.
+    public var handshake: HandshakeConfig
+    /// Where to listen.
+    public var network: Network
+    /// Name used as the hclog `@module` of the server's own log lines.
+    public var name: String
+
+    /// Creates a configuration.
+    public init(handshake: HandshakeConfig = .kvExample, network: Network = .unix, name: String = "plugin") {
+      self.handshake = handshake
+      self.network = network
+      self.name = name
+    }
+  }
+
+  /// The configuration served.
+  public let configuration: Configuration
+  /// The environment read (normally the process environment).
+  public let environment: PluginEnvironment
+  /// Fires when the plugin should stop; `Shutdown` and SIGTERM fire it.
+  public let shutdown = ShutdownSignal()
+  /// The health service; change its status with `health.setStatus`.
+  public let health: HealthService
+  /// The stdio service; `stdio.send` forwards bytes to the host.
+  public let stdio: StdioService
+  private let logger: Logger
+
+  /// Creates a server for `configuration`, reading `environment` (default: this process's).
+  public init(
+    configuration: Configuration = .init(),
+    environment: [String: String] = ProcessInfo.processInfo.environment,
+    logger: Logger? = nil
+  ) {
+    self.configuration = configuration
+    self.environment = PluginEnvironment(reading: environment)
+    self.health = HealthService(status: .serving, signal: shutdown)
+    self.stdio = StdioService(signal: shutdown)
+    self.logger = logger ?? Logger(label: configuration.name, factory: { HCLogHandler(label: $0) })
+  }
+
+  /// Serves until `Shutdown`, SIGTERM or `shutdown.trigger`; returns the negotiated version.
+  ///
+  /// - Parameter services: the app's services for the negotiated app protocol version.
+  @discardableResult
+  public func serve(
+    services: @Sendable (_ negotiatedVersion: Int) -> [any RegistrableRPCService]
+  ) async throws(PluginServerError) -> Int {
+    do {
+      try environment.checkCookie(configuration.handshake)
+    } catch {
+      throw .environment(error)
+    }
+    let (version, invalid) = environment.negotiateVersion(supported: configuration.handshake.protocolVersions)
+    for message in invalid { FileHandleBox(fd: STDERR_FILENO).write(message + "\n") }
+    if !environment.offeredVersions().versions.contains(version) {
+      logger.warning(
+        "no app protocol version in common with the host; answering the lowest supported",
+        metadata: ["supported": "\(configuration.handshake.protocolVersions)",
+                   "offered": "\(environment[PluginEnvironment.Key.protocolVersions] ?? "")"])
+    }
+    if environment[PluginEnvironment.Key.clientCert] != nil {
+      logger.warning("the host asked for AutoMTLS (PLUGIN_CLIENT_CERT) but this plugin serves plaintext only")
+    }
+
+    let listener: PluginListener
+    do {
+      switch configuration.network {
+      case .tcp:
+        let range: ClosedRange<Int>
+        do { range = try environment.portRange() } catch { throw PluginServerError.environment(error) }
+        listener = try PluginListener.tcp(ports: range)
+      case .unix:
+        listener = try PluginListener.unix(
+          directory: environment[PluginEnvironment.Key.unixSocketDir],
+          group: environment[PluginEnvironment.Key.unixSocketGroup])
+      }
+    } catch let error as PluginServerError {
+      logger.error("plugin init error", metadata: ["error": "\(error.description)"])
+      throw error
+    } catch {
+      throw .server("\(error)")
+    }
+    defer { listener.cleanUp() }
+
+    let transport = HTTP2ServerTransport.Posix(
+      listeningSocketDescriptor: Int(listener.fileDescriptor),
+      transportSecurity: .plaintext,
+      config: .defaults { $0.rpc.maxRequestPayloadSize = Int(Int32.max) })
+    let allServices: [any RegistrableRPCService] =
+      [health, ControllerService(signal: shutdown), stdio, BrokerService(signal: shutdown)] + services(version)
+    let server = GRPCServer(transport: transport, services: allServices)
+
+    let previousInterrupt = signal(SIGINT, SIG_IGN)
+    signal(SIGTERM, SIG_IGN)
+    let terminate = DispatchSource.makeSignalSource(signal: SIGTERM)
+    let interrupt = DispatchSource.makeSignalSource(signal: SIGINT)
+    terminate.setEventHandler { [shutdown] in shutdown.trigger(reason: "SIGTERM") }
+    interrupt.setEventHandler { [logger] in logger.trace("plugin received interrupt signal, ignoring") }
+    terminate.resume()
+    interrupt.resume()
+    defer {
+      terminate.cancel()
+      interrupt.cancel()
+      signal(SIGTERM, SIG_DFL)
+      signal(SIGINT, previousInterrupt)
+    }
+
+    do {
+      try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await server.serve() }
+        _ = try await transport.listeningAddress
+        let line = HandshakeLine(
+          appVersion: version, network: listener.network, address: listener.address, protocolName: "grpc",
+          serverCertificate: "", multiplex: environment.multiplexRequested ? "false" : nil)
+        logger.debug("plugin address", metadata: ["network": "\(listener.network.rawValue)", "address": "\(listener.address)"])
+        FileHandleBox(fd: STDOUT_FILENO).write(line.formatted + "\n")
+        await shutdown.wait()
+        logger.debug("plugin shutting down", metadata: ["reason": "\(shutdown.reason ?? "cancelled")"])
+        server.beginGracefulShutdown()
+        try await group.waitForAll()
+      }
+    } catch {
+      logger.error("plugin server error", metadata: ["error": "\(error)"])
+      throw .server("\(error)")
+    }
+    return version
+  }
+
+  /// Serves and then exits the process: 0 after a clean stop, 1 (with the reason on stderr) otherwise.
+  ///
+  /// The cookie message is written as plain text, as go-plugin does; other failures were
+  /// already logged as hclog JSON by `serve`.
+  public func serveAndExit(
+    services: @Sendable (_ negotiatedVersion: Int) -> [any RegistrableRPCService]
+  ) async -> Never {
+    do {
+      try await serve(services: services)
+      exit(0)
+    } catch {
+      if case .environment(let environmentError) = error,
+        environmentError == .cookieMismatch || environmentError == .misconfiguredCookie
+      {
+        FileHandleBox(fd: STDERR_FILENO).write(error.description)
+      } else if case .environment = error {
+        logger.error("plugin init error", metadata: ["error": "\(error.description)"])
+      }
+      exit(error.exitCode)
+    }
+  }
+}

@@ -1,0 +1,2 @@
+import Testing
+@Test func p() { #expect(1 == 1) }
