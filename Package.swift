@@ -21,6 +21,7 @@ let package = Package(
     .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
     .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
     .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+    .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
   ],
   targets: [
     .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
@@ -51,14 +52,24 @@ let package = Package(
       dependencies: [
         "PluginProtocol",
         "WireTap",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         .product(name: "Subprocess", package: "swift-subprocess"),
         .product(name: "SystemPackage", package: "swift-system"),
+      ]
+    ),
+    .target(
+      name: "Scaffold",
+      dependencies: [
+        .product(name: "Mustache", package: "swift-mustache"),
       ]
     ),
     .executableTarget(
       name: "plugin-dev",
       dependencies: [
         "PluginProtocol",
+        "PluginHost",
+        "Scaffold",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -87,6 +98,14 @@ let package = Package(
         .product(name: "NIOHPACK", package: "swift-nio-http2"),
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
       ]
+    ),
+    .testTarget(
+      name: "PluginHostTests",
+      dependencies: ["PluginHost", "PluginProtocol", "WireTap"]
+    ),
+    .testTarget(
+      name: "ScaffoldTests",
+      dependencies: ["Scaffold"]
     ),
     .testTarget(
       name: "PluginProtocolTests",

@@ -1,12 +1,17 @@
 import Foundation
-import PluginProtocol
 
 /// Stores each value in a file `kv_<key>` inside one folder; keys that could escape it are refused.
-struct FileKVStore: KVStore {
+public struct FileKVStore: KVStore {
   /// The folder values are stored in.
-  let directory: URL
+  public let directory: URL
 
-  func get(key: String) async throws -> Data {
+  /// Stores values in `directory` (which must exist).
+  public init(directory: URL) {
+    self.directory = directory
+  }
+
+  /// The file's bytes; `KVError.notFound` when there is no file.
+  public func get(key: String) async throws -> Data {
     let url = directory.appendingPathComponent(try KVKey.fileName(for: key), isDirectory: false)
     do {
       return try Data(contentsOf: url)
@@ -17,7 +22,8 @@ struct FileKVStore: KVStore {
     }
   }
 
-  func put(key: String, value: Data) async throws {
+  /// Writes the file atomically.
+  public func put(key: String, value: Data) async throws {
     let url = directory.appendingPathComponent(try KVKey.fileName(for: key), isDirectory: false)
     do {
       try value.write(to: url, options: .atomic)

@@ -1,0 +1,188 @@
+import Foundation
+import PluginProtocol
+import WireTap
+
+/// Renders session events as plain lines or JSON lines (headless mode); pure, so it is tested directly.
+///
+/// JSON lines: one object per event with `"event"` (`build`, `build-output`, `build-finished`,
+/// `started`, `handshake`, `handshake-failed`, `log`, `stray-stdout`, `tap`, `frame`, `health`,
+/// `call`, `notice`, `exited`, `finished`) and `"time"` (ISO 8601), plus the event's fields.
+public struct SessionEventFormatter: Sendable {
+  /// Which events to include.
+  public var showFrames: Bool
+  /// Include every health sample (otherwise only changes of status).
+  public var showEveryHealthCheck: Bool
+  private var lastHealthLabel: String?
+
+  /// Creates a formatter.
+  public init(showFrames: Bool = true, showEveryHealthCheck: Bool = false) {
+    self.showFrames = showFrames
+    self.showEveryHealthCheck = showEveryHealthCheck
+  }
+
+  /// Whether a health sample is worth a line (a change, or every one when asked).
+  private mutating func healthWanted(_ sample: HealthSample) -> Bool {
+    defer { lastHealthLabel = sample.label }
+    return showEveryHealthCheck || sample.label != lastHealthLabel
+  }
+
+  /// A plain text line (possibly several lines) for `event`, or nil when it is not shown.
+  public mutating func text(_ event: SessionEvent) -> String? {
+    switch event {
+    case .buildStarted(let command): return "build     \(command)"
+    case .buildOutput(let line, _): return "build   | \(line)"
+    case .buildFinished(let status, let seconds):
+      return status.isSuccess
+        ? String(format: "build     done in %.1f s", seconds)
+        : String(format: "build     FAILED (%@) after %.1f s", status.description, seconds)
+    case .started(let info):
+      let env = info.environment.keys.sorted().map { "\($0)=\(info.environment[$0] ?? "")" }.joined(separator: " ")
+      var line = "started   pid \(info.pid): \(info.command)\n          env \(env)"
+      if !info.removedEnvironment.isEmpty { line += "\n          unset \(info.removedEnvironment.joined(separator: " "))" }
+      return line
+    case .handshake(let line, let raw, let warnings, let seconds):
+      var text = String(format: "handshake %@ (%.0f ms): core %d, app %d, %@ %@, %@",
+        raw.trimmingCharacters(in: .whitespacesAndNewlines), seconds * 1000, line.coreVersion, line.appVersion,
+        line.network.rawValue, line.address, line.protocolName)
+      for warning in warnings { text += "\n          warning: \(warning)" }
+      return text
+    case .handshakeFailed(let diagnosis):
+      return "FAILED    " + diagnosis.description.replacingOccurrences(of: "\n", with: "\n          ")
+    case .log(let entry):
+      var text = "log       \(entry.level.rawValue.uppercased()) \(entry.module.map { "\($0): " } ?? "")\(entry.message)"
+      if !entry.fields.isEmpty { text += " " + entry.fields.map { "\($0.key)=\($0.value)" }.joined(separator: " ") }
+      for problem in entry.problems { text += "\n          problem: \(problem)" }
+      return text
+    case .strayStdout(let line):
+      return "stdout    \(line)   (after the handshake: a go-plugin host drops this line)"
+    case .tapReady(let local, let plugin):
+      return "tap       relay \(local) → plugin \(plugin)"
+    case .frame(let record):
+      guard showFrames else { return nil }
+      return String(format: "frame     %@ s%-3u %@", record.direction.arrow, record.streamID, record.summary)
+        + (record.note.map { "\n          note: \($0)" } ?? "")
+    case .health(let sample):
+      guard healthWanted(sample) else { return nil }
+      if case .failed(_, let message) = sample.outcome {
+        return String(format: "health    %@ (%.1f ms): %@", sample.label, sample.latency * 1000, message)
+      }
+      return String(format: "health    %@ (%.1f ms)", sample.label, sample.latency * 1000)
+    case .call(let call):
+      return String(format: "call      %@ → %@ %@ (%.1f ms)", call.command, call.code, call.result, call.latency * 1000)
+    case .notice(let text):
+      return "note      \(text)"
+    case .exited(let status, let expected):
+      return "exited    \(status)\(expected ? "" : " (unexpected)")"
+    case .finished:
+      return nil
+    }
+  }
+
+  /// One JSON object (as a line) for `event`, or nil when it is not shown.
+  public mutating func json(_ event: SessionEvent, time: Date = Date()) -> String? {
+    var object: [String: Any] = ["time": Self.iso(time)]
+    switch event {
+    case .buildStarted(let command):
+      object["event"] = "build"
+      object["command"] = command
+    case .buildOutput(let line, let stream):
+      object["event"] = "build-output"
+      object["line"] = line
+      object["stream"] = stream.rawValue
+    case .buildFinished(let status, let seconds):
+      object["event"] = "build-finished"
+      object["status"] = status.description
+      object["ok"] = status.isSuccess
+      object["seconds"] = seconds
+    case .started(let info):
+      object["event"] = "started"
+      object["pid"] = Int(info.pid)
+      object["command"] = info.command
+      object["environment"] = info.environment
+      object["unset"] = info.removedEnvironment
+      object["workingDirectory"] = info.workingDirectory
+      object["generation"] = info.generation
+    case .handshake(let line, let raw, let warnings, let seconds):
+      object["event"] = "handshake"
+      object["raw"] = raw
+      object["core"] = line.coreVersion
+      object["app"] = line.appVersion
+      object["network"] = line.network.rawValue
+      object["address"] = line.address
+      object["protocol"] = line.protocolName
+      object["warnings"] = warnings.map(\.description)
+      object["seconds"] = seconds
+    case .handshakeFailed(let diagnosis):
+      object["event"] = "handshake-failed"
+      object["title"] = diagnosis.title
+      object["goPlugin"] = diagnosis.goPluginMessage ?? NSNull()
+      object["hint"] = diagnosis.hint
+    case .log(let entry):
+      object["event"] = "log"
+      object["level"] = entry.level.rawValue
+      object["message"] = entry.message
+      object["module"] = entry.module ?? NSNull()
+      object["fields"] = Dictionary(entry.fields.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
+      object["format"] = entry.format.rawValue
+      object["problems"] = entry.problems
+      object["raw"] = entry.raw
+    case .strayStdout(let line):
+      object["event"] = "stray-stdout"
+      object["line"] = line
+    case .tapReady(let local, let plugin):
+      object["event"] = "tap"
+      object["local"] = local
+      object["plugin"] = plugin
+    case .frame(let record):
+      guard showFrames else { return nil }
+      object["event"] = "frame"
+      if let data = try? Self.encoder.encode(record),
+        let frame = try? JSONSerialization.jsonObject(with: data)
+      {
+        object["frame"] = frame
+      }
+    case .health(let sample):
+      guard healthWanted(sample) else { return nil }
+      object["event"] = "health"
+      object["status"] = sample.label
+      object["latencyMs"] = sample.latency * 1000
+      if case .failed(let code, let message) = sample.outcome {
+        object["code"] = code
+        object["message"] = message
+      }
+    case .call(let call):
+      object["event"] = "call"
+      object["command"] = call.command
+      object["method"] = call.method
+      object["code"] = call.code
+      object["ok"] = call.ok
+      object["result"] = call.result
+      object["latencyMs"] = call.latency * 1000
+    case .notice(let text):
+      object["event"] = "notice"
+      object["text"] = text
+    case .exited(let status, let expected):
+      object["event"] = "exited"
+      object["status"] = status.description
+      object["expected"] = expected
+    case .finished:
+      object["event"] = "finished"
+    }
+    guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+    else { return nil }
+    return String(decoding: data, as: UTF8.self)
+  }
+
+  private static let encoder: JSONEncoder = {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    return encoder
+  }()
+
+  /// ISO 8601 with milliseconds, UTC.
+  public static func iso(_ date: Date) -> String {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    return formatter.string(from: date)
+  }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import PluginProtocol
+
+/// What `plugin-dev run` starts: a plugin folder with a manifest, an executable, or a command line.
+public struct PluginTarget: Sendable, Equatable {
+  /// Name shown in the UI.
+  public var name: String
+  /// The build step, run in `folder` before starting (folders with a manifest only).
+  public var build: PluginManifest.Command?
+  /// The plugin command.
+  public var command: PluginManifest.Command
+  /// Folder the build runs in and relative paths resolve against.
+  public var folder: URL
+  /// The plugin's working directory.
+  public var workingDirectory: URL
+  /// Extra environment from the manifest.
+  public var environment: [String: String]
+  /// The handshake settings (app versions and cookie).
+  public var handshake: HandshakeConfig
+
+  /// Creates a target.
+  public init(
+    name: String, build: PluginManifest.Command? = nil, command: PluginManifest.Command, folder: URL,
+    workingDirectory: URL? = nil, environment: [String: String] = [:], handshake: HandshakeConfig = .kvExample
+  ) {
+    self.name = name
+    self.build = build
+    self.command = command
+    self.folder = folder
+    self.workingDirectory = workingDirectory ?? folder
+    self.environment = environment
+    self.handshake = handshake
+  }
+
+  /// Resolves a `run` argument: a folder (reads its `plugin.json`) or an executable file.
+  public static func resolve(_ path: String, currentDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+    throws(PluginTargetError) -> PluginTarget
+  {
+    let url = URL(fileURLWithPath: path, relativeTo: currentDirectory).standardizedFileURL
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+      throw .notFound(path)
+    }
+    if isDirectory.boolValue {
+      let manifest: PluginManifest
+      do { manifest = try PluginManifest.load(from: url) } catch { throw .manifest(error) }
+      let workingDirectory = manifest.workingDirectory.map { url.appendingPathComponent($0).standardizedFileURL } ?? url
+      return PluginTarget(
+        name: manifest.name ?? url.lastPathComponent, build: manifest.build, command: manifest.command, folder: url,
+        workingDirectory: workingDirectory, environment: manifest.environment ?? [:], handshake: manifest.effectiveHandshake)
+    }
+    guard FileManager.default.isExecutableFile(atPath: url.path) else { throw .notExecutable(path) }
+    return PluginTarget(
+      name: url.lastPathComponent, command: .arguments([url.path]), folder: url.deletingLastPathComponent(),
+      workingDirectory: currentDirectory)
+  }
+
+  /// A command line given after `--`.
+  public static func commandLine(_ arguments: [String], currentDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) -> PluginTarget {
+    PluginTarget(
+      name: arguments.first.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "plugin",
+      command: .arguments(arguments), folder: currentDirectory)
+  }
+}
+
+/// Why a `run` target cannot be used.
+public enum PluginTargetError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// Nothing at that path.
+  case notFound(String)
+  /// A file that is not executable.
+  case notExecutable(String)
+  /// The folder's manifest is unusable.
+  case manifest(PluginManifestError)
+
+  /// What happened and what to do.
+  public var description: String {
+    switch self {
+    case .notFound(let path):
+      return "\(path): no such file or folder. Give a plugin folder (with plugin.json), an executable, or `-- command args…`."
+    case .notExecutable(let path):
+      return "\(path): not executable. Run `chmod +x \(path)`, or give its folder with a plugin.json that says how to start it."
+    case .manifest(let error):
+      return error.description
+    }
+  }
+}

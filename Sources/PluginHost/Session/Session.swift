@@ -1,0 +1,557 @@
+import Foundation
+import GRPCCore
+import PluginProtocol
+import SwiftProtobuf
+import WireTap
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs one plugin like a go-plugin host and reports everything on `events`.
+///
+/// Build step → spawn (own process group, cookie and `PLUGIN_*` environment) → handshake watch
+/// → decoding relay (`TapProxy`) in front of the plugin → gRPC client through the relay (the
+/// Go host's StartStream/StreamStdio calls, health checks, console calls) → stop: `Shutdown`,
+/// up to 2 s, then SIGKILL to the process group (reference §6).
+public actor Session {
+  /// Everything the session reports; finishes after `.finished`.
+  public nonisolated let events: AsyncStream<SessionEvent>
+  /// The plugin being run.
+  public nonisolated let target: PluginTarget
+  /// The options in force.
+  public nonisolated let options: SessionOptions
+
+  private let continuation: AsyncStream<SessionEvent>.Continuation
+  private var generation = 0
+  private var run: Run?
+  private var finished = false
+
+  /// The state of one start of the plugin.
+  private final class Run {
+    let generation: Int
+    let process: PluginProcess
+    var watcher: HandshakeWatcher
+    var logParser = LogLineParser()
+    var handshake: HandshakeLine?
+    var proxy: TapProxy?
+    var proxyDirectory: String?
+    var connection: PluginConnection?
+    var tasks: [Task<Void, Never>] = []
+    var decision: CheckedContinuation<Bool, Never>?
+    var decided: Bool?
+    var stopping = false
+    var probeTask: Task<Void, Never>?
+
+    init(generation: Int, process: PluginProcess, watcher: HandshakeWatcher) {
+      self.generation = generation
+      self.process = process
+      self.watcher = watcher
+    }
+  }
+
+  /// Creates a session; nothing runs until `start()`.
+  public init(target: PluginTarget, options: SessionOptions = .init()) {
+    self.target = target
+    self.options = options
+    (events, continuation) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
+  }
+
+  // MARK: - Lifecycle
+
+  /// Builds (when asked), starts the plugin and waits for the handshake; true when it is ready.
+  @discardableResult
+  public func start() async -> Bool {
+    guard !finished, run == nil else { return run?.decided ?? false }
+    if options.runBuild, let build = target.build, generation == 0 {
+      guard await runBuild(build) else { return false }
+    }
+    generation += 1
+    let environment = hostEnvironment()
+    let (executable, arguments) = target.command.launchArguments(in: target.folder)
+    var launch = PluginProcess.Launch(
+      executable: executable, arguments: arguments, environment: target.environment.merging(options.extraEnvironment) { _, b in b },
+      removedEnvironment: options.removedEnvironment, workingDirectory: target.workingDirectory.path,
+      maxLineLength: options.maxLineLength)
+    launch.environment.merge(environment.variables) { _, hostValue in hostValue }
+    if !options.sendCookie { launch.removedEnvironment.append(target.handshake.magicCookieKey) }
+
+    let process: PluginProcess
+    do {
+      process = try await PluginProcess.start(launch)
+    } catch {
+      emit(.handshakeFailed(.exitedBeforeHandshake(status: .exited(127), stderrTail: [error.description])))
+      return false
+    }
+    let watcher = HandshakeWatcher(
+      expectations: environment.expectations(), startedAt: process.startedAt, timeout: options.handshakeTimeout)
+    let current = Run(generation: generation, process: process, watcher: watcher)
+    run = current
+    emit(.started(.init(
+      pid: process.pid, command: target.command.description, environment: environment.variables,
+      removedEnvironment: launch.removedEnvironment, workingDirectory: target.workingDirectory.path,
+      startedAt: Date(), generation: generation)))
+
+    let generation = self.generation
+    current.tasks.append(Task { [weak self] in
+      for await event in process.events { await self?.handle(event, generation: generation) }
+    })
+    current.tasks.append(Task { [weak self] in
+      while !Task.isCancelled {
+        try? await Task.sleep(for: .milliseconds(50))
+        guard let self, await self.tick(generation: generation) else { return }
+      }
+    })
+    return await withCheckedContinuation { continuation in
+      if let decided = current.decided {
+        continuation.resume(returning: decided)
+      } else {
+        current.decision = continuation
+      }
+    }
+  }
+
+  /// Stops the plugin the way a go-plugin host's `Kill()` does: `Shutdown`, up to 2 s, then SIGKILL.
+  public func stop() async {
+    guard let current = run else { return }
+    current.stopping = true
+    if current.process.exitStatus == nil {
+      if let connection = current.connection {
+        emit(.notice("stopping: plugin.GRPCController/Shutdown, then up to 2 s"))
+        let shutdown = Task { try? await connection.shutdownPlugin() }
+        let status = await current.process.waitForExit(timeout: .seconds(2))
+        shutdown.cancel()
+        if status == nil {
+          emit(.notice("the plugin did not exit within 2 s of Shutdown (a go-plugin host logs 'plugin failed to exit gracefully'); sending SIGKILL"))
+          await current.process.kill()
+        }
+      } else {
+        await current.process.kill()
+      }
+    }
+    await teardown(current)
+  }
+
+  /// Stops the plugin and starts it again (without the build step).
+  public func restart() async -> Bool {
+    emit(.notice("restarting"))
+    await stop()
+    return await start()
+  }
+
+  /// Stops everything and ends the event stream.
+  public func finish() async {
+    guard !finished else { return }
+    await stop()
+    finished = true
+    emit(.finished)
+    continuation.finish()
+  }
+
+  /// The pid of the running plugin, if any.
+  public var pid: Int32? { run?.process.exitStatus == nil ? run?.process.pid : nil }
+
+  /// The accepted handshake of the current run.
+  public var handshake: HandshakeLine? { run?.handshake }
+
+  // MARK: - Calls
+
+  /// Runs a console command that talks to the plugin (`get`, `put`, `health`); other commands
+  /// (restart, clear, export, help) are the caller's.
+  public func call(_ command: ConsoleCommand, text: String) async -> CallRecord {
+    let started = Date()
+    guard let connection = run?.connection else {
+      let record = CallRecord(
+        command: text, method: "", code: "unavailable", result: "the plugin is not running (no accepted handshake)",
+        started: started, ended: Date())
+      emit(.call(record))
+      return record
+    }
+    var record: CallRecord
+    switch command {
+    case .get(let key):
+      do {
+        let value = try await connection.kv.get(key)
+        record = CallRecord(
+          command: text, method: "/proto.KV/Get", code: "ok", result: Self.render(value), value: value, started: started,
+          ended: Date())
+      } catch {
+        record = Self.failure(error, command: text, method: "/proto.KV/Get", started: started)
+      }
+    case .put(let key, let value):
+      do {
+        try await connection.kv.put(key, value)
+        record = CallRecord(command: text, method: "/proto.KV/Put", code: "ok", result: "stored \(value.count) bytes", started: started, ended: Date())
+      } catch {
+        record = Self.failure(error, command: text, method: "/proto.KV/Put", started: started)
+      }
+    case .health:
+      let sample = await checkHealth(connection)
+      emit(.health(sample))
+      record = CallRecord(
+        command: text, method: "/grpc.health.v1.Health/Check",
+        code: { if case .failed(let code, _) = sample.outcome { return code } else { return "ok" } }(),
+        result: { if case .failed(_, let message) = sample.outcome { return message } else { return sample.label } }(),
+        started: started, ended: Date())
+    default:
+      record = CallRecord(command: text, method: "", code: "invalidArgument", result: "not a plugin call", started: started, ended: Date())
+    }
+    emit(.call(record))
+    return record
+  }
+
+  private static func failure(_ error: any Error, command: String, method: String, started: Date) -> CallRecord {
+    if let rpc = error as? RPCError {
+      return CallRecord(command: command, method: method, code: "\(rpc.code)", result: rpc.message, started: started, ended: Date())
+    }
+    return CallRecord(command: command, method: method, code: "unknown", result: "\(error)", started: started, ended: Date())
+  }
+
+  /// A value as text: UTF-8 when printable, else hex.
+  public static func render(_ value: Data) -> String {
+    if let text = String(data: value, encoding: .utf8), !text.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\t" }) {
+      return text
+    }
+    return "0x" + value.prefix(256).map { String(format: "%02x", $0) }.joined() + (value.count > 256 ? "… (\(value.count) bytes)" : "")
+  }
+
+  // MARK: - Internals
+
+  private func emit(_ event: SessionEvent) {
+    continuation.yield(event)
+  }
+
+  private func hostEnvironment() -> PluginEnvironment {
+    PluginEnvironment.host(
+      config: target.handshake, includeCookie: options.sendCookie, cookieValue: options.cookieValue,
+      protocolVersions: options.protocolVersions, portRange: options.portRange, multiplex: options.requestMultiplexing)
+  }
+
+  private func runBuild(_ build: PluginManifest.Command) async -> Bool {
+    emit(.buildStarted(command: build.description))
+    let (executable, arguments) = build.launchArguments(in: target.folder)
+    let launch = PluginProcess.Launch(
+      executable: executable, arguments: arguments, environment: target.environment,
+      workingDirectory: target.folder.path)
+    let clock = ContinuousClock()
+    let start = clock.now
+    let process: PluginProcess
+    do {
+      process = try await PluginProcess.start(launch)
+    } catch {
+      emit(.buildOutput(error.description, stream: .stderr))
+      emit(.buildFinished(status: .exited(127), seconds: 0))
+      return false
+    }
+    var status: PluginProcess.ExitStatus = .exited(1)
+    for await event in process.events {
+      switch event {
+      case .line(let stream, let line, _): emit(.buildOutput(line.text, stream: stream))
+      case .exited(let s, _): status = s
+      case .closed: break
+      }
+    }
+    emit(.buildFinished(status: status, seconds: (clock.now - start).seconds))
+    return status.isSuccess
+  }
+
+  private func handle(_ event: PluginProcess.Event, generation: Int) async {
+    guard let current = run, current.generation == generation else { return }
+    switch event {
+    case .line(.stderr, let line, _):
+      _ = current.watcher.receive(.stderr(line.text))
+      emit(.log(current.logParser.parse(line.text, isPartOfLongLine: line.continues || line.isContinuation)))
+    case .line(.stdout, let line, let at):
+      await apply(current.watcher.receive(.stdout(line.text, at: at)), to: current)
+    case .closed(.stdout, let at):
+      await apply(current.watcher.receive(.stdoutClosed(at: at)), to: current)
+    case .closed:
+      break
+    case .exited(let status, let at):
+      await apply(current.watcher.receive(.exited(status, at: at)), to: current)
+      emit(.exited(status, expected: current.stopping))
+      if !current.stopping {
+        await teardown(current)
+      }
+      decide(current, false)
+    }
+  }
+
+  private func tick(generation: Int) async -> Bool {
+    guard let current = run, current.generation == generation else { return false }
+    if let deadline = current.watcher.nextDeadline, ContinuousClock.now >= deadline {
+      await apply(current.watcher.receive(.tick(at: .now)), to: current)
+    }
+    return !current.watcher.isDecided || current.process.exitStatus == nil
+  }
+
+  private func apply(_ outputs: [HandshakeWatcher.Output], to current: Run) async {
+    for output in outputs {
+      switch output {
+      case .accepted(let line, let raw, let warnings):
+        current.handshake = line
+        emit(.handshake(line, raw: raw, warnings: warnings, seconds: (ContinuousClock.now - current.process.startedAt).seconds))
+        if let problem = Self.unreachable(line) {
+          emit(.handshakeFailed(problem))
+          await fail(current)
+          return
+        }
+        await connect(current, to: line)
+        decide(current, true)
+      case .failed(let diagnosis):
+        emit(.handshakeFailed(diagnosis))
+        await fail(current)
+      case .probeUnflushed:
+        emit(.notice("no handshake within \(options.handshakeTimeout); sending SIGINT, then SIGTERM, to see whether output was stuck in a buffer"))
+        let process = current.process
+        current.probeTask = Task {
+          process.signalGroup(SIGINT)
+          try? await Task.sleep(for: .milliseconds(600))
+          process.signalGroup(SIGTERM)
+        }
+      case .strayStdout(let text):
+        emit(.strayStdout(text))
+      }
+    }
+  }
+
+  private func fail(_ current: Run) async {
+    current.stopping = true
+    if current.process.exitStatus == nil { await current.process.kill() }
+    await teardown(current)
+    decide(current, false)
+  }
+
+  private func decide(_ current: Run, _ ok: Bool) {
+    guard current.decided == nil else { return }
+    current.decided = ok
+    current.decision?.resume(returning: ok)
+    current.decision = nil
+  }
+
+  private func teardown(_ current: Run) async {
+    let connection = current.connection
+    current.connection = nil
+    let proxy = current.proxy
+    current.proxy = nil
+    for task in current.tasks { task.cancel() }
+    current.probeTask?.cancel()
+    await connection?.close()
+    await proxy?.close()
+    if let dir = current.proxyDirectory {
+      try? FileManager.default.removeItem(atPath: dir)
+      current.proxyDirectory = nil
+    }
+    if run === current { run = nil }
+  }
+
+  /// Connects the way a Go host would, but through the decoding relay.
+  private func connect(_ current: Run, to line: HandshakeLine) async {
+    var network = line.network
+    var address = line.address
+    if options.tap {
+      do {
+        let (proxy, local, dir) = try await startProxy(for: line)
+        current.proxy = proxy
+        current.proxyDirectory = dir
+        network = line.network
+        address = local
+        emit(.tapReady(local: local, plugin: line.address))
+      } catch {
+        emit(.notice("the decoding relay could not start (\(error)); connecting directly, without a frame log"))
+      }
+    }
+    do {
+      let connection = try PluginConnection(network: network, address: address)
+      current.connection = connection
+      if options.actLikeGoHost { openGoHostStreams(connection, current) }
+      if let interval = options.healthInterval {
+        let generation = current.generation
+        current.tasks.append(Task { [weak self] in
+          while !Task.isCancelled {
+            guard let self, let sample = await self.healthTick(generation: generation) else { return }
+            _ = sample
+            try? await Task.sleep(for: interval)
+          }
+        })
+      }
+    } catch {
+      emit(.handshakeFailed(.unreachable(address: line.address, reason: "\(error)")))
+    }
+  }
+
+  private func healthTick(generation: Int) async -> HealthSample? {
+    guard let current = run, current.generation == generation, let connection = current.connection else { return nil }
+    let sample = await checkHealth(connection)
+    guard run === current else { return nil }
+    emit(.health(sample))
+    return sample
+  }
+
+  private func checkHealth(_ connection: PluginConnection) async -> HealthSample {
+    let started = Date()
+    let clock = ContinuousClock()
+    let t0 = clock.now
+    do {
+      let status = try await connection.health.check(timeout: .seconds(5))
+      return HealthSample(time: started, outcome: .status(Self.statusName(status)), latency: (clock.now - t0).seconds)
+    } catch let error as RPCError {
+      return HealthSample(time: started, outcome: .failed(code: "\(error.code)", message: error.message), latency: (clock.now - t0).seconds)
+    } catch {
+      return HealthSample(time: started, outcome: .failed(code: "unknown", message: "\(error)"), latency: (clock.now - t0).seconds)
+    }
+  }
+
+  private static func statusName(_ status: HealthService.Status) -> String {
+    switch status {
+    case .serving: return "SERVING"
+    case .notServing: return "NOT_SERVING"
+    case .unknown: return "UNKNOWN"
+    case .serviceUnknown: return "SERVICE_UNKNOWN"
+    case .UNRECOGNIZED(let n): return "UNRECOGNIZED(\(n))"
+    }
+  }
+
+  /// Opens `plugin.GRPCBroker/StartStream` and `plugin.GRPCStdio/StreamStdio` like a Go host (reference §5.7).
+  private func openGoHostStreams(_ connection: PluginConnection, _ current: Run) {
+    let client = connection.client
+    let generation = current.generation
+    current.tasks.append(Task { [weak self] in
+      let broker = Plugin_GRPCBroker.Client(wrapping: client)
+      do {
+        try await broker.startStream(requestProducer: { _ in
+          try await Task.sleep(for: .seconds(86_400 * 365))
+        }) { response in
+          for try await _ in response.messages {}
+        }
+      } catch let error as RPCError where error.code == .unimplemented {
+        await self?.note(generation, "the plugin has no plugin.GRPCBroker (UNIMPLEMENTED); a Go host ignores this unless the plugin is bidirectional")
+      } catch {}
+    })
+    current.tasks.append(Task { [weak self] in
+      let stdio = Plugin_GRPCStdio.Client(wrapping: client)
+      do {
+        try await stdio.streamStdio(Google_Protobuf_Empty()) { [weak self] response in
+          for try await message in response.messages {
+            await self?.stdioData(generation, message)
+          }
+        }
+      } catch let error as RPCError where error.code == .unimplemented {
+        await self?.note(generation, "the plugin has no plugin.GRPCStdio (UNIMPLEMENTED); a Go host logs 'stdio service not available' or 'received EOF, stopping recv loop'")
+      } catch {}
+    })
+  }
+
+  private func note(_ generation: Int, _ text: String) {
+    guard run?.generation == generation else { return }
+    emit(.notice(text))
+  }
+
+  private func stdioData(_ generation: Int, _ data: Plugin_StdioData) {
+    guard let current = run, current.generation == generation else { return }
+    let channel = data.channel == .stdout ? "stdout" : data.channel == .stderr ? "stderr" : "invalid"
+    for line in String(decoding: data.data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false) where !line.isEmpty {
+      var entry = current.logParser.parse(String(line))
+      entry.module = "stdio." + channel
+      emit(.log(entry))
+    }
+  }
+
+  private func startProxy(for line: HandshakeLine) async throws -> (TapProxy, String, String?) {
+    let target: TapProxy.Address = line.network == .tcp
+      ? .tcp(host: Self.host(of: line.address), port: Self.port(of: line.address))
+      : .unix(path: line.address)
+    var listen: TapProxy.Address = .tcp(host: "127.0.0.1", port: 0)
+    var directory: String?
+    if line.network == .unix {
+      let dir = FileManager.default.temporaryDirectory.appendingPathComponent("plugin-dev-tap-\(UUID().uuidString.prefix(8))").path
+      try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+      directory = dir
+      listen = .unix(path: dir + "/tap.sock")
+    }
+    let (bytes, sink) = AsyncStream<(Int, Direction, [UInt8], Date)>.makeStream(bufferingPolicy: .unbounded)
+    let proxy = try await TapProxy.start(
+      listen: listen, target: target,
+      onBytes: { connection, direction, chunk in sink.yield((connection, direction, chunk, Date())) },
+      onEvent: { [weak self] event in
+        guard let self else { return }
+        Task { await self.proxyEvent(event) }
+      })
+    let registry = MessageRegistry.goPlugin
+    run?.tasks.append(Task { [weak self] in
+      var decoders: [Int: ConnectionDecoder] = [:]
+      for await (connection, direction, chunk, time) in bytes {
+        var decoder = decoders[connection] ?? ConnectionDecoder(registry: registry)
+        let records = decoder.feed(chunk, direction: direction, at: time)
+        decoders[connection] = decoder
+        guard let self else { return }
+        for var record in records {
+          record.connection = connection
+          await self.emitFrame(record)
+        }
+      }
+    })
+    let local: String
+    switch proxy.listeningAddress {
+    case .tcp(let host, let port): local = "\(host):\(port)"
+    case .unix(let path): local = path
+    }
+    _ = sink
+    return (proxy, local, directory)
+  }
+
+  private func emitFrame(_ record: FrameRecord) {
+    emit(.frame(record))
+  }
+
+  private func proxyEvent(_ event: TapProxy.ConnectionEvent) {
+    if case .failed(let id, let reason) = event {
+      emit(.notice("relay connection \(id) to the plugin failed: \(reason)"))
+    }
+  }
+
+  private static func host(of address: String) -> String {
+    guard let colon = address.lastIndex(of: ":") else { return address }
+    let host = String(address[..<colon])
+    return host.isEmpty ? "127.0.0.1" : host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+  }
+
+  private static func port(of address: String) -> Int {
+    guard let colon = address.lastIndex(of: ":") else { return 0 }
+    return Int(address[address.index(after: colon)...]) ?? 0
+  }
+
+  /// Tries a plain connect to the announced address (the handshake is only useful if it answers).
+  static func unreachable(_ line: HandshakeLine) -> HandshakeDiagnosis? {
+    let fd: Int32
+    var result: Int32
+    switch line.network {
+    case .tcp:
+      let host = Self.host(of: line.address)
+      let port = Self.port(of: line.address)
+      fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+      var addr = sockaddr_in()
+      addr.sin_family = sa_family_t(AF_INET)
+      addr.sin_port = in_port_t(UInt16(truncatingIfNeeded: port).bigEndian)
+      addr.sin_addr.s_addr = inet_addr(host == "localhost" ? "127.0.0.1" : host)
+      result = withUnsafePointer(to: &addr) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+      }
+    case .unix:
+      fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+      var addr = sockaddr_un()
+      addr.sun_family = sa_family_t(AF_UNIX)
+      let bytes = Array(line.address.utf8.prefix(107))
+      withUnsafeMutableBytes(of: &addr.sun_path) { raw in
+        for (i, b) in bytes.enumerated() { raw[i] = b }
+      }
+      result = withUnsafePointer(to: &addr) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+      }
+    }
+    let reason = result == 0 ? nil : String(cString: strerror(errno))
+    close(fd)
+    guard let reason else { return nil }
+    return .unreachable(address: line.address, reason: "connect: \(reason.lowercased())")
+  }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import PluginProtocol
+import WireTap
+
+/// Everything a running session reports, in order; the TUI and the headless printer render these.
+public enum SessionEvent: Sendable {
+  /// The build step started.
+  case buildStarted(command: String)
+  /// A line of build output.
+  case buildOutput(String, stream: PluginProcess.Stream)
+  /// The build step ended.
+  case buildFinished(status: PluginProcess.ExitStatus, seconds: Double)
+  /// The plugin process was spawned.
+  case started(StartInfo)
+  /// The handshake line was accepted.
+  case handshake(HandshakeLine, raw: String, warnings: [HandshakeWarning], seconds: Double)
+  /// The handshake failed (the plugin is then stopped).
+  case handshakeFailed(HandshakeDiagnosis)
+  /// A decoded stderr line (or data from `plugin.GRPCStdio`).
+  case log(LogEntry)
+  /// A stdout line after the handshake (a Go host drops these).
+  case strayStdout(String)
+  /// The tap listens here and forwards to the plugin.
+  case tapReady(local: String, plugin: String)
+  /// A decoded HTTP/2 frame.
+  case frame(FrameRecord)
+  /// A health check result.
+  case health(HealthSample)
+  /// A console/`--exec` call finished.
+  case call(CallRecord)
+  /// Informational text (stopping, restarting, …).
+  case notice(String)
+  /// The plugin process ended; `expected` when plugin-dev stopped it.
+  case exited(PluginProcess.ExitStatus, expected: Bool)
+  /// The session is over (no more events).
+  case finished
+
+  /// What was started, with which host environment.
+  public struct StartInfo: Sendable, Equatable, Codable {
+    /// Process id (and process group).
+    public var pid: Int32
+    /// The command as text.
+    public var command: String
+    /// The go-plugin variables sent (cookie and `PLUGIN_*`), and the ones removed.
+    public var environment: [String: String]
+    /// Variables explicitly removed from the plugin's environment.
+    public var removedEnvironment: [String]
+    /// Working directory.
+    public var workingDirectory: String
+    /// Wall-clock start time.
+    public var startedAt: Date
+    /// Which start this is (1, then 2 after a restart, …).
+    public var generation: Int
+  }
+}
+
+/// One health check.
+public struct HealthSample: Sendable, Equatable, Codable {
+  /// What the check returned.
+  public enum Outcome: Sendable, Equatable, Codable {
+    /// A status (`SERVING`, `NOT_SERVING`, `UNKNOWN`, `SERVICE_UNKNOWN`).
+    case status(String)
+    /// The call failed (`code`: gRPC status code name; e.g. unavailable, notFound, unimplemented).
+    case failed(code: String, message: String)
+  }
+  /// When it was made.
+  public var time: Date
+  /// The result.
+  public var outcome: Outcome
+  /// Round trip in seconds.
+  public var latency: Double
+
+  /// Creates a sample.
+  public init(time: Date, outcome: Outcome, latency: Double) {
+    self.time = time
+    self.outcome = outcome
+    self.latency = latency
+  }
+
+  /// True for `SERVING`.
+  public var isServing: Bool { outcome == .status("SERVING") }
+
+  /// `SERVING`, `NOT_SERVING`, …, or `unreachable` / the error code.
+  public var label: String {
+    switch outcome {
+    case .status(let status): return status
+    case .failed(let code, _): return code == "unavailable" ? "unreachable" : code
+    }
+  }
+}
+
+/// The result of a console or `--exec` call (kv get/put, health).
+public struct CallRecord: Sendable, Equatable, Codable {
+  /// The command as typed (`put a hello`).
+  public var command: String
+  /// The gRPC method path (`/proto.KV/Put`).
+  public var method: String
+  /// gRPC status code name (`ok`, `notFound`, …).
+  public var code: String
+  /// The result text (value for get, status for health) or the error message.
+  public var result: String
+  /// The raw value bytes for `get` (nil otherwise).
+  public var value: Data?
+  /// When the call started and ended (frames in between on `method` belong to it).
+  public var started: Date
+  /// End time.
+  public var ended: Date
+
+  /// Creates a record.
+  public init(command: String, method: String, code: String, result: String, value: Data? = nil, started: Date, ended: Date) {
+    self.command = command
+    self.method = method
+    self.code = code
+    self.result = result
+    self.value = value
+    self.started = started
+    self.ended = ended
+  }
+
+  /// True when the call succeeded.
+  public var ok: Bool { code == "ok" }
+  /// Round trip in seconds.
+  public var latency: Double { ended.timeIntervalSince(started) }
+}

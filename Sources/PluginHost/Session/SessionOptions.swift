@@ -1,0 +1,35 @@
+import PluginProtocol
+
+/// How a session starts and watches its plugin; each field is a `plugin-dev run` option.
+public struct SessionOptions: Sendable, Equatable {
+  /// go-plugin's `StartTimeout` (default 60 s).
+  public var handshakeTimeout: Duration = .seconds(60)
+  /// Interval between health checks; nil turns them off.
+  public var healthInterval: Duration? = .seconds(1)
+  /// Whether to send the magic cookie (turn off to test the plugin's cookie check).
+  public var sendCookie = true
+  /// A different cookie value to send.
+  public var cookieValue: String?
+  /// App versions to offer instead of the target's.
+  public var protocolVersions: [Int]?
+  /// `PLUGIN_MIN_PORT`…`PLUGIN_MAX_PORT`.
+  public var portRange: ClosedRange<Int> = PluginEnvironment.defaultPortRange
+  /// Set `PLUGIN_MULTIPLEX_GRPC=true`.
+  public var requestMultiplexing = false
+  /// More variables for the plugin.
+  public var extraEnvironment: [String: String] = [:]
+  /// Inherited variables to remove.
+  public var removedEnvironment: [String] = []
+  /// Run the target's build step first.
+  public var runBuild = true
+  /// Route plugin-dev's own gRPC calls through the decoding relay.
+  public var tap = true
+  /// Open `plugin.GRPCBroker/StartStream` and `plugin.GRPCStdio/StreamStdio` right after connecting, as a
+  /// go-plugin host does.
+  public var actLikeGoHost = true
+  /// Longest stderr/stdout line before it is split (go-plugin: 64 KiB).
+  public var maxLineLength = 64 * 1024
+
+  /// Default options (what a go-plugin host does).
+  public init() {}
+}

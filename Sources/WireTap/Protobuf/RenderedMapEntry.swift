@@ -1,0 +1,5 @@
+/// One entry of a rendered map field.
+struct RenderedMapEntry: Sendable {
+  var key: RenderedValue
+  var value: RenderedValue
+}

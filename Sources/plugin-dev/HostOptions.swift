@@ -1,0 +1,91 @@
+import ArgumentParser
+import PluginHost
+import PluginProtocol
+
+/// Options that change how the plugin is started (shared by `run` and `check`).
+struct HostOptions: ParsableArguments {
+  @Option(name: .customLong("timeout"), help: "Handshake timeout, like go-plugin's StartTimeout (e.g. 60s, 500ms).")
+  var handshakeTimeout: DurationArgument = DurationArgument(.seconds(60))
+
+  @Flag(name: .customLong("no-cookie"), help: "Do not send the magic cookie (to test the plugin's cookie check).")
+  var noCookie = false
+
+  @Option(name: .customLong("cookie"), help: "Send this magic cookie value instead of the manifest's.")
+  var cookieValue: String?
+
+  @Option(name: .customLong("versions"), help: "App protocol versions to offer in PLUGIN_PROTOCOL_VERSIONS, e.g. 1 or 5,6.")
+  var versions: String?
+
+  @Option(name: .customLong("min-port"), help: "PLUGIN_MIN_PORT (default 10000).")
+  var minPort: Int = 10000
+
+  @Option(name: .customLong("max-port"), help: "PLUGIN_MAX_PORT (default 25000).")
+  var maxPort: Int = 25000
+
+  @Flag(name: .customLong("multiplex"), help: "Set PLUGIN_MULTIPLEX_GRPC=true like a go-plugin v1.6+ host with broker multiplexing.")
+  var multiplex = false
+
+  @Option(name: .customLong("env"), help: "Extra environment for the plugin, KEY=VALUE (repeatable).")
+  var environment: [String] = []
+
+  @Option(name: .customLong("unset"), help: "Remove a variable from the plugin's environment (repeatable), e.g. PYTHONUNBUFFERED.")
+  var unset: [String] = []
+
+  @Flag(name: .customLong("no-build"), help: "Skip the manifest's build step.")
+  var noBuild = false
+
+  /// The session options these flags describe.
+  func sessionOptions() throws -> SessionOptions {
+    var options = SessionOptions()
+    options.handshakeTimeout = handshakeTimeout.duration
+    options.sendCookie = !noCookie
+    options.cookieValue = cookieValue
+    if let versions {
+      var list: [Int] = []
+      for part in versions.split(separator: ",") {
+        guard let value = Int(part.trimmingCharacters(in: .whitespaces)) else {
+          throw ValidationError("--versions '\(versions)': give comma-separated integers, e.g. 1 or 5,6")
+        }
+        list.append(value)
+      }
+      options.protocolVersions = list
+    }
+    guard (0...65535).contains(minPort), (0...65535).contains(maxPort), minPort <= maxPort else {
+      throw ValidationError("--min-port \(minPort) / --max-port \(maxPort): ports are 0–65535 and min ≤ max")
+    }
+    options.portRange = minPort...maxPort
+    options.requestMultiplexing = multiplex
+    for pair in environment {
+      guard let eq = pair.firstIndex(of: "="), eq != pair.startIndex else {
+        throw ValidationError("--env '\(pair)': use KEY=VALUE")
+      }
+      options.extraEnvironment[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
+    }
+    options.removedEnvironment = unset
+    options.runBuild = !noBuild
+    return options
+  }
+}
+
+/// A duration on the command line: `5s`, `500ms`, `2m`, or plain seconds.
+struct DurationArgument: ExpressibleByArgument, Sendable {
+  var duration: Duration
+
+  init(_ duration: Duration) {
+    self.duration = duration
+  }
+
+  init?(argument: String) {
+    let text = argument.trimmingCharacters(in: .whitespaces).lowercased()
+    let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+    for (suffix, scale) in units where text.hasSuffix(suffix) {
+      guard let value = Double(text.dropLast(suffix.count)), value >= 0 else { return nil }
+      duration = .milliseconds(Int64(value * scale * 1000))
+      return
+    }
+    guard let value = Double(text), value >= 0 else { return nil }
+    duration = .milliseconds(Int64(value * 1000))
+  }
+
+  var defaultValueDescription: String { "\(duration)" }
+}

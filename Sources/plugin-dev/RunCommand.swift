@@ -1,0 +1,123 @@
+import ArgumentParser
+import Foundation
+import PluginHost
+import PluginProtocol
+import WireTap
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `plugin-dev run`: start a plugin like a go-plugin host and show everything it does.
+struct Run: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Run a plugin like a go-plugin host: handshake diagnosis, health, stderr, decoded gRPC frames.",
+    discussion: """
+      TARGET is a plugin folder with a plugin.json, or an executable; or give a command after `--`.
+      With no target, plugin-dev runs its built-in Swift KV plugin (Examples/kv-swift).
+      Opens the TUI when stdout is a terminal; prints events as lines with --headless (or when piped).
+
+      Examples:
+        plugin-dev run ./kv-plugin
+        plugin-dev run --headless --exec 'put a hello' --exec 'get a' Examples/kv-python
+        plugin-dev run --headless --json --for 5s -- python3 plugin.py
+      Exit status (headless): 0 ok, 1 a call failed or the plugin died, 2 build or handshake failed.
+      """
+  )
+
+  @Argument(help: "Plugin folder (with plugin.json) or executable. Default: the built-in Swift KV plugin.")
+  var target: String?
+
+  @Argument(parsing: .postTerminator, help: "A command line to run as the plugin (after --).")
+  var command: [String] = []
+
+  @OptionGroup var host: HostOptions
+
+  @Flag(help: "Print events as lines instead of opening the TUI.")
+  var headless = false
+
+  @Flag(help: "With --headless: print JSON lines (one object per event).")
+  var json = false
+
+  @Option(name: .customLong("exec"), help: "With --headless: run a console command once ready, e.g. 'put a hello', 'get a', 'health' (repeatable, in order).")
+  var execs: [String] = []
+
+  @Option(name: .customLong("for"), help: "With --headless: keep running this long (e.g. 5s), then stop. Default: stop after the --exec commands, or run until Ctrl-C.")
+  var runFor: DurationArgument?
+
+  @Flag(name: .customLong("no-frames"), help: "With --headless: do not print decoded frames.")
+  var noFrames = false
+
+  @Flag(name: .customLong("every-health"), help: "With --headless: print every health check, not only changes.")
+  var everyHealth = false
+
+  @Option(name: .customLong("health-interval"), help: "Time between health checks (0 turns them off).")
+  var healthInterval: DurationArgument = DurationArgument(.seconds(1))
+
+  @Option(name: .customLong("frame-limit"), help: "Frames kept in the frame log (oldest dropped).")
+  var frameLimit: Int = 100_000
+
+  @Option(name: .customLong("export"), help: "Write the frame log as JSON lines to this file when the session ends.")
+  var exportPath: String?
+
+  @Flag(name: .customLong("no-tap"), help: "Connect to the plugin directly, without the decoding relay (no frame log).")
+  var noTap = false
+
+  func validate() throws {
+    if target != nil && !command.isEmpty {
+      throw ValidationError("give either a TARGET or a command after --, not both")
+    }
+    if frameLimit < 1 { throw ValidationError("--frame-limit must be at least 1") }
+    if json && !headless && isatty(STDOUT_FILENO) == 1 { throw ValidationError("--json needs --headless") }
+  }
+
+  func run() async throws {
+    let (pluginTarget, cleanup) = try resolveTarget()
+    defer { cleanup() }
+    var options = try host.sessionOptions()
+    options.healthInterval = healthInterval.duration == .zero ? nil : healthInterval.duration
+    options.tap = !noTap
+    let session = Session(target: pluginTarget, options: options)
+    let interactive = !headless && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
+    if interactive {
+      writeLine(stderr: true, "plugin-dev: the TUI is not built yet; running headless (use --headless to silence this)")
+    }
+    let runner = HeadlessRunner(
+      session: session, json: json, showFrames: !noFrames, everyHealth: everyHealth, execs: execs,
+      runFor: runFor?.duration, frameLimit: frameLimit, exportPath: exportPath)
+    let code = await runner.run()
+    if code != 0 { throw ExitCode(code) }
+  }
+
+  /// The plugin to run, and what to remove afterwards.
+  private func resolveTarget() throws -> (PluginTarget, () -> Void) {
+    if !command.isEmpty { return (PluginTarget.commandLine(command), {}) }
+    if let target {
+      do {
+        return (try PluginTarget.resolve(target), {})
+      } catch {
+        throw ValidationError(error.description)
+      }
+    }
+    let store = FileManager.default.temporaryDirectory.appendingPathComponent("plugin-dev-kv-\(getpid())")
+    try FileManager.default.createDirectory(at: store, withIntermediateDirectories: true)
+    let target = PluginTarget(
+      name: "kv-swift (built in)", command: .arguments([Self.ownExecutable(), "example-kv-plugin"]),
+      folder: URL(fileURLWithPath: FileManager.default.currentDirectoryPath), workingDirectory: store,
+      environment: ["KV_STORE_DIR": store.path])
+    return (target, { try? FileManager.default.removeItem(at: store) })
+  }
+
+  /// The path of the running plugin-dev binary.
+  static func ownExecutable() -> String {
+    let resolved = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+    if resolved != "/proc/self/exe" { return resolved }
+    return URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+  }
+}
+
+/// Writes one line to stdout or stderr immediately (no buffering, so pipes see lines as they happen).
+func writeLine(stderr: Bool = false, _ text: String) {
+  let data = Data((text + "\n").utf8)
+  (stderr ? FileHandle.standardError : FileHandle.standardOutput).write(data)
+}

@@ -1,0 +1,3 @@
+#!/bin/sh
+echo "2|1|tcp|127.0.0.1:1234|grpc"
+exec sleep 30

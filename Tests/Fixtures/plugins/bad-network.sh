@@ -1,0 +1,3 @@
+#!/bin/sh
+echo "1|1|udp|127.0.0.1:1234|grpc"
+exec sleep 30

@@ -1,0 +1,146 @@
+import Foundation
+import Testing
+
+@testable import Scaffold
+
+@Suite("TemplateLibrary")
+struct TemplateLibraryTests {
+  @Test func loadsTheShippedTemplates() throws {
+    let library = try ScaffoldFixtures.library()
+    #expect(library.names == ["kv"])
+    #expect(library.templates.map(\.language) == ["go", "python", "swift"])
+    #expect(library.templates.map(\.folder.lastPathComponent) == ["kv-go", "kv-python", "kv-swift"])
+    #expect(FileManager.default.fileExists(atPath: library.packageRoot.appendingPathComponent("Package.swift").path))
+  }
+
+  @Test(arguments: ["python", "swift", "go", "PYTHON"])
+  func looksUpByNameAndLanguage(_ language: String) throws {
+    let template = try ScaffoldFixtures.library().lookup(name: "kv", language: language)
+    #expect(template.language == language.lowercased())
+  }
+
+  @Test func unknownTemplateListsTheValidOnes() throws {
+    let error = ScaffoldFixtures.error { _ = try ScaffoldFixtures.library().lookup(name: "kvv", language: "python") }
+    #expect(error == .unknownTemplate("kvv", available: ["kv"]))
+    #expect(error?.description.contains("Available: kv.") == true)
+  }
+
+  @Test func unknownLanguageListsTheValidOnes() throws {
+    let error = ScaffoldFixtures.error { _ = try ScaffoldFixtures.library().lookup(name: "kv", language: "rust") }
+    #expect(error == .unknownLanguage(template: "kv", language: "rust", available: ["go", "python", "swift"]))
+    #expect(error?.description.contains("Available languages: go, python, swift") == true)
+    #expect(error?.description.contains("--lang") == true)
+  }
+
+  @Test func noLanguageIsOnlyFineWhenThereIsOne() throws {
+    let error = ScaffoldFixtures.error { _ = try ScaffoldFixtures.library().lookup(name: "kv", language: nil) }
+    #expect(error == .languageRequired(template: "kv", available: ["go", "python", "swift"]))
+  }
+
+  @Test func explicitRootWinsOverTheEnvironment() throws {
+    let root = try ScaffoldFixtures.temporaryFolder()
+    defer { ScaffoldFixtures.remove(root) }
+    try ScaffoldFixtures.makeTemplate(in: root)
+    let library = try TemplateLibrary.discover(
+      explicitRoot: root, environment: [TemplateLibrary.environmentVariable: "/nonexistent"], executable: nil,
+      currentDirectory: root)
+    #expect(library.root == root)
+    #expect(library.templates.map(\.name) == ["t"])
+  }
+
+  @Test func environmentVariableIsUsedAndCheckedRelativeToTheCurrentDirectory() throws {
+    let root = try ScaffoldFixtures.temporaryFolder()
+    defer { ScaffoldFixtures.remove(root) }
+    try ScaffoldFixtures.makeTemplate(in: root.appendingPathComponent("mine"))
+    let library = try TemplateLibrary.discover(
+      environment: [TemplateLibrary.environmentVariable: "mine"], executable: nil, currentDirectory: root)
+    #expect(library.root.lastPathComponent == "mine")
+
+    let error = ScaffoldFixtures.error {
+      _ = try TemplateLibrary.discover(
+        environment: [TemplateLibrary.environmentVariable: "missing"], executable: nil, currentDirectory: root)
+    }
+    guard case .templatesRootInvalid(_, let source, let reason)? = error else {
+      Issue.record("\(String(describing: error))")
+      return
+    }
+    #expect(source == TemplateLibrary.environmentVariable)
+    #expect(reason == "it does not exist")
+  }
+
+  @Test func explicitRootProblemsAreExplained() throws {
+    let root = try ScaffoldFixtures.temporaryFolder()
+    defer { ScaffoldFixtures.remove(root) }
+    try ScaffoldFixtures.makeTemplate(in: root)
+    try ScaffoldFixtures.write("x", to: "file.txt", in: root)
+    let cases: [(URL, String)] = [
+      (root.appendingPathComponent("file.txt"), "it is not a folder"),
+      (root.appendingPathComponent("t-python"), "it is a single template folder; give the folder that contains it"),
+      (root.appendingPathComponent("t-python/empty-sub"), "it does not exist"),
+    ]
+    for (url, reason) in cases {
+      let error = ScaffoldFixtures.error { _ = try TemplateLibrary.discover(explicitRoot: url, executable: nil) }
+      #expect(error == .templatesRootInvalid(url.path, source: "--templates", reason: reason))
+      #expect(error?.description.contains("--templates names \(url.path)") == true)
+    }
+    let empty = try ScaffoldFixtures.temporaryFolder()
+    defer { ScaffoldFixtures.remove(empty) }
+    let error = ScaffoldFixtures.error { _ = try TemplateLibrary.discover(explicitRoot: empty, executable: nil) }
+    #expect(error?.description.contains("holds no template folder") == true)
+  }
+
+  @Test func findsTemplatesAboveTheExecutable() throws {
+    let root = try ScaffoldFixtures.temporaryFolder()
+    defer { ScaffoldFixtures.remove(root) }
+    try ScaffoldFixtures.makeTemplate(in: root.appendingPathComponent("Templates"))
+    try ScaffoldFixtures.write("", to: ".build/debug/plugin-dev", in: root)
+    // A Templates folder without templates (like ~/Templates on a Linux desktop) is skipped.
+    try FileManager.default.createDirectory(
+      at: root.appendingPathComponent(".build/Templates/empty"), withIntermediateDirectories: true)
+    let elsewhere = try ScaffoldFixtures.temporaryFolder()
+    defer { ScaffoldFixtures.remove(elsewhere) }
+    let library = try TemplateLibrary.discover(
+      environment: [:], executable: root.appendingPathComponent(".build/debug/plugin-dev"), currentDirectory: elsewhere)
+    #expect(library.root == root.appendingPathComponent("Templates"))
+    #expect(library.packageRoot == root)
+  }
+
+  @Test func findsTemplatesAboveTheCurrentDirectory() throws {
+    let root = try ScaffoldFixtures.temporaryFolder()
+    defer { ScaffoldFixtures.remove(root) }
+    try ScaffoldFixtures.makeTemplate(in: root.appendingPathComponent("Templates"))
+    let deep = root.appendingPathComponent("a/b/c", isDirectory: true)
+    try FileManager.default.createDirectory(at: deep, withIntermediateDirectories: true)
+    let library = try TemplateLibrary.discover(environment: [:], executable: nil, currentDirectory: deep)
+    #expect(library.root == root.appendingPathComponent("Templates"))
+  }
+
+  @Test func fallsBackToTheSourceTreesTemplates() throws {
+    let nowhere = try ScaffoldFixtures.temporaryFolder()
+    defer { ScaffoldFixtures.remove(nowhere) }
+    let library = try TemplateLibrary.discover(environment: [:], executable: nil, currentDirectory: nowhere)
+    #expect(library.root == ScaffoldFixtures.templatesRoot.resolvingSymlinksInPath())
+  }
+
+  @Test func duplicateTemplatesAreRefused() throws {
+    let root = try ScaffoldFixtures.temporaryFolder()
+    defer { ScaffoldFixtures.remove(root) }
+    try ScaffoldFixtures.makeTemplate(in: root, folder: "a")
+    try ScaffoldFixtures.makeTemplate(in: root, folder: "b")
+    let error = ScaffoldFixtures.error { _ = try TemplateLibrary.load(root: root) }
+    #expect(
+      error
+        == .duplicateTemplate(
+          name: "t", language: "python",
+          folders: [root.appendingPathComponent("a").path, root.appendingPathComponent("b").path]))
+  }
+
+  @Test func aBrokenManifestNamesItsFile() throws {
+    let root = try ScaffoldFixtures.temporaryFolder()
+    defer { ScaffoldFixtures.remove(root) }
+    try ScaffoldFixtures.makeTemplate(in: root, manifest: #"{"name": "t", "language": "python"}"#)
+    let error = ScaffoldFixtures.error { _ = try TemplateLibrary.load(root: root) }
+    let file = root.appendingPathComponent("t-python/template.json").path
+    #expect(error == .manifestInvalid(file, problem: #"the field "description" is missing"#))
+  }
+}
