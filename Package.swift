@@ -64,12 +64,17 @@ let package = Package(
         .product(name: "Mustache", package: "swift-mustache"),
       ]
     ),
+    .target(
+      name: "TerminalUI",
+      dependencies: ["CNcursesw", "PluginHost", "WireTap", "PluginProtocol"]
+    ),
     .executableTarget(
       name: "plugin-dev",
       dependencies: [
         "PluginProtocol",
         "PluginHost",
         "Scaffold",
+        "TerminalUI",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -102,6 +107,10 @@ let package = Package(
     .testTarget(
       name: "PluginHostTests",
       dependencies: ["PluginHost", "PluginProtocol", "WireTap"]
+    ),
+    .testTarget(
+      name: "TerminalUITests",
+      dependencies: ["TerminalUI", "PluginHost", "WireTap", "PluginProtocol"]
     ),
     .testTarget(
       name: "ScaffoldTests",

@@ -40,7 +40,9 @@ struct HeadlessRunner {
           stopContinuation.yield("plugin exited")
         default: break
         }
-        if let line = json ? formatter.json(event) : formatter.text(event) { writeLine(line) }
+        if let line = json ? formatter.json(event) : formatter.text(event), !writeLine(line) {
+          stopContinuation.yield("stdout closed")
+        }
       }
       return log
     }

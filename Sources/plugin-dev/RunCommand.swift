@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PluginHost
 import PluginProtocol
+import TerminalUI
 import WireTap
 
 #if canImport(Glibc)
@@ -72,6 +73,8 @@ struct Run: AsyncParsableCommand {
   }
 
   func run() async throws {
+    // A closed stdout (e.g. `| head`) must end the session cleanly, not kill plugin-dev mid-way.
+    signal(SIGPIPE, SIG_IGN)
     let (pluginTarget, cleanup) = try resolveTarget()
     defer { cleanup() }
     var options = try host.sessionOptions()
@@ -80,7 +83,9 @@ struct Run: AsyncParsableCommand {
     let session = Session(target: pluginTarget, options: options)
     let interactive = !headless && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
     if interactive {
-      writeLine(stderr: true, "plugin-dev: the TUI is not built yet; running headless (use --headless to silence this)")
+      let code = try await TUIApp(session: session, frameLimit: frameLimit, exportPath: exportPath).run()
+      if code != 0 { throw ExitCode(code) }
+      return
     }
     let runner = HeadlessRunner(
       session: session, json: json, showFrames: !noFrames, everyHealth: everyHealth, execs: execs,
@@ -116,8 +121,21 @@ struct Run: AsyncParsableCommand {
   }
 }
 
-/// Writes one line to stdout or stderr immediately (no buffering, so pipes see lines as they happen).
-func writeLine(stderr: Bool = false, _ text: String) {
-  let data = Data((text + "\n").utf8)
-  (stderr ? FileHandle.standardError : FileHandle.standardOutput).write(data)
+/// Writes one line to stdout or stderr immediately (no buffering, so pipes see lines as they
+/// happen); false when the reader has gone (EPIPE), so the caller can stop cleanly.
+@discardableResult
+func writeLine(stderr: Bool = false, _ text: String) -> Bool {
+  let bytes = Array((text + "\n").utf8)
+  let fd = stderr ? STDERR_FILENO : STDOUT_FILENO
+  var offset = 0
+  while offset < bytes.count {
+    let written = bytes.withUnsafeBytes { raw -> Int in
+      guard let base = raw.baseAddress else { return 0 }
+      return write(fd, base + offset, raw.count - offset)
+    }
+    if written < 0 && errno == EINTR { continue }
+    if written <= 0 { return false }
+    offset += written
+  }
+  return true
 }

@@ -116,3 +116,10 @@ struct ConnectionDecoderSessionTests {
     #expect(records.map(\.messages) == reference.map(\.messages))
   }
 }
+
+extension ConnectionDecoderSessionTests {
+  @Test func plainHeaderStringsDecodeTheSame() throws {
+    let records = Self.decodeAll(try SyntheticSession.make(huffman: false))
+    #expect(records.map(\.line) == SyntheticSession.expectedSummaries)
+  }
+}

@@ -135,6 +135,36 @@ struct TapProxyTests {
     await echo.close()
   }
 
+  /// Clients that write and half-close at once can deliver data and EOF before the target
+  /// is dialled (NIO reads on EOF even while reads are paused); nothing may be lost.
+  @Test func quickClientsThatHalfCloseImmediately() async throws {
+    let echo = try await TestServer.echo()
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("wiretap-q-\(UUID().uuidString.prefix(8)).sock").path
+    let recorder = ProxyRecorder()
+    let proxy = try await TapProxy.start(
+      listen: .unix(path: path), target: .tcp(host: "127.0.0.1", port: echo.port),
+      onBytes: recorder.onBytes, onEvent: recorder.onEvent)
+    let address = try SocketAddress(unixDomainSocketPath: path)
+    let clients = 40
+    let results = try await withTimeout(20, "quick clients") {
+      try await withThrowingTaskGroup(of: Bool.self) { group in
+        for index in 0..<clients {
+          group.addTask {
+            let message = Array("quick \(index)".utf8)
+            return try await exchange(try await connectClient(address), message) == message
+          }
+        }
+        var ok = 0
+        for try await same in group where same { ok += 1 }
+        return ok
+      }
+    }
+    #expect(results == clients)
+    try await waitUntil(5, "all closed") { recorder.events.count == 2 * clients }
+    await proxy.close()
+    await echo.close()
+  }
+
   @Test func relaysToAUnixSocketTarget() async throws {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("wiretap-t-\(UUID().uuidString.prefix(8)).sock").path
     let echo = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)

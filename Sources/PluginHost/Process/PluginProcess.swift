@@ -113,20 +113,37 @@ public final class PluginProcess: Sendable {
   /// State shared with the task that runs the process, which may finish before `start` returns.
   private final class Shared: Sendable {
     let continuation: AsyncStream<Event>.Continuation
-    let state = Mutex<(pid: pid_t?, status: ExitStatus?, waiters: [CheckedContinuation<ExitStatus, Never>])>((nil, nil, []))
+    let state = Mutex<State>(State())
     init(continuation: AsyncStream<Event>.Continuation) { self.continuation = continuation }
 
+    struct State {
+      var pid: pid_t?
+      var status: ExitStatus?
+      var waiters: [CheckedContinuation<ExitStatus, Never>] = []
+      var timedWaiters: [UUID: CheckedContinuation<ExitStatus?, Never>] = [:]
+    }
+
+    /// Resumes a timed waiter (timeout or cancellation) with the status so far.
+    func resumeTimedWaiter(_ id: UUID) {
+      let found = state.withLock { s in (s.timedWaiters.removeValue(forKey: id), s.status) }
+      found.0?.resume(returning: found.1)
+    }
+
     func finish(_ status: ExitStatus) {
-      let (pid, waiters) = state.withLock { s -> (pid_t?, [CheckedContinuation<ExitStatus, Never>]) in
+      let (pid, waiters, timed) = state.withLock { s -> (pid_t?, [CheckedContinuation<ExitStatus, Never>], [CheckedContinuation<ExitStatus?, Never>]) in
         s.status = status
-        defer { s.waiters.removeAll() }
-        return (s.pid, s.waiters)
+        defer {
+          s.waiters.removeAll()
+          s.timedWaiters.removeAll()
+        }
+        return (s.pid, s.waiters, Array(s.timedWaiters.values))
       }
       // Descendants left in the plugin's process group are orphans nobody will stop: end them.
       if let pid { posixKill(-pid, SIGKILL) }
       continuation.yield(.exited(status, at: .now))
       continuation.finish()
       for waiter in waiters { waiter.resume(returning: status) }
+      for waiter in timed { waiter.resume(returning: status) }
     }
   }
 
@@ -224,17 +241,28 @@ public final class PluginProcess: Sendable {
     }
   }
 
-  /// Waits up to `timeout` for the process to end; nil if it is still running.
+  /// Waits up to `timeout` for the process to end; nil if it is still running then (or the task is cancelled).
   public func waitForExit(timeout: Duration) async -> ExitStatus? {
-    await withTaskGroup(of: ExitStatus?.self) { group in
-      group.addTask { await self.waitForExit() }
-      group.addTask {
-        try? await Task.sleep(for: timeout)
-        return nil
+    let id = UUID()
+    let shared = self.shared
+    return await withTaskCancellationHandler {
+      await withCheckedContinuation { (waiter: CheckedContinuation<ExitStatus?, Never>) in
+        let done = shared.state.withLock { s -> ExitStatus? in
+          if let status = s.status { return status }
+          s.timedWaiters[id] = waiter
+          return nil
+        }
+        if let done {
+          waiter.resume(returning: done)
+          return
+        }
+        Task {
+          try? await Task.sleep(for: timeout)
+          shared.resumeTimedWaiter(id)
+        }
       }
-      let first = await group.next() ?? nil
-      group.cancelAll()
-      return first ?? exitStatus
+    } onCancel: {
+      shared.resumeTimedWaiter(id)
     }
   }
 

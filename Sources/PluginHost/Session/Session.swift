@@ -383,7 +383,7 @@ public actor Session {
   private func healthTick(generation: Int) async -> HealthSample? {
     guard let current = run, current.generation == generation, let connection = current.connection else { return nil }
     let sample = await checkHealth(connection)
-    guard run === current else { return nil }
+    guard run === current, !current.stopping else { return nil }
     emit(.health(sample))
     return sample
   }
@@ -527,13 +527,15 @@ public actor Session {
     var result: Int32
     switch line.network {
     case .tcp:
-      let host = Self.host(of: line.address)
+      let host = Self.host(of: line.address) == "localhost" ? "127.0.0.1" : Self.host(of: line.address)
       let port = Self.port(of: line.address)
+      // Only literal IPv4 addresses are probed here; names and IPv6 are left to the gRPC client.
+      guard inet_addr(host) != INADDR_NONE else { return nil }
       fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
       var addr = sockaddr_in()
       addr.sin_family = sa_family_t(AF_INET)
       addr.sin_port = in_port_t(UInt16(truncatingIfNeeded: port).bigEndian)
-      addr.sin_addr.s_addr = inet_addr(host == "localhost" ? "127.0.0.1" : host)
+      addr.sin_addr.s_addr = inet_addr(host)
       result = withUnsafePointer(to: &addr) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
       }

@@ -146,19 +146,26 @@ struct RawProtoDecoder {
     case .lengthDelimited(let range):
       let slice = bytes[range]
       if slice.isEmpty { return .string(text: "", totalUTF8: 0) }
-      if TextPreview.looksLikeText(slice), let text = TextPreview.printableText(slice) {
-        return Self.stringValue(text)
+      if TextPreview.looksLikeText(slice) {
+        return Self.textValue(slice)
       }
       if depth + 1 < RenderLimits.maxDepth, budget > 0, let nested = scan(range, depth: depth + 1),
         !nested.fields.isEmpty
       {
         return .message(render(nested.fields, omitted: nested.omitted, depth: depth + 1))
       }
-      if let text = TextPreview.printableText(slice) {
-        return Self.stringValue(text)
+      if TextPreview.isPrintableText(slice) {
+        return Self.textValue(slice)
       }
       return .bytes(prefix: Array(slice.prefix(RenderLimits.storedBytesPrefix)), count: slice.count)
     }
+  }
+
+  /// A string value from bytes already known to be printable UTF-8; only a prefix is decoded.
+  private static func textValue(_ slice: ArraySlice<UInt8>) -> RenderedValue {
+    let prefix = slice.prefix(RenderLimits.storedStringCharacters * 4)
+    let text = TextPreview.printableText(prefix, allowTruncatedTail: prefix.count < slice.count) ?? ""
+    return .string(text: String(text.prefix(RenderLimits.storedStringCharacters)), totalUTF8: slice.count)
   }
 
   static func stringValue(_ text: String) -> RenderedValue {

@@ -19,6 +19,11 @@ final class RelayHandler: ChannelDuplexHandler {
   /// Whether the partner channel exists and is connected.
   private var partnerReady: Bool
   private var inputClosed = false
+  /// Bytes and EOF read before the partner connected. NIO reads what is left in the socket
+  /// when it sees EOF even while reads are paused, so a quick client's request and
+  /// half-close can arrive before the target is dialled; they are held, not dropped.
+  private var held: [ByteBuffer] = []
+  private var heldEOF = false
   private var outputShutdown: OutputShutdown = .open
   private var closeWhenFlushed = false
 
@@ -69,11 +74,15 @@ final class RelayHandler: ChannelDuplexHandler {
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
     let buffer = unwrapInboundIn(data)
     connection.onBytes(connection.id, direction, Array(buffer.readableBytesView))
-    partner?.partnerWrite(buffer)
+    if partnerReady {
+      partner?.partnerWrite(buffer)
+    } else {
+      held.append(buffer)
+    }
   }
 
   func channelReadComplete(context: ChannelHandlerContext) {
-    partner?.partnerFlush()
+    if partnerReady { partner?.partnerFlush() }
     context.fireChannelReadComplete()
   }
 
@@ -95,7 +104,11 @@ final class RelayHandler: ChannelDuplexHandler {
   func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
     if let event = event as? ChannelEvent, case .inputClosed = event {
       inputClosed = true
-      partner?.shutdownOutput(thenClose: false)
+      if partnerReady {
+        partner?.shutdownOutput(thenClose: false)
+      } else {
+        heldEOF = true
+      }
       closeIfDone()
     }
     context.fireUserInboundEventTriggered(event)
@@ -115,6 +128,17 @@ final class RelayHandler: ChannelDuplexHandler {
 
   func partnerBecameReady() {
     partnerReady = true
+    if let partner {
+      if !held.isEmpty {
+        for buffer in held { partner.partnerWrite(buffer) }
+        held = []
+        partner.partnerFlush()
+      }
+      if heldEOF {
+        heldEOF = false
+        partner.shutdownOutput(thenClose: false)
+      }
+    }
     resumeReading()
   }
 

@@ -110,6 +110,31 @@ enum TextPreview {
   /// control character (a protobuf message usually starts with a tag byte below 0x20).
   static func looksLikeText(_ bytes: some Collection<UInt8>) -> Bool {
     guard let first = bytes.first, first >= 0x20 else { return false }
-    return printableText(bytes) != nil
+    return isPrintableText(bytes)
+  }
+
+  /// Same test as `printableText(_:) != nil` without building a string (fast for ASCII).
+  static func isPrintableText(_ bytes: some Collection<UInt8>) -> Bool {
+    var ascii = true
+    for byte in bytes {
+      if byte >= 0x80 {
+        ascii = false
+        break
+      }
+      if byte == 0x7f || (byte < 0x20 && byte != 0x09 && byte != 0x0a && byte != 0x0d) { return false }
+    }
+    if ascii { return true }
+    var iterator = bytes.makeIterator()
+    var decoder = UTF8()
+    while true {
+      switch decoder.decode(&iterator) {
+      case .scalarValue(let scalar):
+        guard isPrintable(scalar) else { return false }
+      case .emptyInput:
+        return true
+      case .error:
+        return false
+      }
+    }
   }
 }

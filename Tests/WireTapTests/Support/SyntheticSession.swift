@@ -41,11 +41,12 @@ struct SyntheticSession {
     return registry
   }
 
-  /// Builds the session. Throws only if HPACK encoding fails (it does not).
-  static func make() throws -> SyntheticSession {
+  /// Builds the session (Huffman-coded header strings unless `huffman` is false). Throws
+  /// only if HPACK encoding fails (it does not).
+  static func make(huffman: Bool = true) throws -> SyntheticSession {
     var session = SyntheticSession()
-    var hostEncoder = BlockEncoder()
-    var pluginEncoder = BlockEncoder()
+    var hostEncoder = BlockEncoder(useHuffman: huffman)
+    var pluginEncoder = BlockEncoder(useHuffman: huffman)
     func add(_ direction: Direction, _ bytes: [UInt8]) { session.chunks.append(Chunk(direction: direction, bytes: bytes)) }
 
     add(.hostToPlugin, HTTP2FrameParser.clientPreface + FrameBuilder.settings([(.enablePush, 0), (.initialWindowSize, 1 << 20)]))

@@ -1,0 +1,28 @@
+import Dispatch
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Turns SIGINT, SIGTERM and SIGHUP from outside into a callback, so they take the same quit
+/// path as `q` (stop the plugin, restore the terminal); the defaults come back on `cancel()`.
+final class SignalRelay {
+  private let sources: [any DispatchSourceSignal]
+  private let numbers: [Int32]
+
+  init(signals: [Int32], handler: @escaping @Sendable (Int32) -> Void) {
+    numbers = signals
+    sources = signals.map { number in
+      signal(number, SIG_IGN)
+      let source = DispatchSource.makeSignalSource(signal: number)
+      source.setEventHandler { handler(number) }
+      source.resume()
+      return source
+    }
+  }
+
+  func cancel() {
+    for source in sources { source.cancel() }
+    for number in numbers { signal(number, SIG_DFL) }
+  }
+}

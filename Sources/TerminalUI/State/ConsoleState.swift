@@ -1,0 +1,25 @@
+import PluginHost
+
+/// The console: input line with history, output, calls in flight.
+public struct ConsoleState: Sendable, Equatable {
+  /// The input line.
+  public var input = InputLine()
+  /// Output lines, oldest first (bounded).
+  public var output = BoundedBuffer<ConsoleLine>(capacity: 2_000)
+  /// How many lines the output is scrolled up from the bottom (0 = newest visible).
+  public var scroll = 0
+  /// Calls started and not yet answered.
+  public var pendingCalls = 0
+  /// The latest finished call; its frames are highlighted in the frame log.
+  public var lastCall: CallRecord?
+
+  /// An empty console.
+  public init() {}
+}
+
+extension BoundedBuffer: Equatable where Element: Equatable {
+  /// Same elements in the same order.
+  public static func == (lhs: BoundedBuffer, rhs: BoundedBuffer) -> Bool {
+    lhs.count == rhs.count && lhs.elementsEqual(rhs)
+  }
+}

@@ -1,0 +1,15 @@
+import PluginHost
+
+/// Work `update` asks the runtime to do; results come back as actions.
+public enum Effect: Sendable, Equatable {
+  /// Run a plugin call (`get`, `put`, `health`) through the session; answers `.callFinished`.
+  case runCall(ConsoleCommand, text: String)
+  /// Restart the plugin; answers `.restartFinished`.
+  case restart
+  /// Write the frame log as JSON lines to a file; answers `.exportFinished`.
+  case export(path: String)
+  /// Redraw the whole terminal (after Ctrl-L).
+  case repaint
+  /// Stop the plugin, restore the terminal and exit.
+  case quit
+}

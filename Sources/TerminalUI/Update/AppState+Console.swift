@@ -1,0 +1,56 @@
+import PluginHost
+
+extension AppState {
+  /// Keys while the console input has focus: editing, history, Enter runs, Esc leaves.
+  mutating func handleConsole(_ key: Key) -> [Effect] {
+    let rows = max(1, Layout(state: self).consoleOutputRows)
+    switch key {
+    case .enter: return runConsoleLine()
+    case .escape: focus = .frames
+    case .tab, .backTab: focus = focus.cycled(backwards: key == .backTab)
+    case .pageUp: console.scroll = min(console.scroll + rows, max(0, console.output.count - rows))
+    case .pageDown: console.scroll = max(0, console.scroll - rows)
+    case .control("l"): return [.repaint]
+    default: _ = console.input.handle(key)
+    }
+    return []
+  }
+
+  /// Runs the typed line: plugin calls become effects; restart, clear, export and help are handled here.
+  mutating func runConsoleLine() -> [Effect] {
+    let text = console.input.submit()
+    guard !text.trimmingWhitespace.isEmpty else { return [] }
+    console.output.append(.command(text))
+    console.scroll = 0
+    let command: ConsoleCommand
+    do {
+      command = try ConsoleCommand.parse(text)
+    } catch {
+      console.output.append(.error(error.description))
+      return []
+    }
+    switch command {
+    case .get, .put, .health:
+      console.pendingCalls += 1
+      return [.runCall(command, text: text)]
+    case .restart:
+      console.output.append(.info("restarting the plugin…"))
+      return [.restart]
+    case .clear:
+      frames.removeAll()
+      frameList.removeAll()
+      inspector = nil
+      console.output.removeAll()
+      console.lastCall = nil
+      return []
+    case .export(let path):
+      console.output.append(.info("exporting \(frames.count) frames to \(path)…"))
+      return [.export(path: path)]
+    case .help:
+      for (form, meaning) in ConsoleCommand.usage {
+        console.output.append(.info(Format.left(form, 14) + " " + meaning))
+      }
+      return []
+    }
+  }
+}

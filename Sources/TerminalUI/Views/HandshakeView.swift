@@ -1,0 +1,96 @@
+import Foundation
+import PluginHost
+import PluginProtocol
+
+/// The Handshake tab: the diagnosis first when something is wrong (go-plugin's message and the
+/// fix), each field of the accepted line with its meaning, the environment that was sent.
+enum HandshakeView {
+  /// The tab's lines, wrapped to `width`.
+  static func document(_ state: AppState, width: Int) -> [StyledLine] {
+    var lines: [StyledLine] = []
+    if let diagnosis = state.diagnosis {
+      lines.append(StyledLine("✗ HANDSHAKE FAILED: " + diagnosis.title, Theme.error))
+      lines.append(StyledLine("fix: ", Theme.ok) + StyledLine(diagnosis.hint, Theme.fix))
+      if let message = diagnosis.goPluginMessage {
+        lines.append(StyledLine("a go-plugin host reports:", Theme.label))
+        for part in message.split(separator: "\n", omittingEmptySubsequences: false) where !part.isEmpty {
+          lines.append(StyledLine("  " + part.trimmingCharacters(in: .whitespaces), Theme.goPlugin))
+        }
+      }
+      lines.append("")
+    }
+    switch state.phase {
+    case .idle, .building:
+      lines.append(StyledLine("Waiting for the build step to finish…", Theme.dim))
+    case .handshaking where state.handshake == nil:
+      lines.append(StyledLine("Waiting for the handshake line on the plugin's stdout…", Theme.dim))
+    case .buildFailed(let status):
+      lines.append(StyledLine("The build step failed (\(status)); its output is in Logs.", Theme.error))
+    default:
+      break
+    }
+    if let handshake = state.handshake {
+      lines.append(StyledLine("Handshake line", Theme.heading))
+      lines.append(StyledLine(handshake.raw.trimmingCharacters(in: .whitespacesAndNewlines), Theme.label)
+        + StyledLine(String(format: "  (%.0f ms after start)", handshake.seconds * 1000), Theme.dim))
+      lines += fields(handshake.line, offered: state.environment[PluginEnvironment.Key.protocolVersions], width: width)
+      for warning in handshake.warnings {
+        lines.append(StyledLine("⚠ ", Theme.warning) + StyledLine(warning.description, Theme.warning))
+      }
+      if let tap = state.tap {
+        lines.append(StyledLine("relay  ", Theme.label) + StyledLine("\(tap.local) → \(tap.plugin)", Theme.dim))
+      }
+      lines.append("")
+    }
+    if !state.environment.isEmpty {
+      lines.append(StyledLine("Environment sent", Theme.heading))
+      for key in state.environment.keys.sorted() {
+        lines.append(StyledLine(key, Theme.label) + StyledLine("=" + (state.environment[key] ?? "")))
+      }
+      if !state.removedEnvironment.isEmpty {
+        lines.append(StyledLine("unset ", Theme.label) + StyledLine(state.removedEnvironment.joined(separator: " ")))
+      }
+      lines.append("")
+    }
+    if let command = state.command {
+      lines.append(StyledLine("Command", Theme.heading))
+      lines.append(StyledLine(command))
+      if let directory = state.workingDirectory {
+        lines.append(StyledLine("in ", Theme.dim) + StyledLine(directory, Theme.dim))
+      }
+    }
+    return TextView.wrap(lines, width: width)
+  }
+
+  /// The fields of the line, each with what it means; meaning on the same line when it fits.
+  static func fields(_ line: HandshakeLine, offered: String?, width: Int) -> [StyledLine] {
+    let certificate: String
+    switch line.serverCertificate {
+    case .none: certificate = "—"
+    case .some(""): certificate = "(empty)"
+    case .some(let text): certificate = "\(text.count) base64 chars"
+    }
+    let rows: [(String, String, String)] = [
+      ("core", "\(line.coreVersion)", "go-plugin protocol; must be 1"),
+      ("app", "\(line.appVersion)", "API version chosen" + (offered.map { " (offered \($0))" } ?? "")),
+      ("network", line.network.rawValue, "tcp or unix"),
+      ("address", line.address, "where the gRPC server listens"),
+      ("protocol", line.protocolName, "grpc; netrpc is the old net/rpc"),
+      ("cert", certificate, "AutoMTLS server certificate"),
+      ("multiplex", line.multiplex ?? "—", "reply to PLUGIN_MULTIPLEX_GRPC"),
+    ]
+    var lines: [StyledLine] = []
+    for (index, (name, value, meaning)) in rows.enumerated() {
+      let label = StyledLine(Format.left("\(index + 1) \(name)", 12), Theme.label)
+      let aligned = label + StyledLine(Format.left(value, 7)) + StyledLine("  " + meaning, Theme.dim)
+      if value.count <= 7, aligned.count <= width {
+        lines.append(aligned)
+      } else {
+        lines.append(label + StyledLine(value))
+        let indent = width >= 50 ? 21 : 2
+        lines.append(StyledLine(String(repeating: " ", count: indent) + meaning, Theme.dim))
+      }
+    }
+    return lines
+  }
+}
