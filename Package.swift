@@ -6,6 +6,9 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .library(name: "PluginProtocol", targets: ["PluginProtocol"]),
+    .library(name: "WireTap", targets: ["WireTap"]),
+    .library(name: "PluginHost", targets: ["PluginHost"]),
+    .library(name: "TerminalUI", targets: ["TerminalUI"]),
     .executable(name: "plugin-dev", targets: ["plugin-dev"]),
     .executable(name: "kv-swift", targets: ["kv-swift"]),
   ],

@@ -16,10 +16,10 @@ struct HostOptions: ParsableArguments {
   @Option(name: .customLong("versions"), help: "App protocol versions to offer in PLUGIN_PROTOCOL_VERSIONS, e.g. 1 or 5,6.")
   var versions: String?
 
-  @Option(name: .customLong("min-port"), help: "PLUGIN_MIN_PORT (default 10000).")
+  @Option(name: .customLong("min-port"), help: "PLUGIN_MIN_PORT, the lowest TCP port the plugin may listen on.")
   var minPort: Int = 10000
 
-  @Option(name: .customLong("max-port"), help: "PLUGIN_MAX_PORT (default 25000).")
+  @Option(name: .customLong("max-port"), help: "PLUGIN_MAX_PORT, the highest TCP port the plugin may listen on.")
   var maxPort: Int = 25000
 
   @Flag(name: .customLong("multiplex"), help: "Set PLUGIN_MULTIPLEX_GRPC=true like a go-plugin v1.6+ host with broker multiplexing.")

@@ -1,0 +1,195 @@
+// plugin-dev benchmarks (release build): decoder throughput and relay overhead.
+//
+//   swift run -c release plugin-dev-bench            # everything
+//   swift run -c release plugin-dev-bench decoder    # WireTap decoding of a recorded KV session
+//   swift run -c release plugin-dev-bench relay      # KV round trip through the tap vs direct
+//
+// The KV plugin is this executable re-run as `serve-kv` (the same code as Examples/kv-swift).
+import Foundation
+import PluginHost
+import PluginProtocol
+import Synchronization
+import WireTap
+
+let arguments = CommandLine.arguments.dropFirst()
+if arguments.first == "serve-kv" {
+  await KVExamplePlugin.runAndExit(name: "bench-kv")
+}
+
+/// Median of a list of numbers.
+func median(_ values: [Double]) -> Double {
+  let sorted = values.sorted()
+  guard !sorted.isEmpty else { return .nan }
+  return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+}
+
+/// A percentile (0…1) of a list of numbers.
+func percentile(_ values: [Double], _ p: Double) -> Double {
+  let sorted = values.sorted()
+  guard !sorted.isEmpty else { return .nan }
+  return sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * p))]
+}
+
+func seconds(_ d: Duration) -> Double { d.seconds }
+
+/// Starts the KV plugin (this binary as `serve-kv`) and returns it with its handshake.
+func startPlugin(store: URL) async throws -> (PluginProcess, HandshakeLine) {
+  let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+  var environment = PluginEnvironment.host(config: .kvExample).variables
+  environment["KV_STORE_DIR"] = store.path
+  let process = try await PluginProcess.start(.init(executable: exe, arguments: ["serve-kv"], environment: environment))
+  for await event in process.events {
+    if case .line(.stdout, let line, _) = event {
+      let handshake = try HandshakeLine.parse(line.text)
+      // Keep draining output in the background so the pipes never fill.
+      Task { for await _ in process.events {} }
+      return (process, handshake)
+    }
+  }
+  throw HandshakeDiagnosis.timeout(seconds: 0)
+}
+
+/// Relay + recorder: a TapProxy in front of the plugin whose bytes go to `sink`.
+func startTap(for handshake: HandshakeLine, sink: @escaping TapProxy.BytesHandler) async throws -> (TapProxy, String) {
+  let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bench-tap-\(getpid())")
+  try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+  let proxy = try await TapProxy.start(
+    listen: .unix(path: dir.appendingPathComponent("tap.sock").path), target: .unix(path: handshake.address),
+    onBytes: sink, onEvent: { _ in })
+  guard case .unix(let path) = proxy.listeningAddress else { throw TapProxyError.listenFailed(address: "", reason: "") }
+  return (proxy, path)
+}
+
+/// `pairs` put+get round trips; returns each call's latency in seconds.
+func exercise(_ connection: PluginConnection, pairs: Int, value: Data) async throws -> [Double] {
+  let clock = ContinuousClock()
+  var latencies: [Double] = []
+  latencies.reserveCapacity(pairs * 2)
+  for i in 0..<pairs {
+    let key = "k\(i % 64)"
+    let t0 = clock.now
+    try await connection.kv.put(key, value)
+    let t1 = clock.now
+    _ = try await connection.kv.get(key)
+    let t2 = clock.now
+    latencies.append(seconds(t1 - t0))
+    latencies.append(seconds(t2 - t1))
+  }
+  return latencies
+}
+
+final class Recorder: Sendable {
+  let chunks = Mutex<[(Int, Direction, [UInt8])]>([])
+}
+
+func decoderBenchmark() async throws {
+  let store = FileManager.default.temporaryDirectory.appendingPathComponent("bench-kv-\(getpid())")
+  try FileManager.default.createDirectory(at: store, withIntermediateDirectories: true)
+  defer { try? FileManager.default.removeItem(at: store) }
+  let (process, handshake) = try await startPlugin(store: store)
+  let recorder = Recorder()
+  let (proxy, local) = try await startTap(for: handshake) { id, direction, bytes in
+    recorder.chunks.withLock { $0.append((id, direction, bytes)) }
+  }
+  let connection = try PluginConnection(network: .unix, address: local)
+  _ = try await connection.health.check()
+  _ = try await exercise(connection, pairs: 2000, value: Data(repeating: 0x61, count: 100))
+  for _ in 0..<200 { _ = try await connection.health.check() }
+  try await connection.shutdownPlugin()
+  await connection.close()
+  await proxy.close()
+  _ = await process.waitForExit(timeout: .seconds(2))
+  let chunks = recorder.chunks.withLock { $0 }
+  let totalBytes = chunks.reduce(0) { $0 + $1.2.count }
+
+  let registry = MessageRegistry.goPlugin
+  let clock = ContinuousClock()
+  var fullRates: [Double] = []
+  var frameRates: [Double] = []
+  var parseRates: [Double] = []
+  var frames = 0
+  for _ in 0..<7 {
+    // Baseline in the same run: HTTP/2 framing only (no HPACK, no gRPC, no protobuf).
+    var parsers: [Direction: HTTP2FrameParser] = [
+      .hostToPlugin: HTTP2FrameParser(expectsClientPreface: true), .pluginToHost: HTTP2FrameParser(expectsClientPreface: false),
+    ]
+    let p0 = clock.now
+    var parsed = 0
+    for (_, direction, bytes) in chunks { parsed += parsers[direction]?.feed(bytes).count ?? 0 }
+    parseRates.append(Double(totalBytes) / seconds(clock.now - p0))
+
+    var decoders: [Int: ConnectionDecoder] = [:]
+    let t0 = clock.now
+    var count = 0
+    for (id, direction, bytes) in chunks {
+      var decoder = decoders[id] ?? ConnectionDecoder(registry: registry, connection: id)
+      count += decoder.feed(bytes, direction: direction, at: Date()).count
+      decoders[id] = decoder
+    }
+    let elapsed = seconds(clock.now - t0)
+    frames = count
+    fullRates.append(Double(totalBytes) / elapsed)
+    frameRates.append(Double(count) / elapsed)
+    _ = parsed
+  }
+  print(String(format: "decoder: recorded KV session %d bytes, %d frames (2000 put+get pairs of 100 B, 201 health checks)", totalBytes, frames))
+  print(String(format: "decoder: full decode median %.1f MB/s, %.0f frames/s (7 runs)", median(fullRates) / 1e6, median(frameRates)))
+  print(String(format: "decoder: baseline framing-only median %.1f MB/s; full decode runs at %.2f× the framing-only speed", median(parseRates) / 1e6, median(fullRates) / median(parseRates)))
+}
+
+func relayBenchmark() async throws {
+  let store = FileManager.default.temporaryDirectory.appendingPathComponent("bench-kv-\(getpid())")
+  try FileManager.default.createDirectory(at: store, withIntermediateDirectories: true)
+  defer { try? FileManager.default.removeItem(at: store) }
+  let (process, handshake) = try await startPlugin(store: store)
+  // The tap as `plugin-dev run` uses it: bytes queued to a decoding task.
+  let (stream, sink) = AsyncStream<(Int, Direction, [UInt8])>.makeStream()
+  let decoding = Task {
+    var decoders: [Int: ConnectionDecoder] = [:]
+    var frames = 0
+    for await (id, direction, bytes) in stream {
+      var decoder = decoders[id] ?? ConnectionDecoder(registry: .goPlugin, connection: id)
+      frames += decoder.feed(bytes, direction: direction, at: Date()).count
+      decoders[id] = decoder
+    }
+    return frames
+  }
+  let (proxy, local) = try await startTap(for: handshake) { id, direction, bytes in sink.yield((id, direction, bytes)) }
+  let direct = try PluginConnection(line: handshake)
+  let tapped = try PluginConnection(network: .unix, address: local)
+  let value = Data(repeating: 0x62, count: 100)
+  _ = try await exercise(direct, pairs: 200, value: value)  // warm up both
+  _ = try await exercise(tapped, pairs: 200, value: value)
+  var directP50: [Double] = []
+  var tappedP50: [Double] = []
+  var ratios: [Double] = []
+  var directP99: [Double] = []
+  var tappedP99: [Double] = []
+  for round in 0..<7 {
+    // Alternate the order so drift affects both the same way.
+    let first = round % 2 == 0 ? direct : tapped
+    let second = round % 2 == 0 ? tapped : direct
+    let a = try await exercise(first, pairs: 500, value: value)
+    let b = try await exercise(second, pairs: 500, value: value)
+    let (d, t) = round % 2 == 0 ? (a, b) : (b, a)
+    directP50.append(percentile(d, 0.5))
+    tappedP50.append(percentile(t, 0.5))
+    directP99.append(percentile(d, 0.99))
+    tappedP99.append(percentile(t, 0.99))
+    ratios.append(percentile(t, 0.5) / percentile(d, 0.5))
+  }
+  try await direct.shutdownPlugin()
+  await direct.close()
+  await tapped.close()
+  await proxy.close()
+  sink.finish()
+  let frames = await decoding.value
+  _ = await process.waitForExit(timeout: .seconds(2))
+  print(String(format: "relay: KV call p50 direct %.1f µs, through the tap %.1f µs (medians of 7 rounds × 1000 calls)", median(directP50) * 1e6, median(tappedP50) * 1e6))
+  print(String(format: "relay: p50 overhead ratio tap/direct median %.3f (min %.3f, max %.3f) → overhead %.1f%%", median(ratios), ratios.min() ?? .nan, ratios.max() ?? .nan, (median(ratios) - 1) * 100))
+  print(String(format: "relay: p99 direct %.1f µs, tap %.1f µs; %d frames decoded alongside", median(directP99) * 1e6, median(tappedP99) * 1e6, frames))
+}
+
+let which = arguments.first ?? "all"
+if which == "decoder" || which == "all" { try await decoderBenchmark() }
+if which == "relay" || which == "all" { try await relayBenchmark() }

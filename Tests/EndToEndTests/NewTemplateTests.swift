@@ -1,0 +1,83 @@
+import Foundation
+import PluginHost
+import Testing
+import TestSupport
+
+/// `plugin-dev new` followed by `plugin-dev run` on what it made, as a new user would.
+@Suite("plugin-dev new → run", .timeLimit(.minutes(15)))
+struct NewTemplateTests {
+  /// Makes a plugin with `new` in a fresh folder; returns the plugin folder.
+  func scaffold(_ language: String, name: String) async throws -> URL {
+    let dir = try Fixtures.temporaryDirectory("plugin-dev-new")
+    let result = try await PluginDevCLI.run(["new", "kv", name, "--lang", language, "--dir", dir.path])
+    #expect(result.status == .exited(0), "\(result.transcript)")
+    #expect(result.stdout.contains { $0.contains("plugin-dev run") }, "next command printed\n\(result.transcript)")
+    return dir.appendingPathComponent(name)
+  }
+
+  /// Runs put/get against the plugin folder and checks the session end to end.
+  func expectWorkingPlugin(_ folder: URL, timeout: Duration) async throws {
+    let result = try await PluginDevCLI.run(
+      ["run", "--headless", "--json", "--no-frames", "--unset", "PYTHONUNBUFFERED", "--exec", "put a b", "--exec", "get a", folder.path],
+      timeout: timeout)
+    #expect(result.status == .exited(0), "\(result.transcript)")
+    #expect(result.events("build-finished").first?["ok"] as? Bool == true, "\(result.transcript)")
+    #expect(result.events("handshake-failed").isEmpty, "\(result.transcript)")
+    #expect((result.events("handshake").first?["warnings"] as? [String])?.isEmpty == true, "\(result.transcript)")
+    #expect(result.events("health").first?["status"] as? String == "SERVING", "\(result.transcript)")
+    #expect(result.events("call").map { $0["code"] as? String } == ["ok", "ok"], "\(result.transcript)")
+    #expect(result.events("call").last?["result"] as? String == "b")
+    let notices = result.events("notice").compactMap { $0["text"] as? String }
+    #expect(!notices.contains { $0.contains("did not exit within 2 s") }, "Shutdown must end the plugin within 2 s: \(notices)")
+    #expect(!notices.contains { $0.contains("UNIMPLEMENTED") && $0.contains("GRPCStdio") }, "GRPCStdio served: \(notices)")
+    let exits = result.events("exited")
+    #expect(exits.first?["status"] as? String == "exit code 0" && exits.first?["expected"] as? Bool == true, "\(result.transcript)")
+    let badLogs = result.events("log").filter { ($0["problems"] as? [String])?.isEmpty == false }
+    #expect(badLogs.isEmpty, "stderr lines a Go host would mishandle: \(badLogs)")
+  }
+
+  /// Starts the plugin's command without the cookie: go-plugin's message and exit 1.
+  func expectCookieRefusal(_ folder: URL) async throws {
+    let manifest = try PluginManifest.load(from: folder)
+    let (executable, arguments) = manifest.command.launchArguments(in: folder)
+    let process = try await PluginProcess.start(
+      .init(executable: executable, arguments: arguments, environment: manifest.environment ?? [:],
+            removedEnvironment: ["BASIC_PLUGIN"], workingDirectory: folder.path))
+    let output = OutputCollector(process: process)
+    let status = await process.waitForExit(timeout: .seconds(30))
+    await output.finished()
+    #expect(status == .exited(1), "stderr: \(output.stderr)")
+    #expect(output.stderr.first == "This binary is a plugin. These are not meant to be executed directly.")
+    if status == nil { await process.kill() }
+  }
+
+  @Test func pythonTemplate() async throws {
+    let folder = try await scaffold("python", name: "kv-py")
+    try await expectWorkingPlugin(folder, timeout: .seconds(300))
+    try await expectCookieRefusal(folder)
+  }
+
+  @Test func swiftTemplate() async throws {
+    let folder = try await scaffold("swift", name: "kvswift")
+    try await expectWorkingPlugin(folder, timeout: .seconds(840))
+    try await expectCookieRefusal(folder)
+  }
+
+  @Test func refusesToOverwriteAndListsChoices() async throws {
+    let dir = try Fixtures.temporaryDirectory("plugin-dev-new")
+    let first = try await PluginDevCLI.run(["new", "kv", "p1", "--dir", dir.path])
+    #expect(first.status == .exited(0), "\(first.transcript)")
+    let again = try await PluginDevCLI.run(["new", "kv", "p1", "--dir", dir.path])
+    #expect(again.status != .exited(0))
+    #expect(again.stderr.joined().contains("--force"), "\(again.transcript)")
+    let badName = try await PluginDevCLI.run(["new", "kv", "../evil", "--dir", dir.path])
+    #expect(badName.status != .exited(0))
+    #expect(!FileManager.default.fileExists(atPath: dir.deletingLastPathComponent().appendingPathComponent("evil").path))
+    let badLang = try await PluginDevCLI.run(["new", "kv", "p2", "--lang", "cobol", "--dir", dir.path])
+    #expect(badLang.status != .exited(0))
+    let text = badLang.stderr.joined(separator: "\n")
+    #expect(text.contains("python") && text.contains("swift") && text.contains("go"), "\(badLang.transcript)")
+    let list = try await PluginDevCLI.run(["templates"])
+    #expect(list.stdout.joined(separator: "\n").contains("kv"), "\(list.transcript)")
+  }
+}
