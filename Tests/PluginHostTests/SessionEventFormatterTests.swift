@@ -1,0 +1,63 @@
+import Foundation
+import PluginProtocol
+import Testing
+import WireTap
+
+@testable import PluginHost
+
+@Suite("SessionEventFormatter")
+struct SessionEventFormatterTests {
+  let time = Date(timeIntervalSince1970: 1_800_000_000)
+
+  @Test func handshakeText() {
+    var formatter = SessionEventFormatter()
+    let line = HandshakeLine(appVersion: 1, network: .tcp, address: "127.0.0.1:1234")
+    let text = formatter.text(.handshake(line, raw: "1|1|tcp|127.0.0.1:1234|grpc\r", warnings: [.surroundingWhitespace], seconds: 0.012))
+    #expect(text == """
+      handshake 1|1|tcp|127.0.0.1:1234|grpc (12 ms): core 1, app 1, tcp 127.0.0.1:1234, grpc
+                warning: \(HandshakeWarning.surroundingWhitespace)
+      """)
+  }
+
+  @Test func healthOnlyOnChangeUnlessAsked() {
+    var formatter = SessionEventFormatter()
+    let serving = HealthSample(time: time, outcome: .status("SERVING"), latency: 0.002)
+    let down = HealthSample(time: time, outcome: .failed(code: "unavailable", message: "refused"), latency: 0.001)
+    #expect(formatter.text(.health(serving)) == "health    SERVING (2.0 ms)")
+    #expect(formatter.text(.health(serving)) == nil)
+    #expect(formatter.text(.health(down)) == "health    unreachable (1.0 ms): refused")
+    var every = SessionEventFormatter(showEveryHealthCheck: true)
+    #expect(every.text(.health(serving)) != nil && every.text(.health(serving)) != nil)
+  }
+
+  @Test func failedHandshakeJSON() throws {
+    var formatter = SessionEventFormatter()
+    let line = formatter.json(.handshakeFailed(.invalid(.incompatibleAppVersion(9, offered: [1]), line: "1|9|tcp|a:1|grpc")), time: time)
+    let json = try #require(line)
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+    #expect(object["event"] as? String == "handshake-failed")
+    #expect(object["title"] as? String == "app protocol version mismatch")
+    #expect(object["goPlugin"] as? String == "incompatible API version with plugin. Plugin version: 9, Client versions: [1]")
+    #expect(object["time"] as? String == "2027-01-15T08:00:00.000Z")
+  }
+
+  @Test func framesCanBeHidden() {
+    var formatter = SessionEventFormatter(showFrames: false)
+    let record = FrameRecord(time: time, direction: .hostToPlugin, streamID: 3, type: "HEADERS", summary: "HEADERS /proto.KV/Put")
+    #expect(formatter.text(.frame(record)) == nil)
+    #expect(formatter.json(.frame(record)) == nil)
+    var shown = SessionEventFormatter()
+    #expect(shown.text(.frame(record)) == "frame     > s3   HEADERS /proto.KV/Put")
+  }
+
+  @Test func callJSON() throws {
+    var formatter = SessionEventFormatter()
+    let call = CallRecord(command: "get a", method: "/proto.KV/Get", code: "notFound", result: "no value for key 'a'", started: time, ended: time.addingTimeInterval(0.004))
+    let line = formatter.json(.call(call), time: time)
+    let json = try #require(line)
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+    #expect(object["ok"] as? Bool == false)
+    #expect(object["code"] as? String == "notFound")
+    #expect(abs((object["latencyMs"] as? Double ?? 0) - 4) < 0.01)
+  }
+}
