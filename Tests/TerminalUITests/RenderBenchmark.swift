@@ -56,6 +56,8 @@ struct RenderBenchmark {
     var (state, appendSeconds) = Self.bigState()
     #expect(state.frames.count == Self.frames)
     var report = String(format: "append: %.2f µs per frame (update, %d frames)\n", appendSeconds / Double(Self.frames) * 1e6, Self.frames)
+    let baseline = Self.median(Fixture.running(size: RenderTests.large))
+    report += String(format: "baseline, 15 frames: median %.3f ms, p95 %.3f ms per render\n", baseline.median * 1000, baseline.p95 * 1000)
     let cases: [(String, (inout AppState) -> Void)] = [
       ("follow, newest at the bottom", { _ in }),
       ("scrolled to the middle", { state in

@@ -26,6 +26,7 @@ public actor Session {
   private var generation = 0
   private var run: Run?
   private var finished = false
+  private var building: PluginProcess?
 
   /// The state of one start of the plugin.
   private final class Run {
@@ -66,6 +67,8 @@ public actor Session {
     if options.runBuild, let build = target.build, generation == 0 {
       guard await runBuild(build) else { return false }
     }
+    // `finish()` may have been called while the build ran: start nothing then.
+    guard !finished, run == nil else { return false }
     generation += 1
     let environment = hostEnvironment()
     let (executable, arguments) = target.command.launchArguments(in: target.folder)
@@ -81,6 +84,10 @@ public actor Session {
       process = try await PluginProcess.start(launch)
     } catch {
       emit(.handshakeFailed(.exitedBeforeHandshake(status: .exited(127), stderrTail: [error.description])))
+      return false
+    }
+    if finished {
+      await process.kill()
       return false
     }
     let watcher = HandshakeWatcher(
@@ -113,6 +120,10 @@ public actor Session {
 
   /// Stops the plugin the way a go-plugin host's `Kill()` does: `Shutdown`, up to 2 s, then SIGKILL.
   public func stop() async {
+    if let building {
+      emit(.notice("stopping the build step"))
+      await building.kill()
+    }
     guard let current = run else { return }
     current.stopping = true
     if current.process.exitStatus == nil {
@@ -142,8 +153,8 @@ public actor Session {
   /// Stops everything and ends the event stream.
   public func finish() async {
     guard !finished else { return }
-    await stop()
     finished = true
+    await stop()
     emit(.finished)
     continuation.finish()
   }
@@ -171,7 +182,7 @@ public actor Session {
     switch command {
     case .get(let key):
       do {
-        let value = try await connection.kv.get(key)
+        let value = try await connection.kv.get(key, timeout: Self.callTimeout)
         record = CallRecord(
           command: text, method: "/proto.KV/Get", code: "ok", result: Self.render(value), value: value, started: started,
           ended: Date())
@@ -180,7 +191,7 @@ public actor Session {
       }
     case .put(let key, let value):
       do {
-        try await connection.kv.put(key, value)
+        try await connection.kv.put(key, value, timeout: Self.callTimeout)
         record = CallRecord(command: text, method: "/proto.KV/Put", code: "ok", result: "stored \(value.count) bytes", started: started, ended: Date())
       } catch {
         record = Self.failure(error, command: text, method: "/proto.KV/Put", started: started)
@@ -199,6 +210,9 @@ public actor Session {
     emit(.call(record))
     return record
   }
+
+  /// How long a console call may take before it fails with `deadlineExceeded`.
+  public static let callTimeout: Duration = .seconds(15)
 
   private static func failure(_ error: any Error, command: String, method: String, started: Date) -> CallRecord {
     if let rpc = error as? RPCError {
@@ -243,6 +257,8 @@ public actor Session {
       emit(.buildFinished(status: .exited(127), seconds: 0))
       return false
     }
+    building = process
+    defer { building = nil }
     var status: PluginProcess.ExitStatus = .exited(1)
     for await event in process.events {
       switch event {

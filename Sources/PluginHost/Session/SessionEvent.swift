@@ -51,6 +51,20 @@ public enum SessionEvent: Sendable {
     public var startedAt: Date
     /// Which start this is (1, then 2 after a restart, …).
     public var generation: Int
+
+    /// Creates a value.
+    public init(
+      pid: Int32, command: String, environment: [String: String], removedEnvironment: [String],
+      workingDirectory: String, startedAt: Date, generation: Int
+    ) {
+      self.pid = pid
+      self.command = command
+      self.environment = environment
+      self.removedEnvironment = removedEnvironment
+      self.workingDirectory = workingDirectory
+      self.startedAt = startedAt
+      self.generation = generation
+    }
   }
 }
 

@@ -10,16 +10,23 @@ public struct KVClient<Transport: ClientTransport>: Sendable {
     self.stub = Proto_KV.Client(wrapping: client)
   }
 
-  /// The bytes stored under `key`; throws `RPCError` (`notFound`, …) from the plugin.
-  public func get(_ key: String) async throws -> Data {
-    try await stub.get(.with { $0.key = key }).value
+  /// The bytes stored under `key`; throws `RPCError` (`notFound`, `deadlineExceeded`, …).
+  public func get(_ key: String, timeout: Duration? = nil) async throws -> Data {
+    try await stub.get(.with { $0.key = key }, options: Self.options(timeout)).value
   }
 
-  /// Stores `value` under `key`.
-  public func put(_ key: String, _ value: Data) async throws {
-    _ = try await stub.put(.with {
-      $0.key = key
-      $0.value = value
-    })
+  /// Stores `value` under `key`; throws `RPCError` from the plugin.
+  public func put(_ key: String, _ value: Data, timeout: Duration? = nil) async throws {
+    _ = try await stub.put(
+      .with {
+        $0.key = key
+        $0.value = value
+      }, options: Self.options(timeout))
+  }
+
+  private static func options(_ timeout: Duration?) -> CallOptions {
+    var options = CallOptions.defaults
+    options.timeout = timeout
+    return options
   }
 }

@@ -6,8 +6,9 @@ import Glibc
 
 /// Last-resort cleanup if plugin-dev crashes while the screen is active: on a fatal signal
 /// (SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE) it restores the saved terminal modes,
-/// leaves the alternate screen, gives stderr back, kills the plugin's process group, then
-/// lets the previous handler (Swift's backtracer, or the default action) run.
+/// leaves the alternate screen, gives stderr back, kills the plugin's process group, calls
+/// the previous handler (Swift's backtracer), and ends the process with the signal's default
+/// action — also when the signal came from `kill` and the previous handler returned.
 ///
 /// Everything the handler does is async-signal-safe (atomics, `write`, `tcsetattr`, `dup2`,
 /// `kill`, `sigaction`, `raise`); its data is prepared before it is armed.
@@ -35,9 +36,9 @@ enum CrashGuard {
     installed = true
     for signal in fatalSignals {
       var action = sigaction()
-      action.__sigaction_handler.sa_handler = { CrashGuard.handle($0) }
+      action.__sigaction_handler.sa_sigaction = { CrashGuard.handle($0, $1, $2) }
       sigemptyset(&action.sa_mask)
-      action.sa_flags = 0
+      action.sa_flags = SA_SIGINFO | SA_ONSTACK
       sigaction(signal, &action, previous + Int(signal))
     }
   }
@@ -57,7 +58,7 @@ enum CrashGuard {
     savedStderr.store(fd, ordering: .sequentiallyConsistent)
   }
 
-  private static func handle(_ signal: Int32) {
+  private static func handle(_ signal: Int32, _ info: UnsafeMutablePointer<siginfo_t>?, _ context: UnsafeMutableRawPointer?) {
     if armed.exchange(false, ordering: .sequentiallyConsistent) {
       reset.withUnsafeBufferPointer { bytes in _ = write(STDOUT_FILENO, bytes.baseAddress, bytes.count) }
       if haveSavedModes { _ = tcsetattr(STDIN_FILENO, TCSANOW, &savedModes) }
@@ -66,7 +67,16 @@ enum CrashGuard {
       let group = pluginGroup.load(ordering: .sequentiallyConsistent)
       if group > 0 { _ = kill(-group, SIGKILL) }
     }
-    _ = sigaction(signal, previous + Int(signal), nil)
+    let before = previous[Int(signal)]
+    if before.sa_flags & SA_SIGINFO != 0 {
+      before.__sigaction_handler.sa_sigaction?(signal, info, context)
+    } else if let handler = before.__sigaction_handler.sa_handler, unsafeBitCast(handler, to: Int.self) > 1 {
+      handler(signal)
+    }
+    // Default action: pending until this handler returns, then the process ends (with a core).
+    var fallback = sigaction()
+    sigemptyset(&fallback.sa_mask)
+    _ = sigaction(signal, &fallback, nil)
     _ = raise(signal)
   }
 }

@@ -169,7 +169,12 @@ public final class NcursesScreen: Sendable {
       if repaint || canvas != nil { _ = wrefresh(window) }
 
       var code: wint_t = 0
+      let asked = ContinuousClock.now
       let kind = wget_wch(window, &code)
+      if kind == ERR, ContinuousClock.now - asked < .milliseconds(5) {
+        // The terminal is gone (hang-up): reads fail at once; do not spin while quitting.
+        napms(30)
+      }
       if kind == OK {
         if let key = KeyDecoder.key(forCharacter: UInt32(code)) { input(.key(key)) }
       } else if kind == KEY_CODE_YES {

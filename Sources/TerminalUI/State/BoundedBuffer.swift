@@ -39,3 +39,10 @@ public struct BoundedBuffer<Element: Sendable>: Sendable, RandomAccessCollection
     head = 0
   }
 }
+
+extension BoundedBuffer: Equatable where Element: Equatable {
+  /// Same elements in the same order.
+  public static func == (lhs: BoundedBuffer, rhs: BoundedBuffer) -> Bool {
+    lhs.count == rhs.count && lhs.elementsEqual(rhs)
+  }
+}

@@ -16,10 +16,3 @@ public struct ConsoleState: Sendable, Equatable {
   /// An empty console.
   public init() {}
 }
-
-extension BoundedBuffer: Equatable where Element: Equatable {
-  /// Same elements in the same order.
-  public static func == (lhs: BoundedBuffer, rhs: BoundedBuffer) -> Bool {
-    lhs.count == rhs.count && lhs.elementsEqual(rhs)
-  }
-}

@@ -107,13 +107,3 @@ public struct InputLine: Sendable, Equatable {
     cursor = characters.count
   }
 }
-
-extension String {
-  /// The string without leading and trailing spaces and tabs.
-  var trimmingWhitespace: Substring {
-    var slice = Substring(self)
-    while let first = slice.first, first == " " || first == "\t" { slice.removeFirst() }
-    while let last = slice.last, last == " " || last == "\t" { slice.removeLast() }
-    return slice
-  }
-}

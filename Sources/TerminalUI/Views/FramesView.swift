@@ -8,15 +8,17 @@ enum FramesView {
   struct Columns {
     var shortTime: Bool
     var flags: Bool
+    var streamWidth: Int
 
     init(width: Int) {
       shortTime = width < 60
       flags = width >= 60
+      streamWidth = width >= 60 ? 4 : 3
     }
 
     var header: String {
       var text = " " + (shortTime ? Format.left("time", 9) : Format.left("time", 12))
-      text += " ⇄ str "
+      text += " ⇄ " + Format.right("str", streamWidth) + " "
       if flags { text += Format.left("flags", 5) + " " }
       text += "  len summary"
       return text
@@ -68,7 +70,7 @@ enum FramesView {
     line.append(Format.clock(record.time, zone, short: columns.shortTime), Theme.dim)
     line.append(" ")
     line.append(record.direction.arrow, record.direction == .hostToPlugin ? Theme.hostToPlugin : Theme.pluginToHost)
-    line.append(" " + Format.right(String(record.streamID), 3) + " ")
+    line.append(" " + Format.right(String(record.streamID), columns.streamWidth) + " ")
     if columns.flags { line.append(Format.left(Format.flags(record.flags), 5) + " ", Theme.dim) }
     line.append(Format.right(String(record.length), 5) + " ")
     let summary = record.summary

@@ -20,8 +20,10 @@ enum HandshakeView {
       lines.append("")
     }
     switch state.phase {
-    case .idle, .building:
-      lines.append(StyledLine("Waiting for the build step to finish…", Theme.dim))
+    case .idle:
+      lines.append(StyledLine("Starting the plugin…", Theme.dim))
+    case .building:
+      lines.append(StyledLine("Running the build step (its output is in Logs)…", Theme.dim))
     case .handshaking where state.handshake == nil:
       lines.append(StyledLine("Waiting for the handshake line on the plugin's stdout…", Theme.dim))
     case .buildFailed(let status):
@@ -71,13 +73,13 @@ enum HandshakeView {
     case .some(let text): certificate = "\(text.count) base64 chars"
     }
     let rows: [(String, String, String)] = [
-      ("core", "\(line.coreVersion)", "go-plugin protocol; must be 1"),
-      ("app", "\(line.appVersion)", "API version chosen" + (offered.map { " (offered \($0))" } ?? "")),
+      ("core", "\(line.coreVersion)", "core protocol; must be 1"),
+      ("app", "\(line.appVersion)", "API version" + (offered.map { " (offered \($0))" } ?? "")),
       ("network", line.network.rawValue, "tcp or unix"),
       ("address", line.address, "where the gRPC server listens"),
-      ("protocol", line.protocolName, "grpc; netrpc is the old net/rpc"),
+      ("protocol", line.protocolName, "grpc or netrpc (net/rpc)"),
       ("cert", certificate, "AutoMTLS server certificate"),
-      ("multiplex", line.multiplex ?? "—", "reply to PLUGIN_MULTIPLEX_GRPC"),
+      ("multiplex", line.multiplex ?? "—", "PLUGIN_MULTIPLEX_GRPC reply"),
     ]
     var lines: [StyledLine] = []
     for (index, (name, value, meaning)) in rows.enumerated() {

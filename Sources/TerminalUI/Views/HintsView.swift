@@ -14,7 +14,7 @@ enum HintsView {
   /// (key, meaning) pairs for the current mode.
   static func hints(_ state: AppState) -> [(String, String)] {
     if state.quitting { return [("", "stopping the plugin (Shutdown, up to 2 s, then SIGKILL)…")] }
-    if state.showHelp { return [("j/k", "scroll"), ("any other key", "close help"), ("q", "quit")] }
+    if state.showHelp { return [("j/k", "scroll"), ("Esc", "close (any other key too)"), ("q", "quit")] }
     if state.inspector != nil {
       return [("Esc", "close"), ("j/k", "scroll"), ("n/p", "stream frames"), ("←/→", "prev/next frame"), ("?", "help"), ("q", "quit")]
     }

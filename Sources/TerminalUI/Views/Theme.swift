@@ -18,8 +18,6 @@ enum Theme {
   static let error = Style(fg: .red, bold: true)
   static let fix = Style(fg: .green)
   static let goPlugin = Style(fg: .yellow)
-  static let selection = Style(reverse: true)
-  static let selectionUnfocused = Style(bold: true, underline: true)
   static let callHighlight = Style(fg: .yellow, bold: true)
   static let hostToPlugin = Style(fg: .cyan)
   static let pluginToHost = Style(fg: .magenta)
