@@ -49,3 +49,18 @@ struct PluginManifestTests {
     #expect(throws: PluginManifestError.self) { try PluginManifest.load(from: URL(fileURLWithPath: "/nonexistent-folder")) }
   }
 }
+
+@Suite("PluginTarget")
+struct PluginTargetTests {
+  @Test("a command line is named after its script", arguments: [
+    (["python3", "plugin.py"], "plugin.py"), (["/usr/bin/python3.11", "-u", "/x/kv.py"], "kv.py"),
+    (["./kv-plugin", "--flag"], "kv-plugin"), (["sh"], "sh"),
+  ])
+  func names(arguments: [String], name: String) {
+    #expect(PluginTarget.commandLine(arguments).name == name)
+  }
+
+  @Test func missingTargetsAreExplained() {
+    #expect(throws: PluginTargetError.notFound("/no/such/plugin")) { try PluginTarget.resolve("/no/such/plugin") }
+  }
+}

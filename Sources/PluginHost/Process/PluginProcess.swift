@@ -289,7 +289,8 @@ public enum PluginProcessError: Error, Sendable, Equatable, CustomStringConverti
   public var description: String {
     switch self {
     case .launchFailed(let executable, let reason):
-      return "could not start \(executable): \(reason). Check the path exists and is executable (chmod +x)."
+      let trimmed = reason.hasSuffix(".") ? String(reason.dropLast()) : reason
+      return "could not start \(executable): \(trimmed). Check the path exists and is executable (chmod +x)."
     }
   }
 }

@@ -57,9 +57,19 @@ public struct PluginTarget: Sendable, Equatable {
 
   /// A command line given after `--`.
   public static func commandLine(_ arguments: [String], currentDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) -> PluginTarget {
-    PluginTarget(
-      name: arguments.first.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "plugin",
-      command: .arguments(arguments), folder: currentDirectory)
+    PluginTarget(name: displayName(arguments), command: .arguments(arguments), folder: currentDirectory)
+  }
+
+  /// `plugin.py` for `python3 plugin.py`, `kv` for `./kv`: the script rather than its interpreter.
+  static func displayName(_ arguments: [String]) -> String {
+    let names = arguments.map { URL(fileURLWithPath: $0).lastPathComponent }
+    guard let first = names.first else { return "plugin" }
+    let interpreters = ["python", "python3", "node", "sh", "bash", "ruby", "perl", "java", "deno", "bun"]
+    let isInterpreter = interpreters.contains(first) || first.hasPrefix("python3.")
+    if isInterpreter, let script = arguments.dropFirst().first(where: { !$0.hasPrefix("-") }) {
+      return URL(fileURLWithPath: script).lastPathComponent
+    }
+    return first
   }
 }
 

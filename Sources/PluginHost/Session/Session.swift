@@ -567,8 +567,8 @@ public actor Session {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
       }
     }
-    let reason = result == 0 ? nil : String(cString: strerror(errno))
-    close(fd)
+    let reason = fd < 0 ? nil : result == 0 ? nil : String(cString: strerror(errno))
+    if fd >= 0 { close(fd) }
     guard let reason else { return nil }
     return .unreachable(address: line.address, reason: "connect: \(reason.lowercased())")
   }

@@ -1,0 +1,11 @@
+/// What `PluginChecker.run` reports while it works, in order.
+public enum CheckProgress: Sendable, Equatable {
+  /// The build step started.
+  case buildStarted(command: String)
+  /// A line of build output.
+  case buildOutput(String, stream: PluginProcess.Stream)
+  /// The build step ended.
+  case buildFinished(status: PluginProcess.ExitStatus, seconds: Double)
+  /// A check finished (reported in `CheckID` order).
+  case result(CheckResult)
+}

@@ -1,0 +1,66 @@
+import Foundation
+
+/// Renders check results as text lines or JSON lines (pure, so tests compare whole lines).
+///
+/// Text: `PASS  handshake.present               1|1|unix|/tmp/plugin…|grpc| in 23 ms`, with
+/// ` → what to change` after warnings and failures, then
+/// `checks: 17 passed, 1 warned, 1 failed, 0 skipped`.
+/// JSON: one object per check, `{"event":"check","id":…,"status":…,"seen":…,"fix":…,"goPlugin":…}`,
+/// then `{"event":"summary",…}`.
+public enum CheckReportFormatter {
+  /// Width the id column is padded to (the longest id).
+  public static let idWidth = CheckID.allCases.map(\.rawValue.count).max() ?? 0
+
+  /// One text line for a result.
+  public static func text(_ result: CheckResult) -> String {
+    var line = result.status.label + "  " + result.id.rawValue.padding(toLength: idWidth, withPad: " ", startingAt: 0)
+      + "  " + oneLine(result.seen)
+    if let goPlugin = result.goPlugin, result.status == .fail || result.status == .warn {
+      // The first two lines say it; the rest is go-plugin's generic explanation.
+      let message = oneLine(goPlugin.split(separator: "\n").prefix(2).joined(separator: "\n"))
+      line += message.contains("\"") ? "; go-plugin: \(message)" : "; go-plugin: \"\(message)\""
+    }
+    if let fix = result.fix, result.status == .fail || result.status == .warn {
+      line += " → " + oneLine(fix)
+    }
+    return line
+  }
+
+  /// The closing text line: the counts (`CheckReport.startFailure` is the caller's to print, on stderr).
+  public static func summaryText(_ report: CheckReport) -> String {
+    "checks: \(report.count(.pass)) passed, \(report.count(.warn)) warned, "
+      + "\(report.count(.fail)) failed, \(report.count(.skip)) skipped"
+  }
+
+  /// One JSON object (one line) for a result.
+  public static func json(_ result: CheckResult) -> String {
+    let object: [String: Any] = [
+      "event": "check", "id": result.id.rawValue, "status": result.status.rawValue, "seen": result.seen,
+      "fix": result.fix ?? NSNull(), "goPlugin": result.goPlugin ?? NSNull(),
+    ]
+    return encode(object)
+  }
+
+  /// The closing JSON object (one line): counts, failed ids, exit code, start failure.
+  public static func summaryJSON(_ report: CheckReport) -> String {
+    let object: [String: Any] = [
+      "event": "summary", "target": report.target, "passed": report.count(.pass), "warned": report.count(.warn),
+      "failed": report.count(.fail), "skipped": report.count(.skip), "failedChecks": report.failedIDs.map(\.rawValue),
+      "exitCode": Int(report.exitCode), "startFailure": report.startFailure ?? NSNull(),
+      "seconds": (report.seconds * 1000).rounded() / 1000,
+    ]
+    return encode(object)
+  }
+
+  private static func encode(_ object: [String: Any]) -> String {
+    guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+    else { return "{}" }
+    return String(decoding: data, as: UTF8.self)
+  }
+
+  /// Newlines folded into ` / ` so every result stays on one line.
+  static func oneLine(_ text: String) -> String {
+    text.split(separator: "\n", omittingEmptySubsequences: true).map { $0.trimmingCharacters(in: .whitespaces) }
+      .joined(separator: " / ")
+  }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import PluginProtocol
+
+/// The checks of a running plugin's address and gRPC services (reference §3, §5, §14), pure.
+public enum ServiceChecks {
+  /// How `plugin.GRPCStdio/StreamStdio` went.
+  public enum StdioOutcome: Sendable, Equatable {
+    /// Still open when checked (the usual case: a quiet plugin sends nothing).
+    case open(bytes: Int)
+    /// The plugin ended the stream with OK.
+    case ended(bytes: Int)
+    /// The call failed (`code`: grpc-swift's code name, e.g. `unimplemented`).
+    case failed(code: String, message: String)
+  }
+
+  /// How the reflection probe went.
+  public enum ReflectionOutcome: Sendable, Equatable {
+    /// A reflection service answered `list_services`.
+    case listed(service: String, services: [String])
+    /// Neither `grpc.reflection.v1` nor `v1alpha` is served.
+    case unimplemented
+    /// The probe failed otherwise.
+    case failed(code: String, message: String)
+  }
+
+  /// `handshake.reachable`: whether something accepted a connection at the address.
+  public static func reachable(_ line: HandshakeLine, problem: HandshakeDiagnosis?) -> CheckResult {
+    guard let problem else { return .pass(.handshakeReachable, "\(line.network.rawValue) \(line.address) accepts connections") }
+    var seen = "nothing accepts connections at \(line.address)"
+    if case .unreachable(_, let reason) = problem { seen += " (\(reason))" }
+    return .fail(.handshakeReachable, seen, fix: problem.hint, goPlugin: problem.goPluginMessage)
+  }
+
+  /// `port.range`: a tcp address within `PLUGIN_MIN_PORT`..`PLUGIN_MAX_PORT`; unix sockets skip.
+  public static func portRange(_ line: HandshakeLine, range: ClosedRange<Int>) -> CheckResult {
+    guard line.network == .tcp else { return .skip(.portRange, "unix socket, no port") }
+    let text = "\(range.lowerBound)..\(range.upperBound)"
+    guard let colon = line.address.lastIndex(of: ":"), let port = Int(line.address[line.address.index(after: colon)...]) else {
+      return .fail(.portRange, "no port in \(line.address)", fix: "Print the address as 127.0.0.1:PORT.")
+    }
+    if range.contains(port) {
+      return .pass(.portRange, "port \(port) is within PLUGIN_MIN_PORT..PLUGIN_MAX_PORT = \(text)")
+    }
+    return .fail(
+      .portRange, "listens on port \(port), outside PLUGIN_MIN_PORT..PLUGIN_MAX_PORT = \(text)",
+      fix: "Read PLUGIN_MIN_PORT and PLUGIN_MAX_PORT and bind the first free port in that range, as go-plugin does; "
+        + "hosts open only that range (firewalls, containers) and run several plugins side by side.")
+  }
+
+  /// `health.serving`: `Check("plugin")` must answer SERVING.
+  public static func health(_ outcome: HealthSample.Outcome, milliseconds: Int) -> CheckResult {
+    let call = "Health/Check(\"plugin\")"
+    switch outcome {
+    case .status("SERVING"):
+      return .pass(.healthServing, "\(call) → SERVING in \(milliseconds) ms")
+    case .status(let status):
+      return .fail(
+        .healthServing, "\(call) → \(status)",
+        fix: "Set service \"plugin\" to SERVING once the plugin is ready (go-plugin's Ping() ignores the status, "
+          + "but host applications that look at it treat the plugin as down).")
+    case .failed(let code, let message):
+      let go = "rpc error: code = \(goCode(code)) desc = \(message)"
+      switch code {
+      case "unimplemented":
+        return .fail(
+          .healthServing, "\(call) → UNIMPLEMENTED: the plugin has no grpc.health.v1.Health",
+          fix: "Register the gRPC health service and set \"plugin\" to SERVING (go-plugin's non-Go guide, step 3).",
+          goPlugin: go)
+      case "notFound":
+        return .fail(
+          .healthServing, "\(call) → NOT_FOUND: the health service does not know \"plugin\"",
+          fix: "Set a status for the service name \"plugin\" (go-plugin's GRPCServiceName), e.g. "
+            + "health.set(\"plugin\", SERVING); a Go host's Ping() fails on NOT_FOUND.",
+          goPlugin: go)
+      default:
+        return .fail(
+          .healthServing, "\(call) failed: \(code) \(message)",
+          fix: "Serve grpc.health.v1.Health on the announced address and answer Check(\"plugin\") promptly.",
+          goPlugin: go)
+      }
+    }
+  }
+
+  /// `stdio.stream`: `plugin.GRPCStdio/StreamStdio` must be served.
+  public static func stdio(_ outcome: StdioOutcome) -> CheckResult {
+    switch outcome {
+    case .open(let bytes):
+      return .pass(.stdioStream, "StreamStdio is open" + (bytes > 0 ? " (\(bytes) bytes of plugin output so far)" : ""))
+    case .ended(let bytes):
+      return .pass(.stdioStream, "StreamStdio answered and ended after \(bytes) bytes")
+    case .failed(let code, let message):
+      let fix = "Serve plugin.GRPCStdio: a StreamStdio that sends nothing and stays open until the host cancels "
+        + "is enough (go-plugin's Python example does exactly that); Go plugins get it from go-plugin v1.1.0 or later."
+      let go = "plugin.stdio: received EOF, stopping recv loop: err=\"rpc error: code = \(goCode(code)) desc = \(message)\""
+      if code == "unimplemented" {
+        return .fail(.stdioStream, "plugin.GRPCStdio/StreamStdio → UNIMPLEMENTED", fix: fix, goPlugin: go)
+      }
+      return .fail(.stdioStream, "plugin.GRPCStdio/StreamStdio failed: \(code) \(message)", fix: fix, goPlugin: go)
+    }
+  }
+
+  /// `reflection`: optional, so a missing service is a warning.
+  public static func reflection(_ outcome: ReflectionOutcome) -> CheckResult {
+    switch outcome {
+    case .listed(let service, let services):
+      let names = services.isEmpty ? "no services" : services.joined(separator: ", ")
+      return .pass(.reflection, "\(service) lists \(names)")
+    case .unimplemented:
+      return .warn(
+        .reflection, "no server reflection (grpc.reflection.v1 and v1alpha are UNIMPLEMENTED)",
+        fix: "Optional: register gRPC server reflection (Python: grpcio-reflection) so grpcurl and other tools can "
+          + "list your services; Go plugins have it since go-plugin 1.2.")
+    case .failed(let code, let message):
+      return .warn(
+        .reflection, "the reflection probe failed: \(code) \(message)",
+        fix: "Optional: serve grpc.reflection.v1.ServerReflection, or leave it out entirely.")
+    }
+  }
+
+  /// Go's spelling of a grpc-swift status code name (`notFound` → `NotFound`).
+  static func goCode(_ code: String) -> String {
+    guard let first = code.first else { return code }
+    return first.uppercased() + code.dropFirst()
+  }
+}

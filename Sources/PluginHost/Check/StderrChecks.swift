@@ -1,0 +1,85 @@
+import Foundation
+
+/// `stderr.hclog`, `stderr.line-length` and `stdout.after-handshake` from the lines the plugin wrote
+/// (reference §1.4, §7), pure.
+public enum StderrChecks {
+  /// The longest line a go-plugin host reads at once (`bufio.Scanner` / `PluginLogBufferSize`).
+  public static let goLineLimit = 64 * 1024
+
+  /// `stderr.hclog` and `stderr.line-length` for the stderr lines (pieces of long lines included, in order).
+  public static func evaluate(_ lines: [LineSplitter.Line]) -> [CheckResult] {
+    var parser = LogLineParser()
+    var complete = 0
+    var json = 0
+    var plain = 0
+    var problems: [(line: Int, text: String)] = []
+    var longLines: [(line: Int, bytes: Int)] = []
+    var longest = 0
+    var pieceBytes = 0
+    for line in lines {
+      if line.continues || line.isContinuation {
+        if !line.isContinuation { complete += 1 }
+        pieceBytes += line.byteCount
+        if !line.continues {
+          longLines.append((complete, pieceBytes))
+          longest = max(longest, pieceBytes)
+          pieceBytes = 0
+        }
+        continue
+      }
+      complete += 1
+      longest = max(longest, line.byteCount)
+      let entry = parser.parse(line.text)
+      if entry.format == .json { json += 1 } else { plain += 1 }
+      for problem in entry.problems { problems.append((complete, problem)) }
+    }
+    if pieceBytes > 0 {  // a long last line cut off at end of stream
+      longLines.append((complete, pieceBytes))
+      longest = max(longest, pieceBytes)
+    }
+
+    let hclog: CheckResult
+    if let first = problems.first {
+      let more = problems.count > 1 ? " (\(problems.count - 1) more problem\(problems.count == 2 ? "" : "s"))" : ""
+      hclog = .fail(
+        .stderrHCLog, "stderr line \(first.line): \(first.text)\(more)",
+        fix: "Write hclog JSON lines: \"@level\" one of trace, debug, info, warn, error; \"@timestamp\" like "
+          + "2006-01-02T15:04:05.000000Z07:00 (six fractional digits); \"@message\", \"@level\" and \"@timestamp\" as strings.")
+    } else if complete == 0 {
+      hclog = .pass(.stderrHCLog, "no stderr output")
+    } else if json == 0 {
+      hclog = .pass(.stderrHCLog, "\(count(complete, "line")), all plain text (a go-plugin host logs them at debug, or at the level of a [LEVEL] prefix)")
+    } else {
+      hclog = .pass(.stderrHCLog, "\(count(complete, "line")): \(json) hclog JSON, all valid" + (plain > 0 ? "; \(plain) plain text" : ""))
+    }
+
+    let length: CheckResult
+    if let first = longLines.first {
+      let more = longLines.count > 1 ? " (and \(longLines.count - 1) more)" : ""
+      length = .fail(
+        .stderrLineLength,
+        "stderr line \(first.line) is \(first.bytes) bytes\(more); a go-plugin host reads 64 KiB at a time and logs the pieces at debug, unparsed",
+        fix: "Keep log lines under 64 KiB: truncate or summarise big values, or log them over several lines.")
+    } else {
+      length = .pass(.stderrLineLength, complete == 0 ? "no stderr output" : "longest line \(longest) bytes (limit \(goLineLimit))")
+    }
+    return [hclog, length]
+  }
+
+  /// `stdout.after-handshake`: lines printed on stdout after the handshake (a Go host drops them).
+  public static func afterHandshake(_ lines: [LineSplitter.Line]) -> CheckResult {
+    guard let first = lines.first else { return .pass(.stdoutAfterHandshake, "nothing on stdout after the handshake") }
+    let long = lines.contains { $0.continues || $0.isContinuation }
+    let shown = String(first.text.prefix(120))
+    let logical = lines.filter { !$0.isContinuation }.count
+    var seen = "\(count(logical, "line")) on stdout after the handshake, the first: `\(shown)`"
+    if long { seen += "; one is over 64 KiB, which stops a go-plugin host's stdout reader (later writes then block)" }
+    return .warn(
+      .stdoutAfterHandshake, seen,
+      fix: "Write logs and prints to stderr; a go-plugin host reads stdout after the handshake only to throw it away.")
+  }
+
+  private static func count(_ n: Int, _ noun: String) -> String {
+    "\(n) \(noun)\(n == 1 ? "" : "s")"
+  }
+}

@@ -1,0 +1,111 @@
+import ArgumentParser
+import Foundation
+import PluginHost
+import PluginProtocol
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `plugin-dev check`: start a plugin like `run` does and run every check of reference §14 that applies.
+struct Check: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Check a plugin against what go-plugin hosts expect: one line per check, non-zero exit on a failure.",
+    discussion: """
+      TARGET is a plugin folder with a plugin.json (its build step runs first unless --no-build), or an \
+      executable; or give a command after `--`. With no target, plugin-dev checks its built-in Swift KV plugin.
+
+      The plugin is started three times: with a go-plugin host's environment (a random 100-port \
+      PLUGIN_MIN_PORT..PLUGIN_MAX_PORT window unless --min-port/--max-port are given), without its magic \
+      cookie, and offered only app versions it does not support. PYTHONUNBUFFERED is removed from its \
+      environment (--env PYTHONUNBUFFERED=1 keeps it) so buffered stdout shows up as on a user's machine, \
+      and KV_STORE_DIR points to a temporary folder unless set.
+
+      Checks: \(CheckID.allCases.map(\.rawValue).joined(separator: ", ")).
+
+      Examples:
+        plugin-dev check
+        plugin-dev check ./kv-plugin
+        plugin-dev check --json -- python3 plugin.py
+      Exit status: 0 no check failed (warnings are fine), 1 a check failed, 2 the plugin could not be \
+      started at all (target not found, build failed, not executable).
+      """
+  )
+
+  @Argument(help: "Plugin folder (with plugin.json) or executable. Default: the built-in Swift KV plugin.")
+  var target: String?
+
+  @Argument(parsing: .postTerminator, help: "A command line to run as the plugin (after --).")
+  var command: [String] = []
+
+  @OptionGroup var host: HostOptions
+
+  @Flag(help: "Print one JSON object per check and a summary object, instead of text lines.")
+  var json = false
+
+  func validate() throws {
+    if target != nil && !command.isEmpty {
+      throw ValidationError("give either a TARGET or a command after --, not both")
+    }
+    if host.noCookie {
+      throw ValidationError("--no-cookie does not apply to check: it starts the plugin without its cookie by itself (cookie.refused)")
+    }
+  }
+
+  func run() async throws {
+    signal(SIGPIPE, SIG_IGN)
+    let resolved: (PluginTarget, () -> Void)
+    do {
+      resolved = try resolveTarget()
+    } catch {
+      finish(CheckReport(target: target ?? command.first ?? "plugin", results: [], startFailure: "\(error)"))
+      throw ExitCode(2)
+    }
+    let (pluginTarget, cleanup) = resolved
+    defer { cleanup() }
+
+    var options = CheckOptions(session: try host.sessionOptions())
+    options.session.tap = false
+    options.session.healthInterval = nil
+    options.narrowPortRange = host.minPort == PluginEnvironment.defaultPortRange.lowerBound
+      && host.maxPort == PluginEnvironment.defaultPortRange.upperBound
+    options.orphansTracked = ChildSubreaper.enable()
+
+    let json = self.json
+    let report = await PluginChecker(target: pluginTarget, options: options).run { progress in
+      switch progress {
+      case .buildStarted(let command):
+        writeLine(stderr: true, "build     \(command)")
+      case .buildOutput(let line, _):
+        writeLine(stderr: true, "build   | \(line)")
+      case .buildFinished(let status, let seconds):
+        writeLine(stderr: true, String(format: "build     %@ after %.1f s", status.isSuccess ? "done" : "FAILED (\(status))", seconds))
+      case .result(let result):
+        writeLine(json ? CheckReportFormatter.json(result) : CheckReportFormatter.text(result))
+      }
+    }
+    finish(report)
+    if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+  }
+
+  /// Prints the summary line (text or JSON).
+  private func finish(_ report: CheckReport) {
+    if let failure = report.startFailure, !json { writeLine(stderr: true, "plugin-dev check: \(failure)") }
+    writeLine(json ? CheckReportFormatter.summaryJSON(report) : CheckReportFormatter.summaryText(report))
+  }
+
+  /// The plugin to check (as `run` resolves it), and what to remove afterwards.
+  private func resolveTarget() throws -> (PluginTarget, () -> Void) {
+    if !command.isEmpty { return (PluginTarget.commandLine(command), {}) }
+    if let target {
+      return (try PluginTarget.resolve(target), {})
+    }
+    let store = FileManager.default.temporaryDirectory.appendingPathComponent("plugin-dev-kv-\(getpid())")
+    try FileManager.default.createDirectory(at: store, withIntermediateDirectories: true)
+    let target = PluginTarget(
+      name: "kv-swift (built in)", command: .arguments([Run.ownExecutable(), "example-kv-plugin"]),
+      folder: URL(fileURLWithPath: FileManager.default.currentDirectoryPath), workingDirectory: store,
+      environment: ["KV_STORE_DIR": store.path])
+    return (target, { try? FileManager.default.removeItem(at: store) })
+  }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import PluginHost
+import Testing
+import TestSupport
+
+/// `plugin-dev check` against real plugins: the examples and a fresh template pass; each fixture
+/// plugin fails exactly its check, with its message.
+@Suite("plugin-dev check", .timeLimit(.minutes(10)))
+struct CheckEndToEndTests {
+  /// The `check` objects of a `--json` run, by id.
+  func checks(_ result: PluginDevCLI.Result) -> [String: [String: Any]] {
+    Dictionary(result.events("check").compactMap { event in (event["id"] as? String).map { ($0, event) } }) { a, _ in a }
+  }
+
+  /// The ids of the failed checks.
+  func failed(_ result: PluginDevCLI.Result) -> Set<String> {
+    Set(result.events("check").filter { $0["status"] as? String == "fail" }.compactMap { $0["id"] as? String })
+  }
+
+  /// Every check reported once, in order, none failed, exit 0.
+  func expectAllPass(_ result: PluginDevCLI.Result) {
+    #expect(result.status == .exited(0), "\(result.transcript)")
+    #expect(result.events("check").compactMap { $0["id"] as? String } == CheckID.allCases.map(\.rawValue), "\(result.transcript)")
+    #expect(failed(result).isEmpty, "\(result.transcript)")
+    let summary = result.events("summary").first
+    #expect(summary?["exitCode"] as? Int == 0, "\(result.transcript)")
+    #expect(summary?["failed"] as? Int == 0)
+    #expect(summary?["passed"] as? Int ?? 0 >= 17, "\(result.transcript)")
+  }
+
+  @Test func builtInSwiftPluginPasses() async throws {
+    let result = try await PluginDevCLI.run(["check", "--json"])
+    expectAllPass(result)
+    let byID = checks(result)
+    #expect((byID["handshake.present"]?["seen"] as? String)?.hasPrefix("`1|1|unix|") == true)
+    #expect(byID["kv.roundtrip"]?["status"] as? String == "pass", "\(result.transcript)")
+    #expect(byID["port.range"]?["status"] as? String == "skip")
+    #expect(byID["cookie.refused"]?["status"] as? String == "pass")
+    #expect(byID["negotiation.unsupported-version"]?["status"] as? String == "pass")
+  }
+
+  @Test func pythonExampleAsACommandPasses() async throws {
+    let result = try await PluginDevCLI.run(
+      ["check", "--json", "--", Fixtures.python, Fixtures.packageRoot.appendingPathComponent("Examples/kv-python/plugin.py").path],
+      workingDirectory: try Fixtures.temporaryDirectory())
+    expectAllPass(result)
+    let byID = checks(result)
+    #expect(byID["port.range"]?["status"] as? String == "pass", "\(result.transcript)")
+    #expect(byID["kv.roundtrip"]?["status"] as? String == "pass", "\(result.transcript)")
+    #expect(byID["stdio.stream"]?["status"] as? String == "pass")
+  }
+
+  @Test func pythonTemplatePasses() async throws {
+    let dir = try Fixtures.temporaryDirectory("plugin-dev-check-new")
+    let made = try await PluginDevCLI.run(["new", "kv", "kvpy", "--lang", "python", "--dir", dir.path])
+    #expect(made.status == .exited(0), "\(made.transcript)")
+    let result = try await PluginDevCLI.run(["check", "--json", dir.appendingPathComponent("kvpy").path], timeout: .seconds(400))
+    expectAllPass(result)
+    #expect(result.stderr.contains { $0.hasPrefix("build     done") }, "the build step ran\n\(result.transcript)")
+    #expect(checks(result)["port.range"]?["status"] as? String == "pass")
+  }
+
+  @Test func textOutputHasOneLinePerCheckAndASummary() async throws {
+    let result = try await PluginDevCLI.run(["check"])
+    #expect(result.status == .exited(0), "\(result.transcript)")
+    #expect(result.stdout.count == CheckID.allCases.count + 1, "\(result.transcript)")
+    for (line, id) in zip(result.stdout, CheckID.allCases) {
+      #expect(["PASS  ", "WARN  ", "SKIP  "].contains(String(line.prefix(6))), "\(line)")
+      #expect(line.dropFirst(6).hasPrefix(id.rawValue + " "), "\(line)")
+    }
+    #expect(result.stdout.contains { $0.hasPrefix("PASS  kv.roundtrip ") })
+    let summary = try #require(result.stdout.last)
+    #expect(summary.range(of: #"^checks: \d+ passed, \d+ warned, 0 failed, \d+ skipped$"#, options: .regularExpression) != nil, "\(summary)")
+  }
+
+  /// A fixture plugin and the one check it must fail.
+  struct FixtureCase: Sendable, CustomTestStringConvertible {
+    var file: String
+    var failing: CheckID
+    var seen: String
+    var extra: [String] = []
+    var testDescription: String { file }
+
+    var command: [String] {
+      let path = PluginDevCLI.fixture(file)
+      return file.hasSuffix(".py") ? [Fixtures.python, path] : [path]
+    }
+  }
+
+  @Test("each broken plugin fails exactly its check", .serialized, arguments: [
+    FixtureCase(file: "early-exit.sh", failing: .handshakePresent, seen: "the plugin ended (exit code 3) before printing a handshake"),
+    FixtureCase(file: "silent.sh", failing: .handshakePresent, seen: "nothing on stdout within 1 s", extra: ["--timeout", "1s"]),
+    FixtureCase(file: "check-junk.py", failing: .handshakeNoJunk, seen: "stdout line 1 was `starting up...`, not the handshake"),
+    FixtureCase(file: "unflushed.py", failing: .handshakeFlushed, seen: "arrived only after plugin-dev sent SIGINT/SIGTERM", extra: ["--timeout", "1500ms"]),
+    FixtureCase(file: "bad-core.sh", failing: .handshakeFields, seen: "bad core protocol version: `2|1|tcp|127.0.0.1:1234|grpc`"),
+    FixtureCase(file: "netrpc.sh", failing: .handshakeFields, seen: "unsupported protocol"),
+    FixtureCase(file: "check-version.py", failing: .handshakeVersion, seen: "app protocol version mismatch: `1|2|tcp|127.0.0.1:"),
+    FixtureCase(file: "check-cert.py", failing: .handshakeCert, seen: "AutoMTLS certificate: `1|1|tcp|"),
+    FixtureCase(file: "long-socket.sh", failing: .handshakeSocketPath, seen: "socket path too long"),
+    FixtureCase(file: "unreachable.sh", failing: .handshakeReachable, seen: "nothing accepts connections at 127.0.0.1:1 (connect: connection refused)"),
+    FixtureCase(file: "check-port-outside.py", failing: .portRange, seen: "outside PLUGIN_MIN_PORT..PLUGIN_MAX_PORT"),
+    FixtureCase(file: "check-not-serving.py", failing: .healthServing, seen: "Health/Check(\"plugin\") → NOT_SERVING"),
+    FixtureCase(file: "check-no-health.py", failing: .healthServing, seen: "→ UNIMPLEMENTED: the plugin has no grpc.health.v1.Health"),
+    FixtureCase(file: "check-no-stdio.py", failing: .stdioStream, seen: "plugin.GRPCStdio/StreamStdio → UNIMPLEMENTED"),
+    FixtureCase(file: "check-kv-corrupt.py", failing: .kvRoundTrip, seen: "first difference at byte 128 (0xef instead of 0x80)"),
+    FixtureCase(file: "check-no-controller.py", failing: .controllerShutdown, seen: "plugin.GRPCController/Shutdown → UNIMPLEMENTED"),
+    FixtureCase(file: "check-slow-exit.py", failing: .shutdownExit, seen: "still running 2 s after Shutdown"),
+    FixtureCase(file: "check-leaves-child.py", failing: .shutdownNoChildren, seen: "1 process outlived the plugin: pid "),
+    FixtureCase(file: "check-bad-hclog.py", failing: .stderrHCLog, seen: "@level \"warning\" is not trace|debug|info|warn|error"),
+    FixtureCase(file: "check-long-line.py", failing: .stderrLineLength, seen: "bytes; a go-plugin host reads 64 KiB at a time"),
+    FixtureCase(file: "check-ignores-cookie.py", failing: .cookieRefused, seen: "started without BASIC_PLUGIN it printed a handshake"),
+    FixtureCase(file: "check-claims-offered.py", failing: .negotiationUnsupportedVersion, seen: "offered only 99,100 it answered version 99"),
+  ])
+  func brokenPlugin(_ c: FixtureCase) async throws {
+    let result = try await PluginDevCLI.run(["check", "--json"] + c.extra + ["--"] + c.command)
+    #expect(result.status == .exited(1), "\(result.transcript)")
+    #expect(failed(result) == [c.failing.rawValue], "\(result.transcript)")
+    let check = checks(result)[c.failing.rawValue]
+    #expect((check?["seen"] as? String)?.contains(c.seen) == true, "\(result.transcript)")
+    #expect((check?["fix"] as? String)?.isEmpty == false)
+    #expect(result.events("summary").first?["failedChecks"] as? [String] == [c.failing.rawValue])
+    #expect(result.events("check").count == CheckID.allCases.count)
+  }
+
+  @Test func theLeftoverChildIsKilled() async throws {
+    let result = try await PluginDevCLI.run(["check", "--json", "--", Fixtures.python, PluginDevCLI.fixture("check-leaves-child.py")])
+    let seen = try #require(checks(result)["shutdown.no-children"]?["seen"] as? String)
+    let pidText = try #require(seen.range(of: #"pid (\d+)"#, options: .regularExpression).map { seen[$0].dropFirst(4) })
+    let pid = try #require(Int32(pidText))
+    #expect(!PluginDevCLI.isAlive(pid), "sleep 300 (pid \(pid)) is still running")
+  }
+
+  @Test func theSharedFixturePluginPasses() async throws {
+    let result = try await PluginDevCLI.run(["check", "--json", "--", Fixtures.python, PluginDevCLI.fixture("check-good.py")])
+    expectAllPass(result)
+  }
+
+  @Test func warningsAloneExitZero() async throws {
+    let result = try await PluginDevCLI.run(["check", "--json", "--", Fixtures.python, PluginDevCLI.fixture("check-stray-stdout.py")])
+    #expect(result.status == .exited(0), "\(result.transcript)")
+    let stray = checks(result)["stdout.after-handshake"]
+    #expect(stray?["status"] as? String == "warn", "\(result.transcript)")
+    #expect((stray?["seen"] as? String)?.contains("debug: connected to database") == true)
+  }
+
+  @Test func aPluginThatCannotStartExitsTwo() async throws {
+    let missing = try await PluginDevCLI.run(["check", "--json", "/nonexistent/plugin"])
+    #expect(missing.status == .exited(2), "\(missing.transcript)")
+    #expect((missing.events("summary").first?["startFailure"] as? String)?.contains("no such file or folder") == true)
+
+    let folder = try Fixtures.temporaryDirectory("plugin-dev-check-build")
+    try #"{"build": "echo 'error: boom' >&2; exit 3", "command": ["./never-built"]}"#
+      .write(to: folder.appendingPathComponent("plugin.json"), atomically: true, encoding: .utf8)
+    let broken = try await PluginDevCLI.run(["check", folder.path])
+    #expect(broken.status == .exited(2), "\(broken.transcript)")
+    #expect(broken.stderr.contains("build   | error: boom"), "\(broken.transcript)")
+    #expect(broken.stderr.contains { $0.contains("the build step") && $0.contains("failed (exit code 3)") }, "\(broken.transcript)")
+  }
+}

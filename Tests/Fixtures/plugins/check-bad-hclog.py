@@ -1,0 +1,4 @@
+# Logs with @level "warning" and millisecond timestamps (fails stderr.hclog).
+import fixturelib
+
+fixturelib.serve(bad_log=True)

@@ -1,0 +1,4 @@
+# Serves without checking the magic cookie (fails cookie.refused).
+import fixturelib
+
+fixturelib.serve(check_cookie=False)

@@ -1,0 +1,4 @@
+# Reports health "plugin" as NOT_SERVING (fails health.serving).
+import fixturelib
+
+fixturelib.serve(health_status="NOT_SERVING")

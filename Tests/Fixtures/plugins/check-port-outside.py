@@ -1,0 +1,4 @@
+# Listens just above PLUGIN_MAX_PORT (fails port.range).
+import fixturelib
+
+fixturelib.serve(port="above-range")
