@@ -2,6 +2,7 @@ import Foundation
 import PluginHost
 import PluginProtocol
 import Synchronization
+import TerminalUI
 import WireTap
 
 #if canImport(Glibc)
@@ -23,7 +24,7 @@ struct HeadlessRunner {
   /// Runs to the end; returns the exit status (0 ok, 1 a call failed or the plugin died, 2 build/handshake failed).
   func run() async -> Int32 {
     let (stopRequests, stopContinuation) = AsyncStream<String>.makeStream()
-    let signals = SignalWatcher(signals: [SIGINT, SIGTERM, SIGHUP]) { signal in
+    let signals = SignalRelay(signals: [SIGINT, SIGTERM, SIGHUP]) { signal in
       stopContinuation.yield("signal \(signal)")
     }
     defer { signals.cancel() }
@@ -102,24 +103,5 @@ struct HeadlessRunner {
       await group.next()
       group.cancelAll()
     }
-  }
-}
-
-/// Turns Unix signals into a callback (the default action is suspended while it is alive).
-final class SignalWatcher {
-  private let sources: [any DispatchSourceSignal]
-
-  init(signals: [Int32], handler: @escaping @Sendable (Int32) -> Void) {
-    sources = signals.map { number in
-      signal(number, SIG_IGN)
-      let source = DispatchSource.makeSignalSource(signal: number)
-      source.setEventHandler { handler(number) }
-      source.resume()
-      return source
-    }
-  }
-
-  func cancel() {
-    for source in sources { source.cancel() }
   }
 }

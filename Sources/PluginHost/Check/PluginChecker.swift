@@ -381,29 +381,13 @@ public struct PluginChecker: Sendable {
   private func runBuild(_ build: PluginManifest.Command, progress: @Sendable (CheckProgress) -> Void) async
     -> PluginProcess.ExitStatus
   {
-    progress(.buildStarted(command: build.description))
-    let (executable, arguments) = build.launchArguments(in: target.folder)
-    let clock = ContinuousClock()
-    let start = clock.now
-    let process: PluginProcess
-    do {
-      process = try await PluginProcess.start(.init(
-        executable: executable, arguments: arguments, environment: target.environment, workingDirectory: target.folder.path))
-    } catch {
-      progress(.buildOutput(error.description, stream: .stderr))
-      progress(.buildFinished(status: .exited(127), seconds: 0))
-      return .exited(127)
-    }
-    var status: PluginProcess.ExitStatus = .exited(1)
-    for await event in process.events {
+    await BuildStep.run(build, for: target) { event in
       switch event {
-      case .line(let stream, let line, _): progress(.buildOutput(line.text, stream: stream))
-      case .exited(let s, _): status = s
-      case .closed: break
+      case .started(let command): progress(.buildStarted(command: command))
+      case .output(let line, let stream): progress(.buildOutput(line, stream: stream))
+      case .finished(let status, let seconds): progress(.buildFinished(status: status, seconds: seconds))
       }
     }
-    progress(.buildFinished(status: status, seconds: (clock.now - start).seconds))
-    return status
   }
 
   /// Closes a connection, giving up after 2 s (open streams are cancelled first by the caller).

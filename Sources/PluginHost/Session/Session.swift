@@ -242,32 +242,14 @@ public actor Session {
   }
 
   private func runBuild(_ build: PluginManifest.Command) async -> Bool {
-    emit(.buildStarted(command: build.description))
-    let (executable, arguments) = build.launchArguments(in: target.folder)
-    let launch = PluginProcess.Launch(
-      executable: executable, arguments: arguments, environment: target.environment,
-      workingDirectory: target.folder.path)
-    let clock = ContinuousClock()
-    let start = clock.now
-    let process: PluginProcess
-    do {
-      process = try await PluginProcess.start(launch)
-    } catch {
-      emit(.buildOutput(error.description, stream: .stderr))
-      emit(.buildFinished(status: .exited(127), seconds: 0))
-      return false
-    }
-    building = process
-    defer { building = nil }
-    var status: PluginProcess.ExitStatus = .exited(1)
-    for await event in process.events {
+    let status = await BuildStep.run(build, for: target, spawned: { building = $0 }) { event in
       switch event {
-      case .line(let stream, let line, _): emit(.buildOutput(line.text, stream: stream))
-      case .exited(let s, _): status = s
-      case .closed: break
+      case .started(let command): emit(.buildStarted(command: command))
+      case .output(let line, let stream): emit(.buildOutput(line, stream: stream))
+      case .finished(let status, let seconds): emit(.buildFinished(status: status, seconds: seconds))
       }
     }
-    emit(.buildFinished(status: status, seconds: (clock.now - start).seconds))
+    building = nil
     return status.isSuccess
   }
 
