@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PluginHost
+import TerminalUI
 import PluginProtocol
 
 #if canImport(Glibc)
@@ -54,9 +55,9 @@ struct Check: AsyncParsableCommand {
 
   func run() async throws {
     signal(SIGPIPE, SIG_IGN)
-    let resolved: (PluginTarget, () -> Void)
+    let resolved: (PluginTarget, @Sendable () -> Void)
     do {
-      resolved = try resolveTarget()
+      resolved = try resolvePluginTarget(target, command: command)
     } catch {
       finish(CheckReport(target: target ?? command.first ?? "plugin", results: [], startFailure: "\(error)"))
       throw ExitCode(2)
@@ -70,6 +71,14 @@ struct Check: AsyncParsableCommand {
     options.narrowPortRange = host.minPort == PluginEnvironment.defaultPortRange.lowerBound
       && host.maxPort == PluginEnvironment.defaultPortRange.upperBound
     options.orphansTracked = ChildSubreaper.enable()
+
+    // Ctrl-C, SIGTERM or SIGHUP mid-check: end every plugin process started, then exit.
+    let signals = SignalRelay(signals: [SIGINT, SIGTERM, SIGHUP]) { number in
+      PluginProcess.killAllRunning()
+      cleanup()
+      Glibc.exit(128 + number)
+    }
+    defer { signals.cancel() }
 
     let json = self.json
     let report = await PluginChecker(target: pluginTarget, options: options).run { progress in
@@ -92,20 +101,5 @@ struct Check: AsyncParsableCommand {
   private func finish(_ report: CheckReport) {
     if let failure = report.startFailure, !json { writeLine(stderr: true, "plugin-dev check: \(failure)") }
     writeLine(json ? CheckReportFormatter.summaryJSON(report) : CheckReportFormatter.summaryText(report))
-  }
-
-  /// The plugin to check (as `run` resolves it), and what to remove afterwards.
-  private func resolveTarget() throws -> (PluginTarget, () -> Void) {
-    if !command.isEmpty { return (PluginTarget.commandLine(command), {}) }
-    if let target {
-      return (try PluginTarget.resolve(target), {})
-    }
-    let store = FileManager.default.temporaryDirectory.appendingPathComponent("plugin-dev-kv-\(getpid())")
-    try FileManager.default.createDirectory(at: store, withIntermediateDirectories: true)
-    let target = PluginTarget(
-      name: "kv-swift (built in)", command: .arguments([Run.ownExecutable(), "example-kv-plugin"]),
-      folder: URL(fileURLWithPath: FileManager.default.currentDirectoryPath), workingDirectory: store,
-      environment: ["KV_STORE_DIR": store.path])
-    return (target, { try? FileManager.default.removeItem(at: store) })
   }
 }

@@ -75,7 +75,12 @@ struct Run: AsyncParsableCommand {
   func run() async throws {
     // A closed stdout (e.g. `| head`) must end the session cleanly, not kill plugin-dev mid-way.
     signal(SIGPIPE, SIG_IGN)
-    let (pluginTarget, cleanup) = try resolveTarget()
+    let (pluginTarget, cleanup): (PluginTarget, @Sendable () -> Void)
+    do {
+      (pluginTarget, cleanup) = try resolvePluginTarget(target, command: command)
+    } catch {
+      throw ValidationError(error.description)
+    }
     defer { cleanup() }
     var options = try host.sessionOptions()
     options.healthInterval = healthInterval.duration == .zero ? nil : healthInterval.duration
@@ -92,32 +97,6 @@ struct Run: AsyncParsableCommand {
       runFor: runFor?.duration, frameLimit: frameLimit, exportPath: exportPath)
     let code = await runner.run()
     if code != 0 { throw ExitCode(code) }
-  }
-
-  /// The plugin to run, and what to remove afterwards.
-  private func resolveTarget() throws -> (PluginTarget, () -> Void) {
-    if !command.isEmpty { return (PluginTarget.commandLine(command), {}) }
-    if let target {
-      do {
-        return (try PluginTarget.resolve(target), {})
-      } catch {
-        throw ValidationError(error.description)
-      }
-    }
-    let store = FileManager.default.temporaryDirectory.appendingPathComponent("plugin-dev-kv-\(getpid())")
-    try FileManager.default.createDirectory(at: store, withIntermediateDirectories: true)
-    let target = PluginTarget(
-      name: "kv-swift (built in)", command: .arguments([Self.ownExecutable(), "example-kv-plugin"]),
-      folder: URL(fileURLWithPath: FileManager.default.currentDirectoryPath), workingDirectory: store,
-      environment: ["KV_STORE_DIR": store.path])
-    return (target, { try? FileManager.default.removeItem(at: store) })
-  }
-
-  /// The path of the running plugin-dev binary.
-  static func ownExecutable() -> String {
-    let resolved = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
-    if resolved != "/proc/self/exe" { return resolved }
-    return URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
   }
 }
 

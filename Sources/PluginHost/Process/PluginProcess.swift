@@ -139,7 +139,10 @@ public final class PluginProcess: Sendable {
         return (s.pid, s.waiters, Array(s.timedWaiters.values))
       }
       // Descendants left in the plugin's process group are orphans nobody will stop: end them.
-      if let pid { posixKill(-pid, SIGKILL) }
+      if let pid {
+        posixKill(-pid, SIGKILL)
+        running.withLock { _ = $0.remove(pid) }
+      }
       continuation.yield(.exited(status, at: .now))
       continuation.finish()
       for waiter in waiters { waiter.resume(returning: status) }
@@ -179,6 +182,7 @@ public final class PluginProcess: Sendable {
           execution in
           let pid = execution.processIdentifier.value
           shared.state.withLock { $0.pid = pid }
+          running.withLock { _ = $0.insert(pid) }
           startedContinuation.yield(.success((pid, .now)))
           startedContinuation.finish()
           async let out: Void = pump(execution.standardOutput, .stdout, launch.maxLineLength, continuation)
@@ -292,6 +296,17 @@ public enum PluginProcessError: Error, Sendable, Equatable, CustomStringConverti
       let trimmed = reason.hasSuffix(".") ? String(reason.dropLast()) : reason
       return "could not start \(executable): \(trimmed). Check the path exists and is executable (chmod +x)."
     }
+  }
+}
+
+/// Process groups of every `PluginProcess` still running in this process.
+private let running = Mutex<Set<pid_t>>([])
+
+extension PluginProcess {
+  /// SIGKILLs the process group of every plugin process still running — the last resort before
+  /// plugin-dev exits on a signal, so nothing it started outlives it.
+  public static func killAllRunning() {
+    for pid in running.withLock({ $0 }) { posixKill(-pid, SIGKILL) }
   }
 }
 
