@@ -503,6 +503,8 @@ public actor Session {
   }
 
   private func proxyEvent(_ event: TapProxy.ConnectionEvent) {
+    // While stopping, the client's reconnect attempts to a plugin that is going away are expected.
+    guard let current = run, !current.stopping, current.process.exitStatus == nil else { return }
     if case .failed(let id, let reason) = event {
       emit(.notice("relay connection \(id) to the plugin failed: \(reason)"))
     }
