@@ -38,12 +38,7 @@ struct New: AsyncParsableCommand {
     help: ArgumentHelp("Set a template variable, e.g. --set magicCookieValue=secret (repeatable).", valueName: "KEY=VALUE"))
   var settings: [String] = []
 
-  @Option(
-    name: .customLong("templates"),
-    help: ArgumentHelp(
-      "The templates folder (default: $\(TemplateLibrary.environmentVariable), else the Templates folder of this plugin-dev).",
-      valueName: "DIR"))
-  var templatesDirectory: String?
+  @OptionGroup var templates: TemplateOptions
 
   func validate() throws {
     for setting in settings where !setting.contains("=") {
@@ -53,8 +48,7 @@ struct New: AsyncParsableCommand {
 
   func run() async throws {
     let currentDirectory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
-    let library = try TemplateLibrary.discover(
-      explicitRoot: templatesDirectory.map { URL(fileURLWithPath: $0, isDirectory: true, relativeTo: currentDirectory) })
+    let library = try templates.library(currentDirectory: currentDirectory)
     let chosen = try library.lookup(name: template, language: language)
 
     var variables: [String: String] = [:]

@@ -9,17 +9,11 @@ struct Templates: AsyncParsableCommand {
     abstract: "List the templates `plugin-dev new` can use."
   )
 
-  @Option(
-    name: .customLong("templates"),
-    help: ArgumentHelp(
-      "The templates folder (default: $\(TemplateLibrary.environmentVariable), else the Templates folder of this plugin-dev).",
-      valueName: "DIR"))
-  var templatesDirectory: String?
+  @OptionGroup var templates: TemplateOptions
 
   func run() async throws {
     let currentDirectory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
-    let library = try TemplateLibrary.discover(
-      explicitRoot: templatesDirectory.map { URL(fileURLWithPath: $0, isDirectory: true, relativeTo: currentDirectory) })
+    let library = try templates.library(currentDirectory: currentDirectory)
     print(Self.listing(library))
   }
 

@@ -189,7 +189,7 @@ public struct PluginChecker: Sendable {
     let healthStart = clock.now
     let health: HealthSample.Outcome
     do {
-      health = .status(Self.statusName(try await connection.health.check(timeout: .seconds(5))))
+      health = .status(try await connection.health.check(timeout: .seconds(5)).protoName)
     } catch let error as RPCError {
       health = .failed(code: "\(error.code)", message: error.message)
     } catch {
@@ -410,15 +410,5 @@ public struct PluginChecker: Sendable {
   static func probeWait(after latency: Duration?, timeout: Duration) -> Duration {
     let derived = (latency ?? .seconds(1)) * 3 + .seconds(2)
     return min(max(derived, .seconds(3)), max(timeout, .seconds(3)))
-  }
-
-  private static func statusName(_ status: HealthService.Status) -> String {
-    switch status {
-    case .serving: return "SERVING"
-    case .notServing: return "NOT_SERVING"
-    case .unknown: return "UNKNOWN"
-    case .serviceUnknown: return "SERVICE_UNKNOWN"
-    case .UNRECOGNIZED(let n): return "UNRECOGNIZED(\(n))"
-    }
   }
 }

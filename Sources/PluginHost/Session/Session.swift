@@ -392,21 +392,11 @@ public actor Session {
     let t0 = clock.now
     do {
       let status = try await connection.health.check(timeout: .seconds(5))
-      return HealthSample(time: started, outcome: .status(Self.statusName(status)), latency: (clock.now - t0).seconds)
+      return HealthSample(time: started, outcome: .status(status.protoName), latency: (clock.now - t0).seconds)
     } catch let error as RPCError {
       return HealthSample(time: started, outcome: .failed(code: "\(error.code)", message: error.message), latency: (clock.now - t0).seconds)
     } catch {
       return HealthSample(time: started, outcome: .failed(code: "unknown", message: "\(error)"), latency: (clock.now - t0).seconds)
-    }
-  }
-
-  private static func statusName(_ status: HealthService.Status) -> String {
-    switch status {
-    case .serving: return "SERVING"
-    case .notServing: return "NOT_SERVING"
-    case .unknown: return "UNKNOWN"
-    case .serviceUnknown: return "SERVICE_UNKNOWN"
-    case .UNRECOGNIZED(let n): return "UNRECOGNIZED(\(n))"
     }
   }
 

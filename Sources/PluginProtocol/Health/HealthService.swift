@@ -82,3 +82,16 @@ public final class HealthService: Grpc_Health_V1_Health.SimpleServiceProtocol, S
     }
   }
 }
+
+extension Grpc_Health_V1_HealthCheckResponse.ServingStatus {
+  /// The status as the proto spells it: `SERVING`, `NOT_SERVING`, `UNKNOWN`, `SERVICE_UNKNOWN`.
+  public var protoName: String {
+    switch self {
+    case .serving: return "SERVING"
+    case .notServing: return "NOT_SERVING"
+    case .unknown: return "UNKNOWN"
+    case .serviceUnknown: return "SERVICE_UNKNOWN"
+    case .UNRECOGNIZED(let n): return "UNRECOGNIZED(\(n))"
+    }
+  }
+}
