@@ -134,7 +134,7 @@ public struct HandshakeWatcher: Sendable {
       if (try? HandshakeLine.parse(raw, expecting: expectations)) != nil || raw.contains("|") {
         return [.failed(.unflushed(line: raw, atExit: false))]
       }
-      return [.failed(.textBeforeHandshake(firstLine: HandshakeLine.trimmedForDiagnosis(raw), handshakeLater: nil))]
+      return [.failed(.textBeforeHandshake(firstLine: HandshakeLine.goTrimSpace(raw), handshakeLater: nil))]
     }
   }
 
@@ -177,13 +177,6 @@ public struct HandshakeWatcher: Sendable {
     default:
       return []
     }
-  }
-}
-
-extension HandshakeLine {
-  /// The line as go-plugin echoes it (trimmed).
-  static func trimmedForDiagnosis(_ raw: String) -> String {
-    raw.trimmingCharacters(in: .whitespacesAndNewlines)
   }
 }
 

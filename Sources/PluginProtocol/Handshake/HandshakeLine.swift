@@ -152,8 +152,8 @@ public struct HandshakeLine: Sendable, Equatable, Codable {
     return out
   }
 
-  /// Go's `strings.TrimSpace` (ASCII whitespace plus the Unicode spaces Go knows).
-  static func goTrimSpace(_ text: String) -> String {
+  /// Go's `strings.TrimSpace` (ASCII whitespace plus the Unicode spaces Go knows), as a host trims the line.
+  public static func goTrimSpace(_ text: String) -> String {
     let isSpace: (Character) -> Bool = { $0.isWhitespace }
     var s = Substring(text)
     while let f = s.first, isSpace(f) { s = s.dropFirst() }
