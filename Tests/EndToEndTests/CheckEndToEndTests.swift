@@ -39,6 +39,12 @@ struct CheckEndToEndTests {
     #expect(byID["negotiation.unsupported-version"]?["status"] as? String == "pass")
   }
 
+  @Test func swiftExampleExecutablePasses() async throws {
+    let result = try await PluginDevCLI.run(["check", "--json", "--", Fixtures.executable("kv-swift")])
+    expectAllPass(result)
+    #expect(checks(result)["stdio.stream"]?["status"] as? String == "pass", "\(result.transcript)")
+  }
+
   @Test func pythonExampleAsACommandPasses() async throws {
     let result = try await PluginDevCLI.run(
       ["check", "--json", "--", Fixtures.python, Fixtures.packageRoot.appendingPathComponent("Examples/kv-python/plugin.py").path],
@@ -58,6 +64,30 @@ struct CheckEndToEndTests {
     expectAllPass(result)
     #expect(result.stderr.contains { $0.hasPrefix("build     done") }, "the build step ran\n\(result.transcript)")
     #expect(checks(result)["port.range"]?["status"] as? String == "pass")
+  }
+
+  /// The Go template, built as its README says works without a module proxy: GOPATH mode against
+  /// Debian's go-plugin 1.0.1. That version has no GRPCStdio and no reflection, so those two warn.
+  @Test(.enabled(if: GoToolchain.shouldTest)) func goTemplateBuiltAgainstDebianGoPluginPasses() async throws {
+    try #require(GoToolchain.isAvailable, "Go or Debian's go-plugin sources are missing: \(GoToolchain.installHint)")
+    let gopath = try Fixtures.temporaryDirectory("plugin-dev-check-go")
+    defer { try? FileManager.default.removeItem(at: gopath) }
+    let src = gopath.appendingPathComponent("src")
+    try FileManager.default.createDirectory(at: src, withIntermediateDirectories: true)
+    let made = try await PluginDevCLI.run(["new", "kv", "kvgo", "--lang", "go", "--dir", src.path])
+    #expect(made.status == .exited(0), "\(made.transcript)")
+    let build = try await GoToolchain.buildInGOPATH(gopath: gopath, name: "kvgo")
+    try #require(build.status == .exited(0), "go build: \(build.output.joined(separator: "\n"))")
+
+    let result = try await PluginDevCLI.run(["check", "--json", "--no-build", src.appendingPathComponent("kvgo").path])
+    expectAllPass(result)
+    let byID = checks(result)
+    #expect((byID["handshake.present"]?["seen"] as? String)?.hasPrefix("`1|1|unix|") == true, "\(result.transcript)")
+    #expect((byID["handshake.present"]?["seen"] as? String)?.contains("|grpc|`") == true, "a Go plugin prints an empty field 6")
+    #expect(byID["kv.roundtrip"]?["status"] as? String == "pass", "\(result.transcript)")
+    #expect(byID["stderr.hclog"]?["status"] as? String == "pass", "\(result.transcript)")
+    #expect(byID["cookie.refused"]?["status"] as? String == "pass", "\(result.transcript)")
+    #expect(byID["stdio.stream"]?["status"] as? String == "warn", "go-plugin 1.0.1 has no GRPCStdio\n\(result.transcript)")
   }
 
   @Test func textOutputHasOneLinePerCheckAndASummary() async throws {
@@ -101,7 +131,6 @@ struct CheckEndToEndTests {
     FixtureCase(file: "check-port-outside.py", failing: .portRange, seen: "outside PLUGIN_MIN_PORT..PLUGIN_MAX_PORT"),
     FixtureCase(file: "check-not-serving.py", failing: .healthServing, seen: "Health/Check(\"plugin\") → NOT_SERVING"),
     FixtureCase(file: "check-no-health.py", failing: .healthServing, seen: "→ UNIMPLEMENTED: the plugin has no grpc.health.v1.Health"),
-    FixtureCase(file: "check-no-stdio.py", failing: .stdioStream, seen: "plugin.GRPCStdio/StreamStdio → UNIMPLEMENTED"),
     FixtureCase(file: "check-kv-corrupt.py", failing: .kvRoundTrip, seen: "first difference at byte 128 (0xef instead of 0x80)"),
     FixtureCase(file: "check-no-controller.py", failing: .controllerShutdown, seen: "plugin.GRPCController/Shutdown → UNIMPLEMENTED"),
     FixtureCase(file: "check-slow-exit.py", failing: .shutdownExit, seen: "still running 2 s after Shutdown"),
@@ -135,12 +164,28 @@ struct CheckEndToEndTests {
     expectAllPass(result)
   }
 
-  @Test func warningsAloneExitZero() async throws {
-    let result = try await PluginDevCLI.run(["check", "--json", "--", Fixtures.python, PluginDevCLI.fixture("check-stray-stdout.py")])
+  /// A fixture plugin and the one warning-only check it must warn on (exit 0, nothing failed).
+  struct WarningCase: Sendable, CustomTestStringConvertible {
+    var file: String
+    var warning: CheckID
+    var seen: String
+    var testDescription: String { file }
+  }
+
+  @Test("warnings alone exit zero", .serialized, arguments: [
+    WarningCase(file: "check-stray-stdout.py", warning: .stdoutAfterHandshake, seen: "debug: connected to database"),
+    WarningCase(file: "check-no-stdio.py", warning: .stdioStream, seen: "plugin.GRPCStdio/StreamStdio → UNIMPLEMENTED"),
+  ])
+  func warningsAloneExitZero(_ c: WarningCase) async throws {
+    let result = try await PluginDevCLI.run(["check", "--json", "--", Fixtures.python, PluginDevCLI.fixture(c.file)])
     #expect(result.status == .exited(0), "\(result.transcript)")
-    let stray = checks(result)["stdout.after-handshake"]
-    #expect(stray?["status"] as? String == "warn", "\(result.transcript)")
-    #expect((stray?["seen"] as? String)?.contains("debug: connected to database") == true)
+    #expect(failed(result).isEmpty, "\(result.transcript)")
+    let check = checks(result)[c.warning.rawValue]
+    #expect(check?["status"] as? String == "warn", "\(result.transcript)")
+    #expect((check?["seen"] as? String)?.contains(c.seen) == true, "\(result.transcript)")
+    #expect((check?["fix"] as? String)?.isEmpty == false)
+    let warned = Set(result.events("check").filter { $0["status"] as? String == "warn" }.compactMap { $0["id"] as? String })
+    #expect(warned.subtracting([CheckID.reflection.rawValue]) == [c.warning.rawValue], "\(result.transcript)")
   }
 
   @Test func aPluginThatCannotStartExitsTwo() async throws {

@@ -61,6 +61,13 @@ struct NewTemplateTests {
     let folder = try await scaffold("swift", name: "kvswift")
     try await expectWorkingPlugin(folder, timeout: .seconds(840))
     try await expectCookieRefusal(folder)
+    // Built now, so `check` costs seconds: a Swift template passes it too.
+    let check = try await PluginDevCLI.run(["check", "--json", "--no-build", folder.path])
+    #expect(check.status == .exited(0), "\(check.transcript)")
+    let failed = check.events("check").filter { $0["status"] as? String == "fail" }
+    #expect(failed.isEmpty, "\(check.transcript)")
+    #expect(check.events("check").count == CheckID.allCases.count, "\(check.transcript)")
+    #expect(check.events("summary").first?["exitCode"] as? Int == 0, "\(check.transcript)")
   }
 
   @Test func refusesToOverwriteAndListsChoices() async throws {

@@ -52,11 +52,22 @@ struct CheckServiceTests {
     (ServiceChecks.StdioOutcome.open(bytes: 0), CheckStatus.pass),
     (.open(bytes: 12), .pass),
     (.ended(bytes: 0), .pass),
-    (.failed(code: "unimplemented", message: "Method not found!"), .fail),
-    (.failed(code: "resourceExhausted", message: "too many"), .fail),
+    (.failed(code: "unimplemented", message: "Method not found!"), .warn),
+    (.failed(code: "resourceExhausted", message: "too many"), .warn),
   ])
   func stdio(_ outcome: ServiceChecks.StdioOutcome, _ status: CheckStatus) {
     #expect(ServiceChecks.stdio(outcome).status == status)
+    #expect(!CheckID.stdioStream.canFail)
+  }
+
+  /// The host log line quoted is the one go-plugin's grpc_stdio.go writes for that code.
+  @Test(arguments: [
+    ("unimplemented", "plugin.stdio: received EOF, stopping recv loop: err=\"rpc error: code = Unimplemented desc = x\""),
+    ("cancelled", "plugin.stdio: received EOF, stopping recv loop: err=\"rpc error: code = Canceled desc = x\""),
+    ("internal", "plugin.stdio: error receiving data: err=\"rpc error: code = Internal desc = x\""),
+  ])
+  func stdioQuotesTheHostLog(_ code: String, _ line: String) {
+    #expect(ServiceChecks.stdio(.failed(code: code, message: "x")).goPlugin == line)
   }
 
   @Test func reflectionOnlyEverWarns() {

@@ -23,7 +23,7 @@ public enum CheckID: String, Sendable, Equatable, Hashable, Codable, CaseIterabl
   case portRange = "port.range"
   /// `grpc.health.v1.Health/Check("plugin")` answers SERVING (§5.1).
   case healthServing = "health.serving"
-  /// `plugin.GRPCStdio/StreamStdio` is served (§5.2).
+  /// `plugin.GRPCStdio/StreamStdio` is served (a host only logs its absence: warning at most; §5.2).
   case stdioStream = "stdio.stream"
   /// gRPC server reflection is available (optional: a warning at most; §5.5).
   case reflection = "reflection"
@@ -59,7 +59,7 @@ public enum CheckID: String, Sendable, Equatable, Hashable, Codable, CaseIterabl
     case .handshakeReachable: return "the announced address accepts connections"
     case .portRange: return "a tcp plugin listens within PLUGIN_MIN_PORT..PLUGIN_MAX_PORT"
     case .healthServing: return "health service \"plugin\" is SERVING"
-    case .stdioStream: return "plugin.GRPCStdio/StreamStdio is served"
+    case .stdioStream: return "plugin.GRPCStdio/StreamStdio is served (a host only logs its absence)"
     case .reflection: return "gRPC server reflection (optional)"
     case .kvRoundTrip: return "KV put/get returns the same bytes (text, empty, 0x00–0xff, 1 MiB)"
     case .controllerShutdown: return "plugin.GRPCController/Shutdown is served"
@@ -75,6 +75,6 @@ public enum CheckID: String, Sendable, Equatable, Hashable, Codable, CaseIterabl
 
   /// Whether the check can fail; the others warn at most.
   public var canFail: Bool {
-    self != .reflection && self != .stdoutAfterHandshake
+    self != .reflection && self != .stdoutAfterHandshake && self != .stdioStream
   }
 }

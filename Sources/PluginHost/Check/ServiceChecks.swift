@@ -81,7 +81,13 @@ public enum ServiceChecks {
     }
   }
 
-  /// `stdio.stream`: `plugin.GRPCStdio/StreamStdio` must be served.
+  /// `stdio.stream`: `plugin.GRPCStdio/StreamStdio` should be served; a warning at most.
+  ///
+  /// A go-plugin host opens the stream right after connecting, and when it fails only logs
+  /// (`stdio service not available…` or `received EOF, stopping recv loop`) and goes on; a 1.0.x
+  /// host never calls it (reference §5.2). So a missing service works, but looks broken in every
+  /// host log, and a Go plugin built on go-plugin < 1.1 (which has no GRPCStdio) leaves its
+  /// redirected stdout/stderr undrained (§13 item 15).
   public static func stdio(_ outcome: StdioOutcome) -> CheckResult {
     switch outcome {
     case .open(let bytes):
@@ -90,12 +96,17 @@ public enum ServiceChecks {
       return .pass(.stdioStream, "StreamStdio answered and ended after \(bytes) bytes")
     case .failed(let code, let message):
       let fix = "Serve plugin.GRPCStdio: a StreamStdio that sends nothing and stays open until the host cancels "
-        + "is enough (go-plugin's Python example does exactly that); Go plugins get it from go-plugin v1.1.0 or later."
-      let go = "plugin.stdio: received EOF, stopping recv loop: err=\"rpc error: code = \(goCode(code)) desc = \(message)\""
+        + "is enough (go-plugin's Python example does exactly that); Go plugins get it from go-plugin v1.1.0 or later, "
+        + "and before that their redirected stdout/stderr is never drained (go-plugin issue #147). "
+        + "Without it the plugin works, but a go-plugin host logs a stdio error every time it starts the plugin."
+      // grpc_stdio.go: these codes end the host's loop at Debug, any other at Error.
+      let quiet = ["unimplemented", "unavailable", "cancelled"].contains(code)
+      let go = "plugin.stdio: \(quiet ? "received EOF, stopping recv loop" : "error receiving data"): "
+        + "err=\"rpc error: code = \(goCode(code)) desc = \(message)\""
       if code == "unimplemented" {
-        return .fail(.stdioStream, "plugin.GRPCStdio/StreamStdio → UNIMPLEMENTED", fix: fix, goPlugin: go)
+        return .warn(.stdioStream, "plugin.GRPCStdio/StreamStdio → UNIMPLEMENTED", fix: fix, goPlugin: go)
       }
-      return .fail(.stdioStream, "plugin.GRPCStdio/StreamStdio failed: \(code) \(message)", fix: fix, goPlugin: go)
+      return .warn(.stdioStream, "plugin.GRPCStdio/StreamStdio failed: \(code) \(message)", fix: fix, goPlugin: go)
     }
   }
 
@@ -119,6 +130,7 @@ public enum ServiceChecks {
 
   /// Go's spelling of a grpc-swift status code name (`notFound` → `NotFound`).
   static func goCode(_ code: String) -> String {
+    if code == "cancelled" { return "Canceled" }  // Go's codes.Canceled
     guard let first = code.first else { return code }
     return first.uppercased() + code.dropFirst()
   }

@@ -1,4 +1,4 @@
-# Has no plugin.GRPCStdio (fails stdio.stream).
+# Has no plugin.GRPCStdio (stdio.stream warns: a go-plugin host only logs it).
 import fixturelib
 
 fixturelib.serve(stdio=False)

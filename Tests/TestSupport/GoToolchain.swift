@@ -1,0 +1,42 @@
+import Foundation
+import PluginHost
+
+/// Go and Debian's go-plugin sources, for building the Go template without a module proxy
+/// (GOPATH mode, as `Templates/kv-go/README.md` describes). `.ci/run` installs them.
+public enum GoToolchain {
+  /// Where Debian's `golang-*-dev` packages put their sources.
+  public static let debianGoPath = "/usr/share/gocode"
+
+  /// `go` on PATH and Debian's go-plugin sources present.
+  public static var isAvailable: Bool {
+    let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+    let hasGo = path.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/go") }
+    return hasGo && FileManager.default.fileExists(atPath: "\(debianGoPath)/src/github.com/hashicorp/go-plugin/server.go")
+  }
+
+  /// Tests that need Go run where it is installed, and always in CI (where missing Go is a failure).
+  public static var shouldTest: Bool { isAvailable || ProcessInfo.processInfo.environment["CI"] != nil }
+
+  /// What to install when Go is missing.
+  public static let installHint =
+    "apt-get install golang-go golang-github-hashicorp-go-plugin-dev golang-google-grpc-dev golang-goprotobuf-dev (.ci/run does)"
+
+  /// Builds the Go package in `gopath/src/<name>` into `gopath/src/<name>/<name>` in GOPATH mode;
+  /// returns the exit status and the compiler's output.
+  public static func buildInGOPATH(gopath: URL, name: String) async throws -> (status: PluginProcess.ExitStatus?, output: [String]) {
+    let folder = gopath.appendingPathComponent("src/\(name)")
+    let process = try await PluginProcess.start(
+      .init(
+        executable: "go", arguments: ["build", "-o", name, "."],
+        environment: [
+          "GO111MODULE": "off", "GOPATH": "\(gopath.path):\(debianGoPath)",
+          "GOCACHE": gopath.appendingPathComponent(".cache").path, "GOFLAGS": "",
+        ],
+        workingDirectory: folder.path))
+    let output = OutputCollector(process: process)
+    let status = await process.waitForExit(timeout: .seconds(300))
+    await output.finished()
+    if status == nil { await process.kill() }
+    return (status, output.stdout + output.stderr)
+  }
+}
