@@ -68,8 +68,7 @@ struct Check: AsyncParsableCommand {
     var options = CheckOptions(session: try host.sessionOptions())
     options.session.tap = false
     options.session.healthInterval = nil
-    options.narrowPortRange = host.minPort == PluginEnvironment.defaultPortRange.lowerBound
-      && host.maxPort == PluginEnvironment.defaultPortRange.upperBound
+    options.narrowPortRange = !host.portRangeGiven
     options.orphansTracked = ChildSubreaper.enable()
 
     // Ctrl-C, SIGTERM or SIGHUP mid-check: end every plugin process started, then exit.

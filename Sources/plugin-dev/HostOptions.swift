@@ -16,11 +16,14 @@ struct HostOptions: ParsableArguments {
   @Option(name: .customLong("versions"), help: "App protocol versions to offer in PLUGIN_PROTOCOL_VERSIONS, e.g. 1 or 5,6.")
   var versions: String?
 
-  @Option(name: .customLong("min-port"), help: "PLUGIN_MIN_PORT, the lowest TCP port the plugin may listen on.")
-  var minPort: Int = 10000
+  @Option(name: .customLong("min-port"), help: "PLUGIN_MIN_PORT, the lowest TCP port the plugin may listen on (default 10000).")
+  var minPort: Int?
 
-  @Option(name: .customLong("max-port"), help: "PLUGIN_MAX_PORT, the highest TCP port the plugin may listen on.")
-  var maxPort: Int = 25000
+  @Option(name: .customLong("max-port"), help: "PLUGIN_MAX_PORT, the highest TCP port the plugin may listen on (default 25000).")
+  var maxPort: Int?
+
+  /// Whether `--min-port` or `--max-port` was given (even with go-plugin's default value).
+  var portRangeGiven: Bool { minPort != nil || maxPort != nil }
 
   @Flag(name: .customLong("multiplex"), help: "Set PLUGIN_MULTIPLEX_GRPC=true like a go-plugin v1.6+ host with broker multiplexing.")
   var multiplex = false
@@ -50,10 +53,12 @@ struct HostOptions: ParsableArguments {
       }
       options.protocolVersions = list
     }
-    guard (0...65535).contains(minPort), (0...65535).contains(maxPort), minPort <= maxPort else {
-      throw ValidationError("--min-port \(minPort) / --max-port \(maxPort): ports are 0–65535 and min ≤ max")
+    let low = minPort ?? PluginEnvironment.defaultPortRange.lowerBound
+    let high = maxPort ?? PluginEnvironment.defaultPortRange.upperBound
+    guard (0...65535).contains(low), (0...65535).contains(high), low <= high else {
+      throw ValidationError("--min-port \(low) / --max-port \(high): ports are 0–65535 and min ≤ max")
     }
-    options.portRange = minPort...maxPort
+    options.portRange = low...high
     options.requestMultiplexing = multiplex
     for pair in environment {
       guard let eq = pair.firstIndex(of: "="), eq != pair.startIndex else {

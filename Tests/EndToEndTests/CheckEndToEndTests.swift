@@ -159,6 +159,18 @@ struct CheckEndToEndTests {
     #expect(!PluginDevCLI.isAlive(pid), "sleep 300 (pid \(pid)) is still running")
   }
 
+  /// Without --min-port/--max-port a random 100-port window is offered; given, even with go-plugin's
+  /// default values, the range is used as given.
+  @Test func portRangeOptionsAreHonouredEvenWithDefaultValues() async throws {
+    let plugin = [Fixtures.python, PluginDevCLI.fixture("check-good.py")]
+    let given = try await PluginDevCLI.run(["check", "--json", "--min-port", "10000", "--max-port", "25000", "--"] + plugin)
+    let seen = checks(given)["port.range"]?["seen"] as? String
+    #expect(seen?.hasSuffix("= 10000..25000") == true, "\(given.transcript)")
+    let random = try await PluginDevCLI.run(["check", "--json", "--"] + plugin)
+    let window = checks(random)["port.range"]?["seen"] as? String
+    #expect(window?.contains("= 10000..25000") == false && window?.contains("PLUGIN_MIN_PORT") == true, "\(random.transcript)")
+  }
+
   @Test func theSharedFixturePluginPasses() async throws {
     let result = try await PluginDevCLI.run(["check", "--json", "--", Fixtures.python, PluginDevCLI.fixture("check-good.py")])
     expectAllPass(result)

@@ -35,7 +35,7 @@ public enum ServiceChecks {
   public static func portRange(_ line: HandshakeLine, range: ClosedRange<Int>) -> CheckResult {
     guard line.network == .tcp else { return .skip(.portRange, "unix socket, no port") }
     let text = "\(range.lowerBound)..\(range.upperBound)"
-    guard let colon = line.address.lastIndex(of: ":"), let port = Int(line.address[line.address.index(after: colon)...]) else {
+    guard let port = line.tcpAddress?.port else {
       return .fail(.portRange, "no port in \(line.address)", fix: "Print the address as 127.0.0.1:PORT.")
     }
     if range.contains(port) {

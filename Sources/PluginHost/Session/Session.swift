@@ -446,9 +446,7 @@ public actor Session {
   }
 
   private func startProxy(for line: HandshakeLine) async throws -> (TapProxy, String, String?) {
-    let target: TapProxy.Address = line.network == .tcp
-      ? .tcp(host: Self.host(of: line.address), port: Self.port(of: line.address))
-      : .unix(path: line.address)
+    let target: TapProxy.Address = line.tcpAddress.map { .tcp(host: $0.dialHost, port: $0.port) } ?? .unix(path: line.address)
     var listen: TapProxy.Address = .tcp(host: "127.0.0.1", port: 0)
     var directory: String?
     if line.network == .unix {
@@ -500,25 +498,15 @@ public actor Session {
     }
   }
 
-  private static func host(of address: String) -> String {
-    guard let colon = address.lastIndex(of: ":") else { return address }
-    let host = String(address[..<colon])
-    return host.isEmpty ? "127.0.0.1" : host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-  }
-
-  private static func port(of address: String) -> Int {
-    guard let colon = address.lastIndex(of: ":") else { return 0 }
-    return Int(address[address.index(after: colon)...]) ?? 0
-  }
-
   /// Tries a plain connect to the announced address (the handshake is only useful if it answers).
   static func unreachable(_ line: HandshakeLine) -> HandshakeDiagnosis? {
     let fd: Int32
     var result: Int32
     switch line.network {
     case .tcp:
-      let host = Self.host(of: line.address) == "localhost" ? "127.0.0.1" : Self.host(of: line.address)
-      let port = Self.port(of: line.address)
+      guard let tcp = line.tcpAddress else { return nil }
+      let host = tcp.dialHost == "localhost" ? "127.0.0.1" : tcp.dialHost
+      let port = tcp.port
       // Only literal IPv4 addresses are probed here; names and IPv6 are left to the gRPC client.
       guard inet_addr(host) != INADDR_NONE else { return nil }
       fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

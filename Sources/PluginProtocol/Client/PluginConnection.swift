@@ -61,19 +61,15 @@ public final class PluginConnection: Sendable {
     case .unix:
       return .unixDomainSocket(path: address, authority: "localhost")
     case .tcp:
-      guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
+      guard let tcp = TCPAddress(address) else {
         throw RPCError(code: .invalidArgument, message: "'\(address)' is not host:port")
       }
-      var host = String(address[..<colon])
-      if host.hasPrefix("["), host.hasSuffix("]") {
-        host = String(host.dropFirst().dropLast())
-        return .ipv6(address: host, port: port)
-      }
-      if host.isEmpty { host = "127.0.0.1" }
+      let host = tcp.dialHost
+      if tcp.isBracketed, !tcp.host.isEmpty { return .ipv6(address: host, port: tcp.port) }
       if host.split(separator: ".").count == 4, host.allSatisfy({ $0.isNumber || $0 == "." }) {
-        return .ipv4(address: host, port: port)
+        return .ipv4(address: host, port: tcp.port)
       }
-      return .dns(host: host, port: port)
+      return .dns(host: host, port: tcp.port)
     }
   }
 

@@ -45,29 +45,15 @@ enum GoSyntax {
   /// Go's `net.SplitHostPort` followed by the port checks of `net.ResolveTCPAddr`.
   /// Returns nil when the address is valid, otherwise Go's error text.
   static func tcpAddressError(_ address: String) -> String? {
-    let missingPort = "address \(address): missing port in address"
-    let tooManyColons = "address \(address): too many colons in address"
-    var host: Substring
-    var port: Substring
-    if address.hasPrefix("[") {
-      guard let close = address.firstIndex(of: "]") else { return "address \(address): missing ']' in address" }
-      let after = address[address.index(after: close)...]
-      guard after.first == ":" else { return after.isEmpty ? missingPort : tooManyColons }
-      host = address[address.index(after: address.startIndex)..<close]
-      port = after.dropFirst()
-      if port.contains(":") { return tooManyColons }
-    } else {
-      guard let colon = address.lastIndex(of: ":") else { return missingPort }
-      host = address[..<colon]
-      port = address[address.index(after: colon)...]
-      if host.contains(":") { return tooManyColons }
+    let port: Substring
+    switch TCPAddress.split(address) {
+    case .failure(let error): return error.text
+    case .success(let parts): port = parts.port
     }
-    if host.contains("[") || host.contains("]") { return "address \(address): unexpected '[' in address" }
     if port.isEmpty || !port.allSatisfy({ $0.isASCII && $0.isNumber }) {
       return port.isEmpty ? nil : "lookup tcp/\(port): unknown port"
     }
     guard let number = Int(port), number <= 65535 else { return "address \(port): invalid port" }
-    _ = host
     return nil
   }
 
