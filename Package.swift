@@ -7,6 +7,7 @@ let package = Package(
   products: [
     .library(name: "PluginProtocol", targets: ["PluginProtocol"]),
     .library(name: "WireTap", targets: ["WireTap"]),
+    .library(name: "AutoMTLS", targets: ["AutoMTLS"]),
     .library(name: "PluginHost", targets: ["PluginHost"]),
     .library(name: "TerminalUI", targets: ["TerminalUI"]),
     .executable(name: "plugin-dev", targets: ["plugin-dev"]),
@@ -24,6 +25,8 @@ let package = Package(
     .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
     .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
     .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+    .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+    .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
   ],
   targets: [
@@ -39,6 +42,16 @@ let package = Package(
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "X509", package: "swift-certificates"),
+        "AutoMTLS",
+        "WireTap",
+      ]
+    ),
+    .target(
+      name: "AutoMTLS",
+      dependencies: [
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        .product(name: "X509", package: "swift-certificates"),
       ]
     ),
     .target(
@@ -47,6 +60,7 @@ let package = Package(
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOHPACK", package: "swift-nio-http2"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
       ]
     ),
@@ -54,6 +68,7 @@ let package = Package(
       name: "PluginHost",
       dependencies: [
         "PluginProtocol",
+        "AutoMTLS",
         "WireTap",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -118,6 +133,13 @@ let package = Package(
     .testTarget(
       name: "ScaffoldTests",
       dependencies: ["Scaffold"]
+    ),
+    .testTarget(
+      name: "AutoMTLSTests",
+      dependencies: [
+        "AutoMTLS",
+        .product(name: "X509", package: "swift-certificates"),
+      ]
     ),
     .testTarget(
       name: "PluginProtocolTests",

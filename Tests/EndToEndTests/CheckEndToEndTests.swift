@@ -37,12 +37,14 @@ struct CheckEndToEndTests {
     #expect(byID["port.range"]?["status"] as? String == "skip")
     #expect(byID["cookie.refused"]?["status"] as? String == "pass")
     #expect(byID["negotiation.unsupported-version"]?["status"] as? String == "pass")
+    #expect(byID["tls.auto-mtls"]?["status"] as? String == "pass", "PluginServer serves AutoMTLS\n\(result.transcript)")
   }
 
   @Test func swiftExampleExecutablePasses() async throws {
     let result = try await PluginDevCLI.run(["check", "--json", "--", Fixtures.executable("kv-swift")])
     expectAllPass(result)
     #expect(checks(result)["stdio.stream"]?["status"] as? String == "pass", "\(result.transcript)")
+    #expect(checks(result)["tls.auto-mtls"]?["status"] as? String == "pass", "\(result.transcript)")
   }
 
   @Test func pythonExampleAsACommandPasses() async throws {
@@ -54,6 +56,9 @@ struct CheckEndToEndTests {
     #expect(byID["port.range"]?["status"] as? String == "pass", "\(result.transcript)")
     #expect(byID["kv.roundtrip"]?["status"] as? String == "pass", "\(result.transcript)")
     #expect(byID["stdio.stream"]?["status"] as? String == "pass")
+    // Like go-plugin's own Python example it serves plaintext only: a warning, with the Go host's message.
+    #expect(byID["tls.auto-mtls"]?["status"] as? String == "warn", "\(result.transcript)")
+    #expect((byID["tls.auto-mtls"]?["goPlugin"] as? String)?.contains("first record does not look like a TLS handshake") == true)
   }
 
   @Test func pythonTemplatePasses() async throws {
@@ -88,6 +93,8 @@ struct CheckEndToEndTests {
     #expect(byID["stderr.hclog"]?["status"] as? String == "pass", "\(result.transcript)")
     #expect(byID["cookie.refused"]?["status"] as? String == "pass", "\(result.transcript)")
     #expect(byID["stdio.stream"]?["status"] as? String == "warn", "go-plugin 1.0.1 has no GRPCStdio\n\(result.transcript)")
+    // go-plugin's own AutoMTLS (P-521 both ways) against plugin-dev's host side.
+    #expect(byID["tls.auto-mtls"]?["status"] as? String == "pass", "\(result.transcript)")
   }
 
   @Test func textOutputHasOneLinePerCheckAndASummary() async throws {
@@ -139,6 +146,7 @@ struct CheckEndToEndTests {
     FixtureCase(file: "check-long-line.py", failing: .stderrLineLength, seen: "bytes; a go-plugin host reads 64 KiB at a time"),
     FixtureCase(file: "check-ignores-cookie.py", failing: .cookieRefused, seen: "started without BASIC_PLUGIN it printed a handshake"),
     FixtureCase(file: "check-claims-offered.py", failing: .negotiationUnsupportedVersion, seen: "offered only 99,100 it answered version 99"),
+    FixtureCase(file: "check-tls-plaintext.py", failing: .autoMTLS, seen: "but Health/Check(\"plugin\") over mutual TLS failed"),
   ])
   func brokenPlugin(_ c: FixtureCase) async throws {
     let result = try await PluginDevCLI.run(["check", "--json"] + c.extra + ["--"] + c.command)
@@ -197,7 +205,8 @@ struct CheckEndToEndTests {
     #expect((check?["seen"] as? String)?.contains(c.seen) == true, "\(result.transcript)")
     #expect((check?["fix"] as? String)?.isEmpty == false)
     let warned = Set(result.events("check").filter { $0["status"] as? String == "warn" }.compactMap { $0["id"] as? String })
-    #expect(warned.subtracting([CheckID.reflection.rawValue]) == [c.warning.rawValue], "\(result.transcript)")
+    // The Python fixtures have no reflection and, like go-plugin's Python example, no AutoMTLS.
+    #expect(warned.subtracting([CheckID.reflection.rawValue, CheckID.autoMTLS.rawValue]) == [c.warning.rawValue], "\(result.transcript)")
   }
 
   @Test func aPluginThatCannotStartExitsTwo() async throws {

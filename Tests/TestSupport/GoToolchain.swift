@@ -21,6 +21,47 @@ public enum GoToolchain {
   public static let installHint =
     "apt-get install golang-go golang-github-hashicorp-go-plugin-dev golang-google-grpc-dev golang-goprotobuf-dev (.ci/run does)"
 
+  /// The genuine go-plugin host (Tests/Fixtures/gohost), built once per test run; its path.
+  public static func kvHost() async throws -> String {
+    try await HostBuild.shared.path()
+  }
+
+  private actor HostBuild {
+    static let shared = HostBuild()
+    private var built: Task<String, any Error>?
+
+    func path() async throws -> String {
+      if let built { return try await built.value }
+      let task = Task { try await GoToolchain.buildHost() }
+      built = task
+      return try await task.value
+    }
+  }
+
+  /// Why building a Go program failed.
+  public struct BuildError: Error, CustomStringConvertible {
+    /// The compiler's output.
+    public var description: String
+  }
+
+  private static func buildHost() async throws -> String {
+    let gopath = try Fixtures.temporaryDirectory("plugin-dev-gohost")
+    let folder = gopath.appendingPathComponent("src/kvhost")
+    let files = FileManager.default
+    try files.createDirectory(at: folder.appendingPathComponent("proto"), withIntermediateDirectories: true)
+    try files.copyItem(
+      at: Fixtures.packageRoot.appendingPathComponent("Tests/Fixtures/gohost/main.go"), to: folder.appendingPathComponent("main.go"))
+    // The KV client comes from the Go template's generated code (what a go-plugin host of examples/grpc uses).
+    for name in ["kv.pb.go", "kv_grpc.pb.go"] {
+      try files.copyItem(
+        at: Fixtures.packageRoot.appendingPathComponent("Templates/kv-go/proto/\(name)"),
+        to: folder.appendingPathComponent("proto/\(name)"))
+    }
+    let build = try await buildInGOPATH(gopath: gopath, name: "kvhost")
+    guard build.status == .exited(0) else { throw BuildError(description: "go build kvhost: \(build.output.joined(separator: "\n"))") }
+    return folder.appendingPathComponent("kvhost").path
+  }
+
   /// Builds the Go package in `gopath/src/<name>` into `gopath/src/<name>/<name>` in GOPATH mode;
   /// returns the exit status and the compiler's output.
   public static func buildInGOPATH(gopath: URL, name: String) async throws -> (status: PluginProcess.ExitStatus?, output: [String]) {

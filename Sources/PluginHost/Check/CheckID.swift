@@ -45,6 +45,8 @@ public enum CheckID: String, Sendable, Equatable, Hashable, Codable, CaseIterabl
   case cookieRefused = "cookie.refused"
   /// Offered only versions it does not support, the plugin answers its lowest version or refuses (§2.1, §4).
   case negotiationUnsupportedVersion = "negotiation.unsupported-version"
+  /// Started with `PLUGIN_CLIENT_CERT`, the plugin serves mutual TLS with its certificate in field 6 (§9).
+  case autoMTLS = "tls.auto-mtls"
 
   /// One line on what the check looks at (for help text and documentation).
   public var summary: String {
@@ -70,6 +72,7 @@ public enum CheckID: String, Sendable, Equatable, Hashable, Codable, CaseIterabl
     case .stdoutAfterHandshake: return "nothing on stdout after the handshake"
     case .cookieRefused: return "without the magic cookie the plugin exits without a handshake"
     case .negotiationUnsupportedVersion: return "offered unsupported versions it answers its lowest or refuses"
+    case .autoMTLS: return "given PLUGIN_CLIENT_CERT it serves mutual TLS with a P-521 host certificate (ignoring it warns)"
     }
   }
 

@@ -8,12 +8,13 @@ import Glibc
 
 /// Runs every check of reference §14 that applies to a plugin: `plugin-dev check`.
 ///
-/// Three starts of the plugin, one after the other:
+/// Four starts of the plugin, one after the other:
 /// 1. the main run, with the normal host environment (a narrow random port range): handshake,
 ///    address, services, KV round trip, stderr, then a stop like go-plugin's `Kill()`
 ///    (Shutdown, 2 s, SIGKILL) with its timing and leftover processes;
 /// 2. a run without the magic cookie (`cookie.refused`);
-/// 3. a run offered only versions the plugin does not support (`negotiation.unsupported-version`).
+/// 3. a run offered only versions the plugin does not support (`negotiation.unsupported-version`);
+/// 4. a run with `PLUGIN_CLIENT_CERT`, like an AutoMTLS host, then mutual TLS (`tls.auto-mtls`).
 /// The verdicts come from the pure `*Checks` types; this type only drives the processes.
 public struct PluginChecker: Sendable {
   /// The plugin.
@@ -35,7 +36,7 @@ public struct PluginChecker: Sendable {
     var unusableReason: String
   }
 
-  private typealias LeftProcess = ShutdownChecks.Observation.LeftProcess
+  typealias LeftProcess = ShutdownChecks.Observation.LeftProcess
 
   /// Builds (unless turned off), runs every check, and reports each result through `progress` as it is known.
   public func run(progress: @escaping @Sendable (CheckProgress) -> Void = { _ in }) async -> CheckReport {
@@ -72,9 +73,11 @@ public struct PluginChecker: Sendable {
       progress(.result(later[0]))
       later.append(await negotiationCheck(answered: line.appVersion, range: range, store: store, wait: wait))
       progress(.result(later[1]))
+      later.append(await autoMTLSCheck(range: range, store: store, wait: wait))
+      progress(.result(later[2]))
     } else {
       let why = "the main run got no usable handshake (\(main.unusableReason))"
-      later = [.skip(.cookieRefused, why), .skip(.negotiationUnsupportedVersion, why)]
+      later = [.skip(.cookieRefused, why), .skip(.negotiationUnsupportedVersion, why), .skip(.autoMTLS, why)]
       for result in later { progress(.result(result)) }
     }
     return report(main.results + later)
@@ -288,7 +291,7 @@ public struct PluginChecker: Sendable {
   }
 
   /// Processes re-parented to plugin-dev (it is a child subreaper) since the plugin started: reported, killed, reaped.
-  private func collectOrphans(excluding excluded: Set<Int32>, names: [Int32: String] = [:]) async -> [LeftProcess] {
+  func collectOrphans(excluding excluded: Set<Int32>, names: [Int32: String] = [:]) async -> [LeftProcess] {
     var left: [LeftProcess] = []
     try? await Task.sleep(for: .milliseconds(30))  // let re-parenting and the group SIGKILL land
     for _ in 0..<3 {
@@ -360,7 +363,7 @@ public struct PluginChecker: Sendable {
   // MARK: - Helpers
 
   /// The launch of the plugin with `environment` (the go-plugin variables), without the variable `without`.
-  private func launch(_ environment: PluginEnvironment, store: URL, without: String? = nil) -> PluginProcess.Launch {
+  func launch(_ environment: PluginEnvironment, store: URL, without: String? = nil) -> PluginProcess.Launch {
     let (executable, arguments) = target.command.launchArguments(in: target.folder)
     let extra = options.session.extraEnvironment
     var variables = target.environment
@@ -391,7 +394,7 @@ public struct PluginChecker: Sendable {
   }
 
   /// Closes a connection, giving up after 2 s (open streams are cancelled first by the caller).
-  private static func close(_ connection: PluginConnection) async {
+  static func close(_ connection: PluginConnection) async {
     await withTaskGroup(of: Void.self) { group in
       group.addTask { await connection.close() }
       group.addTask { try? await Task.sleep(for: .seconds(2)) }

@@ -1,7 +1,9 @@
+import AutoMTLS
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import Logging
+import WireTap
 
 #if canImport(Glibc)
 import Glibc
@@ -16,6 +18,9 @@ import Darwin
 /// private directory, or 127.0.0.1 inside `PLUGIN_MIN_PORT…PLUGIN_MAX_PORT`), serve the app's
 /// services plus health (`"plugin"` = SERVING), `plugin.GRPCController`, `plugin.GRPCStdio`
 /// and `plugin.GRPCBroker`, then print the handshake line with one unbuffered write.
+/// When the host sends `PLUGIN_CLIENT_CERT` (AutoMTLS), the plugin makes its own P-521 certificate
+/// like go-plugin, serves mutual TLS that trusts only the host's certificate, and prints its
+/// certificate in field 6 (reference §9).
 /// SIGINT is ignored (the host owns the lifecycle); SIGTERM and `Shutdown` stop gracefully.
 public struct PluginServer: Sendable {
   /// How the plugin listens.
@@ -88,8 +93,16 @@ public struct PluginServer: Sendable {
         metadata: ["supported": "\(configuration.handshake.protocolVersions)",
                    "offered": "\(environment[PluginEnvironment.Key.protocolVersions] ?? "")"])
     }
-    if environment[PluginEnvironment.Key.clientCert] != nil {
-      logger.warning("the host asked for AutoMTLS (PLUGIN_CLIENT_CERT) but this plugin serves plaintext only")
+    var tls: (identity: AutoMTLSIdentity, context: TapProxy.TLS)?
+    if let pem = environment[PluginEnvironment.Key.clientCert], !pem.isEmpty {
+      do {
+        let identity = try AutoMTLSIdentity.generate()
+        tls = (identity, TapProxy.TLS(context: try AutoMTLSContext.server(identity: identity, trustingClientCertificatePEM: pem)))
+      } catch {
+        // go-plugin logs the same line; it then serves TLS that no host can complete, so stop here instead.
+        logger.error("client cert provided but failed to parse", metadata: ["error": "\(error)"])
+        throw .server("PLUGIN_CLIENT_CERT is not a PEM certificate (\(error)); a go-plugin host puts its AutoMTLS certificate there")
+      }
     }
 
     let listener: PluginListener
@@ -112,8 +125,29 @@ public struct PluginServer: Sendable {
     }
     defer { listener.cleanUp() }
 
+    // AutoMTLS: TLS ends in a relay on the announced socket, which forwards to the gRPC server
+    // on a private unix socket (BoringSSL must be told to accept the host's P-521 signatures,
+    // which grpc-swift's TLS settings cannot do).
+    var relay: TapProxy?
+    var internalListener: PluginListener?
+    if let tls {
+      do {
+        let inner = try PluginListener.unix(directory: nil, group: nil)
+        internalListener = inner
+        relay = try await TapProxy.start(
+          listeningSocketDescriptor: listener.fileDescriptor,
+          address: listener.network == .tcp ? .tcp(host: "127.0.0.1", port: TCPAddress(listener.address)?.port ?? 0) : .unix(path: listener.address),
+          target: .unix(path: inner.address), listenTLS: tls.context, onBytes: { _, _, _ in })
+      } catch {
+        internalListener?.cleanUp()
+        logger.error("plugin init error", metadata: ["error": "\(error)"])
+        throw .server("could not start the AutoMTLS listener: \(error)")
+      }
+    }
+    defer { internalListener?.cleanUp() }
+
     let transport = HTTP2ServerTransport.Posix(
-      listeningSocketDescriptor: Int(listener.fileDescriptor),
+      listeningSocketDescriptor: Int((internalListener ?? listener).fileDescriptor),
       transportSecurity: .plaintext,
       config: .defaults { $0.rpc.maxRequestPayloadSize = Int(Int32.max) })
     let allServices: [any RegistrableRPCService] =
@@ -141,15 +175,17 @@ public struct PluginServer: Sendable {
         _ = try await transport.listeningAddress
         let line = HandshakeLine(
           appVersion: version, network: listener.network, address: listener.address, protocolName: "grpc",
-          serverCertificate: "", multiplex: environment.multiplexRequested ? "false" : nil)
+          serverCertificate: tls?.identity.handshakeField ?? "", multiplex: environment.multiplexRequested ? "false" : nil)
         logger.debug("plugin address", metadata: ["network": "\(listener.network.rawValue)", "address": "\(listener.address)"])
         FileHandleBox(fd: STDOUT_FILENO).write(line.formatted + "\n")
         await shutdown.wait()
         logger.debug("plugin shutting down", metadata: ["reason": "\(shutdown.reason ?? "cancelled")"])
         server.beginGracefulShutdown()
         try await group.waitForAll()
+        await relay?.close()
       }
     } catch {
+      await relay?.close()
       logger.error("plugin server error", metadata: ["error": "\(error)"])
       throw .server("\(error)")
     }

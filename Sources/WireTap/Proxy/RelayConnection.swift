@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// One relayed connection: the host-side channel, the dialled plugin-side channel and the
 /// pair of handlers gluing them. Confined to the event loop both channels share.
@@ -10,6 +11,7 @@ final class RelayConnection {
   private let table: ConnectionTable
   private var opened = false
   private var inactiveChannels = 0
+  private var errorReported = false
   /// Whether the host's channel already closed (the dial may complete after that).
   private(set) var hostClosed = false
 
@@ -22,7 +24,7 @@ final class RelayConnection {
 
   /// Sets up a freshly accepted host channel and dials the target. Runs on its event loop.
   static func start(
-    hostChannel: any Channel, target: TapProxy.Address, table: ConnectionTable,
+    hostChannel: any Channel, target: TapProxy.Address, targetTLS: TapProxy.TLS?, table: ConnectionTable,
     onBytes: @escaping TapProxy.BytesHandler, onEvent: @escaping TapProxy.EventHandler
   ) throws {
     guard let id = table.register(hostChannel) else {
@@ -43,6 +45,10 @@ final class RelayConnection {
       .connectTimeout(.seconds(10))
       .channelInitializer { channel in
         channel.eventLoop.makeCompletedFuture {
+          if let targetTLS {
+            try channel.pipeline.syncOperations.addHandler(
+              NIOSSLClientHandler(context: targetTLS.context, serverHostname: targetTLS.serverHostname))
+          }
           try channel.pipeline.syncOperations.addHandler(boundPluginSide.value)
         }
       }
@@ -74,6 +80,13 @@ final class RelayConnection {
     opened = true
     onEvent(.opened(id: id))
     hostSide?.partnerBecameReady()
+  }
+
+  /// An error closes one side; the first is reported (the TLS handshake's reason, typically).
+  func errorCaught(_ direction: Direction, _ error: any Error) {
+    guard !errorReported else { return }
+    errorReported = true
+    onEvent(.error(id: id, direction: direction, reason: "\(error)"))
   }
 
   /// One of the two channels closed; after both, the connection is done.

@@ -66,6 +66,7 @@ final class RelayHandler: ChannelDuplexHandler {
   }
 
   func errorCaught(context: ChannelHandlerContext, error: any Error) {
+    connection.errorCaught(direction, error)
     context.close(promise: nil)
   }
 

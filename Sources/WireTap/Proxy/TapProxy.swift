@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// A byte relay between the host and a plugin that reports every chunk it forwards.
 ///
@@ -10,6 +11,9 @@ import NIOPosix
 /// `onBytes` is called on the event loop *before* the chunk is forwarded, so it must only
 /// enqueue (decode elsewhere); per connection, calls are serialised and causally ordered.
 /// This is the only I/O in WireTap; it uses NIO's singleton `MultiThreadedEventLoopGroup`.
+///
+/// Either side may be TLS (`listenTLS`, `targetTLS`); the relay then sees, reports and forwards
+/// the plaintext, so the decoder works on an AutoMTLS connection too.
 public final class TapProxy: Sendable {
   /// Where to listen or connect.
   public enum Address: Sendable, Hashable, CustomStringConvertible {
@@ -36,12 +40,28 @@ public final class TapProxy: Sendable {
     case closed(id: Int)
     /// The target could not be reached; the host's connection was closed.
     case failed(id: Int, reason: String)
+    /// An error closed an opened connection (e.g. a failed TLS handshake); `closed` follows.
+    case error(id: Int, direction: Direction, reason: String)
 
     /// The connection id the event is about.
     public var connectionID: Int {
       switch self {
-      case .opened(let id), .closed(let id), .failed(let id, _): id
+      case .opened(let id), .closed(let id), .failed(let id, _), .error(let id, _, _): id
       }
+    }
+  }
+
+  /// TLS on one side of the relay.
+  public struct TLS: Sendable {
+    /// The NIOSSL context (client or server).
+    public var context: NIOSSLContext
+    /// For the target side: the name to verify in the server's certificate (and send as SNI).
+    public var serverHostname: String?
+
+    /// Creates a TLS setting.
+    public init(context: NIOSSLContext, serverHostname: String? = nil) {
+      self.context = context
+      self.serverHostname = serverHostname
     }
   }
 
@@ -57,12 +77,14 @@ public final class TapProxy: Sendable {
 
   private let serverChannel: any Channel
   private let table: ConnectionTable
+  private let ownsSocketFile: Bool
 
-  private init(listeningAddress: Address, target: Address, serverChannel: any Channel, table: ConnectionTable) {
+  private init(listeningAddress: Address, target: Address, serverChannel: any Channel, table: ConnectionTable, ownsSocketFile: Bool = true) {
     self.listeningAddress = listeningAddress
     self.target = target
     self.serverChannel = serverChannel
     self.table = table
+    self.ownsSocketFile = ownsSocketFile
   }
 
   /// Starts listening; each accepted connection is relayed to `target`.
@@ -70,21 +92,12 @@ public final class TapProxy: Sendable {
   /// A stale unix socket file at the listen path is replaced.
   /// - Throws: `TapProxyError.listenFailed` when the address cannot be bound.
   public static func start(
-    listen: Address, target: Address,
+    listen: Address, target: Address, listenTLS: TLS? = nil, targetTLS: TLS? = nil,
     onBytes: @escaping BytesHandler,
     onEvent: @escaping EventHandler = { _ in }
   ) async throws -> TapProxy {
     let table = ConnectionTable()
-    let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-      .serverChannelOption(.backlog, value: 256)
-      .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-      .childChannelOption(.allowRemoteHalfClosure, value: true)
-      .childChannelInitializer { channel in
-        channel.eventLoop.makeCompletedFuture {
-          try RelayConnection.start(
-            hostChannel: channel, target: target, table: table, onBytes: onBytes, onEvent: onEvent)
-        }
-      }
+    let bootstrap = serverBootstrap(target: target, listenTLS: listenTLS, targetTLS: targetTLS, table: table, onBytes: onBytes, onEvent: onEvent)
     let channel: any Channel
     do {
       switch listen {
@@ -106,6 +119,42 @@ public final class TapProxy: Sendable {
     return TapProxy(listeningAddress: actual, target: target, serverChannel: channel, table: table)
   }
 
+  /// Relays connections accepted on a socket that is already bound and listening (`address`
+  /// describes it); the proxy takes the descriptor over and closes it. Removes no socket file.
+  public static func start(
+    listeningSocketDescriptor descriptor: Int32, address: Address, target: Address, listenTLS: TLS? = nil,
+    targetTLS: TLS? = nil, onBytes: @escaping BytesHandler, onEvent: @escaping EventHandler = { _ in }
+  ) async throws -> TapProxy {
+    let table = ConnectionTable()
+    let bootstrap = serverBootstrap(target: target, listenTLS: listenTLS, targetTLS: targetTLS, table: table, onBytes: onBytes, onEvent: onEvent)
+    let channel: any Channel
+    do {
+      channel = try await bootstrap.withBoundSocket(descriptor).get()
+    } catch {
+      throw TapProxyError.listenFailed(address: address.description, reason: "\(error)")
+    }
+    return TapProxy(listeningAddress: address, target: target, serverChannel: channel, table: table, ownsSocketFile: false)
+  }
+
+  private static func serverBootstrap(
+    target: Address, listenTLS: TLS?, targetTLS: TLS?, table: ConnectionTable,
+    onBytes: @escaping BytesHandler, onEvent: @escaping EventHandler
+  ) -> ServerBootstrap {
+    ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+      .serverChannelOption(.backlog, value: 256)
+      .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+      .childChannelOption(.allowRemoteHalfClosure, value: true)
+      .childChannelInitializer { channel in
+        channel.eventLoop.makeCompletedFuture {
+          if let listenTLS {
+            try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: listenTLS.context))
+          }
+          try RelayConnection.start(
+            hostChannel: channel, target: target, targetTLS: targetTLS, table: table, onBytes: onBytes, onEvent: onEvent)
+        }
+      }
+  }
+
   /// Stops listening and closes every relayed connection; removes a unix socket file.
   public func close() async {
     let channels = table.beginClosing()
@@ -113,7 +162,7 @@ public final class TapProxy: Sendable {
     for channel in channels {
       try? await channel.close()
     }
-    if case .unix(let path) = listeningAddress {
+    if ownsSocketFile, case .unix(let path) = listeningAddress {
       try? FileManager.default.removeItem(atPath: path)
     }
   }

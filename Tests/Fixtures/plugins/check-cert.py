@@ -1,4 +1,4 @@
-# Sends a certificate in field 6 although the host did not ask for AutoMTLS (fails handshake.cert).
+# Sends a certificate in field 6 when the host did not ask for AutoMTLS (fails handshake.cert).
 import fixturelib
 
 fixturelib.serve(certificate=True)

@@ -5,7 +5,8 @@ go-plugin host expects: it checks the magic cookie (BASIC_PLUGIN=hello), negotia
 version like go-plugin (highest common, else its lowest), listens on 127.0.0.1 inside
 PLUGIN_MIN_PORT..PLUGIN_MAX_PORT, serves proto.KV (in memory), health ("plugin" SERVING),
 plugin.GRPCController and plugin.GRPCStdio, logs valid hclog JSON to stderr, prints and
-flushes its handshake, and exits promptly after Shutdown. Each keyword argument of serve()
+flushes its handshake, and exits promptly after Shutdown. Like go-plugin's own Python example it
+ignores PLUGIN_CLIENT_CERT (AutoMTLS), so `tls.auto-mtls` warns. Each keyword argument of serve()
 breaks one of those things, so each check-*.py file fails exactly one check of
 `plugin-dev check`.
 
@@ -145,7 +146,7 @@ class _Stdio(grpc_stdio_pb2_grpc.GRPCStdioServicer):
 
 def serve(check_cookie=True, version="negotiate", port="range", health_status="SERVING", controller=True,
           exit_on_shutdown=True, stdio=True, kv="ok", bad_log=False, long_line=False, child=False, junk=None,
-          certificate=False, stray_stdout=False):
+          certificate=False, stray_stdout=False, tls_echo=False):
     """Runs the plugin until Shutdown (or SIGTERM); each argument breaks one thing (see the module doc)."""
     if check_cookie and os.environ.get(COOKIE_KEY) != COOKIE_VALUE:
         sys.stderr.write(COOKIE_MESSAGE)
@@ -179,8 +180,13 @@ def serve(check_cookie=True, version="negotiate", port="range", health_status="S
     if long_line:
         log("debug", "dumping state", state="x" * (70 * 1024))
     line = "1|%d|tcp|127.0.0.1:%d|grpc" % (_negotiate(version), bound)
-    if certificate:
+    client_cert = os.environ.get("PLUGIN_CLIENT_CERT")
+    if certificate and not client_cert:
         line += "|" + "MIIB" + "A" * 60  # a certificate nobody asked for (no PLUGIN_CLIENT_CERT)
+    if tls_echo and client_cert:
+        # Claims AutoMTLS with a real certificate (the host's own, echoed), but serves plaintext.
+        body = "".join(l for l in client_cert.splitlines() if l and not l.startswith("-----"))
+        line += "|" + body.rstrip("=")
     if junk:
         sys.stdout.write(junk + "\n")
     sys.stdout.write(line + "\n")

@@ -1,0 +1,117 @@
+import Foundation
+import PluginProtocol
+
+/// `tls.auto-mtls`: started with `PLUGIN_CLIENT_CERT` (a P-521 certificate, as every go-plugin host
+/// makes), the plugin answers with its own certificate in field 6 and serves gRPC over mutual TLS
+/// that trusts the host's certificate (reference §9), pure.
+///
+/// Ignoring the variable only warns: hosts without AutoMTLS work, but Terraform and other hosts that
+/// turn it on dial TLS and cannot talk to the plugin. Announcing AutoMTLS and then not completing it fails.
+public enum AutoMTLSCheck {
+  /// What the run with `PLUGIN_CLIENT_CERT` showed.
+  public enum Observation: Sendable, Equatable {
+    /// No handshake (exited, or neither answered nor exited in time).
+    case noHandshake(ProbeRun)
+    /// A handshake without a certificate in field 6.
+    case noCertificate(raw: String)
+    /// A handshake a Go host refuses (bad base64, not a certificate, …).
+    case refused(raw: String, error: HandshakeError)
+    /// A certificate, and how the TLS connection went.
+    case certificate(raw: String, names: [String], tls: TLSOutcome)
+  }
+
+  /// How `Health/Check("plugin")` over mutual TLS went.
+  public enum TLSOutcome: Sendable, Equatable {
+    /// It answered this status, in this time.
+    case answered(status: String, milliseconds: Int)
+    /// The call failed; `tlsError` is the TLS layer's reason when there was one.
+    case failed(code: String, message: String, tlsError: String?)
+  }
+
+  /// What a go-plugin 1.0.1 host with AutoMTLS reported for a plaintext plugin (Examples/kv-python) on this machine.
+  static let plaintextUnderAutoMTLS = "rpc error: code = Unavailable desc = connection error: desc = \"transport: "
+    + "authentication handshake failed: tls: first record does not look like a TLS handshake\""
+
+  static let ignoredFix = "When PLUGIN_CLIENT_CERT is set, serve TLS as go-plugin does: trust that certificate as the "
+    + "only client CA and require it, make your own certificate (SAN localhost; P-521 like go-plugin, or any key type), "
+    + "and print its DER in base64 without '=' padding as field 6. Hosts without AutoMTLS never set the variable."
+
+  /// The verdict.
+  public static func evaluate(_ observation: Observation) -> CheckResult {
+    let sent = "started with PLUGIN_CLIENT_CERT (a P-521 host certificate)"
+    switch observation {
+    case .noHandshake(let run):
+      switch run.outcome {
+      case .handshake(let raw, _):
+        return .fail(.autoMTLS, "\(sent) it printed \(HandshakeChecks.quoted(raw))", fix: ignoredFix)
+      case .exited(let status, let after):
+        let said = run.firstStderrLine.map { "; stderr: `\($0)`" } ?? ""
+        return .fail(
+          .autoMTLS, "\(sent) it exited (\(status)) after \(HandshakeChecks.milliseconds(after)) ms without a handshake\(said)",
+          fix: "A plugin must start when PLUGIN_CLIENT_CERT is set: serve AutoMTLS, or ignore the variable. " + ignoredFix)
+      case .stillRunning(let after):
+        return .fail(
+          .autoMTLS, "\(sent) it printed no handshake within \(HandshakeChecks.milliseconds(after)) ms",
+          fix: "A plugin must start when PLUGIN_CLIENT_CERT is set. " + ignoredFix,
+          goPlugin: "timeout while waiting for plugin to start")
+      }
+    case .noCertificate(let raw):
+      return .warn(
+        .autoMTLS,
+        "\(sent) it answered \(HandshakeChecks.quoted(raw)) with no certificate in field 6: a host with AutoMTLS "
+          + "(Terraform's default, for one) dials TLS and cannot talk to it",
+        fix: ignoredFix, goPlugin: plaintextUnderAutoMTLS)
+    case .refused(let raw, let error):
+      return .fail(
+        .autoMTLS, "\(sent) it answered \(HandshakeChecks.quoted(raw)): \(error.title)",
+        fix: error.hint, goPlugin: error.goPluginMessage)
+    case .certificate(_, let names, let tls):
+      let san = names.isEmpty ? "no DNS names" : "SAN " + names.joined(separator: ", ")
+      switch tls {
+      case .answered("SERVING", let ms):
+        return .pass(
+          .autoMTLS,
+          "\(sent) it sent its certificate (\(san)) and answered Health/Check(\"plugin\") → SERVING over mutual TLS in \(ms) ms")
+      case .answered(let status, _):
+        return .fail(
+          .autoMTLS, "over mutual TLS Health/Check(\"plugin\") → \(status)",
+          fix: "Set service \"plugin\" to SERVING on the TLS server too.")
+      case .failed(let code, let message, let tlsError):
+        var seen = "\(sent) it sent a certificate (\(san)), but Health/Check(\"plugin\") over mutual TLS failed: \(code) \(message)"
+        if let tlsError { seen += "; TLS: \(Self.compactTLSError(tlsError))" }
+        var fix = "Serve gRPC over TLS with the certificate you printed, require a client certificate and trust "
+          + "PLUGIN_CLIENT_CERT as its only CA; allow TLS 1.2+ and ALPN h2."
+        if !names.contains("localhost") {
+          fix = "Put DNS name localhost in the certificate's SAN (a go-plugin host verifies that name). " + fix
+        }
+        if tlsError.map(Self.mentionsSignature) == true {
+          fix += " The host's certificate is ECDSA P-521 (go-plugin's, always): the TLS stack must accept "
+            + "ecdsa_secp521r1_sha512 signatures (BoringSSL-based stacks leave it out by default)."
+        }
+        return .fail(.autoMTLS, seen, fix: fix, goPlugin: "rpc error: code = Unavailable desc = connection error")
+      }
+    }
+  }
+
+  /// BoringSSL's reason codes from a NIOSSL error (`SSLV3_ALERT_HANDSHAKE_FAILURE, …`), else the text itself.
+  static func compactTLSError(_ text: String) -> String {
+    var reasons: [String] = []
+    var rest = Substring(text)
+    while let marker = rest.range(of: "OPENSSL_internal:") {
+      let tail = rest[marker.upperBound...]
+      let reason = tail.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+      if !reason.isEmpty, !reasons.contains(String(reason)) { reasons.append(String(reason)) }
+      rest = tail
+    }
+    guard !reasons.isEmpty else { return text }
+    let kind = text.hasPrefix("handshakeFailed") ? "handshake failed: " : ""
+    return kind + reasons.joined(separator: ", ")
+  }
+
+  /// Whether a TLS error is about signature algorithms or the peer certificate.
+  static func mentionsSignature(_ text: String) -> Bool {
+    let lower = text.lowercased()
+    return lower.contains("signature") || lower.contains("no_common_signature") || lower.contains("peer_did_not_return")
+      || lower.contains("certificate_required") || lower.contains("handshake_failure")
+  }
+}

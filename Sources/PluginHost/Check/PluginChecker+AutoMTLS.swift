@@ -1,0 +1,111 @@
+import AutoMTLS
+import Foundation
+import GRPCCore
+import PluginProtocol
+import WireTap
+import X509
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension PluginChecker {
+  /// The fourth run: `PLUGIN_CLIENT_CERT` set like an AutoMTLS host. On a certificate in field 6,
+  /// plugin-dev dials mutual TLS (its P-521 certificate, trusting only the plugin's, name
+  /// `localhost`) through a local relay and asks `Health/Check("plugin")`; then stops the plugin.
+  func autoMTLSCheck(range: ClosedRange<Int>, store: URL, wait: Duration) async -> CheckResult {
+    let identity: AutoMTLSIdentity
+    do {
+      identity = try AutoMTLSIdentity.generate()
+    } catch {
+      return .skip(.autoMTLS, "plugin-dev could not make a host certificate: \(error)")
+    }
+    let session = options.session
+    let environment = PluginEnvironment.host(
+      config: target.handshake, includeCookie: true, cookieValue: session.cookieValue,
+      protocolVersions: session.protocolVersions, portRange: range, clientCertificatePEM: identity.certificatePEM,
+      multiplex: session.requestMultiplexing)
+    let before = Set(ProcessTable.ownChildren().map(\.pid))
+    guard let observed = try? await ObservedPlugin.start(launch(environment, store: store)) else {
+      return .skip(.autoMTLS, "the plugin could not be started again")
+    }
+    let run = await observed.probeOutcome(within: wait)
+    let process = observed.process
+    var observation = AutoMTLSCheck.Observation.noHandshake(run)
+    var connection: PluginConnection?
+    var relay: TapProxy?
+
+    if case .handshake(let raw, _) = run.outcome {
+      do {
+        let line = try HandshakeLine.parse(raw, expecting: environment.expectations())
+        let der = line.serverCertificate.flatMap { Self.decodeRawStdBase64($0) } ?? []
+        let names = Self.dnsNames(der)
+        let errors = LockedValue<[String]>([])
+        do {
+          let context = try AutoMTLSContext.client(identity: identity, trustingServerCertificateDER: der)
+          let target: TapProxy.Address = line.tcpAddress.map { .tcp(host: $0.dialHost, port: $0.port) } ?? .unix(path: line.address)
+          let proxy = try await TapProxy.start(
+            listen: .tcp(host: "127.0.0.1", port: 0), target: target,
+            targetTLS: .init(context: context, serverHostname: AutoMTLSContext.serverHostname),
+            onBytes: { _, _, _ in },
+            onEvent: { event in
+              switch event {
+              case .error(_, .pluginToHost, let reason), .failed(_, let reason): errors.withLock { $0.append(reason) }
+              default: break
+              }
+            })
+          relay = proxy
+          let client = try PluginConnection(network: .tcp, address: proxy.listeningAddress.description)
+          connection = client
+          let clock = ContinuousClock()
+          let start = clock.now
+          do {
+            let status = try await client.health.check(timeout: .seconds(5)).protoName
+            observation = .certificate(raw: raw, names: names, tls: .answered(status: status, milliseconds: HandshakeChecks.milliseconds(clock.now - start)))
+          } catch let error as RPCError {
+            observation = .certificate(
+              raw: raw, names: names, tls: .failed(code: "\(error.code)", message: error.message, tlsError: errors.value.first))
+          }
+        } catch {
+          observation = .certificate(raw: raw, names: names, tls: .failed(code: "unavailable", message: "\(error)", tlsError: errors.value.first))
+        }
+      } catch .missingServerCertificate {
+        observation = .noCertificate(raw: raw)
+      } catch {
+        observation = .refused(raw: raw, error: error)
+      }
+    }
+
+    await observed.markStopping()
+    if process.exitStatus == nil {
+      if let connection {
+        let call = Task { try? await connection.shutdownPlugin() }
+        if await process.waitForExit(timeout: .seconds(2)) == nil { await process.kill() }
+        call.cancel()
+      } else {
+        process.signalGroup(SIGTERM)
+        if await process.waitForExit(timeout: .seconds(1)) == nil { await process.kill() }
+      }
+    }
+    if let connection { await Self.close(connection) }
+    await relay?.close()
+    await observed.finish()
+    _ = await collectOrphans(excluding: before.union([process.pid]))
+    return AutoMTLSCheck.evaluate(observation)
+  }
+
+  /// Go's `RawStdEncoding` text as bytes (padding added back for Foundation).
+  static func decodeRawStdBase64(_ text: String) -> [UInt8]? {
+    var padded = text
+    while padded.count % 4 != 0 { padded += "=" }
+    return Data(base64Encoded: padded).map(Array.init)
+  }
+
+  /// The DNS names in a certificate's subject alternative names.
+  static func dnsNames(_ der: [UInt8]) -> [String] {
+    guard let certificate = try? Certificate(derEncoded: der),
+      let san = try? certificate.extensions.subjectAlternativeNames
+    else { return [] }
+    return san.compactMap { if case .dnsName(let name) = $0 { name } else { nil } }
+  }
+}

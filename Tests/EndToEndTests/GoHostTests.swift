@@ -1,0 +1,74 @@
+import Foundation
+import PluginHost
+import Testing
+import TestSupport
+
+/// A genuine go-plugin host (go-plugin 1.0.1's `plugin.NewClient`, Tests/Fixtures/gohost) loads the
+/// project's plugins and calls Put, Get and Ping, with and without AutoMTLS.
+@Suite("genuine go-plugin host", .enabled(if: GoToolchain.shouldTest), .serialized, .timeLimit(.minutes(5)))
+struct GoHostTests {
+  struct Outcome {
+    var status: PluginProcess.ExitStatus?
+    var stdout: [String]
+    var stderr: [String]
+    var transcript: String { "exit: \(status.map { "\($0)" } ?? "none")\nstdout:\n\(stdout.joined(separator: "\n"))\nstderr:\n\(stderr.suffix(40).joined(separator: "\n"))" }
+  }
+
+  /// Runs the host on `plugin` (a command line) in a fresh store folder.
+  func host(_ plugin: [String], autoMTLS: Bool) async throws -> Outcome {
+    try #require(GoToolchain.isAvailable, "Go or Debian's go-plugin sources are missing: \(GoToolchain.installHint)")
+    let host = try await GoToolchain.kvHost()
+    let store = try Fixtures.temporaryDirectory("plugin-dev-gohost-store")
+    defer { try? FileManager.default.removeItem(at: store) }
+    let process = try await PluginProcess.start(
+      .init(executable: host, arguments: (autoMTLS ? ["-automtls"] : []) + plugin, environment: ["KV_STORE_DIR": store.path]))
+    let output = OutputCollector(process: process)
+    let status = await process.waitForExit(timeout: .seconds(60))
+    if status == nil { await process.kill() }
+    await output.finished()
+    return Outcome(status: status, stdout: output.stdout, stderr: output.stderr)
+  }
+
+  func expectWorks(_ outcome: Outcome, autoMTLS: Bool) {
+    #expect(outcome.status == .exited(0), "\(outcome.transcript)")
+    #expect(outcome.stdout == ["get greeting = hello from a Go host", "ping ok"], "\(outcome.transcript)")
+    #expect(outcome.stderr.contains { $0.contains("configuring client automatic mTLS") } == autoMTLS, "\(outcome.transcript)")
+    #expect(!outcome.stderr.contains { $0.contains("plugin failed to exit gracefully") }, "Shutdown must end it within 2 s\n\(outcome.transcript)")
+  }
+
+  @Test(arguments: [false, true])
+  func loadsTheSwiftExample(autoMTLS: Bool) async throws {
+    expectWorks(try await host([Fixtures.executable("kv-swift")], autoMTLS: autoMTLS), autoMTLS: autoMTLS)
+  }
+
+  @Test func loadsTheSwiftExampleOverTCP() async throws {
+    let outcome = try await host(["/usr/bin/env", "KV_PLUGIN_NETWORK=tcp", Fixtures.executable("kv-swift")], autoMTLS: true)
+    expectWorks(outcome, autoMTLS: true)
+    #expect(outcome.stderr.contains { $0.contains("plugin address") && $0.contains("network=tcp") }, "\(outcome.transcript)")
+  }
+
+  @Test func loadsThePythonExample() async throws {
+    let plugin = [Fixtures.python, Fixtures.packageRoot.appendingPathComponent("Examples/kv-python/plugin.py").path]
+    expectWorks(try await host(plugin, autoMTLS: false), autoMTLS: false)
+  }
+
+  /// What `check` warns about: a plaintext plugin under an AutoMTLS host fails on the first call.
+  @Test func aPlaintextPluginFailsUnderAutoMTLS() async throws {
+    let plugin = [Fixtures.python, Fixtures.packageRoot.appendingPathComponent("Examples/kv-python/plugin.py").path]
+    let outcome = try await host(plugin, autoMTLS: true)
+    #expect(outcome.status == .exited(1), "\(outcome.transcript)")
+    #expect(outcome.stdout.first?.contains("tls: first record does not look like a TLS handshake") == true, "\(outcome.transcript)")
+  }
+
+  @Test func loadsTheGoTemplateWithAutoMTLS() async throws {
+    let gopath = try Fixtures.temporaryDirectory("plugin-dev-gohost-plugin")
+    defer { try? FileManager.default.removeItem(at: gopath) }
+    let src = gopath.appendingPathComponent("src")
+    try FileManager.default.createDirectory(at: src, withIntermediateDirectories: true)
+    let made = try await PluginDevCLI.run(["new", "kv", "kvgo", "--lang", "go", "--dir", src.path])
+    #expect(made.status == .exited(0), "\(made.transcript)")
+    let build = try await GoToolchain.buildInGOPATH(gopath: gopath, name: "kvgo")
+    try #require(build.status == .exited(0), "go build: \(build.output.joined(separator: "\n"))")
+    expectWorks(try await host([src.appendingPathComponent("kvgo/kvgo").path], autoMTLS: true), autoMTLS: true)
+  }
+}

@@ -1,0 +1,83 @@
+// kvhost: a genuine go-plugin host for the tests (go-plugin's examples/grpc host, trimmed).
+//
+// It starts the plugin given after the flags the way every go-plugin host does (plugin.NewClient),
+// optionally with AutoMTLS, dispenses "kv_grpc", calls Put then Get, pings, and kills the plugin.
+// Built in GOPATH mode against Debian's go-plugin 1.0.1 (see Tests/TestSupport/GoToolchain.swift),
+// with the Go template's generated proto package copied to kvhost/proto.
+//
+//	kvhost [-automtls] [-key K] [-value V] PLUGIN [ARGS...]
+//
+// Prints "get K = V" and "ping ok" and exits 0, or prints "start: …" / "put: …" / … and exits 1.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/hashicorp/go-plugin"
+	"google.golang.org/grpc"
+
+	"kvhost/proto"
+)
+
+type kvPlugin struct{ plugin.Plugin }
+
+func (kvPlugin) GRPCServer(*plugin.GRPCBroker, *grpc.Server) error { return nil }
+
+func (kvPlugin) GRPCClient(ctx context.Context, b *plugin.GRPCBroker, c *grpc.ClientConn) (interface{}, error) {
+	return proto.NewKVClient(c), nil
+}
+
+func main() {
+	autoMTLS := flag.Bool("automtls", false, "turn on AutoMTLS (PLUGIN_CLIENT_CERT)")
+	key := flag.String("key", "greeting", "key to put and get")
+	value := flag.String("value", "hello from a Go host", "value to put")
+	flag.Parse()
+	if flag.NArg() < 1 {
+		fmt.Println("usage: kvhost [-automtls] PLUGIN [ARGS...]")
+		os.Exit(2)
+	}
+	client := plugin.NewClient(&plugin.ClientConfig{
+		HandshakeConfig:  plugin.HandshakeConfig{ProtocolVersion: 1, MagicCookieKey: "BASIC_PLUGIN", MagicCookieValue: "hello"},
+		Plugins:          map[string]plugin.Plugin{"kv_grpc": kvPlugin{}},
+		Cmd:              exec.Command(flag.Arg(0), flag.Args()[1:]...),
+		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
+		AutoMTLS:         *autoMTLS,
+		StartTimeout:     20 * time.Second,
+		Logger:           hclog.New(&hclog.LoggerOptions{Name: "host", Level: hclog.Debug, Output: os.Stderr}),
+	})
+	defer client.Kill()
+	fail := func(stage string, err error) {
+		fmt.Printf("%s: %v\n", stage, err)
+		client.Kill()
+		os.Exit(1)
+	}
+	rpcClient, err := client.Client()
+	if err != nil {
+		fail("start", err)
+	}
+	raw, err := rpcClient.Dispense("kv_grpc")
+	if err != nil {
+		fail("dispense", err)
+	}
+	kv := raw.(proto.KVClient)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := kv.Put(ctx, &proto.PutRequest{Key: *key, Value: []byte(*value)}); err != nil {
+		fail("put", err)
+	}
+	got, err := kv.Get(ctx, &proto.GetRequest{Key: *key})
+	if err != nil {
+		fail("get", err)
+	}
+	fmt.Printf("get %s = %s\n", *key, got.Value)
+	if err := rpcClient.Ping(); err != nil {
+		fail("ping", err)
+	}
+	fmt.Println("ping ok")
+}

@@ -1,0 +1,58 @@
+import Testing
+
+@testable import PluginHost
+@testable import PluginProtocol
+
+@Suite("tls.auto-mtls verdicts")
+struct AutoMTLSCheckTests {
+  let raw = "1|1|unix|/tmp/plugin1|grpc|MIIB"
+
+  @Test func servingOverMutualTLSPasses() {
+    let result = AutoMTLSCheck.evaluate(.certificate(raw: raw, names: ["localhost"], tls: .answered(status: "SERVING", milliseconds: 12)))
+    #expect(result.status == .pass)
+    #expect(result.seen.contains("SAN localhost") && result.seen.contains("SERVING over mutual TLS in 12 ms"))
+  }
+
+  @Test func ignoringTheCertificateWarnsWithTheGoHostsError() {
+    let result = AutoMTLSCheck.evaluate(.noCertificate(raw: "1|1|tcp|127.0.0.1:1|grpc"))
+    #expect(result.status == .warn)
+    #expect(result.goPlugin?.contains("first record does not look like a TLS handshake") == true)
+    #expect(result.fix?.contains("PLUGIN_CLIENT_CERT") == true)
+  }
+
+  @Test func aBadCertificateFieldFailsWithGoText() {
+    let result = AutoMTLSCheck.evaluate(.refused(raw: raw, error: .badServerCertificate(goError: "illegal base64 data at input byte 3")))
+    #expect(result.status == .fail)
+    #expect(result.goPlugin == "error parsing server cert: illegal base64 data at input byte 3")
+  }
+
+  @Test func aFailedTLSConnectionFailsAndNamesWhatToFix() {
+    let noSAN = AutoMTLSCheck.evaluate(.certificate(
+      raw: raw, names: ["example.com"],
+      tls: .failed(code: "unavailable", message: "closed", tlsError: "handshakeFailed(NIOSSL.BoringSSLError.sslError([Error: 1 error:1000007d:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED at x.cc:1]))")))
+    #expect(noSAN.status == .fail)
+    #expect(noSAN.seen.hasSuffix("TLS: handshake failed: CERTIFICATE_VERIFY_FAILED"), "\(noSAN.seen)")
+    #expect(noSAN.fix?.hasPrefix("Put DNS name localhost in the certificate's SAN") == true)
+
+    let p521 = AutoMTLSCheck.evaluate(.certificate(
+      raw: raw, names: ["localhost"],
+      tls: .failed(code: "unavailable", message: "closed", tlsError: "error:10000410:SSL routines:OPENSSL_internal:SSLV3_ALERT_HANDSHAKE_FAILURE at a.cc:2, error:1000009a:SSL routines:OPENSSL_internal:HANDSHAKE_FAILURE_ON_CLIENT_HELLO at b.cc:3")))
+    #expect(p521.seen.hasSuffix("TLS: SSLV3_ALERT_HANDSHAKE_FAILURE, HANDSHAKE_FAILURE_ON_CLIENT_HELLO"), "\(p521.seen)")
+    #expect(p521.fix?.contains("ecdsa_secp521r1_sha512") == true)
+  }
+
+  @Test func notServingOverTLSFails() {
+    let result = AutoMTLSCheck.evaluate(.certificate(raw: raw, names: ["localhost"], tls: .answered(status: "NOT_SERVING", milliseconds: 1)))
+    #expect(result.status == .fail)
+  }
+
+  @Test(arguments: [
+    ProbeRun(outcome: .exited(.exited(2), after: .milliseconds(40)), stderr: ["Traceback (most recent call last):"]),
+    ProbeRun(outcome: .stillRunning(after: .seconds(3))),
+  ])
+  func notStartingWithTheVariableFails(_ run: ProbeRun) {
+    let result = AutoMTLSCheck.evaluate(.noHandshake(run))
+    #expect(result.status == .fail)
+    #expect(CheckID.autoMTLS.canFail)
+  }
+}
