@@ -48,6 +48,9 @@ struct Check: AsyncParsableCommand {
     if target != nil && !command.isEmpty {
       throw ValidationError("give either a TARGET or a command after --, not both")
     }
+    if host.autoMTLS {
+      throw ValidationError("--auto-mtls does not apply to check: it starts the plugin with PLUGIN_CLIENT_CERT by itself (tls.auto-mtls)")
+    }
     if host.noCookie {
       throw ValidationError("--no-cookie does not apply to check: it starts the plugin without its cookie by itself (cookie.refused)")
     }

@@ -25,6 +25,9 @@ struct HostOptions: ParsableArguments {
   /// Whether `--min-port` or `--max-port` was given (even with go-plugin's default value).
   var portRangeGiven: Bool { minPort != nil || maxPort != nil }
 
+  @Flag(name: .customLong("auto-mtls"), help: "Act like a go-plugin host with AutoMTLS: send PLUGIN_CLIENT_CERT and talk mutual TLS (the frame log shows the decrypted traffic).")
+  var autoMTLS = false
+
   @Flag(name: .customLong("multiplex"), help: "Set PLUGIN_MULTIPLEX_GRPC=true like a go-plugin v1.6+ host with broker multiplexing.")
   var multiplex = false
 
@@ -60,6 +63,7 @@ struct HostOptions: ParsableArguments {
     }
     options.portRange = low...high
     options.requestMultiplexing = multiplex
+    options.autoMTLS = autoMTLS
     for pair in environment {
       guard let eq = pair.firstIndex(of: "="), eq != pair.startIndex else {
         throw ValidationError("--env '\(pair)': use KEY=VALUE")

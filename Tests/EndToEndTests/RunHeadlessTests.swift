@@ -42,6 +42,33 @@ struct RunHeadlessTests {
     #expect(result.events("handshake").first?["network"] as? String == "unix")
   }
 
+  /// `--auto-mtls`: PLUGIN_CLIENT_CERT goes out, the plugin answers with its certificate, the calls
+  /// run over mutual TLS and the frame log still shows the decrypted HTTP/2.
+  @Test(arguments: ["unix", "tcp"])
+  func autoMTLSWithTheSwiftPlugin(network: String) async throws {
+    let result = try await PluginDevCLI.run([
+      "run", "--headless", "--json", "--auto-mtls", "--exec", "put a hello", "--exec", "get a", "--",
+      Fixtures.executable("kv-swift"),
+    ], environment: ["KV_PLUGIN_NETWORK": network], workingDirectory: try Fixtures.temporaryDirectory())
+    expectKVSession(result)
+    let sent = (result.events("started").first?["environment"] as? [String: String])?["PLUGIN_CLIENT_CERT"]
+    #expect(sent?.hasPrefix("-----BEGIN CERTIFICATE-----") == true, "\(result.transcript)")
+    let raw = result.events("handshake").first?["raw"] as? String
+    #expect((raw?.split(separator: "|").last?.count ?? 0) > 50, "a certificate in field 6: \(raw ?? "none")")
+    #expect(result.events("handshake").first?["network"] as? String == network)
+  }
+
+  @Test func autoMTLSWithAPlaintextPluginIsDiagnosed() async throws {
+    let result = try await PluginDevCLI.run([
+      "run", "--headless", "--json", "--auto-mtls", "--exec", "get a", "--",
+      Fixtures.python, Fixtures.packageRoot.appendingPathComponent("Examples/kv-python/plugin.py").path,
+    ], workingDirectory: try Fixtures.temporaryDirectory())
+    #expect(result.status == .exited(2), "\(result.transcript)")
+    let failed = result.events("handshake-failed").first
+    #expect((failed?["title"] as? String) == "AutoMTLS certificate", "\(result.transcript)")
+    #expect((failed?["hint"] as? String)?.contains("PLUGIN_CLIENT_CERT") == true, "\(result.transcript)")
+  }
+
   @Test func pythonPluginAsACommand() async throws {
     let result = try await PluginDevCLI.run([
       "run", "--headless", "--json", "--unset", "PYTHONUNBUFFERED", "--exec", "put a hello", "--exec", "get a", "--",

@@ -36,7 +36,8 @@ public struct SessionEventFormatter: Sendable {
         ? String(format: "build     done in %.1f s", seconds)
         : String(format: "build     FAILED (%@) after %.1f s", status.description, seconds)
     case .started(let info):
-      let env = info.environment.keys.sorted().map { "\($0)=\(info.environment[$0] ?? "")" }.joined(separator: " ")
+      let env = info.environment.keys.sorted().map { "\($0)=\(PluginEnvironment.displayValue(info.environment[$0] ?? ""))" }
+        .joined(separator: " ")
       var line = "started   pid \(info.pid): \(info.command)\n          env \(env)"
       if !info.removedEnvironment.isEmpty { line += "\n          unset \(info.removedEnvironment.joined(separator: " "))" }
       return line

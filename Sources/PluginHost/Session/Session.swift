@@ -1,3 +1,4 @@
+import AutoMTLS
 import Foundation
 import GRPCCore
 import PluginProtocol
@@ -50,6 +51,8 @@ public actor Session {
       self.watcher = watcher
     }
   }
+
+  private var identity: AutoMTLSIdentity?
 
   /// Creates a session; nothing runs until `start()`.
   public init(target: PluginTarget, options: SessionOptions = .init()) {
@@ -238,7 +241,20 @@ public actor Session {
   private func hostEnvironment() -> PluginEnvironment {
     PluginEnvironment.host(
       config: target.handshake, includeCookie: options.sendCookie, cookieValue: options.cookieValue,
-      protocolVersions: options.protocolVersions, portRange: options.portRange, multiplex: options.requestMultiplexing)
+      protocolVersions: options.protocolVersions, portRange: options.portRange,
+      clientCertificatePEM: autoMTLSIdentity?.certificatePEM, multiplex: options.requestMultiplexing)
+  }
+
+  /// The session's AutoMTLS certificate (made once, on first use), or nil without `autoMTLS`.
+  private var autoMTLSIdentity: AutoMTLSIdentity? {
+    guard options.autoMTLS else { return nil }
+    if let identity { return identity }
+    do {
+      identity = try AutoMTLSIdentity.generate()
+    } catch {
+      emit(.notice("could not make the AutoMTLS certificate (\(error)); starting without PLUGIN_CLIENT_CERT"))
+    }
+    return identity
   }
 
   private func runBuild(_ build: PluginManifest.Command) async -> Bool {
@@ -347,14 +363,29 @@ public actor Session {
   private func connect(_ current: Run, to line: HandshakeLine) async {
     var network = line.network
     var address = line.address
-    if options.tap {
+    var tls: TapProxy.TLS?
+    if let identity, let field = line.serverCertificate, field.count > 50 {
       do {
-        let (proxy, local, dir) = try await startProxy(for: line)
+        let der = PluginChecker.decodeRawStdBase64(field) ?? []
+        tls = TapProxy.TLS(
+          context: try AutoMTLSContext.client(identity: identity, trustingServerCertificateDER: der),
+          serverHostname: AutoMTLSContext.serverHostname)
+      } catch {
+        emit(.handshakeFailed(.unreachable(address: line.address, reason: "the plugin's AutoMTLS certificate is unusable: \(error)")))
+        return
+      }
+    }
+    if options.tap || tls != nil {
+      do {
+        let (proxy, local, dir) = try await startProxy(for: line, tls: tls, decode: options.tap)
         current.proxy = proxy
         current.proxyDirectory = dir
         network = line.network
         address = local
-        emit(.tapReady(local: local, plugin: line.address))
+        if options.tap { emit(.tapReady(local: local, plugin: line.address)) }
+      } catch where tls != nil {
+        emit(.handshakeFailed(.unreachable(address: line.address, reason: "the AutoMTLS relay could not start: \(error)")))
+        return
       } catch {
         emit(.notice("the decoding relay could not start (\(error)); connecting directly, without a frame log"))
       }
@@ -445,7 +476,7 @@ public actor Session {
     }
   }
 
-  private func startProxy(for line: HandshakeLine) async throws -> (TapProxy, String, String?) {
+  private func startProxy(for line: HandshakeLine, tls: TapProxy.TLS?, decode: Bool) async throws -> (TapProxy, String, String?) {
     let target: TapProxy.Address = line.tcpAddress.map { .tcp(host: $0.dialHost, port: $0.port) } ?? .unix(path: line.address)
     var listen: TapProxy.Address = .tcp(host: "127.0.0.1", port: 0)
     var directory: String?
@@ -457,8 +488,8 @@ public actor Session {
     }
     let (bytes, sink) = AsyncStream<(Int, Direction, [UInt8], Date)>.makeStream(bufferingPolicy: .unbounded)
     let proxy = try await TapProxy.start(
-      listen: listen, target: target,
-      onBytes: { connection, direction, chunk in sink.yield((connection, direction, chunk, Date())) },
+      listen: listen, target: target, targetTLS: tls,
+      onBytes: { connection, direction, chunk in if decode { sink.yield((connection, direction, chunk, Date())) } },
       onEvent: { [weak self] event in
         guard let self else { return }
         Task { await self.proxyEvent(event) }
@@ -493,8 +524,13 @@ public actor Session {
   private func proxyEvent(_ event: TapProxy.ConnectionEvent) {
     // While stopping, the client's reconnect attempts to a plugin that is going away are expected.
     guard let current = run, !current.stopping, current.process.exitStatus == nil else { return }
-    if case .failed(let id, let reason) = event {
+    switch event {
+    case .failed(let id, let reason):
       emit(.notice("relay connection \(id) to the plugin failed: \(reason)"))
+    case .error(let id, .pluginToHost, let reason) where options.autoMTLS:
+      emit(.notice("relay connection \(id): TLS with the plugin failed: \(AutoMTLSCheck.compactTLSError(reason))"))
+    default:
+      break
     }
   }
 

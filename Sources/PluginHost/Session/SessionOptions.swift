@@ -27,6 +27,10 @@ public struct SessionOptions: Sendable, Equatable {
   /// Open `plugin.GRPCBroker/StartStream` and `plugin.GRPCStdio/StreamStdio` right after connecting, as a
   /// go-plugin host does.
   public var actLikeGoHost = true
+  /// Act like a go-plugin host with `AutoMTLS: true`: send `PLUGIN_CLIENT_CERT` (a P-521 certificate
+  /// made for the session) and talk mutual TLS to the plugin. The relay does the TLS, so the
+  /// frame log shows the decrypted HTTP/2.
+  public var autoMTLS = false
   /// Longest stderr/stdout line before it is split (go-plugin: 64 KiB).
   public var maxLineLength = 64 * 1024
 

@@ -47,7 +47,7 @@ enum HandshakeView {
     if !state.environment.isEmpty {
       lines.append(StyledLine("Environment sent", Theme.heading))
       for key in state.environment.keys.sorted() {
-        lines.append(StyledLine(key, Theme.label) + StyledLine("=" + (state.environment[key] ?? "")))
+        lines.append(StyledLine(key, Theme.label) + StyledLine("=" + PluginEnvironment.displayValue(state.environment[key] ?? "")))
       }
       if !state.removedEnvironment.isEmpty {
         lines.append(StyledLine("unset ", Theme.label) + StyledLine(state.removedEnvironment.joined(separator: " ")))
