@@ -16,14 +16,17 @@ public enum AutoMTLSContext {
   /// Application protocols: HTTP/2 (grpc-go requires ALPN `h2` since 1.67).
   public static let applicationProtocols = ["h2"]
 
-  /// The host side: present `identity`, trust only the plugin's certificate (field 6, DER).
-  public static func client(identity: AutoMTLSIdentity, trustingServerCertificateDER der: [UInt8]) throws -> NIOSSLContext {
+  /// The host side: present `identity` (nil: no client certificate, to see whether the plugin
+  /// insists on one), trust only the plugin's certificate (field 6, DER).
+  public static func client(identity: AutoMTLSIdentity?, trustingServerCertificateDER der: [UInt8]) throws -> NIOSSLContext {
     var configuration = TLSConfiguration.makeClientConfiguration()
     configuration.minimumTLSVersion = .tlsv12
     configuration.certificateVerification = .fullVerification
     configuration.trustRoots = .certificates([try NIOSSLCertificate(bytes: der, format: .der)])
-    configuration.certificateChain = [.certificate(identity.certificate)]
-    configuration.privateKey = .privateKey(identity.privateKey)
+    if let identity {
+      configuration.certificateChain = [.certificate(identity.certificate)]
+      configuration.privateKey = .privateKey(identity.privateKey)
+    }
     configuration.verifySignatureAlgorithms = signatureAlgorithms
     configuration.signingSignatureAlgorithms = signatureAlgorithms
     configuration.applicationProtocols = applicationProtocols

@@ -41,6 +41,30 @@ struct AutoMTLSCheckTests {
     #expect(p521.fix?.contains("ecdsa_secp521r1_sha512") == true)
   }
 
+  @Test func answeringAClientWithoutACertificateWarns() {
+    let open = AutoMTLSCheck.evaluate(.certificate(
+      raw: raw, names: ["localhost"], tls: .answered(status: "SERVING", milliseconds: 3), anonymousAnswered: true))
+    #expect(open.status == .warn)
+    #expect(open.seen.hasSuffix("but it also answered a client that sent no certificate"))
+    let closed = AutoMTLSCheck.evaluate(.certificate(
+      raw: raw, names: ["localhost"], tls: .answered(status: "SERVING", milliseconds: 3), anonymousAnswered: false))
+    #expect(closed.status == .pass)
+    #expect(closed.seen.hasSuffix("a client without a certificate was refused"))
+  }
+
+  @Test func otherHandshakeProblemsAreLeftToTheHandshakeChecks() throws {
+    // Version 2 was not offered: handshake.version reports that; the certificate is still read.
+    let expectations = HandshakeExpectations(offeredVersions: [1], clientCertificateSent: true)
+    #expect(throws: HandshakeError.missingServerCertificate) {
+      try PluginChecker.parseForCertificate("1|2|tcp|127.0.0.1:1|grpc", expectations)
+    }
+    #expect(throws: HandshakeError.badServerCertificate(goError: "illegal base64 data at input byte 0")) {
+      try PluginChecker.parseForCertificate("1|2|tcp|127.0.0.1:1|grpc|" + String(repeating: "*", count: 60), expectations)
+    }
+    let skipped = AutoMTLSCheck.evaluate(.otherHandshakeProblem(raw: "2|1|tcp|x|grpc", error: .incompatibleCoreVersion(2)))
+    #expect(skipped.status == .skip)
+  }
+
   @Test func notServingOverTLSFails() {
     let result = AutoMTLSCheck.evaluate(.certificate(raw: raw, names: ["localhost"], tls: .answered(status: "NOT_SERVING", milliseconds: 1)))
     #expect(result.status == .fail)

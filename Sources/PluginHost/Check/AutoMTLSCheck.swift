@@ -14,10 +14,13 @@ public enum AutoMTLSCheck {
     case noHandshake(ProbeRun)
     /// A handshake without a certificate in field 6.
     case noCertificate(raw: String)
-    /// A handshake a Go host refuses (bad base64, not a certificate, …).
+    /// A handshake a Go host refuses for its certificate (bad base64, not a certificate, …).
     case refused(raw: String, error: HandshakeError)
-    /// A certificate, and how the TLS connection went.
-    case certificate(raw: String, names: [String], tls: TLSOutcome)
+    /// A handshake with another problem, which the handshake checks report.
+    case otherHandshakeProblem(raw: String, error: HandshakeError)
+    /// A certificate, how the mutual TLS connection went, and whether a client without a
+    /// certificate was also answered (nil: not tried).
+    case certificate(raw: String, names: [String], tls: TLSOutcome, anonymousAnswered: Bool? = nil)
   }
 
   /// How `Health/Check("plugin")` over mutual TLS went.
@@ -61,17 +64,26 @@ public enum AutoMTLSCheck {
         "\(sent) it answered \(HandshakeChecks.quoted(raw)) with no certificate in field 6: a host with AutoMTLS "
           + "(Terraform's default, for one) dials TLS and cannot talk to it",
         fix: ignoredFix, goPlugin: plaintextUnderAutoMTLS)
+    case .otherHandshakeProblem(_, let error):
+      return .skip(.autoMTLS, "the handshake has another problem (\(error.title)); see the handshake checks")
     case .refused(let raw, let error):
       return .fail(
         .autoMTLS, "\(sent) it answered \(HandshakeChecks.quoted(raw)): \(error.title)",
         fix: error.hint, goPlugin: error.goPluginMessage)
-    case .certificate(_, let names, let tls):
+    case .certificate(_, let names, let tls, let anonymousAnswered):
       let san = names.isEmpty ? "no DNS names" : "SAN " + names.joined(separator: ", ")
       switch tls {
       case .answered("SERVING", let ms):
-        return .pass(
-          .autoMTLS,
-          "\(sent) it sent its certificate (\(san)) and answered Health/Check(\"plugin\") → SERVING over mutual TLS in \(ms) ms")
+        let served = "\(sent) it sent its certificate (\(san)) and answered Health/Check(\"plugin\") → SERVING over mutual TLS in \(ms) ms"
+        if anonymousAnswered == true {
+          return .warn(
+            .autoMTLS, served + ", but it also answered a client that sent no certificate",
+            fix: "Require the client certificate and trust only PLUGIN_CLIENT_CERT (go-plugin: RequireAndVerifyClientCert); "
+              + "otherwise any local process can call the plugin. Python grpcio cannot verify go-plugin's P-521 client "
+              + "certificate (its BoringSSL does not offer P-521 signatures), so a grpcio plugin must choose between this "
+              + "warning and not working with AutoMTLS hosts.")
+        }
+        return .pass(.autoMTLS, served + (anonymousAnswered == false ? "; a client without a certificate was refused" : ""))
       case .answered(let status, _):
         return .fail(
           .autoMTLS, "over mutual TLS Health/Check(\"plugin\") → \(status)",

@@ -37,7 +37,7 @@ extension PluginChecker {
 
     if case .handshake(let raw, _) = run.outcome {
       do {
-        let line = try HandshakeLine.parse(raw, expecting: environment.expectations())
+        let line = try Self.parseForCertificate(raw, environment.expectations())
         let der = line.serverCertificate.flatMap { Self.decodeRawStdBase64($0) } ?? []
         let names = Self.dnsNames(der)
         let errors = LockedValue<[String]>([])
@@ -61,7 +61,9 @@ extension PluginChecker {
           let start = clock.now
           do {
             let status = try await client.health.check(timeout: .seconds(5)).protoName
-            observation = .certificate(raw: raw, names: names, tls: .answered(status: status, milliseconds: HandshakeChecks.milliseconds(clock.now - start)))
+            let ms = HandshakeChecks.milliseconds(clock.now - start)
+            let anonymous = await Self.answersWithoutClientCertificate(target: target, pluginCertificateDER: der)
+            observation = .certificate(raw: raw, names: names, tls: .answered(status: status, milliseconds: ms), anonymousAnswered: anonymous)
           } catch let error as RPCError {
             observation = .certificate(
               raw: raw, names: names, tls: .failed(code: "\(error.code)", message: error.message, tlsError: errors.value.first))
@@ -72,7 +74,8 @@ extension PluginChecker {
       } catch .missingServerCertificate {
         observation = .noCertificate(raw: raw)
       } catch {
-        observation = .refused(raw: raw, error: error)
+        observation = HandshakeChecks.category(of: error) == .handshakeCert
+          ? .refused(raw: raw, error: error) : .otherHandshakeProblem(raw: raw, error: error)
       }
     }
 
@@ -92,6 +95,41 @@ extension PluginChecker {
     await observed.finish()
     _ = await collectOrphans(excluding: before.union([process.pid]))
     return AutoMTLSCheck.evaluate(observation)
+  }
+
+  /// Parses the line for its certificate: problems other checks report (a version the host did
+  /// not offer, …) are relaxed as the main run relaxes them; certificate problems are thrown.
+  static func parseForCertificate(_ raw: String, _ expectations: HandshakeExpectations) throws(HandshakeError) -> HandshakeLine {
+    var (text, host) = (raw, expectations)
+    var firstError: HandshakeError?
+    for _ in 0..<4 {
+      do {
+        return try HandshakeLine.parse(text, expecting: host)
+      } catch {
+        if HandshakeChecks.category(of: error) == .handshakeCert { throw error }
+        firstError = firstError ?? error
+        guard let relaxed = HandshakeChecks.relax(text, host, for: error) else { throw error }
+        (text, host) = relaxed
+      }
+    }
+    throw firstError ?? .unrecognized(line: raw)
+  }
+
+  /// Whether the plugin answers `Health/Check` over TLS to a client that presents no certificate
+  /// (go-plugin's plugins refuse it: RequireAndVerifyClientCert); nil when that could not be tried.
+  static func answersWithoutClientCertificate(target: TapProxy.Address, pluginCertificateDER der: [UInt8]) async -> Bool? {
+    guard let context = try? AutoMTLSContext.client(identity: nil, trustingServerCertificateDER: der),
+      let proxy = try? await TapProxy.start(
+        listen: .tcp(host: "127.0.0.1", port: 0), target: target,
+        targetTLS: .init(context: context, serverHostname: AutoMTLSContext.serverHostname), onBytes: { _, _, _ in })
+    else { return nil }
+    var answered: Bool?
+    if let client = try? PluginConnection(network: .tcp, address: proxy.listeningAddress.description) {
+      answered = (try? await client.health.check(timeout: .seconds(3))) != nil
+      await close(client)
+    }
+    await proxy.close()
+    return answered
   }
 
   /// Go's `RawStdEncoding` text as bytes (padding added back for Foundation).
