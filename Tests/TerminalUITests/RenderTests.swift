@@ -1,8 +1,9 @@
 import Foundation
 import PluginHost
-import TerminalUI
 import Testing
 import WireTap
+
+@testable import TerminalUI
 
 /// Whole screens rendered from fixture states at 80x24 and 132x43, compared line by line
 /// (trailing spaces trimmed). To refresh after an intended change:
@@ -446,5 +447,16 @@ struct RenderTests {
       "› press : to type get KEY, put KEY VALUE, health, restart, clear, export FILE, help",
       " 1/2/3 ←/→ tabs  j/k scroll  Tab focus  : console  r restart  ? help  q quit",
     ])
+  }
+}
+
+@Suite("Handshake view")
+struct HandshakeViewTests {
+  @Test func aLongCertificateFieldIsAbbreviated() {
+    let cert = String(repeating: "A", count: 752)
+    #expect(HandshakeView.abbreviatingCertificate("1|1|unix|/tmp/p.sock|grpc|MIIC" + cert)
+      == "1|1|unix|/tmp/p.sock|grpc|MIICAAAAAAAA…(756 chars)")
+    #expect(HandshakeView.abbreviatingCertificate("1|1|unix|/tmp/p.sock|grpc|") == "1|1|unix|/tmp/p.sock|grpc|")
+    #expect(HandshakeView.abbreviatingCertificate("1|1|tcp|127.0.0.1:1|grpc") == "1|1|tcp|127.0.0.1:1|grpc")
   }
 }

@@ -33,14 +33,15 @@ enum HandshakeView {
     }
     if let handshake = state.handshake {
       lines.append(StyledLine("Handshake line", Theme.heading))
-      lines.append(StyledLine(handshake.raw.trimmingCharacters(in: .whitespacesAndNewlines), Theme.label)
+      lines.append(StyledLine(Self.abbreviatingCertificate(handshake.raw.trimmingCharacters(in: .whitespacesAndNewlines)), Theme.label)
         + StyledLine(String(format: "  (%.0f ms after start)", handshake.seconds * 1000), Theme.dim))
       lines += fields(handshake.line, offered: state.environment[PluginEnvironment.Key.protocolVersions], width: width)
       for warning in handshake.warnings {
         lines.append(StyledLine("⚠ ", Theme.warning) + StyledLine(warning.description, Theme.warning))
       }
       if let tap = state.tap {
-        lines.append(StyledLine("relay  ", Theme.label) + StyledLine("\(tap.local) → \(tap.plugin)", Theme.dim))
+        let tls = (handshake.line.serverCertificate?.count ?? 0) > 50 ? "  (mutual TLS to the plugin)" : ""
+        lines.append(StyledLine("relay  ", Theme.label) + StyledLine("\(tap.local) → \(tap.plugin)\(tls)", Theme.dim))
       }
       lines.append("")
     }
@@ -94,5 +95,14 @@ enum HandshakeView {
       }
     }
     return lines
+  }
+
+  /// The line with a long field 6 (an AutoMTLS certificate) cut to its start and length; the
+  /// fields below say what it is.
+  static func abbreviatingCertificate(_ line: String) -> String {
+    var fields = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+    guard fields.count >= 6, fields[5].count > 50 else { return line }
+    fields[5] = String(fields[5].prefix(12)) + "…(\(fields[5].count) chars)"
+    return fields.joined(separator: "|")
   }
 }
