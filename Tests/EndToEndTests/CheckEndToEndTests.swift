@@ -75,16 +75,8 @@ struct CheckEndToEndTests {
   /// Debian's go-plugin 1.0.1. That version has no GRPCStdio and no reflection, so those two warn.
   @Test(.enabled(if: GoToolchain.shouldTest)) func goTemplateBuiltAgainstDebianGoPluginPasses() async throws {
     try #require(GoToolchain.isAvailable, "Go or Debian's go-plugin sources are missing: \(GoToolchain.installHint)")
-    let gopath = try Fixtures.temporaryDirectory("plugin-dev-check-go")
-    defer { try? FileManager.default.removeItem(at: gopath) }
-    let src = gopath.appendingPathComponent("src")
-    try FileManager.default.createDirectory(at: src, withIntermediateDirectories: true)
-    let made = try await PluginDevCLI.run(["new", "kv", "kvgo", "--lang", "go", "--dir", src.path])
-    #expect(made.status == .exited(0), "\(made.transcript)")
-    let build = try await GoToolchain.buildInGOPATH(gopath: gopath, name: "kvgo")
-    try #require(build.status == .exited(0), "go build: \(build.output.joined(separator: "\n"))")
-
-    let result = try await PluginDevCLI.run(["check", "--json", "--no-build", src.appendingPathComponent("kvgo").path])
+    let folder = try await GoToolchain.goTemplatePlugin()
+    let result = try await PluginDevCLI.run(["check", "--json", "--no-build", folder])
     expectAllPass(result)
     let byID = checks(result)
     #expect((byID["handshake.present"]?["seen"] as? String)?.hasPrefix("`1|1|unix|") == true, "\(result.transcript)")

@@ -23,19 +23,37 @@ public enum GoToolchain {
 
   /// The genuine go-plugin host (Tests/Fixtures/gohost), built once per test run; its path.
   public static func kvHost() async throws -> String {
-    try await HostBuild.shared.path()
+    try await Builds.shared.path(of: "kvhost") { try await buildHost() }
   }
 
-  private actor HostBuild {
-    static let shared = HostBuild()
-    private var built: Task<String, any Error>?
+  /// The folder of a plugin made by `plugin-dev new kv kvgo --lang go` and built in GOPATH mode
+  /// (once per test run); the executable is `kvgo` inside it.
+  public static func goTemplatePlugin() async throws -> String {
+    try await Builds.shared.path(of: "kvgo") { try await buildGoTemplate() }
+  }
 
-    func path() async throws -> String {
-      if let built { return try await built.value }
-      let task = Task { try await GoToolchain.buildHost() }
-      built = task
+  /// Go programs built once per test run, by name.
+  private actor Builds {
+    static let shared = Builds()
+    private var built: [String: Task<String, any Error>] = [:]
+
+    func path(of name: String, build: @escaping @Sendable () async throws -> String) async throws -> String {
+      if let task = built[name] { return try await task.value }
+      let task = Task { try await build() }
+      built[name] = task
       return try await task.value
     }
+  }
+
+  private static func buildGoTemplate() async throws -> String {
+    let gopath = try Fixtures.temporaryDirectory("plugin-dev-go-template")
+    let src = gopath.appendingPathComponent("src")
+    try FileManager.default.createDirectory(at: src, withIntermediateDirectories: true)
+    let made = try await PluginDevCLI.run(["new", "kv", "kvgo", "--lang", "go", "--dir", src.path])
+    guard made.status == .exited(0) else { throw BuildError(description: "plugin-dev new kv kvgo --lang go: \(made.transcript)") }
+    let build = try await buildInGOPATH(gopath: gopath, name: "kvgo")
+    guard build.status == .exited(0) else { throw BuildError(description: "go build kvgo: \(build.output.joined(separator: "\n"))") }
+    return src.appendingPathComponent("kvgo").path
   }
 
   /// Why building a Go program failed.
