@@ -168,7 +168,8 @@ struct RunHeadlessTests {
     if let from = (stopping?["time"] as? String).flatMap(formatter.date(from:)),
       let to = (exited?["time"] as? String).flatMap(formatter.date(from:))
     {
-      #expect(to.timeIntervalSince(from) >= 1.9 && to.timeIntervalSince(from) < 4, "stop took \(to.timeIntervalSince(from)) s")
+      // Event times are taken when each line is written, so a loaded machine blurs both ends a little.
+      #expect(to.timeIntervalSince(from) >= 1.5 && to.timeIntervalSince(from) < 4, "stop took \(to.timeIntervalSince(from)) s")
     } else {
       Issue.record("no stopping notice or exit event\n\(result.transcript)")
     }

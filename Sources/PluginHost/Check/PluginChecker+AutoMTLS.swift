@@ -60,7 +60,7 @@ extension PluginChecker {
           let clock = ContinuousClock()
           let start = clock.now
           do {
-            let status = try await client.health.check(timeout: .seconds(5)).protoName
+            let status = try await client.health.check(timeout: .seconds(10)).protoName
             let ms = HandshakeChecks.milliseconds(clock.now - start)
             let anonymous = await Self.answersWithoutClientCertificate(target: target, pluginCertificateDER: der)
             observation = .certificate(raw: raw, names: names, tls: .answered(status: status, milliseconds: ms), anonymousAnswered: anonymous)
@@ -116,16 +116,43 @@ extension PluginChecker {
   }
 
   /// Whether the plugin answers `Health/Check` over TLS to a client that presents no certificate
-  /// (go-plugin's plugins refuse it: RequireAndVerifyClientCert); nil when that could not be tried.
+  /// (go-plugin's plugins refuse it: RequireAndVerifyClientCert); nil when that could not be told.
+  ///
+  /// A refusal shows as a TLS error on the relay's plugin side (TLS 1.3 servers reject the missing
+  /// certificate after the handshake), which is taken at once rather than waiting for the gRPC
+  /// client to give up reconnecting.
   static func answersWithoutClientCertificate(target: TapProxy.Address, pluginCertificateDER der: [UInt8]) async -> Bool? {
+    let refusals = LockedValue<[String]>([])
     guard let context = try? AutoMTLSContext.client(identity: nil, trustingServerCertificateDER: der),
       let proxy = try? await TapProxy.start(
         listen: .tcp(host: "127.0.0.1", port: 0), target: target,
-        targetTLS: .init(context: context, serverHostname: AutoMTLSContext.serverHostname), onBytes: { _, _, _ in })
+        targetTLS: .init(context: context, serverHostname: AutoMTLSContext.serverHostname), onBytes: { _, _, _ in },
+        onEvent: { event in
+          if case .error(_, .pluginToHost, let reason) = event { refusals.withLock { $0.append(reason) } }
+        })
     else { return nil }
     var answered: Bool?
     if let client = try? PluginConnection(network: .tcp, address: proxy.listeningAddress.description) {
-      answered = (try? await client.health.check(timeout: .seconds(3))) != nil
+      answered = await withTaskGroup(of: Bool?.self) { group in
+        group.addTask {
+          do {
+            _ = try await client.health.check(timeout: .seconds(10))
+            return true
+          } catch {
+            return refusals.value.isEmpty ? nil : false
+          }
+        }
+        group.addTask {
+          while !Task.isCancelled {
+            if !refusals.value.isEmpty { return false }
+            try? await Task.sleep(for: .milliseconds(20))
+          }
+          return nil
+        }
+        let first = await group.next() ?? nil
+        group.cancelAll()
+        return first
+      }
       await close(client)
     }
     await proxy.close()
