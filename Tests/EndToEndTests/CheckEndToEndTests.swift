@@ -138,7 +138,7 @@ struct CheckEndToEndTests {
     FixtureCase(file: "check-long-line.py", failing: .stderrLineLength, seen: "bytes; a go-plugin host reads 64 KiB at a time"),
     FixtureCase(file: "check-ignores-cookie.py", failing: .cookieRefused, seen: "started without BASIC_PLUGIN it printed a handshake"),
     FixtureCase(file: "check-claims-offered.py", failing: .negotiationUnsupportedVersion, seen: "offered only 99,100 it answered version 99"),
-    FixtureCase(file: "check-tls-plaintext.py", failing: .autoMTLS, seen: "but Health/Check(\"plugin\") over mutual TLS failed"),
+    FixtureCase(file: "check-tls-plaintext.py", failing: .autoMTLS, seen: "but the mutual TLS connection failed: handshake failed: WRONG_VERSION_NUMBER"),
   ])
   func brokenPlugin(_ c: FixtureCase) async throws {
     let result = try await PluginDevCLI.run(["check", "--json"] + c.extra + ["--"] + c.command)

@@ -65,6 +65,14 @@ struct AutoMTLSCheckTests {
     #expect(skipped.status == .skip)
   }
 
+  @Test func aFailedTLSHandshakeIsNamedAsSuch() {
+    let result = AutoMTLSCheck.evaluate(.certificate(
+      raw: raw, names: ["localhost"],
+      tls: .handshakeFailed(reason: "handshakeFailed(x([Error: 1 error:1:SSL routines:OPENSSL_internal:WRONG_VERSION_NUMBER at y.cc:1]))")))
+    #expect(result.status == .fail)
+    #expect(result.seen.hasSuffix("but the mutual TLS connection failed: handshake failed: WRONG_VERSION_NUMBER"), "\(result.seen)")
+  }
+
   @Test func notServingOverTLSFails() {
     let result = AutoMTLSCheck.evaluate(.certificate(raw: raw, names: ["localhost"], tls: .answered(status: "NOT_SERVING", milliseconds: 1)))
     #expect(result.status == .fail)

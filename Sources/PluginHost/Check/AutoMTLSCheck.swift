@@ -29,6 +29,8 @@ public enum AutoMTLSCheck {
     case answered(status: String, milliseconds: Int)
     /// The call failed; `tlsError` is the TLS layer's reason when there was one.
     case failed(code: String, message: String, tlsError: String?)
+    /// The TLS connection itself failed, for this reason.
+    case handshakeFailed(reason: String)
   }
 
   /// What a go-plugin 1.0.1 host with AutoMTLS reported for a plaintext plugin (Examples/kv-python) on this machine.
@@ -88,9 +90,17 @@ public enum AutoMTLSCheck {
         return .fail(
           .autoMTLS, "over mutual TLS Health/Check(\"plugin\") → \(status)",
           fix: "Set service \"plugin\" to SERVING on the TLS server too.")
-      case .failed(let code, let message, let tlsError):
-        var seen = "\(sent) it sent a certificate (\(san)), but Health/Check(\"plugin\") over mutual TLS failed: \(code) \(message)"
-        if let tlsError { seen += "; TLS: \(Self.compactTLSError(tlsError))" }
+      case .failed, .handshakeFailed:
+        var seen = "\(sent) it sent a certificate (\(san)), but "
+        var tlsError: String?
+        if case .failed(let code, let message, let error) = tls {
+          seen += "Health/Check(\"plugin\") over mutual TLS failed: \(code) \(message)"
+          if let error { seen += "; TLS: \(Self.compactTLSError(error))" }
+          tlsError = error
+        } else if case .handshakeFailed(let reason) = tls {
+          seen += "the mutual TLS connection failed: \(Self.compactTLSError(reason))"
+          tlsError = reason
+        }
         var fix = "Serve gRPC over TLS with the certificate you printed, require a client certificate and trust "
           + "PLUGIN_CLIENT_CERT as its only CA; allow TLS 1.2+ and ALPN h2."
         if !names.contains("localhost") {

@@ -59,14 +59,15 @@ extension PluginChecker {
           connection = client
           let clock = ContinuousClock()
           let start = clock.now
-          do {
-            let status = try await client.health.check(timeout: .seconds(10)).protoName
+          switch await Self.health(over: client, tlsErrors: errors) {
+          case .answered(let status):
             let ms = HandshakeChecks.milliseconds(clock.now - start)
             let anonymous = await Self.answersWithoutClientCertificate(target: target, pluginCertificateDER: der)
             observation = .certificate(raw: raw, names: names, tls: .answered(status: status, milliseconds: ms), anonymousAnswered: anonymous)
-          } catch let error as RPCError {
-            observation = .certificate(
-              raw: raw, names: names, tls: .failed(code: "\(error.code)", message: error.message, tlsError: errors.value.first))
+          case .failed(let code, let message):
+            observation = .certificate(raw: raw, names: names, tls: .failed(code: code, message: message, tlsError: errors.value.first))
+          case .tlsFailed:
+            observation = .certificate(raw: raw, names: names, tls: .handshakeFailed(reason: errors.value.first ?? "no reason given"))
           }
         } catch {
           observation = .certificate(raw: raw, names: names, tls: .failed(code: "unavailable", message: "\(error)", tlsError: errors.value.first))
@@ -115,12 +116,46 @@ extension PluginChecker {
     throw firstError ?? .unrecognized(line: raw)
   }
 
+  /// How `Health/Check` through a TLS relay went.
+  enum RelayHealth: Sendable {
+    case answered(String)
+    case failed(code: String, message: String)
+    /// The relay's TLS connection to the plugin failed (taken at once: grpc-swift would keep
+    /// reconnecting until the deadline).
+    case tlsFailed
+  }
+
+  /// `Health/Check("plugin")` through a TLS relay, raced against the relay reporting a TLS error.
+  static func health(over client: PluginConnection, tlsErrors: LockedValue<[String]>, timeout: Duration = .seconds(10)) async
+    -> RelayHealth
+  {
+    await withTaskGroup(of: RelayHealth?.self) { group in
+      group.addTask {
+        do {
+          return .answered(try await client.health.check(timeout: timeout).protoName)
+        } catch let error as RPCError {
+          return tlsErrors.value.isEmpty ? .failed(code: "\(error.code)", message: error.message) : .tlsFailed
+        } catch {
+          return tlsErrors.value.isEmpty ? .failed(code: "unknown", message: "\(error)") : .tlsFailed
+        }
+      }
+      group.addTask {
+        while !Task.isCancelled {
+          if !tlsErrors.value.isEmpty { return .tlsFailed }
+          try? await Task.sleep(for: .milliseconds(20))
+        }
+        return nil
+      }
+      var outcome: RelayHealth?
+      while outcome == nil, let next = await group.next() { outcome = next }
+      group.cancelAll()
+      return outcome ?? .tlsFailed
+    }
+  }
+
   /// Whether the plugin answers `Health/Check` over TLS to a client that presents no certificate
-  /// (go-plugin's plugins refuse it: RequireAndVerifyClientCert); nil when that could not be told.
-  ///
-  /// A refusal shows as a TLS error on the relay's plugin side (TLS 1.3 servers reject the missing
-  /// certificate after the handshake), which is taken at once rather than waiting for the gRPC
-  /// client to give up reconnecting.
+  /// (go-plugin's plugins refuse it: RequireAndVerifyClientCert); nil when that could not be told
+  /// (the deadline passed with no TLS refusal).
   static func answersWithoutClientCertificate(target: TapProxy.Address, pluginCertificateDER der: [UInt8]) async -> Bool? {
     let refusals = LockedValue<[String]>([])
     guard let context = try? AutoMTLSContext.client(identity: nil, trustingServerCertificateDER: der),
@@ -133,25 +168,10 @@ extension PluginChecker {
     else { return nil }
     var answered: Bool?
     if let client = try? PluginConnection(network: .tcp, address: proxy.listeningAddress.description) {
-      answered = await withTaskGroup(of: Bool?.self) { group in
-        group.addTask {
-          do {
-            _ = try await client.health.check(timeout: .seconds(10))
-            return true
-          } catch {
-            return refusals.value.isEmpty ? nil : false
-          }
-        }
-        group.addTask {
-          while !Task.isCancelled {
-            if !refusals.value.isEmpty { return false }
-            try? await Task.sleep(for: .milliseconds(20))
-          }
-          return nil
-        }
-        let first = await group.next() ?? nil
-        group.cancelAll()
-        return first
+      switch await health(over: client, tlsErrors: refusals) {
+      case .answered: answered = true
+      case .tlsFailed: answered = false
+      case .failed: answered = nil
       }
       await close(client)
     }
