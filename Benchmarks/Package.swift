@@ -1,6 +1,6 @@
 // swift-tools-version: 6.0
 // Benchmarks for plugin-dev, kept out of the main package so CI stays fast.
-// Run: cd Benchmarks && swift run -c release plugin-dev-bench [decoder|relay|all]
+// Run: cd Benchmarks && swift run -c release plugin-dev-bench [decoder|relay|automtls|all]
 import PackageDescription
 
 let package = Package(
@@ -17,6 +17,7 @@ let package = Package(
         .product(name: "WireTap", package: "plugin-dev"),
         .product(name: "PluginHost", package: "plugin-dev"),
         .product(name: "TerminalUI", package: "plugin-dev"),
+        .product(name: "AutoMTLS", package: "plugin-dev"),
       ]
     )
   ]

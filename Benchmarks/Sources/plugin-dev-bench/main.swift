@@ -3,8 +3,10 @@
 //   swift run -c release plugin-dev-bench            # everything
 //   swift run -c release plugin-dev-bench decoder    # WireTap decoding of a recorded KV session
 //   swift run -c release plugin-dev-bench relay      # KV round trip through the tap vs direct
+//   swift run -c release plugin-dev-bench automtls   # KV round trip over AutoMTLS (as `run --auto-mtls`) vs plaintext
 //
 // The KV plugin is this executable re-run as `serve-kv` (the same code as Examples/kv-swift).
+import AutoMTLS
 import Foundation
 import PluginHost
 import PluginProtocol
@@ -33,14 +35,14 @@ func percentile(_ values: [Double], _ p: Double) -> Double {
 func seconds(_ d: Duration) -> Double { d.seconds }
 
 /// Starts the KV plugin (this binary as `serve-kv`) and returns it with its handshake.
-func startPlugin(store: URL) async throws -> (PluginProcess, HandshakeLine) {
+func startPlugin(store: URL, clientCertificatePEM: String? = nil) async throws -> (PluginProcess, HandshakeLine) {
   let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
-  var environment = PluginEnvironment.host(config: .kvExample).variables
+  var environment = PluginEnvironment.host(config: .kvExample, clientCertificatePEM: clientCertificatePEM).variables
   environment["KV_STORE_DIR"] = store.path
   let process = try await PluginProcess.start(.init(executable: exe, arguments: ["serve-kv"], environment: environment))
   for await event in process.events {
     if case .line(.stdout, let line, _) = event {
-      let handshake = try HandshakeLine.parse(line.text)
+      let handshake = try HandshakeLine.parse(line.text, expecting: .init(clientCertificateSent: clientCertificatePEM != nil))
       // Keep draining output in the background so the pipes never fill.
       Task { for await _ in process.events {} }
       return (process, handshake)
@@ -190,6 +192,61 @@ func relayBenchmark() async throws {
   print(String(format: "relay: p99 direct %.1f µs, tap %.1f µs; %d frames decoded alongside", median(directP99) * 1e6, median(tappedP99) * 1e6, frames))
 }
 
+/// The same KV calls to a plaintext plugin (direct, the baseline) and to an AutoMTLS plugin the
+/// way `run --auto-mtls` reaches it: plaintext to plugin-dev's relay, mutual TLS (P-521) from the
+/// relay to PluginServer's TLS relay, plaintext from there to the gRPC server.
+func autoMTLSBenchmark() async throws {
+  let store = FileManager.default.temporaryDirectory.appendingPathComponent("bench-kv-\(getpid())")
+  try FileManager.default.createDirectory(at: store, withIntermediateDirectories: true)
+  defer { try? FileManager.default.removeItem(at: store) }
+  let identity = try AutoMTLSIdentity.generate()
+  let (plainProcess, plainLine) = try await startPlugin(store: store)
+  let (tlsProcess, tlsLine) = try await startPlugin(store: store, clientCertificatePEM: identity.certificatePEM)
+  var field = tlsLine.serverCertificate ?? ""
+  while field.count % 4 != 0 { field += "=" }
+  let der = Array(Data(base64Encoded: field) ?? Data())
+  let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bench-tls-\(getpid())")
+  try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+  let proxy = try await TapProxy.start(
+    listen: .unix(path: dir.appendingPathComponent("tls.sock").path), target: .unix(path: tlsLine.address),
+    targetTLS: .init(context: try AutoMTLSContext.client(identity: identity, trustingServerCertificateDER: der), serverHostname: "localhost"),
+    onBytes: { _, _, _ in })
+  guard case .unix(let path) = proxy.listeningAddress else { throw TapProxyError.listenFailed(address: "", reason: "") }
+  let clock = ContinuousClock()
+  let c0 = clock.now
+  let tls = try PluginConnection(network: .unix, address: path)
+  _ = try await tls.health.check()
+  let firstCall = seconds(clock.now - c0)
+  let plain = try PluginConnection(line: plainLine)
+  let value = Data(repeating: 0x63, count: 100)
+  _ = try await exercise(plain, pairs: 200, value: value)
+  _ = try await exercise(tls, pairs: 200, value: value)
+  var plainP50: [Double] = []
+  var tlsP50: [Double] = []
+  var ratios: [Double] = []
+  for round in 0..<7 {
+    let first = round % 2 == 0 ? plain : tls
+    let second = round % 2 == 0 ? tls : plain
+    let a = try await exercise(first, pairs: 500, value: value)
+    let b = try await exercise(second, pairs: 500, value: value)
+    let (p, t) = round % 2 == 0 ? (a, b) : (b, a)
+    plainP50.append(percentile(p, 0.5))
+    tlsP50.append(percentile(t, 0.5))
+    ratios.append(percentile(t, 0.5) / percentile(p, 0.5))
+  }
+  try await plain.shutdownPlugin()
+  try await tls.shutdownPlugin()
+  await plain.close()
+  await tls.close()
+  await proxy.close()
+  _ = await plainProcess.waitForExit(timeout: .seconds(2))
+  _ = await tlsProcess.waitForExit(timeout: .seconds(2))
+  print(String(format: "automtls: first call over a new connection (P-521 mutual TLS handshake included) %.1f ms", firstCall * 1e3))
+  print(String(format: "automtls: KV call p50 plaintext direct %.1f µs, AutoMTLS via both relays %.1f µs (medians of 7 rounds × 1000 calls)", median(plainP50) * 1e6, median(tlsP50) * 1e6))
+  print(String(format: "automtls: p50 ratio AutoMTLS/plaintext median %.3f (min %.3f, max %.3f)", median(ratios), ratios.min() ?? .nan, ratios.max() ?? .nan))
+}
+
 let which = arguments.first ?? "all"
 if which == "decoder" || which == "all" { try await decoderBenchmark() }
 if which == "relay" || which == "all" { try await relayBenchmark() }
+if which == "automtls" || which == "all" { try await autoMTLSBenchmark() }
