@@ -80,6 +80,35 @@ func exercise(_ connection: PluginConnection, pairs: Int, value: Data) async thr
   return latencies
 }
 
+/// Per-round p50/p99 of the same calls on a baseline and a candidate connection, and the
+/// candidate/baseline p50 ratios. The order alternates so drift affects both the same way.
+struct Comparison {
+  var baseP50: [Double] = []
+  var candidateP50: [Double] = []
+  var baseP99: [Double] = []
+  var candidateP99: [Double] = []
+  var ratios: [Double] = []
+}
+
+func compare(_ base: PluginConnection, _ candidate: PluginConnection, rounds: Int = 7, pairs: Int = 500, value: Data) async throws
+  -> Comparison
+{
+  var result = Comparison()
+  for round in 0..<rounds {
+    let first = round % 2 == 0 ? base : candidate
+    let second = round % 2 == 0 ? candidate : base
+    let a = try await exercise(first, pairs: pairs, value: value)
+    let b = try await exercise(second, pairs: pairs, value: value)
+    let (d, t) = round % 2 == 0 ? (a, b) : (b, a)
+    result.baseP50.append(percentile(d, 0.5))
+    result.candidateP50.append(percentile(t, 0.5))
+    result.baseP99.append(percentile(d, 0.99))
+    result.candidateP99.append(percentile(t, 0.99))
+    result.ratios.append(percentile(t, 0.5) / percentile(d, 0.5))
+  }
+  return result
+}
+
 final class Recorder: Sendable {
   let chunks = Mutex<[(Int, Direction, [UInt8])]>([])
 }
@@ -162,24 +191,7 @@ func relayBenchmark() async throws {
   let value = Data(repeating: 0x62, count: 100)
   _ = try await exercise(direct, pairs: 200, value: value)  // warm up both
   _ = try await exercise(tapped, pairs: 200, value: value)
-  var directP50: [Double] = []
-  var tappedP50: [Double] = []
-  var ratios: [Double] = []
-  var directP99: [Double] = []
-  var tappedP99: [Double] = []
-  for round in 0..<7 {
-    // Alternate the order so drift affects both the same way.
-    let first = round % 2 == 0 ? direct : tapped
-    let second = round % 2 == 0 ? tapped : direct
-    let a = try await exercise(first, pairs: 500, value: value)
-    let b = try await exercise(second, pairs: 500, value: value)
-    let (d, t) = round % 2 == 0 ? (a, b) : (b, a)
-    directP50.append(percentile(d, 0.5))
-    tappedP50.append(percentile(t, 0.5))
-    directP99.append(percentile(d, 0.99))
-    tappedP99.append(percentile(t, 0.99))
-    ratios.append(percentile(t, 0.5) / percentile(d, 0.5))
-  }
+  let c = try await compare(direct, tapped, value: value)
   try await direct.shutdownPlugin()
   await direct.close()
   await tapped.close()
@@ -187,9 +199,9 @@ func relayBenchmark() async throws {
   sink.finish()
   let frames = await decoding.value
   _ = await process.waitForExit(timeout: .seconds(2))
-  print(String(format: "relay: KV call p50 direct %.1f µs, through the tap %.1f µs (medians of 7 rounds × 1000 calls)", median(directP50) * 1e6, median(tappedP50) * 1e6))
-  print(String(format: "relay: p50 overhead ratio tap/direct median %.3f (min %.3f, max %.3f) → overhead %.1f%%", median(ratios), ratios.min() ?? .nan, ratios.max() ?? .nan, (median(ratios) - 1) * 100))
-  print(String(format: "relay: p99 direct %.1f µs, tap %.1f µs; %d frames decoded alongside", median(directP99) * 1e6, median(tappedP99) * 1e6, frames))
+  print(String(format: "relay: KV call p50 direct %.1f µs, through the tap %.1f µs (medians of 7 rounds × 1000 calls)", median(c.baseP50) * 1e6, median(c.candidateP50) * 1e6))
+  print(String(format: "relay: p50 overhead ratio tap/direct median %.3f (min %.3f, max %.3f) → overhead %.1f%%", median(c.ratios), c.ratios.min() ?? .nan, c.ratios.max() ?? .nan, (median(c.ratios) - 1) * 100))
+  print(String(format: "relay: p99 direct %.1f µs, tap %.1f µs; %d frames decoded alongside", median(c.baseP99) * 1e6, median(c.candidateP99) * 1e6, frames))
 }
 
 /// The same KV calls to a plaintext plugin (direct, the baseline) and to an AutoMTLS plugin the
@@ -221,19 +233,7 @@ func autoMTLSBenchmark() async throws {
   let value = Data(repeating: 0x63, count: 100)
   _ = try await exercise(plain, pairs: 200, value: value)
   _ = try await exercise(tls, pairs: 200, value: value)
-  var plainP50: [Double] = []
-  var tlsP50: [Double] = []
-  var ratios: [Double] = []
-  for round in 0..<7 {
-    let first = round % 2 == 0 ? plain : tls
-    let second = round % 2 == 0 ? tls : plain
-    let a = try await exercise(first, pairs: 500, value: value)
-    let b = try await exercise(second, pairs: 500, value: value)
-    let (p, t) = round % 2 == 0 ? (a, b) : (b, a)
-    plainP50.append(percentile(p, 0.5))
-    tlsP50.append(percentile(t, 0.5))
-    ratios.append(percentile(t, 0.5) / percentile(p, 0.5))
-  }
+  let c = try await compare(plain, tls, value: value)
   try await plain.shutdownPlugin()
   try await tls.shutdownPlugin()
   await plain.close()
@@ -242,8 +242,8 @@ func autoMTLSBenchmark() async throws {
   _ = await plainProcess.waitForExit(timeout: .seconds(2))
   _ = await tlsProcess.waitForExit(timeout: .seconds(2))
   print(String(format: "automtls: first call over a new connection (P-521 mutual TLS handshake included) %.1f ms", firstCall * 1e3))
-  print(String(format: "automtls: KV call p50 plaintext direct %.1f µs, AutoMTLS via both relays %.1f µs (medians of 7 rounds × 1000 calls)", median(plainP50) * 1e6, median(tlsP50) * 1e6))
-  print(String(format: "automtls: p50 ratio AutoMTLS/plaintext median %.3f (min %.3f, max %.3f)", median(ratios), ratios.min() ?? .nan, ratios.max() ?? .nan))
+  print(String(format: "automtls: KV call p50 plaintext direct %.1f µs, AutoMTLS via both relays %.1f µs (medians of 7 rounds × 1000 calls)", median(c.baseP50) * 1e6, median(c.candidateP50) * 1e6))
+  print(String(format: "automtls: p50 ratio AutoMTLS/plaintext median %.3f (min %.3f, max %.3f)", median(c.ratios), c.ratios.min() ?? .nan, c.ratios.max() ?? .nan))
 }
 
 let which = arguments.first ?? "all"
