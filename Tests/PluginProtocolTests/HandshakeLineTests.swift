@@ -122,6 +122,10 @@ struct HandshakeLineTests {
     let encoded = der.base64EncodedString().replacingOccurrences(of: "=", with: "")
     let line = try HandshakeLine.parse("1|1|tcp|127.0.0.1:1|grpc|\(encoded)", expecting: .init(clientCertificateSent: true))
     #expect(line.serverCertificate == encoded)
+    #expect(line.carriesCertificate)
+    #expect(line.serverCertificateDER == Array(der))
+    let goEmpty = try HandshakeLine.parse("1|1|unix|/tmp/p|grpc|")
+    #expect(!goEmpty.carriesCertificate && goEmpty.serverCertificateDER == nil)
     #expect(throws: HandshakeError.missingServerCertificate) {
       try HandshakeLine.parse("1|1|tcp|127.0.0.1:1|grpc|", expecting: .init(clientCertificateSent: true))
     }

@@ -214,9 +214,7 @@ func autoMTLSBenchmark() async throws {
   let identity = try AutoMTLSIdentity.generate()
   let (plainProcess, plainLine) = try await startPlugin(store: store)
   let (tlsProcess, tlsLine) = try await startPlugin(store: store, clientCertificatePEM: identity.certificatePEM)
-  var field = tlsLine.serverCertificate ?? ""
-  while field.count % 4 != 0 { field += "=" }
-  let der = Array(Data(base64Encoded: field) ?? Data())
+  let der = tlsLine.serverCertificateDER ?? []
   let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bench-tls-\(getpid())")
   try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
   let proxy = try await TapProxy.start(

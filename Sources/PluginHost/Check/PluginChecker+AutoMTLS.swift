@@ -38,7 +38,7 @@ extension PluginChecker {
     if case .handshake(let raw, _) = run.outcome {
       do {
         let line = try Self.parseForCertificate(raw, environment.expectations())
-        let der = line.serverCertificate.flatMap { Self.decodeRawStdBase64($0) } ?? []
+        let der = line.serverCertificateDER ?? []
         let names = Self.dnsNames(der)
         let errors = LockedValue<[String]>([])
         do {
@@ -177,13 +177,6 @@ extension PluginChecker {
     }
     await proxy.close()
     return answered
-  }
-
-  /// Go's `RawStdEncoding` text as bytes (padding added back for Foundation).
-  static func decodeRawStdBase64(_ text: String) -> [UInt8]? {
-    var padded = text
-    while padded.count % 4 != 0 { padded += "=" }
-    return Data(base64Encoded: padded).map(Array.init)
   }
 
   /// The DNS names in a certificate's subject alternative names.

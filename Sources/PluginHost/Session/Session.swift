@@ -364,9 +364,9 @@ public actor Session {
     var network = line.network
     var address = line.address
     var tls: TapProxy.TLS?
-    if let identity, let field = line.serverCertificate, field.count > 50 {
+    if let identity, line.carriesCertificate {
       do {
-        let der = PluginChecker.decodeRawStdBase64(field) ?? []
+        let der = line.serverCertificateDER ?? []
         tls = TapProxy.TLS(
           context: try AutoMTLSContext.client(identity: identity, trustingServerCertificateDER: der),
           serverHostname: AutoMTLSContext.serverHostname)

@@ -40,6 +40,22 @@ public struct HandshakeLine: Sendable, Equatable, Codable {
     self.multiplex = multiplex
   }
 
+  /// go-plugin takes field 6 as a certificate only when it is longer than this; shorter values
+  /// (Go plugins print it empty) are "unused extra data" (`client.go`).
+  public static let certificateFieldThreshold = 50
+
+  /// Whether field 6 holds a certificate by go-plugin's rule (more than 50 characters).
+  public var carriesCertificate: Bool { (serverCertificate?.count ?? 0) > Self.certificateFieldThreshold }
+
+  /// The certificate's DER bytes from field 6 (Go's `RawStdEncoding`), nil when there is none
+  /// or it does not decode.
+  public var serverCertificateDER: [UInt8]? {
+    guard carriesCertificate, let field = serverCertificate, case .success(let der) = GoSyntax.rawStdBase64Decode(field) else {
+      return nil
+    }
+    return der
+  }
+
   /// The line as a plugin prints it (without the newline).
   ///
   /// A sixth field is written when `serverCertificate` is non-nil (Go plugins always write it,
@@ -97,7 +113,7 @@ public struct HandshakeLine: Sendable, Equatable, Codable {
     }
 
     let cert: String? = parts.count >= 6 ? parts[5] : nil
-    if let cert, cert.count > 50 {
+    if let cert, cert.count > certificateFieldThreshold {
       guard host.clientCertificateSent else { throw .certificateWithoutAutoMTLS }
       switch GoSyntax.rawStdBase64Decode(cert) {
       case .failure(let e): throw .badServerCertificate(goError: e.description)

@@ -40,7 +40,7 @@ enum HandshakeView {
         lines.append(StyledLine("⚠ ", Theme.warning) + StyledLine(warning.description, Theme.warning))
       }
       if let tap = state.tap {
-        let tls = (handshake.line.serverCertificate?.count ?? 0) > 50 ? "  (mutual TLS to the plugin)" : ""
+        let tls = handshake.line.carriesCertificate ? "  (mutual TLS to the plugin)" : ""
         lines.append(StyledLine("relay  ", Theme.label) + StyledLine("\(tap.local) → \(tap.plugin)\(tls)", Theme.dim))
       }
       lines.append("")
@@ -101,7 +101,7 @@ enum HandshakeView {
   /// fields below say what it is.
   static func abbreviatingCertificate(_ line: String) -> String {
     var fields = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-    guard fields.count >= 6, fields[5].count > 50 else { return line }
+    guard fields.count >= 6, fields[5].count > HandshakeLine.certificateFieldThreshold else { return line }
     fields[5] = String(fields[5].prefix(12)) + "…(\(fields[5].count) chars)"
     return fields.joined(separator: "|")
   }
