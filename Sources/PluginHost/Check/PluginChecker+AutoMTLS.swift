@@ -5,10 +5,6 @@ import PluginProtocol
 import WireTap
 import X509
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 extension PluginChecker {
   /// The fourth run: `PLUGIN_CLIENT_CERT` set like an AutoMTLS host. On a certificate in field 6,
   /// plugin-dev dials mutual TLS (its P-521 certificate, trusting only the plugin's, name
@@ -25,77 +21,49 @@ extension PluginChecker {
       config: target.handshake, includeCookie: true, cookieValue: session.cookieValue,
       protocolVersions: session.protocolVersions, portRange: range, clientCertificatePEM: identity.certificatePEM,
       multiplex: session.requestMultiplexing)
-    let before = Set(ProcessTable.ownChildren().map(\.pid))
-    guard let observed = try? await ObservedPlugin.start(launch(environment, store: store)) else {
-      return .skip(.autoMTLS, "the plugin could not be started again")
-    }
-    let run = await observed.probeOutcome(within: wait)
-    let process = observed.process
-    var observation = AutoMTLSCheck.Observation.noHandshake(run)
-    var connection: PluginConnection?
-    var relay: TapProxy?
-
-    if case .handshake(let raw, _) = run.outcome {
-      do {
-        let line = try Self.parseForCertificate(raw, environment.expectations())
-        let der = line.serverCertificateDER ?? []
-        let names = Self.dnsNames(der)
-        let errors = LockedValue<[String]>([])
-        do {
-          let context = try AutoMTLSContext.client(identity: identity, trustingServerCertificateDER: der)
-          let target: TapProxy.Address = line.tcpAddress.map { .tcp(host: $0.dialHost, port: $0.port) } ?? .unix(path: line.address)
-          let proxy = try await TapProxy.start(
-            listen: .tcp(host: "127.0.0.1", port: 0), target: target,
-            targetTLS: .init(context: context, serverHostname: AutoMTLSContext.serverHostname),
-            onBytes: { _, _, _ in },
-            onEvent: { event in
-              switch event {
-              case .error(_, .pluginToHost, let reason), .failed(_, let reason): errors.withLock { $0.append(reason) }
-              default: break
-              }
-            })
-          relay = proxy
-          let client = try PluginConnection(network: .tcp, address: proxy.listeningAddress.description)
-          connection = client
-          let clock = ContinuousClock()
-          let start = clock.now
-          switch await Self.health(over: client, tlsErrors: errors) {
-          case .answered(let status):
-            let ms = HandshakeChecks.milliseconds(clock.now - start)
-            let anonymous = await Self.answersWithoutClientCertificate(target: target, pluginCertificateDER: der)
-            observation = .certificate(raw: raw, names: names, tls: .answered(status: status, milliseconds: ms), anonymousAnswered: anonymous)
-          case .failed(let code, let message):
-            observation = .certificate(raw: raw, names: names, tls: .failed(code: code, message: message, tlsError: errors.value.first))
-          case .tlsFailed:
-            observation = .certificate(raw: raw, names: names, tls: .handshakeFailed(reason: errors.value.first ?? "no reason given"))
-          }
-        } catch {
-          observation = .certificate(raw: raw, names: names, tls: .failed(code: "unavailable", message: "\(error)", tlsError: errors.value.first))
-        }
+    var observation: AutoMTLSCheck.Observation?
+    var probeClient: TLSProbeClient?
+    let run = await probe(launch(environment, store: store), wait: wait) { run in
+      guard case .handshake(let raw, _) = run.outcome else { return nil }
+      let line: HandshakeLine
+      do throws(HandshakeError) {
+        line = try Self.parseForCertificate(raw, environment.expectations())
       } catch .missingServerCertificate {
         observation = .noCertificate(raw: raw)
+        return nil
       } catch {
         observation = HandshakeChecks.category(of: error) == .handshakeCert
           ? .refused(raw: raw, error: error) : .otherHandshakeProblem(raw: raw, error: error)
+        return nil
       }
-    }
-
-    await observed.markStopping()
-    if process.exitStatus == nil {
-      if let connection {
-        let call = Task { try? await connection.shutdownPlugin() }
-        if await process.waitForExit(timeout: .seconds(2)) == nil { await process.kill() }
-        call.cancel()
-      } else {
-        process.signalGroup(SIGTERM)
-        if await process.waitForExit(timeout: .seconds(1)) == nil { await process.kill() }
+      let der = line.serverCertificateDER ?? []
+      let names = Self.dnsNames(der)
+      let target = TapProxy.Address(network: line.network, address: line.address)
+      let tls: TLSProbeClient
+      do {
+        tls = try await TLSProbeClient.start(to: target, identity: identity, pluginCertificateDER: der)
+      } catch {
+        observation = .certificate(raw: raw, names: names, tls: .failed(code: "unavailable", message: "\(error)", tlsError: nil))
+        return nil
       }
+      probeClient = tls
+      let clock = ContinuousClock()
+      let start = clock.now
+      switch await tls.health() {
+      case .answered(let status):
+        let ms = HandshakeChecks.milliseconds(clock.now - start)
+        let anonymous = await Self.answersWithoutClientCertificate(target: target, pluginCertificateDER: der)
+        observation = .certificate(raw: raw, names: names, tls: .answered(status: status, milliseconds: ms), anonymousAnswered: anonymous)
+      case .failed(let code, let message):
+        observation = .certificate(raw: raw, names: names, tls: .failed(code: code, message: message, tlsError: tls.firstTrouble))
+      case .tlsFailed:
+        observation = .certificate(raw: raw, names: names, tls: .handshakeFailed(reason: tls.firstTrouble ?? "no reason given"))
+      }
+      return tls.client
     }
-    if let connection { await Self.close(connection) }
-    await relay?.close()
-    await observed.finish()
-    _ = await collectOrphans(excluding: before.union([process.pid]))
-    return AutoMTLSCheck.evaluate(observation)
+    await probeClient?.relay.close()
+    guard let run else { return .skip(.autoMTLS, "the plugin could not be started again") }
+    return AutoMTLSCheck.evaluate(observation ?? .noHandshake(run))
   }
 
   /// Parses the line for its certificate: problems other checks report (a version the host did
@@ -120,36 +88,78 @@ extension PluginChecker {
   enum RelayHealth: Sendable {
     case answered(String)
     case failed(code: String, message: String)
-    /// The relay's TLS connection to the plugin failed (taken at once: grpc-swift would keep
+    /// The relay's connection to the plugin failed (taken at once: grpc-swift would keep
     /// reconnecting until the deadline).
     case tlsFailed
   }
 
-  /// `Health/Check("plugin")` through a TLS relay, raced against the relay reporting a TLS error.
-  static func health(over client: PluginConnection, tlsErrors: LockedValue<[String]>, timeout: Duration = .seconds(10)) async
-    -> RelayHealth
-  {
-    await withTaskGroup(of: RelayHealth?.self) { group in
-      group.addTask {
-        do {
-          return .answered(try await client.health.check(timeout: timeout).protoName)
-        } catch let error as RPCError {
-          return tlsErrors.value.isEmpty ? .failed(code: "\(error.code)", message: error.message) : .tlsFailed
-        } catch {
-          return tlsErrors.value.isEmpty ? .failed(code: "unknown", message: "\(error)") : .tlsFailed
-        }
+  /// plugin-dev's end of a TLS connection for `tls.auto-mtls`: a local relay that does the TLS to
+  /// the plugin, a gRPC client on the relay, and what went wrong on the relay's plugin side.
+  struct TLSProbeClient: Sendable {
+    let relay: TapProxy
+    let client: PluginConnection
+    /// Failed connects and TLS errors to the plugin, in order (`isTLS` tells them apart).
+    let trouble: LockedValue<[(isTLS: Bool, reason: String)]>
+
+    /// Starts the relay to `target`, presenting `identity` (nil: no client certificate) and
+    /// trusting only the plugin's certificate.
+    static func start(to target: TapProxy.Address, identity: AutoMTLSIdentity?, pluginCertificateDER der: [UInt8]) async throws
+      -> TLSProbeClient
+    {
+      let trouble = LockedValue<[(isTLS: Bool, reason: String)]>([])
+      let context = try AutoMTLSContext.client(identity: identity, trustingServerCertificateDER: der)
+      let relay = try await TapProxy.start(
+        listen: .tcp(host: "127.0.0.1", port: 0), target: target,
+        targetTLS: .init(context: context, serverHostname: AutoMTLSContext.serverHostname), onBytes: { _, _, _ in },
+        onEvent: { event in
+          switch event {
+          case .error(_, .pluginToHost, let reason): trouble.withLock { $0.append((true, reason)) }
+          case .failed(_, let reason): trouble.withLock { $0.append((false, reason)) }
+          default: break
+          }
+        })
+      do {
+        return TLSProbeClient(
+          relay: relay, client: try PluginConnection(network: .tcp, address: relay.listeningAddress.description), trouble: trouble)
+      } catch {
+        await relay.close()
+        throw error
       }
-      group.addTask {
-        while !Task.isCancelled {
-          if !tlsErrors.value.isEmpty { return .tlsFailed }
-          try? await Task.sleep(for: .milliseconds(20))
+    }
+
+    /// The first thing that went wrong on the plugin side, if anything did.
+    var firstTrouble: String? { trouble.value.first?.reason }
+
+    /// `Health/Check("plugin")`, raced against the relay reporting trouble.
+    func health(timeout: Duration = .seconds(10)) async -> RelayHealth {
+      await withTaskGroup(of: RelayHealth?.self) { group in
+        group.addTask {
+          do {
+            return .answered(try await client.health.check(timeout: timeout).protoName)
+          } catch let error as RPCError {
+            return trouble.value.isEmpty ? .failed(code: "\(error.code)", message: error.message) : .tlsFailed
+          } catch {
+            return trouble.value.isEmpty ? .failed(code: "unknown", message: "\(error)") : .tlsFailed
+          }
         }
-        return nil
+        group.addTask {
+          while !Task.isCancelled {
+            if !trouble.value.isEmpty { return .tlsFailed }
+            try? await Task.sleep(for: .milliseconds(20))
+          }
+          return nil
+        }
+        var outcome: RelayHealth?
+        while outcome == nil, let next = await group.next() { outcome = next }
+        group.cancelAll()
+        return outcome ?? .tlsFailed
       }
-      var outcome: RelayHealth?
-      while outcome == nil, let next = await group.next() { outcome = next }
-      group.cancelAll()
-      return outcome ?? .tlsFailed
+    }
+
+    /// Closes the client, then the relay.
+    func close() async {
+      await PluginChecker.close(client)
+      await relay.close()
     }
   }
 
@@ -157,25 +167,14 @@ extension PluginChecker {
   /// (go-plugin's plugins refuse it: RequireAndVerifyClientCert); nil when that could not be told
   /// (the deadline passed with no TLS refusal).
   static func answersWithoutClientCertificate(target: TapProxy.Address, pluginCertificateDER der: [UInt8]) async -> Bool? {
-    let refusals = LockedValue<[String]>([])
-    guard let context = try? AutoMTLSContext.client(identity: nil, trustingServerCertificateDER: der),
-      let proxy = try? await TapProxy.start(
-        listen: .tcp(host: "127.0.0.1", port: 0), target: target,
-        targetTLS: .init(context: context, serverHostname: AutoMTLSContext.serverHostname), onBytes: { _, _, _ in },
-        onEvent: { event in
-          if case .error(_, .pluginToHost, let reason) = event { refusals.withLock { $0.append(reason) } }
-        })
-    else { return nil }
-    var answered: Bool?
-    if let client = try? PluginConnection(network: .tcp, address: proxy.listeningAddress.description) {
-      switch await health(over: client, tlsErrors: refusals) {
-      case .answered: answered = true
-      case .tlsFailed: answered = false
-      case .failed: answered = nil
-      }
-      await close(client)
+    guard let anonymous = try? await TLSProbeClient.start(to: target, identity: nil, pluginCertificateDER: der) else { return nil }
+    let answered: Bool?
+    switch await anonymous.health() {
+    case .answered: answered = true
+    case .tlsFailed: answered = anonymous.trouble.value.first?.isTLS == true ? false : nil
+    case .failed: answered = nil
     }
-    await proxy.close()
+    await anonymous.close()
     return answered
   }
 

@@ -335,29 +335,40 @@ public struct PluginChecker: Sendable {
     return NegotiationCheck.evaluate(run, offered: offered, supported: supported)
   }
 
-  /// Starts the plugin, waits for a handshake or the exit, then stops it and anything it left.
-  private func probe(_ launch: PluginProcess.Launch, wait: Duration) async -> ProbeRun? {
+  /// Starts the plugin, waits for a handshake or the exit, lets `exercise` talk to it, then stops
+  /// it and anything it left: Shutdown over the connection `exercise` returns (by default a
+  /// plaintext one to the announced address), else SIGTERM.
+  func probe(
+    _ launch: PluginProcess.Launch, wait: Duration,
+    exercise: (ProbeRun) async -> PluginConnection? = PluginChecker.plaintextConnection
+  ) async -> ProbeRun? {
     let before = Set(ProcessTable.ownChildren().map(\.pid))
     guard let observed = try? await ObservedPlugin.start(launch) else { return nil }
     let run = await observed.probeOutcome(within: wait)
     let process = observed.process
+    let connection = await exercise(run)
     if process.exitStatus == nil {
-      if case .handshake(let raw, _) = run.outcome,
-        let line = HandshakeChecks.lineChecks(raw, HandshakeExpectations(offeredVersions: [])).usable,
-        let connection = try? PluginConnection(line: line)
-      {
+      if let connection {
         let call = Task { try? await connection.shutdownPlugin() }
         if await process.waitForExit(timeout: .seconds(2)) == nil { await process.kill() }
         call.cancel()
-        await Self.close(connection)
       } else {
         process.signalGroup(SIGTERM)
         if await process.waitForExit(timeout: .seconds(1)) == nil { await process.kill() }
       }
     }
+    if let connection { await Self.close(connection) }
     await observed.finish()
     _ = await collectOrphans(excluding: before.union([process.pid]))
     return run
+  }
+
+  /// A plaintext connection to the address a probe run announced, if its line is usable.
+  static func plaintextConnection(for run: ProbeRun) async -> PluginConnection? {
+    guard case .handshake(let raw, _) = run.outcome,
+      let line = HandshakeChecks.lineChecks(raw, HandshakeExpectations(offeredVersions: [])).usable
+    else { return nil }
+    return try? PluginConnection(line: line)
   }
 
   // MARK: - Helpers

@@ -477,7 +477,7 @@ public actor Session {
   }
 
   private func startProxy(for line: HandshakeLine, tls: TapProxy.TLS?, decode: Bool) async throws -> (TapProxy, String, String?) {
-    let target: TapProxy.Address = line.tcpAddress.map { .tcp(host: $0.dialHost, port: $0.port) } ?? .unix(path: line.address)
+    let target = TapProxy.Address(network: line.network, address: line.address)
     var listen: TapProxy.Address = .tcp(host: "127.0.0.1", port: 0)
     var directory: String?
     if line.network == .unix {

@@ -136,7 +136,7 @@ public struct PluginServer: Sendable {
         internalListener = inner
         relay = try await TapProxy.start(
           listeningSocketDescriptor: listener.fileDescriptor,
-          address: listener.network == .tcp ? .tcp(host: "127.0.0.1", port: TCPAddress(listener.address)?.port ?? 0) : .unix(path: listener.address),
+          address: TapProxy.Address(network: listener.network, address: listener.address),
           target: .unix(path: inner.address), listenTLS: tls.context, onBytes: { _, _, _ in })
       } catch {
         internalListener?.cleanUp()
