@@ -90,29 +90,31 @@ public enum AutoMTLSCheck {
         return .fail(
           .autoMTLS, "over mutual TLS Health/Check(\"plugin\") → \(status)",
           fix: "Set service \"plugin\" to SERVING on the TLS server too.")
-      case .failed, .handshakeFailed:
-        var seen = "\(sent) it sent a certificate (\(san)), but "
-        var tlsError: String?
-        if case .failed(let code, let message, let error) = tls {
-          seen += "Health/Check(\"plugin\") over mutual TLS failed: \(code) \(message)"
-          if let error { seen += "; TLS: \(Self.compactTLSError(error))" }
-          tlsError = error
-        } else if case .handshakeFailed(let reason) = tls {
-          seen += "the mutual TLS connection failed: \(Self.compactTLSError(reason))"
-          tlsError = reason
-        }
-        var fix = "Serve gRPC over TLS with the certificate you printed, require a client certificate and trust "
-          + "PLUGIN_CLIENT_CERT as its only CA; allow TLS 1.2+ and ALPN h2."
-        if !names.contains("localhost") {
-          fix = "Put DNS name localhost in the certificate's SAN (a go-plugin host verifies that name). " + fix
-        }
-        if tlsError.map(Self.mentionsSignature) == true {
-          fix += " The host's certificate is ECDSA P-521 (go-plugin's, always): the TLS stack must accept "
-            + "ecdsa_secp521r1_sha512 signatures (BoringSSL-based stacks leave it out by default)."
-        }
-        return .fail(.autoMTLS, seen, fix: fix, goPlugin: "rpc error: code = Unavailable desc = connection error")
+      case .failed(let code, let message, let tlsError):
+        let detail = tlsError.map { "; TLS: \(Self.compactTLSError($0))" } ?? ""
+        return tlsFailure(
+          "\(sent) it sent a certificate (\(san)), but Health/Check(\"plugin\") over mutual TLS failed: \(code) \(message)\(detail)",
+          names: names, tlsError: tlsError)
+      case .handshakeFailed(let reason):
+        return tlsFailure(
+          "\(sent) it sent a certificate (\(san)), but the mutual TLS connection failed: \(Self.compactTLSError(reason))",
+          names: names, tlsError: reason)
       }
     }
+  }
+
+  /// The failure for a certificate the host could not use: what to change, by what went wrong.
+  static func tlsFailure(_ seen: String, names: [String], tlsError: String?) -> CheckResult {
+    var fix = "Serve gRPC over TLS with the certificate you printed, require a client certificate and trust "
+      + "PLUGIN_CLIENT_CERT as its only CA; allow TLS 1.2+ and ALPN h2."
+    if !names.contains("localhost") {
+      fix = "Put DNS name localhost in the certificate's SAN (a go-plugin host verifies that name). " + fix
+    }
+    if tlsError.map(Self.mentionsSignature) == true {
+      fix += " The host's certificate is ECDSA P-521 (go-plugin's, always): the TLS stack must accept "
+        + "ecdsa_secp521r1_sha512 signatures (BoringSSL-based stacks leave it out by default)."
+    }
+    return .fail(.autoMTLS, seen, fix: fix, goPlugin: "rpc error: code = Unavailable desc = connection error")
   }
 
   /// BoringSSL's reason codes from a NIOSSL error (`SSLV3_ALERT_HANDSHAKE_FAILURE, …`), else the text itself.
@@ -133,7 +135,7 @@ public enum AutoMTLSCheck {
   /// Whether a TLS error is about signature algorithms or the peer certificate.
   static func mentionsSignature(_ text: String) -> Bool {
     let lower = text.lowercased()
-    return lower.contains("signature") || lower.contains("no_common_signature") || lower.contains("peer_did_not_return")
+    return lower.contains("signature") || lower.contains("peer_did_not_return")
       || lower.contains("certificate_required") || lower.contains("handshake_failure")
   }
 }

@@ -5,8 +5,9 @@ extension PluginEnvironment {
   /// (`PLUGIN_CLIENT_CERT`) becomes `<PEM CERTIFICATE, N bytes>`, other line breaks `⏎`.
   public static func displayValue(_ value: String) -> String {
     guard value.contains("\n") || value.contains("\r") else { return value }
-    if value.hasPrefix("-----BEGIN "), let end = value.dropFirst(11).firstIndex(of: "-") {
-      return "<PEM \(value[value.index(value.startIndex, offsetBy: 11)..<end]), \(value.utf8.count) bytes>"
+    let pemStart = "-----BEGIN "
+    if value.hasPrefix(pemStart) {
+      return "<PEM \(value.dropFirst(pemStart.count).prefix { $0 != "-" }), \(value.utf8.count) bytes>"
     }
     return value.replacingOccurrences(of: "\r\n", with: "⏎").replacingOccurrences(of: "\n", with: "⏎").replacingOccurrences(of: "\r", with: "⏎")
   }
