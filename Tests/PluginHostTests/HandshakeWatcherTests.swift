@@ -89,6 +89,36 @@ struct HandshakeWatcherTests {
     #expect(w.receive(.exited(.exited(0), at: t0 + .seconds(3) + .milliseconds(3))) == [.failed(.unflushed(line: line, atExit: true))])
   }
 
+  /// A go-plugin 1.0.1 Go plugin's stdout is closed by Go's GC soon after the handshake; the
+  /// exit comes much later. That is not a handshake written at exit.
+  @Test func stdoutClosedEarlyButExitLaterIsNotUnflushed() {
+    var w = watcher()
+    _ = w.receive(.stdout("1|1|unix|/tmp/plugin1|grpc|", at: t0))
+    #expect(w.receive(.stdoutClosed(at: t0 + .milliseconds(2))) == [])
+    #expect(w.receive(.exited(.exited(0), at: t0 + .seconds(2))) == [])
+  }
+
+  /// Once the host stops the plugin, stdout closing and the exit are the stop, not a start.
+  @Test(arguments: [0, 5, 29])
+  func theStopSequenceIsNotJudged(milliseconds: Int) {
+    var w = watcher()
+    _ = w.receive(.stdout("1|1|tcp|127.0.0.1:1234|grpc", at: t0))
+    #expect(w.receive(.stopRequested) == [])
+    #expect(w.receive(.stdoutClosed(at: t0 + .milliseconds(milliseconds))) == [])
+    #expect(w.receive(.exited(.exited(0), at: t0 + .milliseconds(milliseconds + 1))) == [])
+  }
+
+  /// A stop during the handshake wait ends the wait without a diagnosis.
+  @Test func aStopWhileWaitingDecidesSilently() {
+    var w = watcher()
+    #expect(w.receive(.stopRequested) == [])
+    #expect(w.isDecided)
+    #expect(w.nextDeadline == nil)
+    #expect(w.receive(.stdoutClosed(at: t0 + .milliseconds(5))) == [])
+    #expect(w.receive(.exited(.signaled(9), at: t0 + .milliseconds(6))) == [])
+    #expect(w.receive(.tick(at: t0 + .seconds(120))) == [])
+  }
+
   @Test func aPluginThatExitsLaterIsNotUnflushed() {
     var w = watcher()
     _ = w.receive(.stdout("1|1|tcp|127.0.0.1:1234|grpc", at: t0))

@@ -21,6 +21,9 @@ public struct HandshakeWatcher: Sendable {
     case exited(PluginProcess.ExitStatus, at: ContinuousClock.Instant)
     /// Time passed (the caller sends this at `nextDeadline`).
     case tick(at: ContinuousClock.Instant)
+    /// The host began stopping the plugin: what follows (stdout closing, the exit) is the stop
+    /// sequence, not a start to judge, so no diagnosis comes after this.
+    case stopRequested
   }
 
   /// What the watcher decided.
@@ -58,6 +61,7 @@ public struct HandshakeWatcher: Sendable {
   private var stdoutClosed = false
   private var stdoutClosedAt: ContinuousClock.Instant?
   private var accepted: (raw: String, at: ContinuousClock.Instant)?
+  private var stopRequested = false
 
   /// Creates a watcher for a plugin started at `startedAt`.
   public init(
@@ -101,6 +105,11 @@ public struct HandshakeWatcher: Sendable {
       return ended(at: at)
     case .tick(let at):
       return tick(at: at)
+    case .stopRequested:
+      stopRequested = true
+      // A stop during the handshake wait ends the wait; it is the user's choice, not the plugin's failure.
+      if !isDecided { phase = .failed }
+      return []
     }
   }
 
@@ -153,8 +162,11 @@ public struct HandshakeWatcher: Sendable {
       phase = .failed
       return [.failed(.timeout(seconds: timeout.seconds))]
     case .accepted:
-      // A handshake that reached the pipe together with end of file was written only at exit.
-      guard let accepted, let closedAt = stdoutClosedAt, exitStatus != nil, closedAt - accepted.at < .milliseconds(30)
+      // A handshake that reached the pipe together with end of file *and* the exit was written
+      // only at exit. stdout closing alone says nothing: a go-plugin 1.0.1 Go plugin replaces
+      // os.Stdout after the handshake and Go's GC then closes fd 1 at any time (reference §12.2).
+      guard !stopRequested, let accepted, let closedAt = stdoutClosedAt, exitStatus != nil,
+        closedAt - accepted.at < Self.atExitWindow, at - accepted.at < Self.atExitWindow
       else { return [] }
       self.accepted = nil
       return [.failed(.unflushed(line: accepted.raw, atExit: true))]
@@ -162,6 +174,10 @@ public struct HandshakeWatcher: Sendable {
       return []
     }
   }
+
+  /// How close to the handshake line end of file and the exit must come for the line to count as
+  /// written only at exit.
+  static let atExitWindow: Duration = .milliseconds(30)
 
   private mutating func tick(at: ContinuousClock.Instant) -> [Output] {
     switch phase {

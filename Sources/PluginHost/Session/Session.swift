@@ -129,6 +129,7 @@ public actor Session {
     }
     guard let current = run else { return }
     current.stopping = true
+    _ = current.watcher.receive(.stopRequested)
     if current.process.exitStatus == nil {
       if let connection = current.connection {
         emit(.notice("stopping: plugin.GRPCController/Shutdown, then up to 2 s"))
@@ -312,6 +313,9 @@ public actor Session {
         }
         await connect(current, to: line)
         decide(current, true)
+      case .failed(let diagnosis) where current.handshake != nil:
+        // The verdict was given; a plugin that dies right after its line gets a note, not a second verdict.
+        emit(.notice("the plugin exited right after its handshake: \(diagnosis.hint)"))
       case .failed(let diagnosis):
         emit(.handshakeFailed(diagnosis))
         await fail(current)
