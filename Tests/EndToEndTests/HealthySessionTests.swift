@@ -45,4 +45,37 @@ struct HealthySessionTests {
     try await expectCleanSession(
       ["--", Fixtures.python, PluginDevCLI.fixture("closes-stdout.py"), when], json: json, runs: 3)
   }
+
+  /// 1000 put+get pairs against a genuine Go plugin: grpc-go PINGs with nearly every call, and
+  /// swift-nio-http2 used to close the connection after 200 in 30 s (GOAWAY ENHANCE_YOUR_CALM),
+  /// failing a call in 1 run out of 4 without the tap (issue #16 item 1b). Several runs, tap and no tap.
+  @Test(.enabled(if: GoToolchain.shouldTest), arguments: [false, true])
+  func longSessionAgainstAGoPlugin(tap: Bool) async throws {
+    try #require(GoToolchain.isAvailable, "Go or Debian's go-plugin sources are missing: \(GoToolchain.installHint)")
+    let folder = try await GoToolchain.goTemplatePlugin()
+    let pairs = 1000
+    var execs: [String] = []
+    for i in 1...pairs { execs += ["--exec", "put k\(i) v\(i)", "--exec", "get k\(i)"] }
+    // Two runs each way; with the tap, one GOAWAY or a second connection fails the run whatever the luck.
+    for run in 1...2 {
+      let arguments = ["run", "--headless", "--json", "--no-build", "--health-interval", "0"] + (tap ? [] : ["--no-tap"])
+      let result = try await PluginDevCLI.run(
+        arguments + execs + [folder], workingDirectory: try Fixtures.temporaryDirectory(), timeout: .seconds(240))
+      let calls = result.events("call")
+      let failed = calls.filter { $0["ok"] as? Bool != true }
+      #expect(result.status == .exited(0), "run \(run): \(failed.prefix(3))\n\(result.stderr.suffix(20))")
+      #expect(calls.count == 2 * pairs, "run \(run)")
+      #expect(failed.isEmpty, "run \(run): \(failed.prefix(3))")
+      #expect(calls.last?["result"] as? String == "v\(pairs)", "run \(run)")
+      if tap {
+        // One connection from start to end: no GOAWAY, and the plugin's PINGs all answered.
+        let frames = result.events("frame").compactMap { $0["frame"] as? [String: Any] }
+        #expect(!frames.contains { ($0["summary"] as? String)?.hasPrefix("GOAWAY ENHANCE_YOUR_CALM") == true }, "run \(run)")
+        let pings = frames.filter { $0["type"] as? String == "PING" }
+        #expect(pings.count > 400, "grpc-go PINGs with nearly every call; saw \(pings.count)")
+        #expect(Set(frames.compactMap { $0["connection"] as? Int }).count == 1, "run \(run): the connection was replaced")
+      }
+      if result.status != .exited(0) { return }
+    }
+  }
 }

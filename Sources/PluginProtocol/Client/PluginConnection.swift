@@ -5,9 +5,10 @@ import GRPCNIOTransportHTTP2
 ///
 /// Dials the address of a handshake line the way a go-plugin host does: plaintext, no
 /// message size limit worth speaking of (go-plugin uses MaxInt32), `:authority` `localhost`
-/// on unix sockets (reference §3). Idempotent calls (health check, KV get/put) are retried on
-/// `UNAVAILABLE`, because grpc-go's PINGs can trip swift-nio-http2's control-frame limit and
-/// close the connection (swift-stack-notes §5b).
+/// on unix sockets (reference §3). The plugin's PINGs are answered below the HTTP/2 handler
+/// (`PingAnswerHandler`), so grpc-go's per-call PINGs cannot trip swift-nio-http2's
+/// control-frame limit (swift-stack-notes §5b); idempotent calls (health check, KV get/put) are
+/// still retried on `UNAVAILABLE`, for a connection lost some other way.
 public final class PluginConnection: Sendable {
   /// The underlying client, for generated stubs of other services.
   public let client: GRPCClient<HTTP2ClientTransport.Posix>
@@ -23,7 +24,14 @@ public final class PluginConnection: Sendable {
     let transport = try HTTP2ClientTransport.Posix(
       target: try PluginConnection.target(network: network, address: address),
       transportSecurity: .plaintext,
-      config: .defaults { $0.http2.authority = network == .unix ? "localhost" : nil },
+      config: .defaults {
+        $0.http2.authority = network == .unix ? "localhost" : nil
+        // grpc-go PINGs with nearly every call; answered below the HTTP/2 handler, they never trip
+        // swift-nio-http2's limit of 200 control frames in 30 s (swift-stack-notes §5b).
+        $0.channelDebuggingCallbacks.onCreateTCPConnection = {
+          PingAnswerHandler.install(in: $0, afterClientPreface: false)
+        }
+      },
       serviceConfig: PluginConnection.serviceConfig)
     let client = GRPCClient(transport: transport)
     self.client = client

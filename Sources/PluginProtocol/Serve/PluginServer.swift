@@ -149,7 +149,14 @@ public struct PluginServer: Sendable {
     let transport = HTTP2ServerTransport.Posix(
       listeningSocketDescriptor: Int((internalListener ?? listener).fileDescriptor),
       transportSecurity: .plaintext,
-      config: .defaults { $0.rpc.maxRequestPayloadSize = Int(Int32.max) })
+      config: .defaults {
+        $0.rpc.maxRequestPayloadSize = Int(Int32.max)
+        // A Go host PINGs with nearly every call; answered here, they never make swift-nio-http2
+        // send the host a GOAWAY (ENHANCE_YOUR_CALM) after 200 in 30 s (swift-stack-notes §5b).
+        $0.channelDebuggingCallbacks.onAcceptTCPConnection = {
+          PingAnswerHandler.install(in: $0, afterClientPreface: true)
+        }
+      })
     let allServices: [any RegistrableRPCService] =
       [health, ControllerService(signal: shutdown), stdio, BrokerService(signal: shutdown)] + services(version)
     let server = GRPCServer(transport: transport, services: allServices)

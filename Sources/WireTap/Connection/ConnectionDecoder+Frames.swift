@@ -189,6 +189,7 @@ extension ConnectionDecoder {
     let limit = ControlFrameWindow.nioLimit
     guard count >= limit / 2 else { return }
     record.note =
-      "\(count) control frames (PING/SETTINGS/PRIORITY) sent to the \(direction.receiver) in the last 30 s; a swift-nio-http2 peer closes the connection with GOAWAY ENHANCE_YOUR_CALM above \(limit)"
+      "\(count) control frames (PING/SETTINGS/PRIORITY) sent to the \(direction.receiver) in the last 30 s; a swift-nio-http2 peer closes the connection with GOAWAY ENHANCE_YOUR_CALM above \(limit) "
+      + "(plugin-dev's client and PluginServer answer PINGs below their HTTP/2 layer, so they stay up)"
   }
 }
