@@ -102,9 +102,12 @@ struct Run: AsyncParsableCommand {
 
 /// Writes one line to stdout or stderr immediately (no buffering, so pipes see lines as they
 /// happen); false when the reader has gone (EPIPE), so the caller can stop cleanly.
+///
+/// Control characters are escaped (`TerminalText`): what a plugin prints never drives the
+/// user's terminal. JSON lines are unchanged (JSON already escapes them).
 @discardableResult
 func writeLine(stderr: Bool = false, _ text: String) -> Bool {
-  let bytes = Array((text + "\n").utf8)
+  let bytes = Array((TerminalText.escapingControls(text) + "\n").utf8)
   let fd = stderr ? STDERR_FILENO : STDOUT_FILENO
   var offset = 0
   while offset < bytes.count {

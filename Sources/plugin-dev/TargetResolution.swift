@@ -1,5 +1,6 @@
 import Foundation
 import PluginHost
+import PluginProtocol
 
 #if canImport(Glibc)
 import Glibc
@@ -12,13 +13,19 @@ import Glibc
 func resolvePluginTarget(_ path: String?, command: [String]) throws(PluginTargetError) -> (PluginTarget, @Sendable () -> Void) {
   if !command.isEmpty { return (PluginTarget.commandLine(command), {}) }
   if let path { return (try PluginTarget.resolve(path), {}) }
-  let store = FileManager.default.temporaryDirectory.appendingPathComponent("plugin-dev-kv-\(getpid())")
-  try? FileManager.default.createDirectory(at: store, withIntermediateDirectories: true)
+  // An unguessable 0700 folder: a folder or link planted at a predictable path is never used.
+  let directory: PrivateDirectory
+  do {
+    directory = try PrivateDirectory.make(prefix: "plugin-dev-kv-")
+  } catch {
+    throw .storeUnavailable(error.description)
+  }
+  let store = URL(fileURLWithPath: directory.path, isDirectory: true)
   let target = PluginTarget(
     name: "kv-swift (built in)", command: .arguments([ownExecutable(), "example-kv-plugin"]),
     folder: URL(fileURLWithPath: FileManager.default.currentDirectoryPath), workingDirectory: store,
     environment: ["KV_STORE_DIR": store.path])
-  return (target, { try? FileManager.default.removeItem(at: store) })
+  return (target, { directory.remove() })
 }
 
 /// The path of the running plugin-dev binary.

@@ -61,7 +61,7 @@ extension PluginChecker {
       }
       return tls.client
     }
-    await probeClient?.relay.close()
+    await probeClient?.closeRelay()
     guard let run else { return .skip(.autoMTLS, "the plugin could not be started again") }
     return AutoMTLSCheck.evaluate(observation ?? .noHandshake(run))
   }
@@ -97,6 +97,8 @@ extension PluginChecker {
   /// the plugin, a gRPC client on the relay, and what went wrong on the relay's plugin side.
   struct TLSProbeClient: Sendable {
     let relay: TapProxy
+    /// The private folder of the relay's socket (only this user can connect to it).
+    let directory: PrivateDirectory
     let client: PluginConnection
     /// Failed connects and TLS errors to the plugin, in order (`isTLS` tells them apart).
     let trouble: LockedValue<[(isTLS: Bool, reason: String)]>
@@ -108,8 +110,11 @@ extension PluginChecker {
     {
       let trouble = LockedValue<[(isTLS: Bool, reason: String)]>([])
       let context = try AutoMTLSContext.client(identity: identity, trustingServerCertificateDER: der)
-      let relay = try await TapProxy.start(
-        listen: .tcp(host: "127.0.0.1", port: 0), target: target,
+      let directory = try PrivateDirectory.make(prefix: "plugin-dev-check-")
+      let relay: TapProxy
+      do {
+        relay = try await TapProxy.start(
+        listen: .unix(path: directory.appending("relay.sock")), target: target,
         targetTLS: .init(context: context, serverHostname: AutoMTLSContext.serverHostname), onBytes: { _, _, _ in },
         onEvent: { event in
           switch event {
@@ -118,11 +123,17 @@ extension PluginChecker {
           default: break
           }
         })
+      } catch {
+        directory.remove()
+        throw error
+      }
       do {
         return TLSProbeClient(
-          relay: relay, client: try PluginConnection(network: .tcp, address: relay.listeningAddress.description), trouble: trouble)
+          relay: relay, directory: directory,
+          client: try PluginConnection(network: .unix, address: directory.appending("relay.sock")), trouble: trouble)
       } catch {
         await relay.close()
+        directory.remove()
         throw error
       }
     }
@@ -159,7 +170,13 @@ extension PluginChecker {
     /// Closes the client, then the relay.
     func close() async {
       await PluginChecker.close(client)
+      await closeRelay()
+    }
+
+    /// Closes the relay and removes its folder.
+    func closeRelay() async {
       await relay.close()
+      directory.remove()
     }
   }
 

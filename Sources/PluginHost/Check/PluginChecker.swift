@@ -53,9 +53,14 @@ public struct PluginChecker: Sendable {
       }
     }
 
-    let store = FileManager.default.temporaryDirectory.appendingPathComponent("plugin-dev-check-\(UUID().uuidString.prefix(8))")
-    try? FileManager.default.createDirectory(at: store, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: store) }
+    let storeDirectory: PrivateDirectory
+    do {
+      storeDirectory = try PrivateDirectory.make(prefix: "plugin-dev-check-")
+    } catch {
+      return report([], failure: error.description)
+    }
+    defer { storeDirectory.remove() }
+    let store = URL(fileURLWithPath: storeDirectory.path, isDirectory: true)
     let range = options.narrowPortRange ? Self.randomPortWindow() : options.session.portRange
 
     let main: MainRun

@@ -81,6 +81,8 @@ public enum PluginTargetError: Error, Sendable, Equatable, CustomStringConvertib
   case notExecutable(String)
   /// The folder's manifest is unusable.
   case manifest(PluginManifestError)
+  /// The built-in plugin's private store folder could not be made.
+  case storeUnavailable(String)
 
   /// What happened and what to do.
   public var description: String {
@@ -91,6 +93,8 @@ public enum PluginTargetError: Error, Sendable, Equatable, CustomStringConvertib
       return "\(path): not executable. Run `chmod +x \(path)`, or give its folder with a plugin.json that says how to start it."
     case .manifest(let error):
       return error.description
+    case .storeUnavailable(let reason):
+      return "the built-in plugin needs a private store folder: \(reason)"
     }
   }
 }

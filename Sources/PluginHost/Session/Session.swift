@@ -37,7 +37,7 @@ public actor Session {
     var logParser = LogLineParser()
     var handshake: HandshakeLine?
     var proxy: TapProxy?
-    var proxyDirectory: String?
+    var proxyDirectory: PrivateDirectory?
     var connection: PluginConnection?
     var tasks: [Task<Void, Never>] = []
     var decision: CheckedContinuation<Bool, Never>?
@@ -139,9 +139,11 @@ public actor Session {
         if status == nil {
           emit(.notice("the plugin did not exit within 2 s of Shutdown (a go-plugin host logs 'plugin failed to exit gracefully'); sending SIGKILL"))
           await current.process.kill()
+          LeftoverSocket.remove(announcedBy: current.handshake)
         }
       } else {
         await current.process.kill()
+        LeftoverSocket.remove(announcedBy: current.handshake)
       }
     }
     await teardown(current)
@@ -356,10 +358,8 @@ public actor Session {
     current.probeTask?.cancel()
     await connection?.close()
     await proxy?.close()
-    if let dir = current.proxyDirectory {
-      try? FileManager.default.removeItem(atPath: dir)
-      current.proxyDirectory = nil
-    }
+    current.proxyDirectory?.remove()
+    current.proxyDirectory = nil
     if run === current { run = nil }
   }
 
@@ -384,7 +384,7 @@ public actor Session {
         let (proxy, local, dir) = try await startProxy(for: line, tls: tls, decode: options.tap)
         current.proxy = proxy
         current.proxyDirectory = dir
-        network = line.network
+        network = .unix
         address = local
         if options.tap { emit(.tapReady(local: local, plugin: line.address)) }
       } catch where tls != nil {
@@ -480,45 +480,41 @@ public actor Session {
     }
   }
 
-  private func startProxy(for line: HandshakeLine, tls: TapProxy.TLS?, decode: Bool) async throws -> (TapProxy, String, String?) {
+  private func startProxy(for line: HandshakeLine, tls: TapProxy.TLS?, decode: Bool) async throws
+    -> (TapProxy, String, PrivateDirectory)
+  {
     let target = TapProxy.Address(network: line.network, address: line.address)
-    var listen: TapProxy.Address = .tcp(host: "127.0.0.1", port: 0)
-    var directory: String?
-    if line.network == .unix {
-      let dir = FileManager.default.temporaryDirectory.appendingPathComponent("plugin-dev-tap-\(UUID().uuidString.prefix(8))").path
-      try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-      directory = dir
-      listen = .unix(path: dir + "/tap.sock")
+    // Whatever the plugin's network, the relay listens where only this user can connect: a unix
+    // socket in a private folder. On a tcp port any local process could call the plugin through
+    // it, with plugin-dev's client certificate under AutoMTLS (issue #16 item 1c).
+    let directory = try PrivateDirectory.make(prefix: "plugin-dev-tap-")
+    let listen: TapProxy.Address = .unix(path: directory.appending("tap.sock"))
+    let (inputs, sink) = AsyncStream<RelayDecoder.Input>.makeStream(bufferingPolicy: .unbounded)
+    let proxy: TapProxy
+    do {
+      proxy = try await TapProxy.start(
+        listen: listen, target: target, targetTLS: tls,
+        onBytes: { connection, direction, chunk in
+          if decode { sink.yield(.bytes(connection: connection, direction: direction, bytes: chunk, time: Date())) }
+        },
+        onEvent: { [weak self] event in
+          if case .closed(let id) = event { sink.yield(.closed(connection: id)) }
+          guard let self else { return }
+          Task { await self.proxyEvent(event) }
+        })
+    } catch {
+      directory.remove()
+      throw error
     }
-    let (bytes, sink) = AsyncStream<(Int, Direction, [UInt8], Date)>.makeStream(bufferingPolicy: .unbounded)
-    let proxy = try await TapProxy.start(
-      listen: listen, target: target, targetTLS: tls,
-      onBytes: { connection, direction, chunk in if decode { sink.yield((connection, direction, chunk, Date())) } },
-      onEvent: { [weak self] event in
-        guard let self else { return }
-        Task { await self.proxyEvent(event) }
-      })
-    let registry = MessageRegistry.goPlugin
     run?.tasks.append(Task { [weak self] in
-      var decoders: [Int: ConnectionDecoder] = [:]
-      for await (connection, direction, chunk, time) in bytes {
-        var decoder = decoders[connection] ?? ConnectionDecoder(registry: registry)
-        let records = decoder.feed(chunk, direction: direction, at: time)
-        decoders[connection] = decoder
+      var decoder = RelayDecoder(registry: MessageRegistry.goPlugin)
+      for await input in inputs {
+        let records = decoder.feed(input)
         guard let self else { return }
-        for var record in records {
-          record.connection = connection
-          await self.emitFrame(record)
-        }
+        for record in records { await self.emitFrame(record) }
       }
     })
-    let local: String
-    switch proxy.listeningAddress {
-    case .tcp(let host, let port): local = "\(host):\(port)"
-    case .unix(let path): local = path
-    }
-    _ = sink
-    return (proxy, local, directory)
+    return (proxy, directory.appending("tap.sock"), directory)
   }
 
   private func emitFrame(_ record: FrameRecord) {

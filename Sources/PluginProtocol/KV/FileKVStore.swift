@@ -13,6 +13,11 @@ public struct FileKVStore: KVStore {
   /// The file's bytes; `KVError.notFound` when there is no file.
   public func get(key: String) async throws -> Data {
     let url = directory.appendingPathComponent(try KVKey.fileName(for: key), isDirectory: false)
+    // A link planted in the store folder is never followed: values are read from regular files only.
+    let type = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.type] as? FileAttributeType
+    if type == .typeSymbolicLink {
+      throw KVError.storage("\(url.path) is a symbolic link; the store reads only regular files it wrote")
+    }
     do {
       return try Data(contentsOf: url)
     } catch CocoaError.fileReadNoSuchFile {

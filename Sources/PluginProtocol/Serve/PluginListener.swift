@@ -66,12 +66,11 @@ struct PluginListener: Sendable {
     if let directory, !directory.isEmpty {
       dir = directory
     } else {
-      let base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-      var template = Array(((base.hasSuffix("/") ? base : base + "/") + "plugin-XXXXXX").utf8CString)
-      guard let made = mkdtemp(&template) else {
-        throw .listen("couldn't create a private socket directory in \(base): \(errnoText())")
+      do {
+        dir = try PrivateDirectory.make(prefix: "plugin-").path
+      } catch {
+        throw .listen("couldn't create a private socket directory: \(error)")
       }
-      dir = String(cString: made)
       created = dir
     }
     let path = (dir.hasSuffix("/") ? dir : dir + "/") + "plugin.sock"
