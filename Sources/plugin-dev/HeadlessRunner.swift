@@ -29,7 +29,7 @@ struct HeadlessRunner {
     }
     defer { signals.cancel() }
 
-    let failures = Mutex(0)
+    let failures = FailureCount()
     let printer = Task { [session, json, showFrames, everyHealth, frameLimit] () -> FrameLog in
       var formatter = SessionEventFormatter(showFrames: showFrames, showEveryHealthCheck: everyHealth)
       var log = FrameLog(capacity: frameLimit)
@@ -37,7 +37,7 @@ struct HeadlessRunner {
         switch event {
         case .frame(let record): log.append(record)
         case .exited(_, let expected) where !expected:
-          failures.withLock { $0 += 1 }
+          failures.add()
           stopContinuation.yield("plugin exited")
         default: break
         }
@@ -48,35 +48,42 @@ struct HeadlessRunner {
       return log
     }
 
-    var code: Int32 = 0
-    if await session.start() {
-      for text in execs {
+    // Everything that waits on the plugin runs apart from the stop requests, so Ctrl-C stops
+    // plugin-dev even while the handshake or a call is still pending (issue #17 item 1).
+    let work = Task { [session, execs, runFor] () -> Bool in
+      guard await session.start() else { return false }
+      for text in execs where !Task.isCancelled {
         do {
           let command = try ConsoleCommand.parse(text)
           switch command {
           case .get, .put, .health:
             let record = await session.call(command, text: text)
-            if !record.ok { failures.withLock { $0 += 1 } }
+            if !record.ok && !Task.isCancelled { failures.add() }
           case .restart:
-            if !(await session.restart()) { failures.withLock { $0 += 1 } }
+            if !(await session.restart()) { failures.add() }
           case .clear, .help, .export:
             writeLine(stderr: true, "plugin-dev: '\(text)' only makes sense in the TUI; ignored")
           }
         } catch {
-          writeLine(stderr: true, "plugin-dev: --exec '\(text)': \(error.description)")
-          failures.withLock { $0 += 1 }
+          writeLine(stderr: true, "plugin-dev: --exec '\(text)': \(error)")
+          failures.add()
         }
       }
       if let runFor {
-        await firstOf(stopRequests, orAfter: runFor)
+        try? await Task.sleep(for: runFor)
       } else if execs.isEmpty {
-        await firstOf(stopRequests, orAfter: nil)
+        try? await Task.sleep(for: .seconds(86_400 * 365))
       }
-    } else {
-      code = 2
+      stopContinuation.yield("done")
+      return true
     }
+    // The first stop request, or the work's own end (it ends early when start fails).
+    Task { if await !work.value { stopContinuation.yield("not started") } }
+    for await _ in stopRequests { break }
+    work.cancel()
     await session.finish()
     stopContinuation.finish()
+    var code: Int32 = await work.value ? 0 : 2
     let log = await printer.value
     if let exportPath {
       do {
@@ -87,21 +94,14 @@ struct HeadlessRunner {
         code = max(code, 1)
       }
     }
-    if code == 0 && failures.withLock({ $0 }) > 0 { code = 1 }
+    if code == 0 && failures.count > 0 { code = 1 }
     return code
   }
+}
 
-  /// Waits for a stop request, or until `duration` passes (nil: no time limit).
-  private func firstOf(_ requests: AsyncStream<String>, orAfter duration: Duration?) async {
-    await withTaskGroup(of: Void.self) { group in
-      group.addTask {
-        for await _ in requests { return }
-      }
-      if let duration {
-        group.addTask { try? await Task.sleep(for: duration) }
-      }
-      await group.next()
-      group.cancelAll()
-    }
-  }
+/// Failures counted by the printer and the commands.
+private final class FailureCount: Sendable {
+  private let value = Mutex(0)
+  func add() { value.withLock { $0 += 1 } }
+  var count: Int { value.withLock { $0 } }
 }

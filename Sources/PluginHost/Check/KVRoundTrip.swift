@@ -35,6 +35,8 @@ public enum KVRoundTrip {
   public enum Outcome: Sendable, Equatable {
     /// `/proto.KV/Get` is not served.
     case notKV
+    /// The first call got no answer in time (the cases were not tried: each would wait as long).
+    case noAnswer(code: String, message: String)
     /// Every case, in order, and the time they took.
     case cases([CaseOutcome], milliseconds: Int)
   }
@@ -58,25 +60,28 @@ public enum KVRoundTrip {
   }()
 
   /// Detects KV and runs every case against the plugin.
-  public static func run(_ connection: PluginConnection) async -> Outcome {
+  public static func run(_ connection: PluginConnection, timeout: Duration = .seconds(10)) async -> Outcome {
     let kv = connection.kv
     do {
-      _ = try await kv.get("plugin-dev-check-probe-\(UInt32.random(in: 0...UInt32.max))")
+      _ = try await kv.get("plugin-dev-check-probe-\(UInt32.random(in: 0...UInt32.max))", timeout: timeout)
     } catch let error as RPCError where error.code == .unimplemented {
       return .notKV
+    } catch let error as RPCError where error.code == .deadlineExceeded {
+      let error = connection.explain(error, after: timeout)
+      return .noAnswer(code: "\(error.code)", message: error.message)
     } catch {}
     let clock = ContinuousClock()
     let start = clock.now
     var outcomes: [CaseOutcome] = []
     for item in cases {
       do {
-        try await kv.put(item.key, item.value)
+        try await kv.put(item.key, item.value, timeout: timeout)
       } catch {
         outcomes.append(.putFailed(item, code: code(error), message: message(error)))
         continue
       }
       do {
-        let got = try await kv.get(item.key)
+        let got = try await kv.get(item.key, timeout: timeout)
         outcomes.append(got == item.value ? .same(item) : .different(item, got: got))
       } catch {
         outcomes.append(.getFailed(item, code: code(error), message: message(error)))
@@ -87,8 +92,17 @@ public enum KVRoundTrip {
 
   /// The verdict: skip when not KV, fail on the first case that did not come back.
   public static func evaluate(_ outcome: Outcome) -> CheckResult {
-    guard case .cases(let outcomes, let ms) = outcome else {
+    let outcomes: [CaseOutcome]
+    let ms: Int
+    switch outcome {
+    case .notKV:
       return .skip(.kvRoundTrip, "not a KV plugin (/proto.KV/Get is UNIMPLEMENTED)")
+    case .noAnswer(let code, let message):
+      return .fail(
+        .kvRoundTrip, "/proto.KV/Get got no answer: \(code) \(message)",
+        fix: "Answer every call: a handler that blocks holds the host's call until its deadline.")
+    case .cases(let all, let milliseconds):
+      (outcomes, ms) = (all, milliseconds)
     }
     let bad = outcomes.filter { if case .same = $0 { return false } else { return true } }
     guard let first = bad.first else {

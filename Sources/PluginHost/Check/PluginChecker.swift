@@ -166,7 +166,7 @@ public struct PluginChecker: Sendable {
   ) async -> [CheckResult] {
     let process = observed.process
     let exitedEarly = process.exitStatus
-    let problem = exitedEarly == nil ? Session.unreachable(line) : nil
+    let problem = exitedEarly == nil ? await ReachabilityProbe.problem(with: line) : nil
     var results: [CheckResult] = [
       exitedEarly.map { .skip(.handshakeReachable, "the plugin had exited (\($0)) before plugin-dev could connect; see shutdown.exit") }
         ?? ServiceChecks.reachable(line, problem: problem)
@@ -199,6 +199,7 @@ public struct PluginChecker: Sendable {
     do {
       health = .status(try await connection.health.check(timeout: .seconds(5)).protoName)
     } catch let error as RPCError {
+      let error = connection.explain(error, after: .seconds(5))
       health = .failed(code: "\(error.code)", message: error.message)
     } catch {
       health = .failed(code: "unknown", message: "\(error)")
@@ -206,7 +207,10 @@ public struct PluginChecker: Sendable {
     let healthResult = ServiceChecks.health(health, milliseconds: HandshakeChecks.milliseconds(clock.now - healthStart))
     let kv = await KVRoundTrip.run(connection)
     let reflection = await ReflectionProbe.run(connection.client)
-    let stdio = await streams.stdioOutcome()
+    // A stream cannot be open on a connection where the plugin never sent a byte.
+    let stdio: ServiceChecks.StdioOutcome =
+      connection.traffic.bytesFromPlugin == 0
+      ? .failed(code: "unavailable", message: "the plugin sent no HTTP/2 at all") : await streams.stdioOutcome()
     results += [
       healthResult, ServiceChecks.stdio(stdio), ServiceChecks.reflection(reflection), KVRoundTrip.evaluate(kv),
     ]

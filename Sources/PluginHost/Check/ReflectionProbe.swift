@@ -1,5 +1,6 @@
 import Foundation
 import GRPCCore
+import PluginProtocol
 
 /// Asks a plugin for its services over gRPC server reflection (reference §5.5), with raw bytes:
 /// plugin-dev has no generated reflection stubs, and one request and one reply are all it needs.
@@ -21,11 +22,13 @@ public enum ReflectionProbe {
     options.timeout = timeout
     for service in services {
       do {
-        let reply = try await client.unary(
-          request: ClientRequest(message: listServicesRequest),
-          descriptor: MethodDescriptor(fullyQualifiedService: service, method: "ServerReflectionInfo"),
-          serializer: RawBytes(), deserializer: RawBytes(), options: options
-        ) { response in try response.message }
+        let reply = try await RPCDeadline.run(timeout) { [options] in
+          try await client.unary(
+            request: ClientRequest(message: listServicesRequest),
+            descriptor: MethodDescriptor(fullyQualifiedService: service, method: "ServerReflectionInfo"),
+            serializer: RawBytes(), deserializer: RawBytes(), options: options
+          ) { response in try response.message }
+        }
         let short = service.replacingOccurrences(of: ".ServerReflection", with: "")
         return .listed(service: short, services: serviceNames(in: reply) ?? [])
       } catch let error as RPCError where error.code == .unimplemented {

@@ -131,9 +131,13 @@ public actor Session {
     current.stopping = true
     _ = current.watcher.receive(.stopRequested)
     if current.process.exitStatus == nil {
-      if let connection = current.connection {
+      if let connection = current.connection, connection.traffic.bytesFromPlugin == 0 {
+        emit(.notice("stopping: the plugin never sent a byte of HTTP/2, so Shutdown cannot reach it; sending SIGKILL"))
+        await current.process.kill()
+        LeftoverSocket.remove(announcedBy: current.handshake)
+      } else if let connection = current.connection {
         emit(.notice("stopping: plugin.GRPCController/Shutdown, then up to 2 s"))
-        let shutdown = Task { try? await connection.shutdownPlugin() }
+        let shutdown = Task { try? await connection.shutdownPlugin(timeout: .seconds(2)) }
         let status = await current.process.waitForExit(timeout: .seconds(2))
         shutdown.cancel()
         if status == nil {
@@ -147,6 +151,8 @@ public actor Session {
       }
     }
     await teardown(current)
+    // A start still waiting for the handshake returns now.
+    decide(current, false)
   }
 
   /// Stops the plugin and starts it again (without the build step).
@@ -193,14 +199,14 @@ public actor Session {
           command: text, method: "/proto.KV/Get", code: "ok", result: Self.render(value), value: value, started: started,
           ended: Date())
       } catch {
-        record = Self.failure(error, command: text, method: "/proto.KV/Get", started: started)
+        record = Self.failure(error, command: text, method: "/proto.KV/Get", started: started, on: connection)
       }
     case .put(let key, let value):
       do {
         try await connection.kv.put(key, value, timeout: Self.callTimeout)
         record = CallRecord(command: text, method: "/proto.KV/Put", code: "ok", result: "stored \(value.count) bytes", started: started, ended: Date())
       } catch {
-        record = Self.failure(error, command: text, method: "/proto.KV/Put", started: started)
+        record = Self.failure(error, command: text, method: "/proto.KV/Put", started: started, on: connection)
       }
     case .health:
       let sample = await checkHealth(connection)
@@ -219,10 +225,19 @@ public actor Session {
 
   /// How long a console call may take before it fails with `deadlineExceeded`.
   public static let callTimeout: Duration = .seconds(15)
+  /// What a call cut short by stopping says.
+  static let cancelledText = "stopped before the plugin answered"
+  /// How long a health check may take.
+  public static let healthTimeout: Duration = .seconds(5)
 
-  private static func failure(_ error: any Error, command: String, method: String, started: Date) -> CallRecord {
-    if let rpc = error as? RPCError {
+  private static func failure(
+    _ error: any Error, command: String, method: String, started: Date, on connection: PluginConnection
+  ) -> CallRecord {
+    if let rpc = (error as? RPCError).map({ connection.explain($0, after: callTimeout) }) {
       return CallRecord(command: command, method: method, code: "\(rpc.code)", result: rpc.message, started: started, ended: Date())
+    }
+    if error is CancellationError {
+      return CallRecord(command: command, method: method, code: "cancelled", result: Self.cancelledText, started: started, ended: Date())
     }
     return CallRecord(command: command, method: method, code: "unknown", result: "\(error)", started: started, ended: Date())
   }
@@ -308,7 +323,7 @@ public actor Session {
       case .accepted(let line, let raw, let warnings):
         current.handshake = line
         emit(.handshake(line, raw: raw, warnings: warnings, seconds: (ContinuousClock.now - current.process.startedAt).seconds))
-        if let problem = Self.unreachable(line) {
+        if let problem = await ReachabilityProbe.problem(with: line) {
           emit(.handshakeFailed(problem))
           await fail(current)
           return
@@ -426,10 +441,13 @@ public actor Session {
     let clock = ContinuousClock()
     let t0 = clock.now
     do {
-      let status = try await connection.health.check(timeout: .seconds(5))
+      let status = try await connection.health.check(timeout: Self.healthTimeout)
       return HealthSample(time: started, outcome: .status(status.protoName), latency: (clock.now - t0).seconds)
     } catch let error as RPCError {
+      let error = connection.explain(error, after: Self.healthTimeout)
       return HealthSample(time: started, outcome: .failed(code: "\(error.code)", message: error.message), latency: (clock.now - t0).seconds)
+    } catch is CancellationError {
+      return HealthSample(time: started, outcome: .failed(code: "cancelled", message: Self.cancelledText), latency: (clock.now - t0).seconds)
     } catch {
       return HealthSample(time: started, outcome: .failed(code: "unknown", message: "\(error)"), latency: (clock.now - t0).seconds)
     }
@@ -532,42 +550,5 @@ public actor Session {
     default:
       break
     }
-  }
-
-  /// Tries a plain connect to the announced address (the handshake is only useful if it answers).
-  static func unreachable(_ line: HandshakeLine) -> HandshakeDiagnosis? {
-    let fd: Int32
-    var result: Int32
-    switch line.network {
-    case .tcp:
-      guard let tcp = line.tcpAddress else { return nil }
-      let host = tcp.dialHost == "localhost" ? "127.0.0.1" : tcp.dialHost
-      let port = tcp.port
-      // Only literal IPv4 addresses are probed here; names and IPv6 are left to the gRPC client.
-      guard inet_addr(host) != INADDR_NONE else { return nil }
-      fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-      var addr = sockaddr_in()
-      addr.sin_family = sa_family_t(AF_INET)
-      addr.sin_port = in_port_t(UInt16(truncatingIfNeeded: port).bigEndian)
-      addr.sin_addr.s_addr = inet_addr(host)
-      result = withUnsafePointer(to: &addr) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-      }
-    case .unix:
-      fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-      var addr = sockaddr_un()
-      addr.sun_family = sa_family_t(AF_UNIX)
-      let bytes = Array(line.address.utf8.prefix(107))
-      withUnsafeMutableBytes(of: &addr.sun_path) { raw in
-        for (i, b) in bytes.enumerated() { raw[i] = b }
-      }
-      result = withUnsafePointer(to: &addr) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-      }
-    }
-    let reason = fd < 0 ? nil : result == 0 ? nil : String(cString: strerror(errno))
-    if fd >= 0 { close(fd) }
-    guard let reason else { return nil }
-    return .unreachable(address: line.address, reason: "connect: \(reason.lowercased())")
   }
 }

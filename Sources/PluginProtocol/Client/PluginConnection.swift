@@ -12,6 +12,8 @@ import GRPCNIOTransportHTTP2
 public final class PluginConnection: Sendable {
   /// The underlying client, for generated stubs of other services.
   public let client: GRPCClient<HTTP2ClientTransport.Posix>
+  /// What the connection has seen of the plugin (for naming the state when a call gets no answer).
+  public let traffic = ConnectionTraffic()
   private let connections: Task<Void, Never>
 
   /// Connects to the address a plugin announced.
@@ -21,6 +23,7 @@ public final class PluginConnection: Sendable {
 
   /// Connects to `address` over `network`; fails only when the address cannot be a target.
   public init(network: HandshakeLine.Network, address: String) throws {
+    let traffic = self.traffic
     let transport = try HTTP2ClientTransport.Posix(
       target: try PluginConnection.target(network: network, address: address),
       transportSecurity: .plaintext,
@@ -29,7 +32,7 @@ public final class PluginConnection: Sendable {
         // grpc-go PINGs with nearly every call; answered below the HTTP/2 handler, they never trip
         // swift-nio-http2's limit of 200 control frames in 30 s (swift-stack-notes §5b).
         $0.channelDebuggingCallbacks.onCreateTCPConnection = {
-          PingAnswerHandler.install(in: $0, afterClientPreface: false)
+          PingAnswerHandler.install(in: $0, afterClientPreface: false, traffic: traffic)
         }
       },
       serviceConfig: PluginConnection.serviceConfig)
@@ -48,19 +51,36 @@ public final class PluginConnection: Sendable {
   ///
   /// A Go plugin stops its server before replying, so the call fails with `UNAVAILABLE`
   /// although the plugin is exiting; that is reported as success (swift-stack-notes §5b).
-  public func shutdownPlugin() async throws {
+  public func shutdownPlugin(timeout: Duration? = nil) async throws {
     let controller = Plugin_GRPCController.Client(wrapping: client)
+    var options = CallOptions.defaults
+    options.timeout = timeout
     do {
-      _ = try await controller.shutdown(Plugin_Empty())
+      _ = try await RPCDeadline.run(timeout) { [options] in try await controller.shutdown(Plugin_Empty(), options: options) }
     } catch let error as RPCError where error.code == .unavailable {
       return
     }
   }
 
-  /// Closes the connection and waits until it is closed.
-  public func close() async {
+  /// Closes the connection: in-flight calls get `grace` to finish, then the connection is torn
+  /// down (a call the plugin never answers cannot hold the close up).
+  public func close(grace: Duration = .seconds(1)) async {
     client.beginGracefulShutdown()
+    let connections = self.connections
+    let timer = Task {
+      try? await Task.sleep(for: grace)
+      if !Task.isCancelled { connections.cancel() }
+    }
     await connections.value
+    timer.cancel()
+  }
+
+  /// `error` with the connection's state named when the plugin never spoke HTTP/2: a call that
+  /// timed out or found no connection says whether plugin-dev connected and whether any byte came.
+  public func explain(_ error: RPCError, after timeout: Duration) -> RPCError {
+    guard error.code == .deadlineExceeded || error.code == .unavailable, let state = traffic.silence(after: timeout)
+    else { return error }
+    return RPCError(code: error.code, message: "\(error.message) — \(state)")
   }
 
   /// The resolvable target for a plugin address.

@@ -2,7 +2,8 @@ import NIOCore
 import NIOHTTP2
 
 /// Sits just below grpc-swift's HTTP/2 handler and answers the peer's PINGs itself (`PingAnswerer`),
-/// so a grpc-go peer's per-call BDP PINGs never trip swift-nio-http2's control-frame limit.
+/// so a grpc-go peer's per-call BDP PINGs never trip swift-nio-http2's control-frame limit; it
+/// also counts what the peer sent (`ConnectionTraffic`).
 final class PingAnswerHandler: ChannelDuplexHandler, RemovableChannelHandler {
   typealias InboundIn = ByteBuffer
   typealias InboundOut = ByteBuffer
@@ -10,14 +11,27 @@ final class PingAnswerHandler: ChannelDuplexHandler, RemovableChannelHandler {
   typealias OutboundOut = ByteBuffer
 
   private var answerer: PingAnswerer
+  private let traffic: ConnectionTraffic?
 
-  init(afterClientPreface: Bool) {
+  init(afterClientPreface: Bool, traffic: ConnectionTraffic?) {
     answerer = PingAnswerer(afterClientPreface: afterClientPreface)
+    self.traffic = traffic
+  }
+
+  func handlerAdded(context: ChannelHandlerContext) {
+    if context.channel.isActive { traffic?.connected() }
+  }
+
+  func channelActive(context: ChannelHandlerContext) {
+    traffic?.connected()
+    context.fireChannelActive()
   }
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
     var answered = false
-    for piece in answerer.feed(unwrapInboundIn(data)) {
+    let bytes = unwrapInboundIn(data)
+    traffic?.received(bytes.readableBytes)
+    for piece in answerer.feed(bytes) {
       switch piece {
       case .forward(let bytes):
         context.fireChannelRead(wrapInboundOut(bytes))
@@ -30,10 +44,12 @@ final class PingAnswerHandler: ChannelDuplexHandler, RemovableChannelHandler {
   }
 
   /// Installs the handler in front of the channel's HTTP/2 handler (after TLS, if any).
-  static func install(in channel: any Channel, afterClientPreface: Bool) -> EventLoopFuture<Void> {
+  static func install(
+    in channel: any Channel, afterClientPreface: Bool, traffic: ConnectionTraffic? = nil
+  ) -> EventLoopFuture<Void> {
     channel.eventLoop.makeCompletedFuture {
       let sync = channel.pipeline.syncOperations
-      let handler = PingAnswerHandler(afterClientPreface: afterClientPreface)
+      let handler = PingAnswerHandler(afterClientPreface: afterClientPreface, traffic: traffic)
       if let http2 = try? sync.handler(type: NIOHTTP2Handler.self) {
         try sync.addHandler(handler, position: .before(http2))
       } else {

@@ -15,6 +15,9 @@ public struct HealthClient<Transport: ClientTransport>: Sendable {
   ) async throws -> HealthService.Status {
     var options = CallOptions.defaults
     options.timeout = timeout
-    return try await stub.check(.with { $0.service = service }, options: options).status
+    let stub = self.stub
+    return try await RPCDeadline.run(timeout) { [options] in
+      try await stub.check(.with { $0.service = service }, options: options).status
+    }
   }
 }

@@ -10,18 +10,25 @@ public struct KVClient<Transport: ClientTransport>: Sendable {
     self.stub = Proto_KV.Client(wrapping: client)
   }
 
-  /// The bytes stored under `key`; throws `RPCError` (`notFound`, `deadlineExceeded`, …).
+  /// The bytes stored under `key`; throws `RPCError` (`notFound`, `deadlineExceeded`, …). A
+  /// `timeout` holds even when the plugin never answers at the HTTP/2 level (`RPCDeadline`).
   public func get(_ key: String, timeout: Duration? = nil) async throws -> Data {
-    try await stub.get(.with { $0.key = key }, options: Self.options(timeout)).value
+    let stub = self.stub
+    return try await RPCDeadline.run(timeout) {
+      try await stub.get(.with { $0.key = key }, options: Self.options(timeout)).value
+    }
   }
 
   /// Stores `value` under `key`; throws `RPCError` from the plugin.
   public func put(_ key: String, _ value: Data, timeout: Duration? = nil) async throws {
-    _ = try await stub.put(
-      .with {
-        $0.key = key
-        $0.value = value
-      }, options: Self.options(timeout))
+    let stub = self.stub
+    _ = try await RPCDeadline.run(timeout) {
+      try await stub.put(
+        .with {
+          $0.key = key
+          $0.value = value
+        }, options: Self.options(timeout))
+    }
   }
 
   private static func options(_ timeout: Duration?) -> CallOptions {
