@@ -4,7 +4,7 @@ public enum ScaffoldError: Error, Sendable, Equatable, CustomStringConvertible {
   case invalidName(String, reason: String)
   /// The template cannot use this name: it would clash with a module of the same name in the generated code's dependencies.
   case reservedName(String, template: String, clashesWith: String)
-  /// No templates folder was found in any of the places searched.
+  /// No built-in templates folder was found in any of the places searched (the current folder is never one of them).
   case templatesNotFound(searched: [String])
   /// A templates folder given explicitly (option or environment variable) is unusable.
   case templatesRootInvalid(String, source: String, reason: String)
@@ -62,9 +62,11 @@ public enum ScaffoldError: Error, Sendable, Equatable, CustomStringConvertible {
       return "\"\(name)\" cannot be used with template \(template): the generated code's dependencies already have a "
         + "module named \(clash), and module names must be unique. Pick another name, e.g. \(name)-plugin."
     case .templatesNotFound(let searched):
-      return "no templates folder found. Looked for a Templates folder with template folders in:\n"
+      return "no built-in templates folder found. Looked for a Templates folder with template folders beside and "
+        + "above the plugin-dev executable and in the source tree it was built from:\n"
         + searched.map { "  \($0)" }.joined(separator: "\n")
-        + "\nPass --templates DIR or set PLUGIN_DEV_TEMPLATES to the Templates folder of a plugin-dev checkout."
+        + "\nA Templates folder in or above the current folder is never used, so that nobody else can choose "
+        + "what `new` writes. Pass --templates DIR or set PLUGIN_DEV_TEMPLATES to the Templates folder of a plugin-dev checkout."
     case .templatesRootInvalid(let path, let source, let reason):
       return "\(source) names \(path), which cannot be used as the templates folder: \(reason). "
         + "Point it at the Templates folder of a plugin-dev checkout (it holds kv-python/, kv-swift/, …)."
