@@ -22,7 +22,7 @@ public enum ScaffoldError: Error, Sendable, Equatable, CustomStringConvertible {
   case languageRequired(template: String, available: [String])
   /// A variable was set that the template does not declare.
   case unknownVariable(String, template: String, known: [String])
-  /// A variable's value does not match the pattern the template declares for it.
+  /// A variable's value does not match, from first character to last, the pattern the template declares for it.
   case invalidVariableValue(String, value: String, pattern: String)
   /// A file named in the manifest's `files`, `verbatim` or `executable` list does not exist.
   case templateFileMissing(String, listedIn: String)
@@ -88,7 +88,11 @@ public enum ScaffoldError: Error, Sendable, Equatable, CustomStringConvertible {
       return "template \(template) has no variable \"\(name)\"; it can be set: "
         + (known.isEmpty ? "none (this template declares no variables)" : Self.list(known)) + "."
     case .invalidVariableValue(let name, let value, let pattern):
-      return "the value \"\(value)\" of \(name) does not match \(pattern); the generated code would not compile. Choose a value that matches."
+      let lineBreak = value.contains(where: \.isNewline)
+        ? " It contains a line break (often a trailing newline, e.g. from $'…\\n'); remove it." : ""
+      return "the value \(value.debugDescription) of \(name) does not match its pattern \(pattern) from first character "
+        + "to last, so the generated code would not compile." + lineBreak
+        + " Set a value the whole pattern matches: --set \(name)=VALUE."
     case .templateFileMissing(let file, let list):
       return "\(file) is listed in \"\(list)\" of its template.json but does not exist. Add the file or remove it from the list."
     case .templateSyntax(let file, let line, let column, let reason):
