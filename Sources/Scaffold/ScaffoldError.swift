@@ -4,7 +4,7 @@ public enum ScaffoldError: Error, Sendable, Equatable, CustomStringConvertible {
   case invalidName(String, reason: String)
   /// The template cannot use this name: it would clash with a module of the same name in the generated code's dependencies.
   case reservedName(String, template: String, clashesWith: String)
-  /// No templates folder was found in any of the places searched.
+  /// No built-in templates folder was found in any of the places searched (the current folder is never one of them).
   case templatesNotFound(searched: [String])
   /// A templates folder given explicitly (option or environment variable) is unusable.
   case templatesRootInvalid(String, source: String, reason: String)
@@ -22,7 +22,7 @@ public enum ScaffoldError: Error, Sendable, Equatable, CustomStringConvertible {
   case languageRequired(template: String, available: [String])
   /// A variable was set that the template does not declare.
   case unknownVariable(String, template: String, known: [String])
-  /// A variable's value does not match the pattern the template declares for it.
+  /// A variable's value does not match, from first character to last, the pattern the template declares for it.
   case invalidVariableValue(String, value: String, pattern: String)
   /// A file named in the manifest's `files`, `verbatim` or `executable` list does not exist.
   case templateFileMissing(String, listedIn: String)
@@ -62,9 +62,11 @@ public enum ScaffoldError: Error, Sendable, Equatable, CustomStringConvertible {
       return "\"\(name)\" cannot be used with template \(template): the generated code's dependencies already have a "
         + "module named \(clash), and module names must be unique. Pick another name, e.g. \(name)-plugin."
     case .templatesNotFound(let searched):
-      return "no templates folder found. Looked for a Templates folder with template folders in:\n"
+      return "no built-in templates folder found. Looked for a Templates folder with template folders beside and "
+        + "above the plugin-dev executable and in the source tree it was built from:\n"
         + searched.map { "  \($0)" }.joined(separator: "\n")
-        + "\nPass --templates DIR or set PLUGIN_DEV_TEMPLATES to the Templates folder of a plugin-dev checkout."
+        + "\nA Templates folder in or above the current folder is never used, so that nobody else can choose "
+        + "what `new` writes. Pass --templates DIR or set PLUGIN_DEV_TEMPLATES to the Templates folder of a plugin-dev checkout."
     case .templatesRootInvalid(let path, let source, let reason):
       return "\(source) names \(path), which cannot be used as the templates folder: \(reason). "
         + "Point it at the Templates folder of a plugin-dev checkout (it holds kv-python/, kv-swift/, …)."
@@ -86,7 +88,11 @@ public enum ScaffoldError: Error, Sendable, Equatable, CustomStringConvertible {
       return "template \(template) has no variable \"\(name)\"; it can be set: "
         + (known.isEmpty ? "none (this template declares no variables)" : Self.list(known)) + "."
     case .invalidVariableValue(let name, let value, let pattern):
-      return "the value \"\(value)\" of \(name) does not match \(pattern); the generated code would not compile. Choose a value that matches."
+      let lineBreak = value.contains(where: \.isNewline)
+        ? " It contains a line break (often a trailing newline, e.g. from $'…\\n'); remove it." : ""
+      return "the value \(value.debugDescription) of \(name) does not match its pattern \(pattern) from first character "
+        + "to last, so the generated code would not compile." + lineBreak
+        + " Set a value the whole pattern matches: --set \(name)=VALUE."
     case .templateFileMissing(let file, let list):
       return "\(file) is listed in \"\(list)\" of its template.json but does not exist. Add the file or remove it from the list."
     case .templateSyntax(let file, let line, let column, let reason):

@@ -8,7 +8,7 @@ import Foundation
 ///   "language": "python",
 ///   "description": "KV plugin for go-plugin's examples/grpc host, in Python (grpcio)",
 ///   "variables": {
-///     "magicCookieValue": {"default": "hello", "description": "…", "pattern": "^[A-Za-z0-9_-]+$"}
+///     "magicCookieValue": {"default": "hello", "description": "…", "pattern": "[A-Za-z0-9_-]+"}
 ///   },
 ///   "files": "all",
 ///   "verbatim": ["protos/"],
@@ -39,6 +39,8 @@ public struct TemplateManifest: Sendable, Equatable {
     /// What the variable is for.
     public var description: String
     /// A regular expression every value must match in full, when the value ends up in code.
+    ///
+    /// In full means between `\A` and `\z`: a final line break is not ignored (see `matches`).
     public var pattern: String?
 
     /// Creates a variable.
@@ -113,12 +115,12 @@ public struct TemplateManifest: Sendable, Equatable {
     try reader.rejectUnknown(Set(root.keys), known: knownFields, at: nil)
 
     let name = try reader.string(root["name"], field: "name")
-    guard name.range(of: #"^[a-z][a-z0-9-]*$"#, options: .regularExpression) != nil else {
+    guard matches(name, pattern: "[a-z][a-z0-9-]*") else {
       throw .manifestInvalid(
         file, problem: "\"name\" is \"\(name)\"; use lower-case letters, digits and '-', starting with a letter (e.g. kv)")
     }
     let language = try reader.string(root["language"], field: "language")
-    guard language.range(of: #"^[a-z][a-z0-9+#-]*$"#, options: .regularExpression) != nil else {
+    guard matches(language, pattern: "[a-z][a-z0-9+#-]*") else {
       throw .manifestInvalid(file, problem: "\"language\" is \"\(language)\"; use a lower-case word such as python, swift or go")
     }
     let description = try reader.string(root["description"], field: "description")
@@ -216,7 +218,7 @@ public struct TemplateManifest: Sendable, Equatable {
 
     func variable(named name: String, _ value: Any) throws(ScaffoldError) -> Variable {
       let field = "variables.\(name)"
-      guard name.range(of: #"^[A-Za-z_][A-Za-z0-9_]*$"#, options: .regularExpression) != nil else {
+      guard TemplateManifest.matches(name, pattern: "[A-Za-z_][A-Za-z0-9_]*") else {
         throw .manifestInvalid(file, problem: "the variable name \"\(name)\" is not an identifier (letters, digits, '_')")
       }
       if TemplateManifest.builtInVariables.contains(name) || name == TemplateManifest.nextStepsVariable {
@@ -250,10 +252,14 @@ public struct TemplateManifest: Sendable, Equatable {
     }
   }
 
-  /// Whether `value` matches `pattern` in full.
+  /// Whether `value` matches `pattern` in full: from its first character to its last, line breaks included.
+  ///
+  /// Anchored with `\A…\z`, not `^…$`: ICU's `$` also matches before a final line break, which
+  /// let `--set magicCookieValue=$'hello\n'` through into a string literal. The match must also
+  /// span the whole value, whatever anchors the pattern itself holds.
   static func matches(_ value: String, pattern: String) -> Bool {
-    guard let expression = try? NSRegularExpression(pattern: "^(?:" + pattern + ")$") else { return false }
-    let range = NSRange(value.startIndex..<value.endIndex, in: value)
-    return expression.firstMatch(in: value, range: range) != nil
+    guard let expression = try? NSRegularExpression(pattern: #"\A(?:"# + pattern + #")\z"#) else { return false }
+    let whole = NSRange(value.startIndex..<value.endIndex, in: value)
+    return expression.firstMatch(in: value, range: whole)?.range == whole
   }
 }

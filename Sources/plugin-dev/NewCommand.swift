@@ -8,8 +8,11 @@ struct New: AsyncParsableCommand {
     commandName: "new",
     abstract: "Create a plugin that a go-plugin host loads as it is.",
     discussion: """
-      Creates DIR/NAME from a template (`plugin-dev templates` lists them), prints the files it \
-      wrote and the command that runs the plugin. Examples:
+      Creates DIR/NAME from a template (`plugin-dev templates` lists them), prints the templates \
+      folder it used, the files it wrote and the command that runs the plugin. The templates are \
+      this plugin-dev's own (beside or above its executable, or its source tree) unless --templates \
+      or $\(TemplateLibrary.environmentVariable) names another folder; a Templates folder in or \
+      above the current folder is never used. Examples:
         plugin-dev new kv                      # ./kv-plugin, in Python
         plugin-dev new kv my-kv --lang go --dir plugins
       """
@@ -49,6 +52,7 @@ struct New: AsyncParsableCommand {
   func run() async throws {
     let currentDirectory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
     let library = try templates.library(currentDirectory: currentDirectory)
+    print("templates: \(library.origin)")
     let chosen = try library.lookup(name: template, language: language)
 
     var variables: [String: String] = [:]

@@ -6,7 +6,11 @@ import Scaffold
 struct Templates: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "templates",
-    abstract: "List the templates `plugin-dev new` can use."
+    abstract: "List the templates `plugin-dev new` can use.",
+    discussion: """
+      Prints the templates folder first, and who chose it: (--templates), \
+      (\(TemplateLibrary.environmentVariable)) or (built-in), the Templates folder of this plugin-dev.
+      """
   )
 
   @OptionGroup var templates: TemplateOptions
@@ -19,7 +23,7 @@ struct Templates: AsyncParsableCommand {
 
   /// The text printed: one block per template, then how to use one.
   static func listing(_ library: TemplateLibrary) -> String {
-    var lines = ["Templates in \(library.root.path):", ""]
+    var lines = ["templates: \(library.origin)", ""]
     let marker = " (default)"
     func shownLanguage(_ template: Template) -> String {
       template.language + (template.language == New.defaultLanguage ? marker : "")

@@ -195,6 +195,42 @@ struct RefusalTests {
     #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path).isEmpty)
   }
 
+  /// Where a line break is put into a variable's (valid) default value.
+  enum LineBreak: String, CaseIterable, Sendable {
+    case trailing, trailingCRLF, leading, embedded, alone
+
+    func apply(to value: String) -> String {
+      switch self {
+      case .trailing: value + "\n"
+      case .trailingCRLF: value + "\r\n"
+      case .leading: "\n" + value
+      case .embedded: String(value.prefix(1)) + "\n" + value.dropFirst()
+      case .alone: "\n"
+      }
+    }
+  }
+
+  /// `--set magicCookieValue=$'hello\n'` used to pass `^…$` and break plugin.py and plugin.json.
+  @Test(arguments: ["magicCookieKey", "magicCookieValue", "protocolVersion"], LineBreak.allCases)
+  func valuesWithLineBreaksAreRefused(_ variable: String, _ lineBreak: LineBreak) throws {
+    let (scaffolder, template) = try Self.python()
+    let declared = try #require(template.manifest.variables[variable])
+    let pattern = try #require(declared.pattern)
+    let value = lineBreak.apply(to: declared.defaultValue)
+    let parent = try ScaffoldFixtures.temporaryFolder()
+    defer { ScaffoldFixtures.remove(parent) }
+    let error = ScaffoldFixtures.error {
+      _ = try scaffolder.generate(template: template, name: "kv", into: parent, variables: [variable: value])
+    }
+    #expect(error == .invalidVariableValue(variable, value: value, pattern: pattern))
+    let message = error?.description ?? ""
+    #expect(message.contains(variable) && message.contains(pattern), "\(message)")
+    #expect(message.contains(value.debugDescription), "the value is shown with its line break escaped: \(message)")
+    #expect(message.contains("line break") && message.contains("--set \(variable)=VALUE"), "\(message)")
+    #expect(!message.contains(value), "no raw line break in the message: \(message)")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path).isEmpty)
+  }
+
   @Test func templatesWithLinksAreRefused() throws {
     let root = try ScaffoldFixtures.temporaryFolder()
     defer { ScaffoldFixtures.remove(root) }

@@ -103,16 +103,93 @@ struct TemplateLibraryTests {
       environment: [:], executable: root.appendingPathComponent(".build/debug/plugin-dev"), currentDirectory: elsewhere)
     #expect(library.root == root.appendingPathComponent("Templates"))
     #expect(library.packageRoot == root)
+    #expect(library.source == .builtIn)
   }
 
-  @Test func findsTemplatesAboveTheCurrentDirectory() throws {
-    let root = try ScaffoldFixtures.temporaryFolder()
-    defer { ScaffoldFixtures.remove(root) }
-    try ScaffoldFixtures.makeTemplate(in: root.appendingPathComponent("Templates"))
-    let deep = root.appendingPathComponent("a/b/c", isDirectory: true)
-    try FileManager.default.createDirectory(at: deep, withIntermediateDirectories: true)
-    let library = try TemplateLibrary.discover(environment: [:], executable: nil, currentDirectory: deep)
-    #expect(library.root == root.appendingPathComponent("Templates"))
+  /// A folder holding a planted `Templates/kv-python` (the name and language of a built-in template),
+  /// as anyone could make `/tmp/Templates`, and an empty `a/b/c` below it.
+  static func plantedFolder() throws -> URL {
+    let root = try ScaffoldFixtures.temporaryFolder("planted")
+    try ScaffoldFixtures.makeTemplate(
+      in: root.appendingPathComponent("Templates"), folder: "kv-python",
+      manifest: #"{"name": "kv", "language": "python", "description": "planted", "executable": ["build.sh"], "nextSteps": ["plugin-dev run {{pluginPath}}"]}"#,
+      files: ["build.sh": "#!/bin/sh\necho planted\n", "plugin.json": #"{"command": "./build.sh"}"#])
+    try FileManager.default.createDirectory(at: root.appendingPathComponent("a/b/c"), withIntermediateDirectories: true)
+    return root
+  }
+
+  /// Working directories under (and at) a planted Templates folder, relative to the planted folder.
+  static let workingDirectories = ["", "a/b/c", "Templates", "Templates/kv-python"]
+
+  @Test(arguments: workingDirectories)
+  func neverUsesTemplatesFoundFromTheCurrentDirectory(_ relative: String) throws {
+    let planted = try Self.plantedFolder()
+    defer { ScaffoldFixtures.remove(planted) }
+    let currentDirectory = relative.isEmpty ? planted : planted.appendingPathComponent(relative, isDirectory: true)
+    let library = try TemplateLibrary.discover(environment: [:], executable: nil, currentDirectory: currentDirectory)
+    #expect(library.root == ScaffoldFixtures.templatesRoot.resolvingSymlinksInPath())
+    #expect(library.source == .builtIn)
+    #expect(library.origin == "\(library.root.path) (built-in)")
+    let template = try library.lookup(name: "kv", language: "python")
+    #expect(template.description != "planted")
+    #expect(!template.folder.path.hasPrefix(planted.path))
+  }
+
+  @Test(arguments: workingDirectories)
+  func withoutBuiltInTemplatesTheCurrentDirectoryIsStillNotSearched(_ relative: String) throws {
+    let planted = try Self.plantedFolder()
+    defer { ScaffoldFixtures.remove(planted) }
+    let currentDirectory = relative.isEmpty ? planted : planted.appendingPathComponent(relative, isDirectory: true)
+    let error = ScaffoldFixtures.error {
+      _ = try TemplateLibrary.discover(
+        explicitRoot: nil, environment: [:], executable: nil, currentDirectory: currentDirectory, sourceTemplates: nil)
+    }
+    #expect(error == .templatesNotFound(searched: []))
+    #expect(error?.description.contains("--templates DIR") == true)
+    #expect(error?.description.contains("never used") == true)
+  }
+
+  @Test func theExecutablesTemplatesWinOverAPlantedCurrentDirectory() throws {
+    let planted = try Self.plantedFolder()
+    defer { ScaffoldFixtures.remove(planted) }
+    let install = try ScaffoldFixtures.temporaryFolder("install")
+    defer { ScaffoldFixtures.remove(install) }
+    try ScaffoldFixtures.makeTemplate(in: install.appendingPathComponent("Templates"))
+    try ScaffoldFixtures.write("", to: "bin/plugin-dev", in: install)
+    let library = try TemplateLibrary.discover(
+      explicitRoot: nil, environment: [:], executable: install.appendingPathComponent("bin/plugin-dev"),
+      currentDirectory: planted.appendingPathComponent("a/b/c"), sourceTemplates: nil)
+    #expect(library.root == install.appendingPathComponent("Templates"))
+    #expect(library.source == .builtIn)
+  }
+
+  @Test func theSearchStaysWithTheExecutableAndTheSourceTree() {
+    let source = URL(fileURLWithPath: "/src/plugin-dev/Templates", isDirectory: true)
+    let candidates = TemplateLibrary.builtInCandidates(
+      executable: URL(fileURLWithPath: "/opt/plugin-dev/bin/plugin-dev"), sourceTemplates: source)
+    #expect(
+      candidates.map(\.path) == [
+        "/opt/plugin-dev/bin/Templates", "/opt/plugin-dev/Templates", "/opt/Templates", "/Templates",
+        "/src/plugin-dev/Templates",
+      ])
+  }
+
+  @Test func templatesOptionAndEnvironmentStillChooseAnyFolder() throws {
+    let planted = try Self.plantedFolder()
+    defer { ScaffoldFixtures.remove(planted) }
+    let folder = planted.appendingPathComponent("Templates", isDirectory: true)
+    let chosen = try TemplateLibrary.discover(
+      explicitRoot: folder, environment: [:], executable: nil, currentDirectory: planted)
+    #expect(chosen.root == folder)
+    #expect(chosen.source == .option)
+    #expect(chosen.origin == "\(folder.path) (--templates)")
+    #expect(try chosen.lookup(name: "kv", language: "python").description == "planted")
+
+    let named = try TemplateLibrary.discover(
+      environment: [TemplateLibrary.environmentVariable: "Templates"], executable: nil, currentDirectory: planted)
+    #expect(named.root == folder)
+    #expect(named.source == .environment)
+    #expect(named.origin == "\(folder.path) (PLUGIN_DEV_TEMPLATES)")
   }
 
   @Test func fallsBackToTheSourceTreesTemplates() throws {
@@ -120,6 +197,7 @@ struct TemplateLibraryTests {
     defer { ScaffoldFixtures.remove(nowhere) }
     let library = try TemplateLibrary.discover(environment: [:], executable: nil, currentDirectory: nowhere)
     #expect(library.root == ScaffoldFixtures.templatesRoot.resolvingSymlinksInPath())
+    #expect(library.source == .builtIn)
   }
 
   @Test func duplicateTemplatesAreRefused() throws {

@@ -60,6 +60,12 @@ struct TemplateManifestTests {
     (#"{"name": "kv", "language": "go", "description": "d", "nextSteps": ["x"], "variables": {"v": {"default": "a", "description": "b", "kind": "x"}}}"#, #"unknown field "variables.v.kind""#),
     (#"{"name": "kv", "language": "go", "description": "d", "nextSteps": ["x"], "variables": {"v": {"default": "a", "description": "b", "pattern": "("}}}"#, #""variables.v.pattern" is not a valid regular expression"#),
     (#"{"name": "kv", "language": "go", "description": "d", "nextSteps": ["x"], "variables": {"v": {"default": "A", "description": "b", "pattern": "[a-z]+"}}}"#, #"the default "A" of v does not match its pattern [a-z]+"#),
+    // A final line break must not slip past an anchor (ICU's `$` matches before one).
+    (#"{"name": "kv\n", "language": "go", "description": "d", "nextSteps": ["x"]}"#, #""name" is "kv"#),
+    (#"{"name": "kv", "language": "go\n", "description": "d", "nextSteps": ["x"]}"#, #""language" is "go"#),
+    (#"{"name": "kv", "language": "go", "description": "d", "nextSteps": ["x"], "variables": {"v\n": {"default": "a", "description": "b"}}}"#, #"is not an identifier"#),
+    (#"{"name": "kv", "language": "go", "description": "d", "nextSteps": ["x"], "variables": {"v": {"default": "a\n", "description": "b", "pattern": "[a-z]+"}}}"#, #"of v does not match its pattern [a-z]+"#),
+    (#"{"name": "kv", "language": "go", "description": "d", "nextSteps": ["x"], "variables": {"v": {"default": "a\n", "description": "b", "pattern": "^[a-z]+$"}}}"#, #"of v does not match its pattern ^[a-z]+$"#),
   ]
 
   @Test(arguments: broken)
@@ -73,6 +79,27 @@ struct TemplateManifestTests {
     let message = error?.description ?? ""
     #expect(message.hasPrefix(Self.file + ": "), "\(message)")
     #expect(message.contains(expected), "\(message)")
+  }
+
+  /// Values that `^(?:pattern)$` let through (ICU's `$` matches before a final line break),
+  /// or that only part of the pattern matches.
+  static let partialMatches: [(String, String)] = [
+    ("hello\n", "[a-z]+"), ("hello\r\n", "[a-z]+"), ("hello\r", "[a-z]+"), ("hello\u{2028}", "[a-z]+"),
+    ("\nhello", "[a-z]+"), ("hel\nlo", "[a-z]+"), ("hello\n", "^[a-z]+$"), ("hello\n", "[a-z]+$"),
+    ("1\n", "[1-9][0-9]{0,3}"), ("hello", "[a-z]"), ("hello", "hell"), ("hello", "h|hell"),
+  ]
+
+  @Test(arguments: partialMatches)
+  func aPatternMustMatchTheWholeValue(_ value: String, _ pattern: String) {
+    #expect(!TemplateManifest.matches(value, pattern: pattern), "\(value.debugDescription) ~ \(pattern)")
+  }
+
+  @Test func wholeMatchesAreAccepted() {
+    #expect(TemplateManifest.matches("hello", pattern: "[a-z]+"))
+    #expect(TemplateManifest.matches("hello", pattern: "^[a-z]+$"))
+    #expect(TemplateManifest.matches("hello", pattern: "h|hello"))
+    #expect(TemplateManifest.matches("", pattern: "[a-z]*"))
+    #expect(TemplateManifest.matches("line\nbreak", pattern: "[a-z\n]+"), "a pattern may allow line breaks explicitly")
   }
 
   @Test func everyShippedTemplateHasAValidManifest() throws {
