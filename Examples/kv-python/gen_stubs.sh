@@ -5,7 +5,7 @@
 # Needs grpcio-tools (pinned in requirements.txt). Uses the interpreter named by
 # $PYTHON, default `python` (e.g. the one of an activated .venv).
 #
-# The health service is NOT generated: plugin.py uses grpc_health.v1 from the
+# The health service is NOT generated: goplugin.py uses grpc_health.v1 from the
 # grpcio-health-checking package. The broker proto is not needed either.
 set -eu
 

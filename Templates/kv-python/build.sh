@@ -1,6 +1,6 @@
 #!/bin/sh
 # Builds {{name}}: a virtualenv (.venv) with requirements.txt, and the gRPC stubs that
-# plugin.py imports, generated from protos/ into proto_gen/.
+# plugin.py and goplugin.py import, generated from protos/ into proto_gen/.
 #
 # `plugin-dev run` runs this before every start (the "build" of plugin.json), so it is quick
 # when nothing changed: each step is skipped while its inputs are unchanged. The first run

@@ -8,7 +8,7 @@ struct RenderingTests {
   /// Per language: files every generated plugin must have, besides plugin.json, README.md and .gitignore.
   static let expectedFiles: [String: [String]] = [
     "python": [
-      "plugin.py", "build.sh", "requirements.txt", "protos/kv.proto", "protos/plugin/grpc_controller.proto",
+      "plugin.py", "goplugin.py", "build.sh", "requirements.txt", "protos/kv.proto", "protos/plugin/grpc_controller.proto",
       "protos/plugin/grpc_stdio.proto",
     ],
     "swift": ["Package.swift", "Sources/my-kv/main.swift", "Sources/my-kv/MyKvStore.swift"],
@@ -130,8 +130,11 @@ struct RenderingTests {
       let attributes = try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent(path).path)
       return (attributes[.posixPermissions] as? Int) ?? -1
     }
+    let module = try Data(contentsOf: library.root.appendingPathComponent("kv-python/goplugin.py"))
+    #expect(try Data(contentsOf: folder.appendingPathComponent("goplugin.py")) == module, "goplugin.py is copied verbatim")
     #expect(try mode("build.sh") == 0o755)
     #expect(try mode("plugin.py") == 0o755)
+    #expect(try mode("goplugin.py") == 0o644)
     #expect(try mode("README.md") == 0o644)
     #expect(try mode("protos/kv.proto") == 0o644)
   }

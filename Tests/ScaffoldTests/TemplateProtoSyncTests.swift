@@ -33,36 +33,81 @@ struct TemplateProtoSyncTests {
   }
 }
 
-/// Examples/kv-python/plugin.py and the Python template's plugin.py are copies on purpose (each
-/// stands alone); everything from the version constants down must stay the same once the template
-/// is rendered with the example's name, cookie and version.
+/// The Python plugins share one go-plugin module, Examples/kv-python/goplugin.py: the template holds
+/// a verbatim copy that `plugin-dev new` writes into every Python plugin (the fixture plugins import
+/// the example's). The template's plugin.py, rendered with the example's name, cookie and version,
+/// is the example's plugin.py.
 @Suite("Python plugin copies")
 struct PythonPluginSyncTests {
-  /// The text from `SUPPORTED_APP_VERSIONS` to the end: the plugin's code, below its docstring and imports.
-  static func body(_ text: String) throws -> Substring {
-    let start = try #require(text.range(of: "\nSUPPORTED_APP_VERSIONS = "), "no SUPPORTED_APP_VERSIONS line")
-    return text[start.lowerBound...]
+  static let example = TemplateProtoSyncTests.root.appendingPathComponent("Examples/kv-python")
+
+  /// The first line (1-based) where `a` and `b` differ, with both lines (`<end>` past the last one);
+  /// nil when they are equal.
+  static func firstDifference(_ a: String, _ b: String) -> (line: Int, a: String, b: String)? {
+    // Bytes, not String ==, which would equate different Unicode normalisations.
+    guard !a.utf8.elementsEqual(b.utf8) else { return nil }
+    let (x, y) = (a.split(separator: "\n", omittingEmptySubsequences: false), b.split(separator: "\n", omittingEmptySubsequences: false))
+    let index = zip(x, y).enumerated().first { !$0.element.0.utf8.elementsEqual($0.element.1.utf8) }?.offset ?? min(x.count, y.count)
+    func line(_ lines: [Substring]) -> String { index < lines.count ? String(lines[index]) : "<end>" }
+    return (index + 1, line(x), line(y))
   }
 
-  @Test func templateCodeMatchesTheExample() throws {
+  /// Records an issue naming the first differing line unless `copy` equals `original`.
+  static func expectSame(_ copy: String, named copyName: String, as original: String, named originalName: String, fix: String) {
+    guard let difference = firstDifference(copy, original) else { return }
+    Issue.record("""
+      \(copyName) differs from \(originalName), first at line \(difference.line):
+        \(copyName): \(difference.a)
+        \(originalName): \(difference.b)
+      \(fix)
+      """)
+  }
+
+  static func generate(_ name: String) throws -> URL {
     let library = try ScaffoldFixtures.library()
-    let template = try library.lookup(name: "kv", language: "python")
     let parent = try ScaffoldFixtures.temporaryFolder()
+    _ = try Scaffolder(library: library).generate(template: library.lookup(name: "kv", language: "python"), name: name, into: parent)
+    return parent
+  }
+
+  @Test func templateModuleIsTheExamplesModule() throws {
+    let original = try String(contentsOf: Self.example.appendingPathComponent("goplugin.py"), encoding: .utf8)
+    let copy = try String(
+      contentsOf: TemplateProtoSyncTests.root.appendingPathComponent("Templates/kv-python/goplugin.py"), encoding: .utf8)
+    Self.expectSame(
+      copy, named: "Templates/kv-python/goplugin.py", as: original, named: "Examples/kv-python/goplugin.py",
+      fix: "Edit Examples/kv-python/goplugin.py, then copy it: cp Examples/kv-python/goplugin.py Templates/kv-python/")
+  }
+
+  @Test func generatedPluginCarriesTheModuleUnchanged() throws {
+    let parent = try Self.generate("kv-module")
     defer { ScaffoldFixtures.remove(parent) }
-    _ = try Scaffolder(library: library).generate(template: template, name: "kv-python", into: parent)
-    let rendered = try ScaffoldFixtures.read("plugin.py", in: parent.appendingPathComponent("kv-python"))
-    let example = try String(
-      contentsOf: TemplateProtoSyncTests.root.appendingPathComponent("Examples/kv-python/plugin.py"), encoding: .utf8)
-    let (a, b) = (try Self.body(rendered), try Self.body(example))
-    if a != b {
-      let (x, y) = (a.split(separator: "\n", omittingEmptySubsequences: false), b.split(separator: "\n", omittingEmptySubsequences: false))
-      let first = zip(x, y).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(x.count, y.count)
-      Issue.record("""
-        Templates/kv-python/plugin.py and Examples/kv-python/plugin.py differ in their code, \
-        first at the body's line \(first + 1):
-          template: \(first < x.count ? String(x[first]) : "<end>")
-          example:  \(first < y.count ? String(y[first]) : "<end>")
-        """)
+    let original = try String(contentsOf: Self.example.appendingPathComponent("goplugin.py"), encoding: .utf8)
+    let written = try ScaffoldFixtures.read("kv-module/goplugin.py", in: parent)
+    Self.expectSame(
+      written, named: "goplugin.py of a new plugin", as: original, named: "Examples/kv-python/goplugin.py",
+      fix: "A new plugin must get the example's module byte for byte: copy it to Templates/kv-python/ "
+        + "and keep goplugin.py under \"verbatim\" in Templates/kv-python/template.json.")
+  }
+
+  @Test func templatePluginRendersToTheExample() throws {
+    let parent = try Self.generate("kv-python")
+    defer { ScaffoldFixtures.remove(parent) }
+    let rendered = try ScaffoldFixtures.read("kv-python/plugin.py", in: parent)
+    let example = try String(contentsOf: Self.example.appendingPathComponent("plugin.py"), encoding: .utf8)
+    Self.expectSame(
+      rendered, named: "Templates/kv-python/plugin.py (rendered)", as: example, named: "Examples/kv-python/plugin.py",
+      fix: "Make the same change in both; the template differs only by its {{name}}, cookie and version tags.")
+  }
+
+  @Test func firstDifferenceNamesTheLine() {
+    func describe(_ a: String, _ b: String) -> String? {
+      Self.firstDifference(a, b).map { "\($0.line): \($0.a) | \($0.b)" }
     }
+    #expect(describe("a\nb\nc", "a\nb\nc") == nil)
+    #expect(describe("a\nb\nc", "a\nx\nc") == "2: b | x")
+    #expect(describe("a\nb", "a\nb\nc") == "3: <end> | c")
+    #expect(describe("a\nb\n", "a\nb") == "3:  | <end>")
+    #expect(describe("caf\u{E9}", "cafe\u{301}") == "1: caf\u{E9} | cafe\u{301}", "é composed or not: different bytes")
   }
 }
