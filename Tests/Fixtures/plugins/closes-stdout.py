@@ -26,11 +26,12 @@ class _ClosingStdout:
 late = sys.argv[1:] == ["late"]
 sys.stdout = _ClosingStdout(sys.stdout, close_now=not late)
 if late:
-    shutdown = fixturelib._Controller.Shutdown
+    controller = fixturelib.goplugin.ControllerServicer
+    shutdown = controller.Shutdown
 
     def _shutdown_closing_stdout(self, request, context):
         os.close(1)
         return shutdown(self, request, context)
 
-    fixturelib._Controller.Shutdown = _shutdown_closing_stdout
+    controller.Shutdown = _shutdown_closing_stdout
 fixturelib.serve()
