@@ -1,0 +1,66 @@
+import Foundation
+import PluginHost
+import Testing
+import TestSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A plugin that accepts connections but never speaks HTTP/2, or whose accept queue is full,
+/// cannot hang plugin-dev: every call ends at its deadline with the state named, and Ctrl-C
+/// always stops it (issue #17 items 1 and 2).
+@Suite("mute plugins", .timeLimit(.minutes(4)))
+struct MutePluginTests {
+  static var mute: [String] { ["--", "/usr/bin/python3", PluginDevCLI.fixture("mute.py")] }
+
+  @Test func callsEndAtTheirDeadlineWithTheStateNamed() async throws {
+    let result = try await PluginDevCLI.run(
+      ["run", "--headless", "--json", "--exec", "health", "--exec", "get a"] + Self.mute, timeout: .seconds(90))
+    #expect(result.status == .exited(1), "\(result.transcript)")
+    let calls = result.events("call")
+    #expect(calls.map { $0["code"] as? String } == ["deadlineExceeded", "deadlineExceeded"], "\(result.transcript)")
+    for call in calls {
+      #expect((call["result"] as? String)?.contains("connected, but the plugin sent no HTTP/2 SETTINGS") == true, "\(call)")
+    }
+    #expect(result.events("exited").first?["expected"] as? Bool == true, "\(result.transcript)")
+  }
+
+  @Test func ctrlCStopsWhileACallIsPending() async throws {
+    let process = try await PluginDevCLI.start(["run", "--headless", "--json", "--exec", "get a"] + Self.mute)
+    let output = OutputCollector(process: process)
+    let deadline = ContinuousClock.now + .seconds(30)
+    while ContinuousClock.now < deadline, !output.stdout.contains(where: { $0.contains("\"event\":\"tap\"") }) {
+      try await Task.sleep(for: .milliseconds(50))
+    }
+    try await Task.sleep(for: .milliseconds(500))  // the call is now waiting on the silent plugin
+    kill(process.pid, SIGINT)
+    let status = await process.waitForExit(timeout: .seconds(3))
+    if status == nil { await process.kill() }
+    await output.finished()
+    #expect(status != nil, "plugin-dev was still running 3 s after SIGINT\n\(output.stdout.joined(separator: "\n"))")
+    let pid = output.stdout.compactMap { line -> Int? in
+      guard line.contains("\"event\":\"started\"") else { return nil }
+      return ((try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any])?["pid"] as? Int
+    }.first
+    if let pid { #expect(!PluginDevCLI.isAlive(Int32(pid)), "the mute plugin survived") }
+  }
+
+  @Test func checkEndsAndNamesTheState() async throws {
+    let result = try await PluginDevCLI.run(["check", "--json", "--timeout", "5s"] + Self.mute, timeout: .seconds(150))
+    #expect(result.status == .exited(1), "\(result.transcript)")
+    let kv = result.events.first { $0["id"] as? String == "kv.roundtrip" }
+    #expect(kv?["status"] as? String == "fail", "\(result.transcript)")
+    #expect((kv?["seen"] as? String)?.contains("no HTTP/2 SETTINGS") == true, "\(String(describing: kv))")
+  }
+
+  @Test func aFullAcceptQueueIsReportedNotWaitedOn() async throws {
+    let result = try await PluginDevCLI.run(
+      ["run", "--headless", "--json", "--timeout", "5s", "--", "/usr/bin/python3", PluginDevCLI.fixture("mute.py"), "full-queue"],
+      timeout: .seconds(60))
+    #expect(result.status == .exited(2), "\(result.transcript)")
+    let failed = result.events("handshake-failed").first
+    #expect(failed?["title"] as? String == "address unreachable", "\(result.transcript)")
+    #expect((failed?["goPlugin"] as? String)?.contains("no answer within") == true, "\(result.transcript)")
+  }
+}
