@@ -100,6 +100,19 @@ struct CanvasTests {
     #expect(buffer.isEmpty)
   }
 
+  @Test func boundedBufferKeepsItsByteBudget() {
+    var buffer = BoundedBuffer<String>(capacity: 1_000, byteBudget: 10) { $0.utf8.count }
+    for text in ["aaaa", "bbbb", "cccc"] { buffer.append(text) }
+    #expect(Array(buffer) == ["bbbb", "cccc"])
+    #expect(buffer.bytes == 8)
+    buffer.append(String(repeating: "z", count: 50))  // the newest is kept even over the budget
+    #expect(Array(buffer) == [String(repeating: "z", count: 50)])
+    #expect(buffer.droppedCount == 3)
+    for index in 0..<5_000 { buffer.append("\(index % 10)") }
+    #expect(buffer.count == 10)
+    #expect(buffer.last == "9")
+  }
+
   @Test func layoutFitsTheTerminal() {
     for size in [Size(width: 80, height: 24), Size(width: 132, height: 43), Size(width: 200, height: 60)] {
       let layout = Layout(size: size)

@@ -12,8 +12,10 @@ actor ObservedPlugin {
   nonisolated let process: PluginProcess
   /// stdout lines (pieces of long lines included), with their arrival times.
   private(set) var stdout: [(line: LineSplitter.Line, at: ContinuousClock.Instant)] = []
-  /// stderr lines (pieces of long lines included).
+  /// The first stderr lines (pieces of long lines included), up to `keptBytes`.
   private(set) var stderr: [LineSplitter.Line] = []
+  /// Every stderr line, counted for the stderr checks (nothing kept).
+  private(set) var stderrTally = StderrChecks.Tally()
   /// How and when the process ended.
   private(set) var exit: (status: PluginProcess.ExitStatus, at: ContinuousClock.Instant)?
   /// The watcher's first decision (accepted or failed).
@@ -25,7 +27,11 @@ actor ObservedPlugin {
   private var tasks: [Task<Void, Never>] = []
   private var eventsDone = false
   private var stopping = false
-  private static let maxKeptLines = 200_000
+  /// Bytes of stdout and of stderr lines kept (each): the checks need the first lines, and a
+  /// plugin that floods its output must not grow plugin-dev (issue #17 item 5).
+  private static let keptBytes = 1 << 20
+  private var stdoutBytes = 0
+  private var stderrBytes = 0
 
   private init(process: PluginProcess, watcher: HandshakeWatcher?) {
     self.process = process
@@ -66,10 +72,17 @@ actor ObservedPlugin {
   private func handle(_ event: PluginProcess.Event) {
     switch event {
     case .line(.stdout, let line, let at):
-      if stdout.count < Self.maxKeptLines { stdout.append((line, at)) }
+      if stdoutBytes < Self.keptBytes {
+        stdout.append((line, at))
+        stdoutBytes += line.byteCount
+      }
       feed(.stdout(line.text, at: at))
     case .line(.stderr, let line, _):
-      if stderr.count < Self.maxKeptLines { stderr.append(line) }
+      stderrTally.add(line)
+      if stderrBytes < Self.keptBytes {
+        stderr.append(line)
+        stderrBytes += line.byteCount
+      }
       feed(.stderr(line.text))
     case .closed(.stdout, let at):
       feed(.stdoutClosed(at: at))

@@ -126,11 +126,11 @@ public struct PluginChecker: Sendable {
     await observed.waitForEvents()
     observation.lateFailure = await observed.lateFailure
     let verdict = HandshakeChecks.evaluate(observation)
-    let stderr = await observed.stderr
+    let stderr = await observed.stderrTally
     let allStdout = await observed.stdout.map(\.line)
     await observed.finish()
 
-    var results = verdict.results + running + StderrChecks.evaluate(stderr)
+    var results = verdict.results + running + stderr.results()
     if let lineIndex {
       results.append(StderrChecks.afterHandshake(Array(allStdout.dropFirst(lineIndex + 1))))
     } else {

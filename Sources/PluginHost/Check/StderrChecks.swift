@@ -8,62 +8,60 @@ public enum StderrChecks {
 
   /// `stderr.hclog` and `stderr.line-length` for the stderr lines (pieces of long lines included, in order).
   public static func evaluate(_ lines: [LineSplitter.Line]) -> [CheckResult] {
-    var parser = LogLineParser()
-    var complete = 0
-    var json = 0
-    var plain = 0
-    var problems: [(line: Int, text: String)] = []
-    var longLines: [(line: Int, bytes: Int)] = []
-    var longest = 0
-    var pieceBytes = 0
-    for line in lines {
+    var tally = Tally()
+    for line in lines { tally.add(line) }
+    return tally.results()
+  }
+
+  /// What the stderr checks need to know, gathered line by line, so a plugin's stderr is judged
+  /// whole without being kept (a flood of lines costs no memory).
+  public struct Tally: Sendable {
+    private var parser = LogLineParser()
+    private var complete = 0
+    private var json = 0
+    private var plain = 0
+    private var problems: [(line: Int, text: String)] = []
+    private var problemCount = 0
+    private var longLines: [(line: Int, bytes: Int)] = []
+    private var longLineCount = 0
+    private var longest = 0
+    private var pieceBytes = 0
+    private static let kept = 1
+
+    /// An empty tally.
+    public init() {}
+
+    /// Counts one line (or piece of a long line).
+    public mutating func add(_ line: LineSplitter.Line) {
       if line.continues || line.isContinuation {
         if !line.isContinuation { complete += 1 }
         pieceBytes += line.byteCount
-        if !line.continues {
-          longLines.append((complete, pieceBytes))
-          longest = max(longest, pieceBytes)
-          pieceBytes = 0
-        }
-        continue
+        if !line.continues { endLongLine() }
+        return
       }
       complete += 1
       longest = max(longest, line.byteCount)
       let entry = parser.parse(line.text)
       if entry.format == .json { json += 1 } else { plain += 1 }
-      for problem in entry.problems { problems.append((complete, problem)) }
+      for problem in entry.problems {
+        problemCount += 1
+        if problems.count < Self.kept { problems.append((complete, problem)) }
+      }
     }
-    if pieceBytes > 0 {  // a long last line cut off at end of stream
-      longLines.append((complete, pieceBytes))
+
+    private mutating func endLongLine() {
+      longLineCount += 1
+      if longLines.count < Self.kept { longLines.append((complete, pieceBytes)) }
       longest = max(longest, pieceBytes)
+      pieceBytes = 0
     }
 
-    let hclog: CheckResult
-    if let first = problems.first {
-      let more = problems.count > 1 ? " (\(problems.count - 1) more problem\(problems.count == 2 ? "" : "s"))" : ""
-      hclog = .fail(
-        .stderrHCLog, "stderr line \(first.line): \(first.text)\(more)",
-        fix: "Write hclog JSON lines: \"@level\" one of trace, debug, info, warn, error; \"@timestamp\" like "
-          + "2006-01-02T15:04:05.000000Z07:00 (six fractional digits); \"@message\", \"@level\" and \"@timestamp\" as strings.")
-    } else if complete == 0 {
-      hclog = .pass(.stderrHCLog, "no stderr output")
-    } else if json == 0 {
-      hclog = .pass(.stderrHCLog, "\(count(complete, "line")), all plain text (a go-plugin host logs them at debug, or at the level of a [LEVEL] prefix)")
-    } else {
-      hclog = .pass(.stderrHCLog, "\(count(complete, "line")): \(json) hclog JSON, all valid" + (plain > 0 ? "; \(plain) plain text" : ""))
+    /// The two results.
+    public func results() -> [CheckResult] {
+      var tally = self
+      if tally.pieceBytes > 0 { tally.endLongLine() }  // a long last line cut off at end of stream
+      return tally.report()
     }
-
-    let length: CheckResult
-    if let first = longLines.first {
-      let more = longLines.count > 1 ? " (and \(longLines.count - 1) more)" : ""
-      length = .fail(
-        .stderrLineLength,
-        "stderr line \(first.line) is \(first.bytes) bytes\(more); a go-plugin host reads 64 KiB at a time and logs the pieces at debug, unparsed",
-        fix: "Keep log lines under 64 KiB: truncate or summarise big values, or log them over several lines.")
-    } else {
-      length = .pass(.stderrLineLength, complete == 0 ? "no stderr output" : "longest line \(longest) bytes (limit \(goLineLimit))")
-    }
-    return [hclog, length]
   }
 
   /// `stdout.after-handshake`: lines printed on stdout after the handshake (a Go host drops them).
@@ -79,7 +77,38 @@ public enum StderrChecks {
       fix: "Write logs and prints to stderr; a go-plugin host reads stdout after the handshake only to throw it away.")
   }
 
-  private static func count(_ n: Int, _ noun: String) -> String {
+  fileprivate static func count(_ n: Int, _ noun: String) -> String {
     "\(n) \(noun)\(n == 1 ? "" : "s")"
+  }
+}
+
+extension StderrChecks.Tally {
+  fileprivate func report() -> [CheckResult] {
+    let hclog: CheckResult
+    if let first = problems.first {
+      let more = problemCount > 1 ? " (\(problemCount - 1) more problem\(problemCount == 2 ? "" : "s"))" : ""
+      hclog = .fail(
+        .stderrHCLog, "stderr line \(first.line): \(first.text)\(more)",
+        fix: "Write hclog JSON lines: \"@level\" one of trace, debug, info, warn, error; \"@timestamp\" like "
+          + "2006-01-02T15:04:05.000000Z07:00 (six fractional digits); \"@message\", \"@level\" and \"@timestamp\" as strings.")
+    } else if complete == 0 {
+      hclog = .pass(.stderrHCLog, "no stderr output")
+    } else if json == 0 {
+      hclog = .pass(.stderrHCLog, "\(StderrChecks.count(complete, "line")), all plain text (a go-plugin host logs them at debug, or at the level of a [LEVEL] prefix)")
+    } else {
+      hclog = .pass(.stderrHCLog, "\(StderrChecks.count(complete, "line")): \(json) hclog JSON, all valid" + (plain > 0 ? "; \(plain) plain text" : ""))
+    }
+
+    let length: CheckResult
+    if let first = longLines.first {
+      let more = longLineCount > 1 ? " (and \(longLineCount - 1) more)" : ""
+      length = .fail(
+        .stderrLineLength,
+        "stderr line \(first.line) is \(first.bytes) bytes\(more); a go-plugin host reads 64 KiB at a time and logs the pieces at debug, unparsed",
+        fix: "Keep log lines under 64 KiB: truncate or summarise big values, or log them over several lines.")
+    } else {
+      length = .pass(.stderrLineLength, complete == 0 ? "no stderr output" : "longest line \(longest) bytes (limit \(StderrChecks.goLineLimit))")
+    }
+    return [hclog, length]
   }
 }

@@ -39,6 +39,9 @@ public struct SessionEventFormatter: Sendable {
       let env = info.environment.keys.sorted().map { "\($0)=\(PluginEnvironment.displayValue(info.environment[$0] ?? ""))" }
         .joined(separator: " ")
       var line = "started   pid \(info.pid): \(info.command)\n          env \(env)"
+      if info.inheritedCount > 0 {
+        line += "\n          and \(info.inheritedCount) variables inherited from plugin-dev's environment (--unset NAME removes one)"
+      }
       if !info.removedEnvironment.isEmpty { line += "\n          unset \(info.removedEnvironment.joined(separator: " "))" }
       return line
     case .handshake(let line, let raw, let warnings, let seconds):
@@ -101,6 +104,7 @@ public struct SessionEventFormatter: Sendable {
       object["command"] = info.command
       object["environment"] = info.environment
       object["unset"] = info.removedEnvironment
+      object["inherited"] = info.inheritedCount
       object["workingDirectory"] = info.workingDirectory
       object["generation"] = info.generation
     case .handshake(let line, let raw, let warnings, let seconds):

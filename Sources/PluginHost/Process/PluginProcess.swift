@@ -99,8 +99,9 @@ public final class PluginProcess: Sendable {
     }
   }
 
-  /// Events in order; finishes after `.exited`.
-  public let events: AsyncStream<Event>
+  /// Events in order; finishes after `.exited`. Read them: the output readers wait while more
+  /// than 4 MiB of lines are unread (`OutputWindow`).
+  public let events: Events
   /// The process id (also the process group id).
   public let pid: pid_t
   /// The launch this process was started from.
@@ -150,7 +151,7 @@ public final class PluginProcess: Sendable {
     }
   }
 
-  private init(pid: pid_t, launch: Launch, startedAt: ContinuousClock.Instant, events: AsyncStream<Event>, shared: Shared) {
+  private init(pid: pid_t, launch: Launch, startedAt: ContinuousClock.Instant, events: Events, shared: Shared) {
     self.pid = pid
     self.launch = launch
     self.startedAt = startedAt
@@ -160,7 +161,9 @@ public final class PluginProcess: Sendable {
 
   /// Spawns the process; throws when it cannot be started (not found, not executable).
   public static func start(_ launch: Launch) async throws(PluginProcessError) -> PluginProcess {
-    let (events, continuation) = AsyncStream<Event>.makeStream(bufferingPolicy: .unbounded)
+    let (stream, continuation) = AsyncStream<Event>.makeStream(bufferingPolicy: .unbounded)
+    let window = OutputWindow()
+    let events = Events(stream: stream, window: window)
     var environment = Environment.inherit
     var updates: [Environment.Key: String?] = [:]
     for key in launch.removedEnvironment { updates[Environment.Key(stringLiteral: key)] = .some(nil) }
@@ -185,8 +188,8 @@ public final class PluginProcess: Sendable {
           running.withLock { _ = $0.insert(pid) }
           startedContinuation.yield(.success((pid, .now)))
           startedContinuation.finish()
-          async let out: Void = pump(execution.standardOutput, .stdout, launch.maxLineLength, continuation)
-          async let err: Void = pump(execution.standardError, .stderr, launch.maxLineLength, continuation)
+          async let out: Void = pump(execution.standardOutput, .stdout, launch.maxLineLength, continuation, window)
+          async let err: Void = pump(execution.standardError, .stderr, launch.maxLineLength, continuation, window)
           _ = await (out, err)
         }
         let status: ExitStatus
@@ -214,14 +217,19 @@ public final class PluginProcess: Sendable {
 
   private static func pump(
     _ sequence: SubprocessOutputSequence, _ stream: Stream, _ maxLineLength: Int,
-    _ continuation: AsyncStream<Event>.Continuation
+    _ continuation: AsyncStream<Event>.Continuation, _ window: OutputWindow
   ) async {
     var splitter = LineSplitter(maxLineLength: maxLineLength)
     do {
       for try await buffer in sequence {
         let bytes = buffer.withUnsafeBytes { Array($0) }
         let now = ContinuousClock.now
-        for line in splitter.feed(bytes) { continuation.yield(.line(stream, line, at: now)) }
+        var passed = 0
+        for line in splitter.feed(bytes) {
+          continuation.yield(.line(stream, line, at: now))
+          passed += line.byteCount
+        }
+        await window.add(passed)
       }
     } catch {
       // The process ended while a descendant kept the pipe open; what was read is kept.
@@ -233,9 +241,11 @@ public final class PluginProcess: Sendable {
   /// The exit status once the process has ended, nil while it runs.
   public var exitStatus: ExitStatus? { shared.state.withLock { $0.status } }
 
-  /// Waits for the process to end.
+  /// Waits for the process to end (its output readers stop waiting for a consumer meanwhile:
+  /// the exit is seen only once they reach end of file).
   public func waitForExit() async -> ExitStatus {
-    await withCheckedContinuation { waiter in
+    events.window.open()
+    return await withCheckedContinuation { waiter in
       let done = shared.state.withLock { s -> ExitStatus? in
         if let status = s.status { return status }
         s.waiters.append(waiter)
@@ -247,6 +257,7 @@ public final class PluginProcess: Sendable {
 
   /// Waits up to `timeout` for the process to end; nil if it is still running then (or the task is cancelled).
   public func waitForExit(timeout: Duration) async -> ExitStatus? {
+    events.window.open()
     let id = UUID()
     let shared = self.shared
     return await withTaskCancellationHandler {
@@ -281,6 +292,45 @@ public final class PluginProcess: Sendable {
   public func kill() async -> ExitStatus {
     signalGroup(SIGKILL)
     return await waitForExit()
+  }
+}
+
+extension PluginProcess {
+  /// The events of a process, read in order by one consumer.
+  public struct Events: AsyncSequence, Sendable {
+    public typealias Element = Event
+    let stream: AsyncStream<Event>
+    let window: OutputWindow
+
+    /// Iterates the events, releasing the output readers as lines are taken.
+    public struct AsyncIterator: AsyncIteratorProtocol {
+      var base: AsyncStream<Event>.AsyncIterator
+      let reader: Reader
+
+      /// The next event, nil after `.exited` (or when the reading task is cancelled).
+      public mutating func next() async -> Event? {
+        let event = await base.next()
+        switch event {
+        case .line(_, let line, _): reader.window.remove(line.byteCount)
+        case nil: reader.window.open()
+        default: break
+        }
+        return event
+      }
+    }
+
+    /// Opens the window when the consumer goes away (a loop left early, a cancelled task), so
+    /// the readers can still reach end of file.
+    public final class Reader: Sendable {
+      let window: OutputWindow
+      init(window: OutputWindow) { self.window = window }
+      deinit { window.open() }
+    }
+
+    /// One consumer at a time.
+    public func makeAsyncIterator() -> AsyncIterator {
+      AsyncIterator(base: stream.makeAsyncIterator(), reader: Reader(window: window))
+    }
   }
 }
 

@@ -16,14 +16,13 @@ import Glibc
 /// Go host's StartStream/StreamStdio calls, health checks, console calls) → stop: `Shutdown`,
 /// up to 2 s, then SIGKILL to the process group (reference §6).
 public actor Session {
-  /// Everything the session reports; finishes after `.finished`.
-  public nonisolated let events: AsyncStream<SessionEvent>
+  /// Everything the session reports, within a byte budget for slow readers; finishes after `.finished`.
+  public nonisolated let events = SessionEvents()
   /// The plugin being run.
   public nonisolated let target: PluginTarget
   /// The options in force.
   public nonisolated let options: SessionOptions
 
-  private let continuation: AsyncStream<SessionEvent>.Continuation
   private var generation = 0
   private var run: Run?
   private var finished = false
@@ -35,6 +34,7 @@ public actor Session {
     let process: PluginProcess
     var watcher: HandshakeWatcher
     var logParser = LogLineParser()
+    var stdioSplitters: [String: LineSplitter] = [:]
     var handshake: HandshakeLine?
     var proxy: TapProxy?
     var proxyDirectory: PrivateDirectory?
@@ -58,7 +58,6 @@ public actor Session {
   public init(target: PluginTarget, options: SessionOptions = .init()) {
     self.target = target
     self.options = options
-    (events, continuation) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
   }
 
   // MARK: - Lifecycle
@@ -100,7 +99,7 @@ public actor Session {
     emit(.started(.init(
       pid: process.pid, command: target.command.description, environment: environment.variables,
       removedEnvironment: launch.removedEnvironment, workingDirectory: target.workingDirectory.path,
-      startedAt: Date(), generation: generation)))
+      startedAt: Date(), generation: generation, inheritedCount: Self.inheritedCount(launch, shown: environment.variables))))
 
     let generation = self.generation
     current.tasks.append(Task { [weak self] in
@@ -168,7 +167,7 @@ public actor Session {
     finished = true
     await stop()
     emit(.finished)
-    continuation.finish()
+    events.finish()
   }
 
   /// The pid of the running plugin, if any.
@@ -252,8 +251,15 @@ public actor Session {
 
   // MARK: - Internals
 
+  /// Variables the plugin inherits from plugin-dev's environment besides the ones shown.
+  static func inheritedCount(_ launch: PluginProcess.Launch, shown: [String: String]) -> Int {
+    let inherited = Set(ProcessInfo.processInfo.environment.keys)
+      .subtracting(launch.removedEnvironment).subtracting(shown.keys)
+    return inherited.count
+  }
+
   private func emit(_ event: SessionEvent) {
-    continuation.yield(event)
+    events.yield(event)
   }
 
   private func hostEnvironment() -> PluginEnvironment {
@@ -479,8 +485,20 @@ public actor Session {
         }
       } catch let error as RPCError where error.code == .unimplemented {
         await self?.note(generation, "the plugin has no plugin.GRPCStdio (UNIMPLEMENTED); a Go host logs 'stdio service not available' or 'received EOF, stopping recv loop'")
+      } catch let error as RPCError where !Task.isCancelled {
+        await self?.stdioFailed(generation, error)
       } catch {}
     })
+  }
+
+  /// The stdio stream ended with an error while the plugin runs (a stop cancels it quietly).
+  private func stdioFailed(_ generation: Int, _ error: RPCError) {
+    guard let current = run, current.generation == generation, !current.stopping else { return }
+    let limit = PluginConnection.maxStdioMessageBytes >> 20
+    let tooBig = error.code == .resourceExhausted || error.message.contains("maximum payload size")
+    emit(.notice(tooBig
+      ? "plugin.GRPCStdio sent a message over \(limit) MiB; plugin-dev stopped reading the plugin's stdio (\(error.code): \(error.message))"
+      : "plugin.GRPCStdio/StreamStdio ended: \(error.code): \(error.message)"))
   }
 
   private func note(_ generation: Int, _ text: String) {
@@ -491,11 +509,14 @@ public actor Session {
   private func stdioData(_ generation: Int, _ data: Plugin_StdioData) {
     guard let current = run, current.generation == generation else { return }
     let channel = data.channel == .stdout ? "stdout" : data.channel == .stderr ? "stderr" : "invalid"
-    for line in String(decoding: data.data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false) where !line.isEmpty {
-      var entry = current.logParser.parse(String(line))
+    // Split like stderr: a line longer than the limit comes in pieces (a 200 MiB message is not one line).
+    var splitter = current.stdioSplitters[channel] ?? LineSplitter(maxLineLength: options.maxLineLength)
+    for line in splitter.feed(data.data) where !line.text.isEmpty {
+      var entry = current.logParser.parse(line.text, isPartOfLongLine: line.continues || line.isContinuation)
       entry.module = "stdio." + channel
       emit(.log(entry))
     }
+    current.stdioSplitters[channel] = splitter
   }
 
   private func startProxy(for line: HandshakeLine, tls: TapProxy.TLS?, decode: Bool) async throws

@@ -51,12 +51,16 @@ public enum SessionEvent: Sendable {
     public var startedAt: Date
     /// Which start this is (1, then 2 after a restart, …).
     public var generation: Int
+    /// How many other variables the plugin inherits from plugin-dev's environment (as go-plugin
+    /// passes the host's environment on, unless `SkipHostEnv`).
+    public var inheritedCount: Int
 
     /// Creates a value.
     public init(
       pid: Int32, command: String, environment: [String: String], removedEnvironment: [String],
-      workingDirectory: String, startedAt: Date, generation: Int
+      workingDirectory: String, startedAt: Date, generation: Int, inheritedCount: Int = 0
     ) {
+      self.inheritedCount = inheritedCount
       self.pid = pid
       self.command = command
       self.environment = environment

@@ -101,6 +101,9 @@ public final class PluginConnection: Sendable {
     }
   }
 
+  /// The largest `plugin.GRPCStdio` message read (16 MiB); a larger one ends the stream.
+  public static let maxStdioMessageBytes = 16 << 20
+
   /// Retries idempotent calls on `UNAVAILABLE`; lifts the response size limit to go-plugin's.
   static let serviceConfig: ServiceConfig = {
     let retry = RetryPolicy(
@@ -113,9 +116,14 @@ public final class PluginConnection: Sendable {
       ],
       maxRequestMessageBytes: Int(Int32.max), maxResponseMessageBytes: Int(Int32.max),
       executionPolicy: .retry(retry))
+    // Stdio is the plugin's output, of any size: one message is held at once, so it is bounded.
+    // (grpc-swift-nio-transport 2.9 limits what a client *receives* by maxRequestMessageBytes.)
+    let stdio = MethodConfig(
+      names: [MethodConfig.Name(service: "plugin.GRPCStdio")],
+      maxRequestMessageBytes: maxStdioMessageBytes, maxResponseMessageBytes: maxStdioMessageBytes)
     let everything = MethodConfig(
       names: [MethodConfig.Name(service: "")],
       maxRequestMessageBytes: Int(Int32.max), maxResponseMessageBytes: Int(Int32.max))
-    return ServiceConfig(methodConfig: [idempotent, everything])
+    return ServiceConfig(methodConfig: [idempotent, stdio, everything])
   }()
 }

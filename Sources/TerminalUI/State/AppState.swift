@@ -27,6 +27,8 @@ public struct AppState: Sendable {
   public var environment: [String: String] = [:]
   /// Variables removed from the plugin's environment.
   public var removedEnvironment: [String] = []
+  /// How many more variables the plugin inherits from plugin-dev's environment.
+  public var inheritedEnvironmentCount = 0
   /// The accepted handshake.
   public var handshake: HandshakeInfo?
   /// Why the handshake failed.
@@ -42,8 +44,8 @@ public struct AppState: Sendable {
   public var frames: FrameLog
   /// The frame list: filter, selection, scrolling, follow.
   public var frameList = FrameListState()
-  /// Log lines (bounded).
-  public var logs = BoundedBuffer<LogLine>(capacity: 10_000)
+  /// Log lines, bounded by count and by bytes (10,000 lines of 64 KiB would be 640 MB).
+  public var logs = BoundedBuffer<LogLine>(capacity: 10_000, byteBudget: 16 << 20) { $0.approximateBytes }
   /// Health samples (bounded).
   public var health = BoundedBuffer<HealthSample>(capacity: 600)
   /// Health samples whose status differs from the one before (bounded).

@@ -28,3 +28,13 @@ public struct LogLine: Sendable, Equatable {
     self.source = source
   }
 }
+
+extension LogLine {
+  /// About how many bytes the line holds.
+  var approximateBytes: Int {
+    switch source {
+    case .log(let entry): return 96 + entry.raw.utf8.count + entry.message.utf8.count
+    case .strayStdout(let text), .build(let text, _), .notice(let text), .host(let text): return 96 + text.utf8.count
+    }
+  }
+}

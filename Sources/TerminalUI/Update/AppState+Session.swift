@@ -29,6 +29,7 @@ extension AppState {
       workingDirectory = info.workingDirectory
       environment = info.environment
       removedEnvironment = info.removedEnvironment
+      inheritedEnvironmentCount = info.inheritedCount
       handshake = nil
       diagnosis = nil
       tap = nil

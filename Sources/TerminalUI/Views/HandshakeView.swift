@@ -53,6 +53,9 @@ enum HandshakeView {
       if !state.removedEnvironment.isEmpty {
         lines.append(StyledLine("unset ", Theme.label) + StyledLine(state.removedEnvironment.joined(separator: " ")))
       }
+      if state.inheritedEnvironmentCount > 0 {
+        lines.append(StyledLine("+ \(state.inheritedEnvironmentCount) inherited from plugin-dev (--unset NAME)", Theme.dim))
+      }
       lines.append("")
     }
     if let command = state.command {

@@ -10,11 +10,18 @@ final class ConnectionTable: Sendable {
   }
 
   private let state = Mutex(State())
+  /// Connections relayed at once; more are refused (closed) until one ends.
+  let limit: Int
 
-  /// A new connection id, or nil when the proxy is closing (the caller closes the channel).
+  init(limit: Int = TapProxy.defaultConnectionLimit) {
+    self.limit = limit
+  }
+
+  /// A new connection id, or nil when the proxy is closing or already relays `limit`
+  /// connections (the caller closes the channel).
   func register(_ channel: any Channel) -> Int? {
     state.withLock { state in
-      guard !state.closing else { return nil }
+      guard !state.closing, state.channels.count < limit else { return nil }
       let id = state.nextID
       state.nextID += 1
       state.channels[id] = [channel]

@@ -169,4 +169,8 @@ public final class TapProxy: Sendable {
 
   /// Number of connections currently relayed.
   public var activeConnectionCount: Int { table.activeCount }
+
+  /// Connections relayed at once before more are refused: a host needs a handful, and each
+  /// holds decoder state (issue #17 item 6).
+  public static let defaultConnectionLimit = 64
 }

@@ -1,0 +1,178 @@
+import Synchronization
+
+/// The session's events, in order, held within a byte budget.
+///
+/// A reader slower than the plugin (a piped `run --headless`, a busy terminal) must not make
+/// plugin-dev grow without bound (issue #17 item 5): past `budget` bytes the oldest log lines,
+/// frames, stray stdout lines, health samples and build output are dropped and counted; the
+/// reader then gets a notice saying how many. Everything else (handshake, calls, exits,
+/// notices) is always kept: a session produces few of them.
+public final class SessionEvents: AsyncSequence, Sendable {
+  public typealias Element = SessionEvent
+
+  /// Bytes of events held before the oldest droppable ones go (default 32 MiB).
+  public let budget: Int
+  private let state: Mutex<EventQueue>
+
+  /// Creates an empty, open queue.
+  public init(budget: Int = 32 << 20) {
+    self.budget = budget
+    state = Mutex(EventQueue(budget: budget))
+  }
+
+  /// Adds an event (nothing after `finish()`).
+  func yield(_ event: SessionEvent) {
+    let waiter = state.withLock { $0.push(event) }
+    waiter?.resume(returning: state.withLock { $0.pop() })
+  }
+
+  /// Ends the sequence once the events held are read.
+  func finish() {
+    let waiter = state.withLock { $0.close() }
+    waiter?.resume(returning: nil)
+  }
+
+  /// What was dropped so far.
+  public var dropped: EventQueue.Drops { state.withLock { $0.drops } }
+
+  /// Reads the events in order.
+  public struct AsyncIterator: AsyncIteratorProtocol {
+    let events: SessionEvents
+
+    /// The next event, or nil once the sequence is finished and read.
+    public mutating func next() async -> SessionEvent? {
+      let events = self.events
+      return await withCheckedContinuation { continuation in
+        let ready = events.state.withLock { queue -> SessionEvent?? in
+          if let event = queue.pop() { return .some(event) }
+          if queue.isClosed { return .some(nil) }
+          queue.waiter = continuation
+          return nil
+        }
+        if let ready { continuation.resume(returning: ready) }
+      }
+    }
+  }
+
+  /// One reader at a time.
+  public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(events: self) }
+}
+
+/// The queue behind `SessionEvents`: pure, so dropping is tested directly.
+public struct EventQueue: Sendable {
+  /// What was dropped, by kind.
+  public struct Drops: Sendable, Equatable {
+    /// Log lines (stderr, stdio).
+    public var logs = 0
+    /// Decoded frames.
+    public var frames = 0
+    /// Other droppable events (stray stdout, health samples, build output).
+    public var others = 0
+
+    /// All of them.
+    public var total: Int { logs + frames + others }
+  }
+
+  /// The byte budget.
+  public let budget: Int
+  /// Bytes held now.
+  public private(set) var bytes = 0
+  /// Dropped so far.
+  public private(set) var drops = Drops()
+  /// True after `close()`.
+  public private(set) var isClosed = false
+  var waiter: CheckedContinuation<SessionEvent?, Never>?
+
+  private var items: [SessionEvent?] = []
+  private var head = 0
+  private var reported = 0
+
+  /// Creates an empty queue.
+  public init(budget: Int) {
+    self.budget = budget
+  }
+
+  /// Events held.
+  public private(set) var count = 0
+
+  /// Adds an event; returns the waiting reader to resume (with `pop()`), if one waits.
+  mutating func push(_ event: SessionEvent) -> CheckedContinuation<SessionEvent?, Never>? {
+    guard !isClosed else { return nil }
+    items.append(event)
+    bytes += event.approximateBytes
+    count += 1
+    var scan = head
+    while bytes > budget, scan < items.count {
+      if let old = items[scan], old.isDroppable {
+        bytes -= old.approximateBytes
+        count -= 1
+        items[scan] = nil
+        switch old {
+        case .log: drops.logs += 1
+        case .frame: drops.frames += 1
+        default: drops.others += 1
+        }
+      }
+      scan += 1
+    }
+    while head < items.count, items[head] == nil { head += 1 }
+    defer { waiter = nil }
+    return waiter
+  }
+
+  /// Adds an event (for tests and callers without a reader).
+  public mutating func append(_ event: SessionEvent) { _ = push(event) }
+
+  /// The oldest event held (a notice first when events were dropped since the last one), or nil.
+  public mutating func pop() -> SessionEvent? {
+    if drops.total > reported {
+      let new = Drops(logs: drops.logs, frames: drops.frames, others: drops.others)
+      reported = new.total
+      return .notice(
+        "output fell behind: \(new.logs) log lines, \(new.frames) frames and \(new.others) other events dropped so far "
+          + "(plugin-dev holds at most \(budget >> 20) MiB of events for a slow reader)")
+    }
+    while head < items.count {
+      let event = items[head]
+      items[head] = nil
+      head += 1
+      if head > 1024, head * 2 > items.count {
+        items.removeFirst(head)
+        head = 0
+      }
+      if let event {
+        bytes -= event.approximateBytes
+        count -= 1
+        return event
+      }
+    }
+    return nil
+  }
+
+  /// Closes the queue; returns the waiting reader to resume with nil.
+  mutating func close() -> CheckedContinuation<SessionEvent?, Never>? {
+    isClosed = true
+    defer { waiter = nil }
+    return waiter
+  }
+}
+
+extension SessionEvent {
+  /// Whether a slow reader may lose this event (what a plugin can produce without end).
+  var isDroppable: Bool {
+    switch self {
+    case .log, .frame, .strayStdout, .health, .buildOutput: return true
+    default: return false
+    }
+  }
+
+  /// About how many bytes the event holds.
+  var approximateBytes: Int {
+    switch self {
+    case .log(let entry): return 128 + entry.raw.utf8.count + entry.message.utf8.count
+    case .frame(let record): return 512 + record.payloadPrefix.count + record.summary.utf8.count
+    case .strayStdout(let line), .buildOutput(let line, _): return 64 + line.utf8.count
+    default: return 256
+    }
+  }
+}

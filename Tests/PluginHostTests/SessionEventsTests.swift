@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+
+@testable import PluginHost
+
+/// A slow reader loses the oldest noisy events, never the ones that matter, and is told so.
+@Suite("SessionEvents")
+struct SessionEventsTests {
+  static func log(_ text: String) -> SessionEvent {
+    .log(LogEntry(level: .info, message: text, format: .plain, raw: text))
+  }
+
+  @Test func overTheBudgetTheOldestLogsGoAndANoticeSaysSo() {
+    var queue = EventQueue(budget: 10_000)
+    queue.append(.notice("first"))
+    for index in 0..<1_000 { queue.append(Self.log("line \(index) " + String(repeating: "x", count: 100))) }
+    queue.append(.exited(.exited(0), expected: true))
+    #expect(queue.bytes <= 10_000)
+    #expect(queue.drops.logs > 900)
+    guard case .notice(let dropped) = queue.pop() else {
+      Issue.record("no notice first")
+      return
+    }
+    #expect(dropped.contains("\(queue.drops.logs) log lines"))
+    guard case .notice("first") = queue.pop() else {
+      Issue.record("the first notice was dropped")
+      return
+    }
+    var last: SessionEvent?
+    var logs = 0
+    while let event = queue.pop() {
+      if case .log = event { logs += 1 }
+      last = event
+    }
+    #expect(logs == 1_000 - queue.drops.logs)
+    guard case .exited(_, expected: true)? = last else {
+      Issue.record("the exit was not last: \(String(describing: last))")
+      return
+    }
+  }
+
+  @Test func theAsyncSequenceDeliversInOrderAndEnds() async {
+    let events = SessionEvents(budget: 1 << 20)
+    let reader = Task {
+      var seen: [SessionEvent] = []
+      for await event in events { seen.append(event) }
+      return seen
+    }
+    for index in 0..<100 { events.yield(Self.log("\(index)")) }
+    events.yield(.finished)
+    events.finish()
+    let seen = await reader.value
+    #expect(seen.count == 101)
+    guard case .log(let first)? = seen.first, case .finished? = seen.last else {
+      Issue.record("out of order")
+      return
+    }
+    #expect(first.message == "0")
+  }
+}
