@@ -16,11 +16,11 @@ struct Check: AsyncParsableCommand {
       TARGET is a plugin folder with a plugin.json (its build step runs first unless --no-build), or an \
       executable; or give a command after `--`. With no target, plugin-dev checks its built-in Swift KV plugin.
 
-      The plugin is started three times: with a go-plugin host's environment (a random 100-port \
+      The plugin is started four times: with a go-plugin host's environment (a random 100-port \
       PLUGIN_MIN_PORT..PLUGIN_MAX_PORT window unless --min-port/--max-port are given), without its magic \
-      cookie, and offered only app versions it does not support. PYTHONUNBUFFERED is removed from its \
-      environment (--env PYTHONUNBUFFERED=1 keeps it) so buffered stdout shows up as on a user's machine, \
-      and KV_STORE_DIR points to a temporary folder unless set.
+      cookie, offered only app versions it does not support, and with PLUGIN_CLIENT_CERT (AutoMTLS). \
+      PYTHONUNBUFFERED is removed from its environment (--env PYTHONUNBUFFERED=1 keeps it) so buffered \
+      stdout shows up as on a user's machine, and KV_STORE_DIR points to a temporary folder unless set.
 
       Checks: \(CheckID.allCases.map(\.rawValue).joined(separator: ", ")).
 
@@ -29,7 +29,7 @@ struct Check: AsyncParsableCommand {
         plugin-dev check ./kv-plugin
         plugin-dev check --json -- python3 plugin.py
       Exit status: 0 no check failed (warnings are fine), 1 a check failed, 2 the plugin could not be \
-      started at all (target not found, build failed, not executable).
+      started at all (target not found, build failed, not executable), 64 a usage error (a bad option).
       """
   )
 
@@ -47,12 +47,6 @@ struct Check: AsyncParsableCommand {
   func validate() throws {
     if target != nil && !command.isEmpty {
       throw ValidationError("give either a TARGET or a command after --, not both")
-    }
-    if host.autoMTLS {
-      throw ValidationError("--auto-mtls does not apply to check: it starts the plugin with PLUGIN_CLIENT_CERT by itself (tls.auto-mtls)")
-    }
-    if host.noCookie {
-      throw ValidationError("--no-cookie does not apply to check: it starts the plugin without its cookie by itself (cookie.refused)")
     }
   }
 
@@ -91,6 +85,10 @@ struct Check: AsyncParsableCommand {
         writeLine(stderr: true, "build   | \(line)")
       case .buildFinished(let status, let seconds):
         writeLine(stderr: true, String(format: "build     %@ after %.1f s", status.isSuccess ? "done" : "FAILED (\(status))", seconds))
+      case .waitingForHandshake(let pid, let timeout):
+        if !json {
+          writeLine(stderr: true, "started   pid \(pid); waiting for its handshake line on stdout (up to \(timeout), --timeout)")
+        }
       case .result(let result):
         writeLine(json ? CheckReportFormatter.json(result) : CheckReportFormatter.text(result))
       }

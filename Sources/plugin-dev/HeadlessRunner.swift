@@ -33,9 +33,13 @@ struct HeadlessRunner {
     let printer = Task { [session, json, showFrames, everyHealth, frameLimit] () -> FrameLog in
       var formatter = SessionEventFormatter(showFrames: showFrames, showEveryHealthCheck: everyHealth)
       var log = FrameLog(capacity: frameLimit)
-      for await event in session.events {
+      for await received in session.events {
+        var event = received
         switch event {
-        case .frame(let record): log.append(record)
+        case .frame(var record):
+          // Live frames carry the same sequence numbers as the export.
+          record.sequence = log.append(record)
+          event = .frame(record)
         case .exited(_, let expected) where !expected:
           failures.add()
           stopContinuation.yield("plugin exited")

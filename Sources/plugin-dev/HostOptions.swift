@@ -2,13 +2,11 @@ import ArgumentParser
 import PluginHost
 import PluginProtocol
 
-/// Options that change how the plugin is started (shared by `run` and `check`).
+/// Options that change how the plugin is started (shared by `run` and `check`; what only `run`
+/// takes is in `RunHostOptions`, since `check` does those itself).
 struct HostOptions: ParsableArguments {
   @Option(name: .customLong("timeout"), help: "Handshake timeout, like go-plugin's StartTimeout (e.g. 60s, 500ms).")
   var handshakeTimeout: DurationArgument = DurationArgument(.seconds(60))
-
-  @Flag(name: .customLong("no-cookie"), help: "Do not send the magic cookie (to test the plugin's cookie check).")
-  var noCookie = false
 
   @Option(name: .customLong("cookie"), help: "Send this magic cookie value instead of the manifest's.")
   var cookieValue: String?
@@ -16,17 +14,14 @@ struct HostOptions: ParsableArguments {
   @Option(name: .customLong("versions"), help: "App protocol versions to offer in PLUGIN_PROTOCOL_VERSIONS, e.g. 1 or 5,6.")
   var versions: String?
 
-  @Option(name: .customLong("min-port"), help: "PLUGIN_MIN_PORT, the lowest TCP port the plugin may listen on (default 10000).")
+  @Option(name: .customLong("min-port"), help: "PLUGIN_MIN_PORT, the lowest TCP port the plugin may listen on (run: 10000; check: a random 100-port window).")
   var minPort: Int?
 
-  @Option(name: .customLong("max-port"), help: "PLUGIN_MAX_PORT, the highest TCP port the plugin may listen on (default 25000).")
+  @Option(name: .customLong("max-port"), help: "PLUGIN_MAX_PORT, the highest TCP port the plugin may listen on (run: 25000; check: a random 100-port window).")
   var maxPort: Int?
 
   /// Whether `--min-port` or `--max-port` was given (even with go-plugin's default value).
   var portRangeGiven: Bool { minPort != nil || maxPort != nil }
-
-  @Flag(name: .customLong("auto-mtls"), help: "Act like a go-plugin host with AutoMTLS: send PLUGIN_CLIENT_CERT and talk mutual TLS (the frame log shows the decrypted traffic).")
-  var autoMTLS = false
 
   @Flag(name: .customLong("multiplex"), help: "Set PLUGIN_MULTIPLEX_GRPC=true like a go-plugin v1.6+ host with broker multiplexing.")
   var multiplex = false
@@ -34,7 +29,7 @@ struct HostOptions: ParsableArguments {
   @Option(name: .customLong("env"), help: "Extra environment for the plugin, KEY=VALUE (repeatable).")
   var environment: [String] = []
 
-  @Option(name: .customLong("unset"), help: "Remove a variable from the plugin's environment (repeatable), e.g. PYTHONUNBUFFERED.")
+  @Option(name: .customLong("unset"), help: "Remove a variable from the plugin's environment (repeatable). PYTHONUNBUFFERED is always removed unless --env sets it.")
   var unset: [String] = []
 
   @Flag(name: .customLong("no-build"), help: "Skip the manifest's build step.")
@@ -44,7 +39,6 @@ struct HostOptions: ParsableArguments {
   func sessionOptions() throws -> SessionOptions {
     var options = SessionOptions()
     options.handshakeTimeout = handshakeTimeout.duration
-    options.sendCookie = !noCookie
     options.cookieValue = cookieValue
     if let versions {
       var list: [Int] = []
@@ -63,7 +57,6 @@ struct HostOptions: ParsableArguments {
     }
     options.portRange = low...high
     options.requestMultiplexing = multiplex
-    options.autoMTLS = autoMTLS
     for pair in environment {
       guard let eq = pair.firstIndex(of: "="), eq != pair.startIndex else {
         throw ValidationError("--env '\(pair)': use KEY=VALUE")
@@ -97,4 +90,19 @@ struct DurationArgument: ExpressibleByArgument, Sendable {
   }
 
   var defaultValueDescription: String { "\(duration)" }
+}
+
+/// What only `run` takes: `check` starts the plugin without its cookie and with AutoMTLS by itself.
+struct RunHostOptions: ParsableArguments {
+  @Flag(name: .customLong("no-cookie"), help: "Do not send the magic cookie (to test the plugin's cookie check).")
+  var noCookie = false
+
+  @Flag(name: .customLong("auto-mtls"), help: "Act like a go-plugin host with AutoMTLS: send PLUGIN_CLIENT_CERT and talk mutual TLS (the frame log shows the decrypted traffic).")
+  var autoMTLS = false
+
+  /// Applies these flags to `options`.
+  func apply(to options: inout SessionOptions) {
+    options.sendCookie = !noCookie
+    options.autoMTLS = autoMTLS
+  }
 }

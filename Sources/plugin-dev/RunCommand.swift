@@ -20,9 +20,10 @@ struct Run: AsyncParsableCommand {
 
       Examples:
         plugin-dev run ./kv-plugin
-        plugin-dev run --headless --exec 'put a hello' --exec 'get a' Examples/kv-python
+        plugin-dev run --headless --exec 'put a hi' --exec 'get a' ./kv
         plugin-dev run --headless --json --for 5s -- python3 plugin.py
-      Exit status (headless): 0 ok, 1 a call failed or the plugin died, 2 build or handshake failed.
+      Exit status (headless): 0 ok, 1 a call failed or the plugin died, 2 build or handshake failed,
+      64 a usage error (a bad option).
       """
   )
 
@@ -33,6 +34,8 @@ struct Run: AsyncParsableCommand {
   var command: [String] = []
 
   @OptionGroup var host: HostOptions
+
+  @OptionGroup var runHost: RunHostOptions
 
   @Flag(help: "Print events as lines instead of opening the TUI.")
   var headless = false
@@ -83,6 +86,7 @@ struct Run: AsyncParsableCommand {
     }
     defer { cleanup() }
     var options = try host.sessionOptions()
+    runHost.apply(to: &options)
     options.healthInterval = healthInterval.duration == .zero ? nil : healthInterval.duration
     options.tap = !noTap
     let session = Session(target: pluginTarget, options: options)

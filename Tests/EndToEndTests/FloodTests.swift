@@ -22,37 +22,9 @@ struct FloodTests {
     ["--", Fixtures.python, PluginDevCLI.fixture("flood.py")] + arguments
   }
 
-  /// Samples a process's peak RSS every 50 ms until it ends; the last value read.
-  final class PeakSampler: Sendable {
-    private let task: Task<Int, Never>
-    init(pid: @escaping @Sendable () -> Int32?) {
-      task = Task {
-        var peak = 0
-        while !Task.isCancelled {
-          if let pid = pid() {
-            guard let value = ProcessMemory.peakResident(pid) else { if peak > 0 { break } else { continue } }
-            peak = max(peak, value)
-          }
-          try? await Task.sleep(for: .milliseconds(50))
-        }
-        return peak
-      }
-    }
-    func stop() async -> Int {
-      task.cancel()
-      return await task.value
-    }
-  }
-
   @Test func checkCountsAStderrFloodWithoutKeepingIt() async throws {
-    let process = try await PluginDevCLI.start(["check", "--json"] + Self.flood("stderr-before", "64"))
-    let sampler = PeakSampler { process.pid }
-    let output = OutputCollector(process: process)
-    let status = await process.waitForExit(timeout: .seconds(180))
-    let peak = await sampler.stop()
-    await output.finished()
-    let result = PluginDevCLI.Result(status: status, stdout: output.stdout, stderr: output.stderr)
-    #expect(status == .exited(0), "\(result.transcript.suffix(3000))")
+    let (result, peak) = try await Self.runMeasured(["check", "--json"] + Self.flood("stderr-before", "64"), timeout: .seconds(180))
+    #expect(result.status == .exited(0), "\(result.transcript.suffix(3000))")
     let hclog = result.events.first { $0["id"] as? String == "stderr.hclog" }
     #expect((hclog?["seen"] as? String)?.contains("1092 plain text") == true, "every line counted: \(String(describing: hclog))")
     #expect(peak > 0 && peak < Self.checkPeakBound, "peak RSS \(peak >> 20) MiB (bound \(Self.checkPeakBound >> 20) MiB)")
@@ -67,7 +39,7 @@ struct FloodTests {
     let output = OutputCollector(process: shell)
     let sampler = PeakSampler { Self.child(of: shell.pid) }
     let status = await shell.waitForExit(timeout: .seconds(120))
-    let peak = await sampler.stop()
+    let peak = sampler.stop()
     await output.finished()
     #expect(status == .exited(0), "\(output.stderr)")
     let lines = Int(output.stdout.first?.trimmingCharacters(in: .whitespaces) ?? "") ?? 0
@@ -76,14 +48,8 @@ struct FloodTests {
   }
 
   @Test func aHugeStdioMessageIsRefusedNotHeld() async throws {
-    let process = try await PluginDevCLI.start(["run", "--headless", "--json", "--for", "4s"] + Self.flood("stdio-big"))
-    let sampler = PeakSampler { process.pid }
-    let output = OutputCollector(process: process)
-    let status = await process.waitForExit(timeout: .seconds(90))
-    let peak = await sampler.stop()
-    await output.finished()
-    let result = PluginDevCLI.Result(status: status, stdout: output.stdout, stderr: output.stderr)
-    #expect(status == .exited(0), "\(result.transcript)")
+    let (result, peak) = try await Self.runMeasured(["run", "--headless", "--json", "--for", "4s"] + Self.flood("stdio-big"), timeout: .seconds(90))
+    #expect(result.status == .exited(0), "\(result.transcript)")
     let notices = result.events("notice").compactMap { $0["text"] as? String }
     #expect(notices.contains { $0.contains("plugin.GRPCStdio sent a message over 16 MiB") }, "\(notices)")
     #expect(peak > 0 && peak < Self.peakBound, "peak RSS \(peak >> 20) MiB (bound \(Self.peakBound >> 20) MiB)")
@@ -105,7 +71,7 @@ struct FloodTests {
       try await Task.sleep(for: .milliseconds(50))
     }
     let socketPath = try #require(tap, "no tap event\n\(output.stdout.joined(separator: "\n"))")
-    func cycles(_ n: Int) {
+    @Sendable func cycles(_ n: Int) {
       let preface = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8) + [0, 0, 0, 4, 0, 0, 0, 0, 0]
       for _ in 0..<n {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
@@ -121,13 +87,25 @@ struct FloodTests {
         close(fd)
       }
     }
-    cycles(1_000)  // warm up: pools and caches reach their size
+    await OffPool.run { cycles(1_000) }  // warm up: pools and caches reach their size
     try await Task.sleep(for: .seconds(1))
     let before = try #require(ProcessMemory.resident(process.pid))
-    cycles(10_000)
+    await OffPool.run { cycles(10_000) }
     try await Task.sleep(for: .seconds(2))
     let after = try #require(ProcessMemory.resident(process.pid))
     #expect(after - before < 24 << 20, "RSS grew from \(before >> 20) to \(after >> 20) MiB over 10,000 connections")
+  }
+
+  /// Runs plugin-dev to the end and samples its peak RSS meanwhile.
+  static func runMeasured(_ arguments: [String], timeout: Duration) async throws -> (PluginDevCLI.Result, Int) {
+    let process = try await PluginDevCLI.start(arguments)
+    let sampler = PeakSampler { process.pid }
+    let output = OutputCollector(process: process)
+    let status = await process.waitForExit(timeout: timeout)
+    if status == nil { await process.kill() }
+    let peak = sampler.stop()
+    await output.finished()
+    return (PluginDevCLI.Result(status: status, stdout: output.stdout, stderr: output.stderr), peak)
   }
 
   /// The pid of `parent`'s child named plugin-dev (under `sh -c`), if it has one yet.

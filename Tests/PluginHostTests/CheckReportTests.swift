@@ -15,7 +15,7 @@ struct CheckReportTests {
     #expect(CheckReportFormatter.text(pass) == "PASS  handshake.present                `1|1|unix|/tmp/p.sock|grpc|` in 23 ms")
     #expect(CheckReportFormatter.text(fail)
       == "FAIL  cookie.refused                   started without BASIC_PLUGIN it printed a handshake; "
-      + "go-plugin: \"first line / second line\" → check the cookie before serving")
+      + "go-plugin: \"first line\" (and 2 more lines) → check the cookie before serving")
     #expect(CheckReportFormatter.text(.skip(.portRange, "unix socket, no port")) == "SKIP  port.range                       unix socket, no port")
     #expect(CheckReportFormatter.text(.fail(.portRange, "a\nb", fix: "c")) == "FAIL  port.range                       a / b → c")
   }

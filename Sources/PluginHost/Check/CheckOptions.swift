@@ -6,8 +6,11 @@ public struct CheckOptions: Sendable, Equatable {
   /// `session.portRange`, so a plugin that ignores the range is caught (true when the user gave no range).
   public var narrowPortRange = true
   /// Remove `PYTHONUNBUFFERED` from the plugin's environment (unless set with `--env`), so a Python
-  /// plugin buffers stdout as it would under a user's go-plugin host.
-  public var unsetPythonUnbuffered = true
+  /// plugin buffers stdout as it would under a user's go-plugin host (the session's setting).
+  public var unsetPythonUnbuffered: Bool {
+    get { session.unsetPythonUnbuffered }
+    set { session.unsetPythonUnbuffered = newValue }
+  }
   /// Whether plugin-dev is a child subreaper (`ChildSubreaper.enable()`), which makes
   /// `shutdown.no-children` exact.
   public var orphansTracked = false

@@ -6,6 +6,8 @@ public enum CheckProgress: Sendable, Equatable {
   case buildOutput(String, stream: PluginProcess.Stream)
   /// The build step ended.
   case buildFinished(status: PluginProcess.ExitStatus, seconds: Double)
+  /// The plugin was started and check waits for its handshake (for up to `timeout`).
+  case waitingForHandshake(pid: Int32, timeout: Duration)
   /// A check finished (reported in `CheckID` order).
   case result(CheckResult)
 }

@@ -16,9 +16,11 @@ public enum CheckReportFormatter {
     var line = result.status.label + "  " + result.id.rawValue.padding(toLength: idWidth, withPad: " ", startingAt: 0)
       + "  " + oneLine(result.seen)
     if let goPlugin = result.goPlugin, result.status == .fail || result.status == .warn {
-      // The first two lines say it; the rest is go-plugin's generic explanation.
-      let message = oneLine(goPlugin.split(separator: "\n").prefix(2).joined(separator: "\n"))
+      // go-plugin's first line says it (quoted as printed); the rest is its generic explanation.
+      let lines = goPlugin.split(separator: "\n", omittingEmptySubsequences: true)
+      let message = String(lines.first ?? "")
       line += message.contains("\"") ? "; go-plugin: \(message)" : "; go-plugin: \"\(message)\""
+      if lines.count > 1 { line += " (and \(lines.count - 1) more line\(lines.count == 2 ? "" : "s"))" }
     }
     if let fix = result.fix, result.status == .fail || result.status == .warn {
       line += " → " + oneLine(fix)

@@ -65,7 +65,7 @@ public struct PluginChecker: Sendable {
 
     let main: MainRun
     do {
-      main = try await mainRun(range: range, store: store)
+      main = try await mainRun(range: range, store: store, progress: progress)
     } catch {
       return report([], failure: error.description)
     }
@@ -90,7 +90,9 @@ public struct PluginChecker: Sendable {
 
   // MARK: - Main run
 
-  private func mainRun(range: ClosedRange<Int>, store: URL) async throws(PluginProcessError) -> MainRun {
+  private func mainRun(
+    range: ClosedRange<Int>, store: URL, progress: @Sendable (CheckProgress) -> Void
+  ) async throws(PluginProcessError) -> MainRun {
     let session = options.session
     let environment = PluginEnvironment.host(
       config: target.handshake, includeCookie: true, cookieValue: session.cookieValue,
@@ -101,6 +103,7 @@ public struct PluginChecker: Sendable {
       launch(environment, store: store), expectations: expectations, timeout: session.handshakeTimeout)
     let process = observed.process
     let excluded = before.union([process.pid])
+    progress(.waitingForHandshake(pid: process.pid, timeout: session.handshakeTimeout))
 
     let decision = await observed.waitForDecision()
     let (handshake, lineIndex) = Self.handshakeDecision(decision, timeout: session.handshakeTimeout)
@@ -409,6 +412,7 @@ public struct PluginChecker: Sendable {
       case .started(let command): progress(.buildStarted(command: command))
       case .output(let line, let stream): progress(.buildOutput(line, stream: stream))
       case .finished(let status, let seconds): progress(.buildFinished(status: status, seconds: seconds))
+      case .hint(let text): progress(.buildOutput("hint: " + text, stream: .stderr))
       }
     }
   }

@@ -66,7 +66,7 @@ public actor Session {
   @discardableResult
   public func start() async -> Bool {
     guard !finished, run == nil else { return run?.decided ?? false }
-    if options.runBuild, let build = target.build, generation == 0 {
+    if let build = target.build, generation == 0 ? options.runBuild : rebuildOnStart {
       guard await runBuild(build) else { return false }
     }
     // `finish()` may have been called while the build ran: start nothing then.
@@ -80,6 +80,15 @@ public actor Session {
       maxLineLength: options.maxLineLength)
     launch.environment.merge(environment.variables) { _, hostValue in hostValue }
     if !options.sendCookie { launch.removedEnvironment.append(target.handshake.magicCookieKey) }
+    let unbuffered = "PYTHONUNBUFFERED"
+    if options.unsetPythonUnbuffered, launch.environment[unbuffered] == nil, !launch.removedEnvironment.contains(unbuffered) {
+      launch.removedEnvironment.append(unbuffered)
+      if generation == 1, ProcessInfo.processInfo.environment[unbuffered] != nil {
+        emit(.notice(
+          "PYTHONUNBUFFERED is set here but not passed on: a host on another machine rarely has it, and without it "
+            + "a Python plugin that does not flush its handshake hangs (--env PYTHONUNBUFFERED=1 passes it)"))
+      }
+    }
 
     let process: PluginProcess
     do {
@@ -154,12 +163,18 @@ public actor Session {
     decide(current, false)
   }
 
-  /// Stops the plugin and starts it again (without the build step).
-  public func restart() async -> Bool {
-    emit(.notice("restarting"))
+  /// Stops the plugin and starts it again, running the build step first (as `run` did at the
+  /// start) unless `rebuild` is false or the build step is turned off: a restart must not start a
+  /// stale binary.
+  public func restart(rebuild: Bool = true) async -> Bool {
+    rebuildOnStart = rebuild && options.runBuild && target.build != nil
+    emit(.notice(rebuildOnStart ? "restarting: stop, build step, start" : "restarting: stop, start (no build step)"))
     await stop()
     return await start()
   }
+
+  /// Whether the next start (a restart) runs the build step.
+  public private(set) var rebuildOnStart = false
 
   /// Stops everything and ends the event stream.
   public func finish() async {
@@ -287,6 +302,7 @@ public actor Session {
       case .started(let command): emit(.buildStarted(command: command))
       case .output(let line, let stream): emit(.buildOutput(line, stream: stream))
       case .finished(let status, let seconds): emit(.buildFinished(status: status, seconds: seconds))
+      case .hint(let text): emit(.notice("build: " + text))
       }
     }
     building = nil

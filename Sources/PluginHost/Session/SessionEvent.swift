@@ -69,6 +69,23 @@ public enum SessionEvent: Sendable {
       self.startedAt = startedAt
       self.generation = generation
     }
+
+    private enum CodingKeys: String, CodingKey {
+      case pid, command, environment, removedEnvironment, workingDirectory, startedAt, generation, inheritedCount
+    }
+
+    /// Decodes a value; `inheritedCount` may be missing (recordings made before it existed).
+    public init(from decoder: any Decoder) throws {
+      let container = try decoder.container(keyedBy: CodingKeys.self)
+      pid = try container.decode(Int32.self, forKey: .pid)
+      command = try container.decode(String.self, forKey: .command)
+      environment = try container.decode([String: String].self, forKey: .environment)
+      removedEnvironment = try container.decode([String].self, forKey: .removedEnvironment)
+      workingDirectory = try container.decode(String.self, forKey: .workingDirectory)
+      startedAt = try container.decode(Date.self, forKey: .startedAt)
+      generation = try container.decode(Int.self, forKey: .generation)
+      inheritedCount = try container.decodeIfPresent(Int.self, forKey: .inheritedCount) ?? 0
+    }
   }
 }
 

@@ -31,6 +31,10 @@ public struct SessionOptions: Sendable, Equatable {
   /// made for the session) and talk mutual TLS to the plugin. The relay does the TLS, so the
   /// frame log shows the decrypted HTTP/2.
   public var autoMTLS = false
+  /// Remove `PYTHONUNBUFFERED` from the plugin's environment (unless `extraEnvironment` sets it):
+  /// a user's go-plugin host rarely has it, and with it a Python plugin that forgets to flush its
+  /// handshake works here and hangs there (reference §12.2). `run` and `check` agree on this.
+  public var unsetPythonUnbuffered = true
   /// Longest stderr/stdout line before it is split (go-plugin: 64 KiB).
   public var maxLineLength = 64 * 1024
 
