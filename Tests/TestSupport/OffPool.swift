@@ -1,4 +1,5 @@
 import Foundation
+import PluginHost
 import Synchronization
 
 /// Blocking work on a thread of its own, so it never holds one of the few threads that every
@@ -13,31 +14,29 @@ public enum OffPool {
   }
 }
 
-/// Samples a process's peak resident set size every 50 ms on a thread of its own, until stopped.
+/// Samples a process's peak resident set size (VmHWM) every 50 ms from a small shell loop of
+/// its own, so the sampling never waits for the test process's busy threads.
 public final class PeakSampler: Sendable {
-  private final class State: Sendable {
-    let values = Mutex((peak: 0, stopped: false))
-  }
-  private let state = State()
+  private let sampler: PluginProcess
+  private let output: OutputCollector
 
-  /// Starts sampling the process `pid()` names (nil while it is not known yet).
-  public init(pid: @escaping @Sendable () -> Int32?) {
-    let thread = Thread { [state] in
-      while !state.values.withLock({ $0.stopped }) {
-        if let pid = pid(), let value = ProcessMemory.peakResident(pid) {
-          state.values.withLock { $0.peak = max($0.peak, value) }
-        }
-        usleep(50_000)
-      }
-    }
-    thread.start()
+  /// Samples process `pid`, or with `children`, every child of `pid` (e.g. plugin-dev under `sh -c`).
+  public init(pid: Int32, children: Bool = false) async throws {
+    let targets = children ? "$(cat /proc/\(pid)/task/\(pid)/children 2>/dev/null)" : "\(pid)"
+    let script = """
+      while kill -0 \(pid) 2>/dev/null; do
+        for p in \(targets); do sed -n 's/^VmHWM:[^0-9]*\\([0-9]*\\) kB$/\\1/p' /proc/$p/status 2>/dev/null; done
+        sleep 0.05
+      done
+      """
+    sampler = try await PluginProcess.start(.init(executable: "/bin/sh", arguments: ["-c", script]))
+    output = OutputCollector(process: sampler)
   }
 
-  /// Stops sampling; the highest peak read (0 if none was).
-  public func stop() -> Int {
-    state.values.withLock {
-      $0.stopped = true
-      return $0.peak
-    }
+  /// Waits for the sampled process to end (or stops sampling); the highest peak read, in bytes (0 if none was).
+  public func stop() async -> Int {
+    if await sampler.waitForExit(timeout: .seconds(1)) == nil { await sampler.kill() }
+    await output.finished()
+    return (output.stdout.compactMap { Int($0) }.max() ?? 0) * 1024
   }
 }

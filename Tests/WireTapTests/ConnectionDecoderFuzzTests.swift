@@ -128,7 +128,8 @@ struct ConnectionDecoderFuzzTests {
     }
     #expect(totals.0 == Self.inputCount)
     #expect(totals.1 > Self.inputCount)
-    #expect(ContinuousClock.now - started < .seconds(60))
+    // A hang guard, not a speed test: generous for a loaded 2-core machine running every suite at once.
+    #expect(ContinuousClock.now - started < .seconds(300))
   }
 
   @Test func pureGarbageOfManySizes() {
