@@ -43,7 +43,7 @@ struct Run: AsyncParsableCommand {
   @Flag(help: "With --headless: print JSON lines (one object per event).")
   var json = false
 
-  @Option(name: .customLong("exec"), help: "With --headless: run a console command once ready, e.g. 'put a hello', 'get a', 'health' (repeatable, in order).")
+  @Option(name: .customLong("exec"), help: "Run a console command once ready, e.g. 'put a hello', 'get a', 'health' (repeatable, in order); the TUI shows them in its console.")
   var execs: [String] = []
 
   @Option(name: .customLong("for"), help: "With --headless: keep running this long (e.g. 5s), then stop. Default: stop after the --exec commands, or run until Ctrl-C.")
@@ -92,7 +92,7 @@ struct Run: AsyncParsableCommand {
     let session = Session(target: pluginTarget, options: options)
     let interactive = !headless && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
     if interactive {
-      let code = try await TUIApp(session: session, frameLimit: frameLimit, exportPath: exportPath).run()
+      let code = try await TUIApp(session: session, frameLimit: frameLimit, exportPath: exportPath, execs: execs).run()
       if code != 0 { throw ExitCode(code) }
       return
     }

@@ -61,6 +61,77 @@ struct TUIEndToEndTests {
     }
   }
 
+  /// Issue #16: `--exec` runs in the console, the calls view and `a`, Esc in the side pane keeps
+  /// the filter and `x` clears it, `z` zooms, `q` closes the help and a log line instead of
+  /// quitting, Enter opens a log line, and a restart is marked in the frame list.
+  @Test func execCallsViewZoomOverlaysAndRestartSeparator() async throws {
+    try await Tmux.session(width: 120, height: 40, arguments: ["run", "--exec", "put a hello", "--exec", "get a"]) { tmux in
+      let ran = try await tmux.waitFor("the --exec commands in the console") {
+        $0.contains("› put a hello") && $0.contains("✓ ok  stored 5 bytes") && $0.contains("› get a") && $0.contains("✓ ok  hello")
+      }
+      let pid = try #require(Self.pid(in: ran), "no pid in the status bar:\n\(ran)")
+      let lines = ran.components(separatedBy: "\n")
+      let putIndex = lines.firstIndex(where: { $0.contains("✓ ok  stored 5 bytes") })
+      let getIndex = lines.firstIndex(where: { $0.contains("› get a") })
+      let putResult = try #require(putIndex)
+      let getCommand = try #require(getIndex)
+      #expect(putResult < getCommand, "put's result shows before get runs:\n\(ran)")
+      let calls = try await tmux.waitFor("health checks hidden in the calls view") {
+        $0.contains("· calls ·") && $0.contains("hidden") && $0.contains("HEADERS /proto.KV/Get")
+      }
+      #expect(!calls.contains("HEADERS /grpc.health.v1.Health"), "health checks are hidden:\n\(calls)")
+      #expect(!calls.contains(" SETTINGS "), "SETTINGS are hidden:\n\(calls)")
+
+      try await tmux.keys("a")
+      try await tmux.waitFor("every frame") { $0.contains("· all") && $0.contains("grpc.health.v1.Health") }
+      try await tmux.keys("a")
+      try await tmux.waitFor("the calls view again") { $0.contains("· calls") && !$0.contains("HEADERS /grpc.health.v1.Health") }
+
+      try await tmux.keys("/")
+      try await tmux.type("method:Put")
+      try await tmux.keys("Enter", "Tab")
+      try await tmux.waitFor("the side pane focused") { $0.contains("Esc leave") }
+      try await tmux.keys("Escape")
+      let kept = try await tmux.waitFor("the frames focused again") { $0.contains("Enter inspect") && !$0.contains("Esc leave") }
+      #expect(kept.contains("/method:Put  x clears"), "Esc did not clear the filter:\n\(kept)")
+      try await tmux.keys("x")
+      try await tmux.waitFor("the filter cleared") { !$0.contains("/method:Put") && $0.contains("/ filter") }
+
+      try await tmux.keys("z")
+      let zoomed = try await tmux.waitFor("the frames zoomed") { screen in
+        let lines = screen.components(separatedBy: "\n")
+        return lines.count > 1 && lines[1].contains("· zoom") && lines[1].count == 120 && !screen.contains("─ Console")
+      }
+      #expect(zoomed.contains("HEADERS /proto.KV/Put"))
+      try await tmux.keys("z")
+      try await tmux.waitFor("the console back") { $0.contains("─ Console") && !$0.contains("· zoom") }
+
+      try await tmux.keys("?")
+      try await tmux.waitFor("the help") { $0.contains("Help — j/k scroll, q, Esc") }
+      try await tmux.keys("q")
+      try await tmux.waitFor("the help closed, the TUI still there") { !$0.contains("Help —") && $0.contains("─ Console") }
+
+      try await tmux.keys("3", "Tab", "Enter")
+      let viewer = try await tmux.waitFor("a log line in full") { $0.contains("Log line — j/k scroll, Esc or q closes") }
+      #expect(!viewer.contains("TUI-EXITED"))
+      try await tmux.keys("q")
+      try await tmux.waitFor("the log line closed") { !$0.contains("Log line —") && $0.contains("─ Console") }
+
+      try await tmux.keys("r")
+      let restarted = try await tmux.waitFor("the restart separator") { $0.contains("── restart (pid ") }
+      #expect(!restarted.contains("TUI-EXITED"))
+      let newPid = try await tmux.waitFor("the new plugin serving") { screen in
+        screen.range(of: #"── restart \(pid (\d+)\)"#, options: .regularExpression) != nil && screen.contains("SERVING")
+      }
+      try await tmux.keys("q")
+      try await tmux.waitFor("the shell back") { $0.contains("TUI-EXITED 0") }
+      try await Self.expectGone(pid)
+      if let range = newPid.range(of: #"restart \(pid \d+"#, options: .regularExpression), let second = Int32(newPid[range].dropFirst(13)) {
+        try await Self.expectGone(second)
+      }
+    }
+  }
+
   @Test func aFailedHandshakeShowsTheDiagnosis() async throws {
     try await Tmux.session(width: 120, height: 40, arguments: ["run", "--", PluginDevCLI.fixture("junk-before.sh")]) { tmux in
       let screen = try await tmux.waitFor("the diagnosis") { $0.contains("text before the handshake") && $0.contains("fix:") }

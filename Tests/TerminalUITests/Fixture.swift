@@ -39,18 +39,16 @@ enum Fixture {
     .session(event, at: at(seconds))
   }
 
-  /// `SessionEvent.StartInfo` has no public memberwise initializer; it is Codable.
-  static func startInfo(pid: Int32 = 4242, command: String = "/usr/local/bin/plugin-dev example-kv-plugin") -> SessionEvent.StartInfo? {
-    let object: [String: Any] = [
-      "pid": Int(pid), "command": command,
-      "environment": [
+  /// A start of the plugin (`generation` 2 and up: after a restart).
+  static func startInfo(
+    pid: Int32 = 4242, command: String = "/usr/local/bin/plugin-dev example-kv-plugin", generation: Int = 1
+  ) -> SessionEvent.StartInfo? {
+    SessionEvent.StartInfo(
+      pid: pid, command: command,
+      environment: [
         "BASIC_PLUGIN": "hello", "PLUGIN_PROTOCOL_VERSIONS": "1", "PLUGIN_MIN_PORT": "10000", "PLUGIN_MAX_PORT": "25000",
       ],
-      "removedEnvironment": [String](), "workingDirectory": "/tmp/kv", "startedAt": t0.timeIntervalSinceReferenceDate,
-      "generation": 1,
-    ]
-    guard let data = try? JSONSerialization.data(withJSONObject: object) else { return nil }
-    return try? JSONDecoder().decode(SessionEvent.StartInfo.self, from: data)
+      removedEnvironment: [], workingDirectory: "/tmp/kv", startedAt: t0, generation: generation)
   }
 
   static func log(_ level: LogEntry.Level, _ message: String, fields: [LogEntry.Field] = []) -> LogEntry {

@@ -13,17 +13,19 @@ struct FrameListTests {
       type: type, summary: "\(type) item\(index)", method: index % 2 == 0 ? "/proto.KV/Put" : nil)
   }
 
-  @Test(arguments: ["", "type:DATA", "method:Put", "stream:1,2 dir:out", "item1", "-type:PING"])
-  func incrementalMatchesEqualAFullFilter(_ query: String) {
+  @Test(arguments: ["", "type:DATA", "method:Put", "stream:1,2 dir:out", "item1", "-type:PING"], [true, false])
+  func incrementalMatchesEqualAFullFilter(_ query: String, showAll: Bool) {
     var log = FrameLog(capacity: 50)
     var list = FrameListState()
     list.setQuery(query, log: log, visibleRows: 10)
+    list.setShowAll(showAll, log: log, visibleRows: 10)
+    let applied = showAll ? query : query + " " + FrameListState.callsQuery
     for index in 0..<400 {
       let before = log.droppedCount
       log.append(Self.record(index))
       guard let last = log.last else { continue }
       list.didAppend(last, to: log, dropped: log.droppedCount - before, visibleRows: 10)
-      let expected = log.filter(query).map { log[$0].sequence }
+      let expected = log.filter(applied).map { log[$0].sequence }
       let actual = (0..<list.count(in: log)).compactMap { list.record(atRow: $0, in: log)?.sequence }
       #expect(actual == expected, "after \(index) appends")
       if actual != expected { return }
@@ -33,6 +35,7 @@ struct FrameListTests {
   @Test func selectionStaysOnTheSameRecordWhenOldOnesAreDropped() {
     var log = FrameLog(capacity: 20)
     var list = FrameListState()
+    list.setShowAll(true, log: log, visibleRows: 5)
     for index in 0..<20 {
       log.append(Self.record(index))
       if let last = log.last { list.didAppend(last, to: log, dropped: 0, visibleRows: 5) }
@@ -51,6 +54,7 @@ struct FrameListTests {
   @Test func changingTheFilterKeepsTheSelectedRecordOrTheNextMatch() {
     var log = FrameLog()
     var list = FrameListState()
+    list.setShowAll(true, log: log, visibleRows: 5)
     for index in 0..<40 {
       log.append(Self.record(index))
       if let last = log.last { list.didAppend(last, to: log, dropped: 0, visibleRows: 5) }

@@ -56,6 +56,8 @@ struct RobustnessTests {
     }
     #expect(state.frames.count == 1_000)
     #expect(state.frames.droppedCount == 4_015)
+    #expect(state.frameList.count(in: state.frames) == 0, "PINGs are hidden in the calls view")
+    Fixture.press(&state, [.character("a")])
     let lines = render(state, size: RenderTests.large).lines
     #expect(lines[0].contains("1000 frames (4015 dropped)"))
     #expect(lines.contains { $0.contains("PING 4999") })

@@ -47,6 +47,11 @@ public enum ServiceChecks {
         + "hosts open only that range (firewalls, containers) and run several plugins side by side.")
   }
 
+  /// What to do when the plugin serves no `grpc.health.v1.Health` (`health.serving`'s fix for
+  /// UNIMPLEMENTED); the TUI shows the same text.
+  public static let missingHealthServiceFix =
+    "Register the gRPC health service and set \"plugin\" to SERVING (go-plugin's non-Go guide, step 3)."
+
   /// `health.serving`: `Check("plugin")` must answer SERVING.
   public static func health(_ outcome: HealthSample.Outcome, milliseconds: Int) -> CheckResult {
     let call = "Health/Check(\"plugin\")"
@@ -64,8 +69,7 @@ public enum ServiceChecks {
       case "unimplemented":
         return .fail(
           .healthServing, "\(call) → UNIMPLEMENTED: the plugin has no grpc.health.v1.Health",
-          fix: "Register the gRPC health service and set \"plugin\" to SERVING (go-plugin's non-Go guide, step 3).",
-          goPlugin: go)
+          fix: missingHealthServiceFix, goPlugin: go)
       case "notFound":
         return .fail(
           .healthServing, "\(call) → NOT_FOUND: the health service does not know \"plugin\"",

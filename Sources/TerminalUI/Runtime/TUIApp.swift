@@ -22,6 +22,8 @@ public struct TUIApp: Sendable {
   public var exportPath: String?
   /// How the terminal is used.
   public var screenOptions: NcursesScreen.Options
+  /// Console commands to run, in order, once the plugin is ready (`run --exec`), shown in the console.
+  public var execs: [String]
 
   /// Longest wait for the plugin to stop after quitting before the screen closes anyway.
   static let stopTimeout: Duration = .seconds(6)
@@ -30,10 +32,11 @@ public struct TUIApp: Sendable {
 
   /// Creates the app; colours are off when `NO_COLOR` is set to anything non-empty.
   public init(
-    session: Session, frameLimit: Int = 100_000, exportPath: String? = nil,
+    session: Session, frameLimit: Int = 100_000, exportPath: String? = nil, execs: [String] = [],
     environment: [String: String] = ProcessInfo.processInfo.environment
   ) {
     self.session = session
+    self.execs = execs
     self.frameLimit = frameLimit
     self.exportPath = exportPath
     let noColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
@@ -116,6 +119,7 @@ public struct TUIApp: Sendable {
   private func loop(actions: AsyncStream<Action>, sink: AsyncStream<Action>.Continuation, screen: NcursesScreen) async -> AppState {
     let clock = ContinuousClock()
     var state = AppState(pluginName: session.target.name, frameCapacity: frameLimit, now: Date())
+    state.queueExecs(execs)
     var lastDraw = clock.now - .seconds(1)
     var drawScheduled = false
     var stopDeadline: ContinuousClock.Instant?

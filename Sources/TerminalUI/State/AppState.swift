@@ -44,6 +44,8 @@ public struct AppState: Sendable {
   public var frames: FrameLog
   /// The frame list: filter, selection, scrolling, follow.
   public var frameList = FrameListState()
+  /// Where the plugin was restarted, oldest first (at most `restartMarkLimit`).
+  public var restartMarks: [RestartMark] = []
   /// Log lines, bounded by count and by bytes (10,000 lines of 64 KiB would be 640 MB).
   public var logs = BoundedBuffer<LogLine>(capacity: 10_000, byteBudget: 16 << 20) { $0.approximateBytes }
   /// Health samples (bounded).
@@ -71,6 +73,12 @@ public struct AppState: Sendable {
   public var sideScroll: [SideTab: Int] = [:]
   /// Lines the Logs tab is scrolled up from the newest (0 = following).
   public var logScroll = 0
+  /// The selected log line, counted up from the newest (0 = the newest); Enter opens it.
+  public var logSelected = 0
+  /// The log line opened in full, when open.
+  public var logViewer: LogViewerState?
+  /// Whether the focused pane (frames or side pane) fills the screen.
+  public var zoomed = false
   /// The frame inspector, when open.
   public var inspector: InspectorState?
   /// Whether the key help is shown.
@@ -79,6 +87,15 @@ public struct AppState: Sendable {
   public var helpScroll = 0
   /// Set once quitting started (the plugin is being stopped).
   public var quitting = false
+  /// Console commands still to run once the plugin is ready (`run --exec`), in order.
+  public var pendingExecs: [String] = []
+  /// Whether an `--exec` command's call, restart or export is under way.
+  public var execInFlight = false
+  /// An `--exec` call that returned before its result reached the console (the next waits for it).
+  public var execAwaitingResult: CallRecord?
+
+  /// Restart separators kept in the frame list.
+  public static let restartMarkLimit = 100
 
   /// Creates the state for a plugin, before anything happened.
   public init(

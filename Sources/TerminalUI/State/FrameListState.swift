@@ -2,15 +2,23 @@ import WireTap
 
 /// The frame log as a list: the filter and its cached matches, selection, scrolling, follow mode.
 ///
-/// Rows are positions in the filtered view. Without a filter a row is a position in the
-/// `FrameLog`; with one, the matching records' sequence numbers are cached (rebuilt when the
-/// query changes, extended on append, pruned when the log drops its oldest records), so
-/// nothing here is O(frames) except a query change.
+/// Rows are positions in the filtered view. By default the list shows calls: the typed filter
+/// AND-ed with `callsQuery`, which hides connection upkeep (PING, WINDOW_UPDATE, SETTINGS and
+/// their ACKs) and the health checks; `showAll` turns that part off. Without any filter a row
+/// is a position in the `FrameLog`; with one, the matching records' sequence numbers are cached
+/// (rebuilt when the query or the view changes, extended on append, pruned when the log drops
+/// its oldest records), so nothing here is O(frames) except such a change.
 public struct FrameListState: Sendable, Equatable {
+  /// The filter terms of the calls view (the default): hide connection upkeep and health checks.
+  public static let callsQuery = "-type:PING -type:WINDOW_UPDATE -type:SETTINGS -method:/grpc.health.v1.Health/"
   /// The filter as typed.
   public private(set) var query = ""
-  /// The parsed filter.
+  /// The parsed filter as typed (its problems are shown under the list).
   public private(set) var filter = FrameFilter()
+  /// Whether every frame is listed; false: the calls view (`callsQuery` applies too).
+  public private(set) var showAll = false
+  /// The filter applied: `filter`, plus `callsQuery` unless `showAll`.
+  public private(set) var effectiveFilter = FrameFilter(FrameListState.callsQuery)
   /// Sequence numbers of the matching records, from `matchesStart` on (filter only).
   private var matches: [Int] = []
   private var matchesStart = 0
@@ -30,8 +38,14 @@ public struct FrameListState: Sendable, Equatable {
   /// An empty list in follow mode.
   public init() {}
 
-  /// Whether a filter is active.
-  public var isFiltered: Bool { !filter.isEmpty }
+  /// Whether any filter applies (the typed one or the calls view).
+  public var isFiltered: Bool { !effectiveFilter.isEmpty }
+
+  /// Whether a typed filter is active.
+  public var hasQuery: Bool { !filter.isEmpty }
+
+  /// Records of the log not listed (hidden by the calls view or the typed filter).
+  public func hiddenCount(in log: FrameLog) -> Int { log.count - count(in: log) }
 
   /// Rows in the list.
   public func count(in log: FrameLog) -> Int {
@@ -80,7 +94,7 @@ public struct FrameListState: Sendable, Equatable {
         shift(by: dropped)
       }
     }
-    if isFiltered, filter.matches(record) { matches.append(record.sequence) }
+    if isFiltered, effectiveFilter.matches(record) { matches.append(record.sequence) }
     let total = count(in: log)
     if follow {
       selected = max(0, total - 1)
@@ -95,8 +109,23 @@ public struct FrameListState: Sendable, Equatable {
     let previous = selectedRecord(in: log)?.sequence
     query = newQuery
     filter = FrameFilter(newQuery)
+    rebuild(log: log, visibleRows: visibleRows, keeping: previous)
+  }
+
+  /// Switches between every frame and the calls view, keeping the selection like `setQuery`.
+  public mutating func setShowAll(_ all: Bool, log: FrameLog, visibleRows: Int) {
+    guard all != showAll else { return }
+    let previous = selectedRecord(in: log)?.sequence
+    showAll = all
+    rebuild(log: log, visibleRows: visibleRows, keeping: previous)
+  }
+
+  private mutating func rebuild(log: FrameLog, visibleRows: Int, keeping previous: Int?) {
+    var combined = filter
+    if !showAll { combined.clauses += FrameFilter(Self.callsQuery).clauses }
+    effectiveFilter = combined
     matchesStart = 0
-    matches = isFiltered ? log.filter(filter).map { log[$0].sequence } : []
+    matches = isFiltered ? log.filter(effectiveFilter).map { log[$0].sequence } : []
     let total = count(in: log)
     if follow || previous == nil {
       selected = max(0, total - 1)

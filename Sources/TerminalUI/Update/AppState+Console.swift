@@ -18,7 +18,11 @@ extension AppState {
 
   /// Runs the typed line: plugin calls become effects; restart, clear, export and help are handled here.
   mutating func runConsoleLine() -> [Effect] {
-    let text = console.input.submit()
+    run(consoleCommand: console.input.submit())
+  }
+
+  /// Runs a console command line as if typed (shown in the console output).
+  mutating func run(consoleCommand text: String) -> [Effect] {
     guard !text.trimmingWhitespace.isEmpty else { return [] }
     console.output.append(.command(text))
     console.scroll = 0
@@ -39,6 +43,7 @@ extension AppState {
     case .clear:
       frames.removeAll()
       frameList.removeAll()
+      restartMarks.removeAll()
       inspector = nil
       console.output.removeAll()
       console.lastCall = nil

@@ -1,11 +1,13 @@
 import WireTap
 
 extension AppState {
-  /// Applies a key in the current mode: help, inspector, filter typing, console, then panes.
+  /// Applies a key in the current mode: help, log viewer, inspector, filter typing, console,
+  /// then panes.
   mutating func handle(_ key: Key) -> [Effect] {
     if key == .control("c") { return quit(reason: "Ctrl-C") }
     if quitting { return [] }
     if showHelp { return handleHelp(key) }
+    if logViewer != nil { return handleLogViewer(key) }
     if inspector != nil { return handleInspector(key) }
     if frameList.editing { return handleFilterEditing(key) }
     if focus == .console { return handleConsole(key) }
@@ -36,9 +38,15 @@ extension AppState {
         sideTab = tab
         sideTabChosen = true
       }
+    case .character("a"): frameList.setShowAll(!frameList.showAll, log: frames, visibleRows: visibleFrameRows)
+    case .character("x"): frameList.setQuery("", log: frames, visibleRows: visibleFrameRows)
+    case .character("z"):
+      zoomed.toggle()
+      reclamp()
     case .control("l"): return [.repaint]
     case .escape:
-      if frameList.isFiltered { frameList.setQuery("", log: frames, visibleRows: visibleFrameRows) }
+      // Leaves the side pane; never clears the filter (x does, and the frames title shows it).
+      if focus == .side { focus = .frames }
     default:
       switch focus {
       case .frames: return handleFrames(key)
@@ -49,15 +57,13 @@ extension AppState {
     return []
   }
 
-  /// Help: j/k and pages scroll it, q quits, any other key closes it.
+  /// Help: j/k and pages scroll it; q, Esc and any other key close it (q does not quit here,
+  /// as in less, k9s or lazygit).
   private mutating func handleHelp(_ key: Key) -> [Effect] {
     let layout = Layout(state: self)
     let page = max(1, HelpView.box(layout).height - 3)
     var delta = 0
     switch key {
-    case .character("q"):
-      showHelp = false
-      return quit(reason: "q")
     case .character("j"), .down: delta = 1
     case .character("k"), .up: delta = -1
     case .pageDown, .character(" "): delta = page
@@ -90,6 +96,7 @@ extension AppState {
   private mutating func handleSide(_ key: Key) {
     let layout = Layout(state: self)
     let page = max(1, layout.sideContent.height - 1)
+    if sideTab == .logs, handleLogs(key, layout: layout) { return }
     switch key {
     case .left, .character("h"):
       sideTab = sideTab.cycled(backwards: true)
@@ -112,6 +119,7 @@ extension AppState {
     let limit = maxSideScroll(sideTab, layout: layout)
     if sideTab == .logs {
       logScroll = min(max(0, logScroll - delta), limit)
+      keepLogSelectionInView(rows: layout.sideContent.height)
     } else {
       sideScroll[sideTab] = min(max(0, (sideScroll[sideTab] ?? 0) + delta), limit)
     }

@@ -9,6 +9,13 @@ extension AppState {
     }
     let layout = Layout(state: self)
     let step = event.kind == .wheelUp ? -3 : 3
+    if var viewer = logViewer {
+      if event.kind != .press {
+        viewer.scroll = min(max(0, viewer.scroll + step), LogViewerView.maxScroll(self, layout: layout))
+        logViewer = viewer
+      }
+      return []
+    }
     if inspector != nil {
       guard event.kind != .press, var current = inspector else { return [] }
       current.scroll = min(max(0, current.scroll + step), maxInspectorScroll(layout))
@@ -17,9 +24,9 @@ extension AppState {
     }
     if layout.frames.contains(x: event.x, y: event.y) {
       if event.kind == .press {
-        let row = frameList.top + (event.y - layout.frameListTop)
-        let inList = event.y >= layout.frameListTop && event.y < layout.frameListTop + layout.frameRows
-        if inList, row < frameList.count(in: frames) {
+        let shown = FramesView.window(self, rows: layout.frameRows)
+        let index = event.y - layout.frameListTop
+        if index >= 0, index < shown.count, case .frame(let row) = shown[index] {
           if row == frameList.selected, focus == .frames {
             openInspector()
           } else {

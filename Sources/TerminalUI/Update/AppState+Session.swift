@@ -21,6 +21,10 @@ extension AppState {
         if !sideTabChosen { sideTab = .logs }
       }
     case .started(let info):
+      if info.generation > 1, let last = frames.last {
+        restartMarks.append(RestartMark(afterSequence: last.sequence, pid: info.pid, generation: info.generation))
+        if restartMarks.count > Self.restartMarkLimit { restartMarks.removeFirst(restartMarks.count - Self.restartMarkLimit) }
+      }
       phase = .handshaking
       pid = info.pid
       startedAt = info.startedAt

@@ -2,6 +2,13 @@ import Foundation
 
 /// Applies one action to the state and returns the work the runtime must do; pure.
 public func update(_ state: inout AppState, _ action: Action) -> [Effect] {
+  let logsBefore = state.logs.droppedCount + state.logs.count
+  let effects = reduce(&state, action)
+  state.logsDidGrow(by: state.logs.droppedCount + state.logs.count - logsBefore)
+  return effects
+}
+
+private func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
   switch action {
   case .key(let key):
     return state.handle(key)
@@ -17,23 +24,25 @@ public func update(_ state: inout AppState, _ action: Action) -> [Effect] {
   case .session(let event, let time):
     state.now = max(state.now, time)
     state.apply(event, at: time)
+    if case .call(let record) = event { return state.execResultShown(record) }
     return []
   case .startFinished(let ready):
     if !ready, state.diagnosis == nil, !state.sideTabChosen { state.sideTab = .logs }
-    return []
-  case .callFinished:
+    return state.pluginBecameReady(ready)
+  case .callFinished(let record):
     state.console.pendingCalls = max(0, state.console.pendingCalls - 1)
-    return []
+    return state.execCallFinished(record)
   case .restartFinished(let ready):
     state.console.output.append(ready ? .info("restarted: the plugin is ready") : .error("restart: the plugin did not become ready (see Handshake and Logs)"))
-    return []
+    if state.execInFlight { state.execInFlight = false }
+    return state.pluginBecameReady(ready)
   case .exportFinished(let path, let frames, let error):
     if let error {
       state.console.output.append(.error("export to \(path) failed: \(error)"))
     } else {
       state.console.output.append(.info("wrote \(frames) frames to \(path) (JSON lines)"))
     }
-    return []
+    return state.execStepFinished()
   case .quitRequested(let reason):
     return state.quit(reason: reason)
   case .hostOutput(let line):
@@ -63,6 +72,12 @@ extension AppState {
       inspector.scroll = min(inspector.scroll, maxInspectorScroll(layout))
       self.inspector = inspector
     }
+    if var logViewer {
+      logViewer.scroll = min(logViewer.scroll, LogViewerView.maxScroll(self, layout: layout))
+      self.logViewer = logViewer
+    }
+    logScroll = min(logScroll, maxSideScroll(.logs, layout: layout))
+    keepLogSelectionInView(rows: layout.sideContent.height)
   }
 
   func maxSideScroll(_ tab: SideTab, layout: Layout) -> Int {

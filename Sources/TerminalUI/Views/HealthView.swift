@@ -14,16 +14,21 @@ enum HealthView {
         Theme.dim))
       return TextView.wrap(lines, width: width)
     }
-    let (icon, _) = Theme.healthBadge(latest.label)
-    lines.append(StyledLine("Now      ", Theme.label) + StyledLine("\(icon) \(latest.label)", Theme.health(latest.label))
+    let (icon, _) = Theme.healthBadge(latest.displayLabel)
+    lines.append(StyledLine("Now      ", Theme.label) + StyledLine("\(icon) \(latest.displayLabel)", Theme.health(latest.displayLabel))
       + StyledLine("  " + Format.latency(latest.latency) + "  " + Format.clock(latest.time, state.timeZone, milliseconds: false), Theme.dim))
-    if case .failed(let code, let message) = latest.outcome {
+    if latest.hasNoHealthService {
+      lines.append(StyledLine("         Health/Check(\"plugin\") → UNIMPLEMENTED: the plugin has no grpc.health.v1.Health", Theme.warning))
+      lines.append(StyledLine("         fix: ", Theme.ok) + StyledLine(ServiceChecks.missingHealthServiceFix, Theme.fix))
+    } else if case .failed(let code, let message) = latest.outcome {
       lines.append(StyledLine("         \(code): \(message)", Theme.error))
     }
     let samples = Array(state.health)
-    let failures = samples.filter { !$0.isServing }.count
-    lines.append(StyledLine("Checks   ", Theme.label)
-      + StyledLine("\(samples.count + state.health.droppedCount) · \(failures) not serving · \(state.healthChanges.count) changes"))
+    let missing = samples.filter(\.hasNoHealthService).count
+    let failures = samples.filter { !$0.isServing && !$0.hasNoHealthService }.count
+    var counts = "\(samples.count + state.health.droppedCount) · \(failures) not serving"
+    if missing > 0 { counts += " · \(missing) no health service" }
+    lines.append(StyledLine("Checks   ", Theme.label) + StyledLine(counts + " · \(state.healthChanges.count) changes"))
     let graphWidth = max(1, width - 9)
     let shown = samples.suffix(graphWidth)
     lines.append(StyledLine("Latency  ", Theme.label) + StyledLine(String(Sparkline.bars(shown.map(\.latency), width: graphWidth)), Theme.ok))
@@ -34,20 +39,21 @@ enum HealthView {
     }
     var strip = StyledLine("Status   ", Theme.label)
     for sample in shown {
-      switch sample.label {
+      switch sample.displayLabel {
       case "SERVING": strip.append("█", Theme.ok)
       case "NOT_SERVING", "UNKNOWN", "SERVICE_UNKNOWN": strip.append("▄", Theme.warning)
+      case HealthSample.noHealthServiceLabel: strip.append("○", Theme.warning)
       default: strip.append("×", Theme.error)
       }
     }
     lines.append(strip)
-    lines.append(StyledLine("         █ ok  ▄ not serving  × failed", Theme.dim))
+    lines.append(StyledLine("         █ ok  ▄ not serving  × failed" + (missing > 0 ? "  ○ no health service" : ""), Theme.dim))
     lines.append("")
     lines.append(StyledLine("Changes", Theme.heading))
     for sample in state.healthChanges.reversed() {
       var line = StyledLine(Format.clock(sample.time, state.timeZone, milliseconds: false) + "  ", Theme.dim)
-      line.append(sample.label, Theme.health(sample.label))
-      if case .failed(_, let message) = sample.outcome { line.append("  " + message, Theme.dim) }
+      line.append(sample.displayLabel, Theme.health(sample.displayLabel))
+      if case .failed(_, let message) = sample.outcome, !sample.hasNoHealthService { line.append("  " + message, Theme.dim) }
       lines.append(line)
     }
     return TextView.wrap(lines, width: width)

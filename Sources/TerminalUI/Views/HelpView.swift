@@ -33,7 +33,7 @@ enum HelpView {
 
   static func draw(_ state: AppState, layout: Layout, into canvas: inout Canvas) {
     let box = box(layout)
-    let inner = Panel(title: StyledLine("Help — j/k scroll, any other key closes"), focused: true).draw(into: &canvas, box)
+    let inner = Panel(title: StyledLine("Help — j/k scroll, q, Esc or any other key closes"), focused: true).draw(into: &canvas, box)
     guard !inner.isEmpty else { return }
     TextView.draw(lines(width: box.width), scroll: state.helpScroll, into: &canvas, Rect(x: inner.x + 1, y: inner.y, width: inner.width - 1, height: inner.height))
   }

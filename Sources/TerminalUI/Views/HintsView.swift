@@ -14,7 +14,8 @@ enum HintsView {
   /// (key, meaning) pairs for the current mode.
   static func hints(_ state: AppState) -> [(String, String)] {
     if state.quitting { return [("", "stopping the plugin (Shutdown, up to 2 s, then SIGKILL)…")] }
-    if state.showHelp { return [("j/k", "scroll"), ("Esc", "close (any other key too)"), ("q", "quit")] }
+    if state.showHelp { return [("j/k", "scroll"), ("q/Esc", "close (any other key too)")] }
+    if state.logViewer != nil { return [("j/k", "scroll"), ("Esc/q", "close"), ("?", "help")] }
     if state.inspector != nil {
       return [("Esc", "close"), ("j/k", "scroll"), ("n/p", "stream frames"), ("←/→", "prev/next frame"), ("?", "help"), ("q", "quit")]
     }
@@ -25,9 +26,15 @@ enum HintsView {
     case .console:
       return [("Enter", "run"), ("↑/↓", "history"), ("Esc", "leave"), ("Tab", "focus"), ("", "get KEY · put KEY VALUE · health · restart · clear · export FILE · help")]
     case .side:
-      return [("1/2/3 ←/→", "tabs"), ("j/k", "scroll"), ("Tab", "focus"), (":", "console"), ("r", "restart"), ("?", "help"), ("q", "quit")]
+      if state.sideTab == .logs {
+        return [("j/k", "select"), ("Enter", "full line"), ("1/2/3 h/l", "tabs"), ("z", "zoom"), ("Esc", "leave"), ("?", "help"), ("q", "quit")]
+      }
+      return [("1/2/3 h/l", "tabs"), ("j/k", "scroll"), ("z", "zoom"), ("Esc", "leave"), (":", "console"), ("r", "restart"), ("?", "help"), ("q", "quit")]
     case .frames:
-      return [("Tab", "focus"), ("j/k", "move"), ("Enter", "inspect"), ("/", "filter"), ("f", "follow"), (":", "console"), ("r", "restart"), ("?", "help"), ("q", "quit")]
+      return [
+        ("Tab", "focus"), ("j/k", "move"), ("Enter", "inspect"), ("/", "filter"), ("a", state.frameList.showAll ? "calls only" : "all frames"),
+        ("z", "zoom"), ("f", "follow"), (":", "console"), ("r", "restart"), ("?", "help"), ("q", "quit"),
+      ]
     }
   }
 }

@@ -2,9 +2,10 @@ import Foundation
 import PluginHost
 
 /// The Logs tab: plugin stderr (levels coloured), stray stdout, build output and notices,
-/// newest at the bottom; only visible rows are formatted.
+/// newest at the bottom; only visible rows are formatted. With the side pane focused, the
+/// selected line (Enter opens it in full) is shown reversed.
 enum LogsView {
-  static func draw(_ state: AppState, into canvas: inout Canvas, _ rect: Rect) {
+  static func draw(_ state: AppState, focused: Bool, into canvas: inout Canvas, _ rect: Rect) {
     guard !rect.isEmpty else { return }
     let logs = state.logs
     if logs.isEmpty {
@@ -14,8 +15,12 @@ enum LogsView {
     let scroll = min(max(0, state.logScroll), max(0, logs.count - rect.height))
     let end = logs.count - scroll
     let start = max(0, end - rect.height)
+    let selected = logs.count - 1 - state.logSelected
     for (offset, index) in (start..<end).enumerated() {
       canvas.put(line(logs[index], zone: state.timeZone), x: rect.x, y: rect.y + offset, limit: rect.width, ellipsis: true)
+      if focused, index == selected {
+        canvas.restyle(Rect(x: rect.x, y: rect.y + offset, width: rect.width, height: 1)) { $0.reverse = true }
+      }
     }
     if start > 0 { canvas.set("↑", x: rect.maxX - 1, y: rect.y, style: Theme.dim) }
     if scroll > 0 { canvas.set("↓", x: rect.maxX - 1, y: rect.maxY - 1, style: Theme.dim) }

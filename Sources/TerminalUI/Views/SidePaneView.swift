@@ -16,13 +16,14 @@ enum SidePaneView {
   }
 
   static func draw(_ state: AppState, layout: Layout, into canvas: inout Canvas) {
-    let focused = state.focus == .side && state.inspector == nil && !state.showHelp
-    let (tabs, _) = TabBar.line(SideTab.allCases.map(\.title), active: state.sideTab.rawValue, focused: focused)
+    let focused = state.focus == .side && state.inspector == nil && !state.showHelp && state.logViewer == nil
+    var (tabs, _) = TabBar.line(SideTab.allCases.map(\.title), active: state.sideTab.rawValue, focused: focused)
+    if state.zoomed { tabs.append(" · zoom", Theme.key) }
     let inner = Panel(title: tabs, focused: focused, keepTitleStyles: true).draw(into: &canvas, layout.side)
     guard !inner.isEmpty else { return }
     switch state.sideTab {
     case .logs:
-      LogsView.draw(state, into: &canvas, inner)
+      LogsView.draw(state, focused: focused, into: &canvas, inner)
     case .handshake, .health:
       let lines = document(state, tab: state.sideTab, width: inner.width)
       TextView.draw(lines, scroll: state.sideScroll[state.sideTab] ?? 0, into: &canvas, inner)

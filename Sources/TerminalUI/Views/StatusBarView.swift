@@ -62,8 +62,8 @@ enum StatusBarView {
       pieces.append(Piece(line: text, priority: 5))
     }
     if let sample = state.latestHealth, state.handshake != nil {
-      let (icon, style) = Theme.healthBadge(sample.label)
-      var badge = StyledLine("\(icon) \(sample.label)", style)
+      let (icon, style) = Theme.healthBadge(sample.displayLabel)
+      var badge = StyledLine("\(icon) \(sample.displayLabel)", style)
       badge.append(" " + Format.latency(sample.latency), bar)
       pieces.append(Piece(line: badge, priority: 8))
     } else if state.phase == .running {

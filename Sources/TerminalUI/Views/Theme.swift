@@ -30,6 +30,7 @@ enum Theme {
     switch label {
     case "SERVING": return ("●", Style(fg: .black, bg: .green, bold: true))
     case "NOT_SERVING", "UNKNOWN", "SERVICE_UNKNOWN": return ("◐", Style(fg: .black, bg: .yellow, bold: true))
+    case HealthSample.noHealthServiceLabel: return ("○", Style(fg: .black, bg: .yellow, bold: true))
     default: return ("✗", Style(fg: .white, bg: .red, bold: true))
     }
   }
@@ -38,7 +39,7 @@ enum Theme {
   static func health(_ label: String) -> Style {
     switch label {
     case "SERVING": return ok
-    case "NOT_SERVING", "UNKNOWN", "SERVICE_UNKNOWN": return warning
+    case "NOT_SERVING", "UNKNOWN", "SERVICE_UNKNOWN", HealthSample.noHealthServiceLabel: return warning
     default: return error
     }
   }
