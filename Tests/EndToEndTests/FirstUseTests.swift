@@ -67,6 +67,24 @@ struct FirstUseTests {
     #expect(runHelp.stdout.joined(separator: "\n").contains("--auto-mtls"))
   }
 
+  /// `restart` runs the build step again (a Go or Swift plugin must not restart stale), unless --no-build.
+  @Test func restartRunsTheBuildStepAgain() async throws {
+    let folder = try Fixtures.temporaryDirectory()
+    let manifest: [String: Any] = [
+      "name": "rebuilt", "build": "echo building", "command": [Fixtures.executable("kv-swift")],
+    ]
+    try JSONSerialization.data(withJSONObject: manifest).write(to: folder.appendingPathComponent("plugin.json"))
+    let result = try await PluginDevCLI.run(
+      ["run", "--headless", "--json", "--exec", "restart", "--exec", "health", folder.path], workingDirectory: folder)
+    #expect(result.status == .exited(0), "\(result.transcript)")
+    #expect(result.events("build-finished").count == 2, "\(result.transcript)")
+    #expect(result.events("started").count == 2)
+    let skipped = try await PluginDevCLI.run(
+      ["run", "--headless", "--json", "--no-build", "--exec", "restart", folder.path], workingDirectory: folder)
+    #expect(skipped.events("build").isEmpty, "\(skipped.transcript)")
+    #expect(skipped.events("notice").contains { ($0["text"] as? String)?.contains("no build step") == true })
+  }
+
   /// A build that fails because Go is older than go.mod says what to do.
   @Test func aGoVersionMismatchGetsAHint() {
     let hint = BuildStep.hint(forOutput: ["go: go.mod file indicates go 1.24, but maximum supported version is 1.19"])

@@ -169,7 +169,7 @@ struct UpdateTests {
     #expect(state.console.pendingCalls == 3)
     _ = update(&state, .callFinished(CallRecord(command: "get a", method: "/proto.KV/Get", code: "ok", result: "hello", started: Fixture.t0, ended: Fixture.t0)))
     #expect(state.console.pendingCalls == 2)
-    #expect(run("restart") == [.restart])
+    #expect(run("restart") == [.restart(rebuild: true)])
     #expect(run("export /tmp/frames.jsonl") == [.export(path: "/tmp/frames.jsonl")])
     #expect(run("help").isEmpty)
     #expect(state.console.output.contains(.info("get KEY        read KEY through proto.KV/Get")))
@@ -195,7 +195,8 @@ struct UpdateTests {
 
   @Test func otherKeys() {
     var state = Fixture.running()
-    #expect(Fixture.press(&state, [.character("r")]) == [.restart])
+    #expect(Fixture.press(&state, [.character("r")]) == [.restart(rebuild: true)])
+    #expect(Fixture.press(&state, [.character("R")]) == [.restart(rebuild: false)])
     #expect(Fixture.press(&state, [.control("l")]) == [.repaint])
     Fixture.press(&state, [.character("3")])
     #expect(state.sideTab == .logs)

@@ -167,9 +167,9 @@ public struct TUIApp: Sendable {
         let record = await session.call(command, text: text)
         sink.yield(.callFinished(record))
       }
-    case .restart:
+    case .restart(let rebuild):
       Task {
-        let ready = await session.restart()
+        let ready = await session.restart(rebuild: rebuild)
         sink.yield(.restartFinished(ready))
       }
     case .export(let path):

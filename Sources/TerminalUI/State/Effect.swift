@@ -4,8 +4,8 @@ import PluginHost
 public enum Effect: Sendable, Equatable {
   /// Run a plugin call (`get`, `put`, `health`) through the session; answers `.callFinished`.
   case runCall(ConsoleCommand, text: String)
-  /// Restart the plugin; answers `.restartFinished`.
-  case restart
+  /// Restart the plugin, running its build step first when `rebuild`; answers `.restartFinished`.
+  case restart(rebuild: Bool)
   /// Write the frame log as JSON lines to a file; answers `.exportFinished`.
   case export(path: String)
   /// Redraw the whole terminal (after Ctrl-L).

@@ -38,8 +38,8 @@ extension AppState {
       console.pendingCalls += 1
       return [.runCall(command, text: text)]
     case .restart:
-      console.output.append(.info("restarting the plugin…"))
-      return [.restart]
+      console.output.append(.info("restarting the plugin: its build step first (if it has one), then start…"))
+      return [.restart(rebuild: true)]
     case .clear:
       frames.removeAll()
       frameList.removeAll()

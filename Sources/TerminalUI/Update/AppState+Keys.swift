@@ -31,8 +31,11 @@ extension AppState {
         frameList.followNewest(log: frames, visibleRows: visibleFrameRows)
       }
     case .character("r"):
-      console.output.append(.info("restarting the plugin…"))
-      return [.restart]
+      console.output.append(.info("restarting the plugin: its build step first (if it has one), then start…"))
+      return [.restart(rebuild: true)]
+    case .character("R"):
+      console.output.append(.info("restarting the plugin without its build step…"))
+      return [.restart(rebuild: false)]
     case .character("1"), .character("2"), .character("3"):
       if case .character(let digit) = key, let number = digit.wholeNumberValue, let tab = SideTab(rawValue: number - 1) {
         sideTab = tab
