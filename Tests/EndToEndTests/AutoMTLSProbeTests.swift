@@ -39,6 +39,10 @@ struct AutoMTLSProbeTests {
   }
 
   @Test func aServerWithoutClientAuthenticationIsFound() async throws {
-    #expect(try await probe(requireClientCertificate: false) == true)
+    // nil means "could not be told" (no answer and no TLS refusal in time): on a machine loaded by
+    // every suite at once that can happen; one more try tells it.
+    var answered = try await probe(requireClientCertificate: false)
+    if answered == nil { answered = try await probe(requireClientCertificate: false) }
+    #expect(answered == true)
   }
 }

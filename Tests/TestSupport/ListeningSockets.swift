@@ -38,7 +38,12 @@ public struct ListeningSockets: Sendable {
     return result
   }
 
+  /// The file's lines, read to end of file (a /proc file reports size 0, so it is read until
+  /// `read` returns nothing, however many sockets it lists).
   private static func lines(_ path: String) -> [Substring] {
-    ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n")
+    guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
+    defer { try? handle.close() }
+    let data = (try? handle.readToEnd()) ?? Data()
+    return String(decoding: data, as: UTF8.self).split(separator: "\n")
   }
 }
