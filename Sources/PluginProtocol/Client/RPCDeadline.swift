@@ -30,11 +30,13 @@ public enum RPCDeadline {
         }
         let timer = Task {
           try? await Task.sleep(for: timeout + grace)
-          if outcome.settle(.failure(RPCError(code: .deadlineExceeded, message: "no answer within \(timeout)"))) {
-            work.cancel()
-          }
+          outcome.settle(.failure(RPCError(code: .deadlineExceeded, message: "no answer within \(timeout)")))
         }
-        outcome.wait(continuation) { timer.cancel() }
+        // Whichever way it ends (answer, deadline, the caller cancelled), nothing is left running.
+        outcome.wait(continuation) {
+          timer.cancel()
+          work.cancel()
+        }
       }
     } onCancel: {
       outcome.settle(.failure(CancellationError()))
