@@ -8,7 +8,8 @@ import Glibc
 #endif
 
 /// A plugin that floods plugin-dev cannot make it grow without bound (issue #17 items 5 and 6).
-/// Memory is read from plugin-dev's own /proc/PID/status (VmHWM, the peak), sampled while it runs.
+/// Memory is plugin-dev's peak RSS: as GNU time reports it when plugin-dev ends (its small plugins
+/// included), or for the 200 MiB stdio case its own VmHWM read while it runs.
 @Suite("floods keep memory bounded", .timeLimit(.minutes(4)))
 struct FloodTests {
   /// Peak RSS allowed. Measured on the debug build (2026-11-30): check with a 64 MiB flood
@@ -32,15 +33,14 @@ struct FloodTests {
 
   /// `run --headless` piped into a reader that reads nothing for 6 s while the plugin writes 400 MiB.
   @Test func aSlowReaderDoesNotGrowRun() async throws {
-    let arguments = (["run", "--headless", "--json", "--for", "8s"] + Self.flood("stderr-after", "400"))
+    let memory = try PeakMemory()
+    let command = memory.wrapping([PluginDevCLI.executable, "run", "--headless", "--json", "--for", "8s"] + Self.flood("stderr-after", "400"))
       .map { "'\($0)'" }.joined(separator: " ")
-    let shell = try await PluginProcess.start(.init(
-      executable: "/bin/sh", arguments: ["-c", "'\(PluginDevCLI.executable)' \(arguments) | { sleep 6; wc -l; }"]))
+    let shell = try await PluginProcess.start(.init(executable: "/bin/sh", arguments: ["-c", "\(command) | { sleep 6; wc -l; }"]))
     let output = OutputCollector(process: shell)
-    let sampler = try await PeakSampler(pid: shell.pid, children: true)
     let status = await shell.waitForExit(timeout: .seconds(120))
-    let peak = await sampler.stop()
     await output.finished()
+    let peak = memory.peak
     #expect(status == .exited(0), "\(output.stderr)")
     let lines = Int(output.stdout.first?.trimmingCharacters(in: .whitespaces) ?? "") ?? 0
     #expect(lines > 100, "the reader got \(lines) lines")
@@ -48,8 +48,10 @@ struct FloodTests {
   }
 
   @Test func aHugeStdioMessageIsRefusedNotHeld() async throws {
-    let process = try await PluginDevCLI.start(["run", "--headless", "--json", "--for", "120s"] + Self.flood("stdio-big"))
-    let sampler = try await PeakSampler(pid: process.pid)
+    let memory = try PeakMemory()  // only to run plugin-dev as time's child, like the others
+    let process = try await PluginProcess.start(.init(
+      executable: "/usr/bin/time",
+      arguments: Array(memory.wrapping([PluginDevCLI.executable, "run", "--headless", "--json", "--for", "120s"] + Self.flood("stdio-big")).dropFirst())))
     let output = OutputCollector(process: process)
     // The plugin needs a while to build and send 200 MiB on a loaded machine: wait for the refusal.
     let deadline = ContinuousClock.now + .seconds(90)
@@ -58,10 +60,14 @@ struct FloodTests {
     {
       try await Task.sleep(for: .milliseconds(100))
     }
-    kill(process.pid, SIGINT)
+    // GNU time would count the plugin too (it holds the 200 MiB): read plugin-dev's own high-water
+    // mark now, after the refusal, while it still runs.
+    let children = (try? String(contentsOfFile: "/proc/\(process.pid)/task/\(process.pid)/children", encoding: .utf8)) ?? ""
+    let pluginDev = children.split(separator: " ").compactMap { Int32($0) }.first
+    let peak = pluginDev.flatMap { ProcessMemory.peakResident($0) } ?? 0
+    process.signalGroup(SIGINT)  // time ignores it; plugin-dev stops
     let status = await process.waitForExit(timeout: .seconds(30))
     if status == nil { await process.kill() }
-    let peak = await sampler.stop()
     await output.finished()
     let result = PluginDevCLI.Result(status: status, stdout: output.stdout, stderr: output.stderr)
     #expect(status == .exited(0), "\(result.transcript.suffix(3000))")
@@ -111,16 +117,16 @@ struct FloodTests {
     #expect(after - before < 24 << 20, "RSS grew from \(before >> 20) to \(after >> 20) MiB over 10,000 connections")
   }
 
-  /// Runs plugin-dev to the end and samples its peak RSS meanwhile.
+  /// Runs plugin-dev to the end under GNU time; its output and its peak RSS.
   static func runMeasured(_ arguments: [String], timeout: Duration) async throws -> (PluginDevCLI.Result, Int) {
-    let process = try await PluginDevCLI.start(arguments)
-    let sampler = try await PeakSampler(pid: process.pid)
+    let memory = try PeakMemory()
+    let process = try await PluginProcess.start(.init(
+      executable: "/usr/bin/time", arguments: Array(memory.wrapping([PluginDevCLI.executable] + arguments).dropFirst())))
     let output = OutputCollector(process: process)
     let status = await process.waitForExit(timeout: timeout)
     if status == nil { await process.kill() }
-    let peak = await sampler.stop()
     await output.finished()
-    return (PluginDevCLI.Result(status: status, stdout: output.stdout, stderr: output.stderr), peak)
+    return (PluginDevCLI.Result(status: status, stdout: output.stdout, stderr: output.stderr), memory.peak)
   }
 
 }

@@ -14,29 +14,25 @@ public enum OffPool {
   }
 }
 
-/// Samples a process's peak resident set size (VmHWM) every 50 ms from a small shell loop of
-/// its own, so the sampling never waits for the test process's busy threads.
-public final class PeakSampler: Sendable {
-  private let sampler: PluginProcess
-  private let output: OutputCollector
+/// A command run under GNU time, which writes the command's peak resident set size when it
+/// ends: exact, and no sampling that a loaded machine could delay.
+public struct PeakMemory: Sendable {
+  /// Where time writes the peak (kilobytes).
+  public let report: URL
 
-  /// Samples process `pid`, or with `children`, every child of `pid` (e.g. plugin-dev under `sh -c`).
-  public init(pid: Int32, children: Bool = false) async throws {
-    let targets = children ? "$(cat /proc/\(pid)/task/\(pid)/children 2>/dev/null)" : "\(pid)"
-    let script = """
-      while kill -0 \(pid) 2>/dev/null; do
-        for p in \(targets); do sed -n 's/^VmHWM:[^0-9]*\\([0-9]*\\) kB$/\\1/p' /proc/$p/status 2>/dev/null; done
-        sleep 0.05
-      done
-      """
-    sampler = try await PluginProcess.start(.init(executable: "/bin/sh", arguments: ["-c", script]))
-    output = OutputCollector(process: sampler)
+  /// A fresh report file.
+  public init() throws {
+    report = try Fixtures.temporaryDirectory("plugin-dev-peak").appendingPathComponent("peak")
   }
 
-  /// Waits for the sampled process to end (or stops sampling); the highest peak read, in bytes (0 if none was).
-  public func stop() async -> Int {
-    if await sampler.waitForExit(timeout: .seconds(1)) == nil { await sampler.kill() }
-    await output.finished()
-    return (output.stdout.compactMap { Int($0) }.max() ?? 0) * 1024
+  /// `command` prefixed so that it runs under time.
+  public func wrapping(_ command: [String]) -> [String] {
+    ["/usr/bin/time", "-f", "%M", "-o", report.path] + command
+  }
+
+  /// The peak in bytes, once the command has ended (0 when time wrote nothing).
+  public var peak: Int {
+    let text = (try? String(contentsOf: report, encoding: .utf8)) ?? ""
+    return (text.split(separator: "\n").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }.last ?? 0) * 1024
   }
 }
