@@ -298,7 +298,7 @@ public struct PluginChecker: Sendable {
     variables.merge(extra) { _, new in new }
     variables.merge(environment.variables) { _, new in new }
     var removed = options.session.removedEnvironment
-    if options.unsetPythonUnbuffered, variables["PYTHONUNBUFFERED"] == nil { removed.append("PYTHONUNBUFFERED") }
+    if let unbuffered = options.session.pythonUnbufferedToRemove(given: variables) { removed.append(unbuffered) }
     if let without {
       variables[without] = nil
       removed.append(without)

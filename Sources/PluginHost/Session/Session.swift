@@ -80,8 +80,9 @@ public actor Session {
       maxLineLength: options.maxLineLength)
     launch.environment.merge(environment.variables) { _, hostValue in hostValue }
     if !options.sendCookie { launch.removedEnvironment.append(target.handshake.magicCookieKey) }
-    let unbuffered = "PYTHONUNBUFFERED"
-    if options.unsetPythonUnbuffered, launch.environment[unbuffered] == nil, !launch.removedEnvironment.contains(unbuffered) {
+    if let unbuffered = options.pythonUnbufferedToRemove(given: launch.environment),
+      !launch.removedEnvironment.contains(unbuffered)
+    {
       launch.removedEnvironment.append(unbuffered)
       if generation == 1, ProcessInfo.processInfo.environment[unbuffered] != nil {
         emit(.notice(
@@ -141,8 +142,7 @@ public actor Session {
     if current.process.exitStatus == nil {
       if let connection = current.connection, connection.traffic.bytesFromPlugin == 0 {
         emit(.notice("stopping: the plugin never sent a byte of HTTP/2, so Shutdown cannot reach it; sending SIGKILL"))
-        await current.process.kill()
-        LeftoverSocket.remove(announcedBy: current.handshake)
+        await kill(current)
       } else if let connection = current.connection {
         emit(.notice("stopping: plugin.GRPCController/Shutdown, then up to 2 s"))
         let shutdown = Task { try? await connection.shutdownPlugin(timeout: .seconds(2)) }
@@ -150,12 +150,10 @@ public actor Session {
         shutdown.cancel()
         if status == nil {
           emit(.notice("the plugin did not exit within 2 s of Shutdown (a go-plugin host logs 'plugin failed to exit gracefully'); sending SIGKILL"))
-          await current.process.kill()
-          LeftoverSocket.remove(announcedBy: current.handshake)
+          await kill(current)
         }
       } else {
-        await current.process.kill()
-        LeftoverSocket.remove(announcedBy: current.handshake)
+        await kill(current)
       }
     }
     await teardown(current)
@@ -299,9 +297,15 @@ public actor Session {
     }
   }
 
+  /// SIGKILLs the plugin's process group and removes what the plugin could not (its socket).
+  private func kill(_ current: Run) async {
+    await current.process.kill()
+    LeftoverSocket.remove(announcedBy: current.handshake)
+  }
+
   private func fail(_ current: Run) async {
     current.stopping = true
-    if current.process.exitStatus == nil { await current.process.kill() }
+    if current.process.exitStatus == nil { await kill(current) }
     await teardown(current)
     decide(current, false)
   }

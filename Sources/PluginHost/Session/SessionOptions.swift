@@ -38,6 +38,12 @@ public struct SessionOptions: Sendable, Equatable {
   /// Longest stderr/stdout line before it is split (go-plugin: 64 KiB).
   public var maxLineLength = 64 * 1024
 
+  /// `PYTHONUNBUFFERED` when it is to be removed from a plugin environment that sets `variables`
+  /// (the rule `run` and `check` share), else nil.
+  public func pythonUnbufferedToRemove(given variables: [String: String]) -> String? {
+    unsetPythonUnbuffered && variables["PYTHONUNBUFFERED"] == nil ? "PYTHONUNBUFFERED" : nil
+  }
+
   /// Default options (what a go-plugin host does).
   public init() {}
 }
