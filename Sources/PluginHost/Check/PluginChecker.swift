@@ -91,51 +91,48 @@ public struct PluginChecker: Sendable {
   // MARK: - Main run
 
   private func mainRun(
-    range: ClosedRange<Int>, store: URL, progress: @Sendable (CheckProgress) -> Void
+    range: ClosedRange<Int>, store: URL, progress: @escaping @Sendable (CheckProgress) -> Void
   ) async throws(PluginProcessError) -> MainRun {
-    let session = options.session
-    let environment = PluginEnvironment.host(
-      config: target.handshake, includeCookie: true, cookieValue: session.cookieValue,
-      protocolVersions: session.protocolVersions, portRange: range, multiplex: session.requestMultiplexing)
-    let expectations = environment.expectations()
+    let timeout = options.session.handshakeTimeout
+    let recorder = MainRunRecorder(timeout: timeout, progress: progress)
+    let host = HostCore(target: target, options: mainRunOptions(range: range, store: store), observe: recorder.receive)
+    let expectations = HostLaunch.environment(target, host.options).expectations()
     let before = Set(ProcessTable.ownChildren().map(\.pid))
-    let observed = try await ObservedPlugin.start(
-      launch(environment, store: store), expectations: expectations, timeout: session.handshakeTimeout)
-    let process = observed.process
-    let excluded = before.union([process.pid])
-    progress(.waitingForHandshake(pid: process.pid, timeout: session.handshakeTimeout))
-
-    let decision = await observed.waitForDecision()
-    let (handshake, lineIndex) = Self.handshakeDecision(decision, timeout: session.handshakeTimeout)
-    let stdout = await observed.stdout
-    let latency = lineIndex.flatMap { $0 < stdout.count ? stdout[$0].at - process.startedAt : nil }
+    await host.start()
+    let started = recorder.snapshot
+    if let failure = started.spawnFailure {
+      await host.finish()
+      throw failure
+    }
+    let excluded = before.union(started.pid.map { [$0] } ?? [])
+    let (handshake, lineIndex) = Self.handshakeDecision(started.decision, timeout: timeout)
+    let latency = lineIndex.flatMap { index in
+      index < started.stdout.count ? started.startedAt.map { started.stdout[index].at - $0 } : nil
+    }
     var observation = HandshakeChecks.Observation(
-      decision: handshake, latency: latency, expectations: expectations, timeout: session.handshakeTimeout)
+      decision: handshake, latency: latency, expectations: expectations, timeout: timeout)
     let first = HandshakeChecks.evaluate(observation)
 
     let running: [CheckResult]
     if let line = first.usableLine {
-      running = await exercise(line, observed: observed, range: range, excluded: excluded)
+      running = await exercise(line, host: host, recorder: recorder, range: range, excluded: excluded)
     } else {
       running = [
         .handshakeReachable, .portRange, .healthServing, .stdioStream, .reflection, .kvRoundTrip, .controllerShutdown,
         .shutdownExit, .shutdownNoChildren,
       ].map { CheckResult.skip($0, first.unusableReason) }
-      await observed.markStopping()
-      if process.exitStatus == nil { await process.kill() }
+      await host.stop()
       _ = await collectOrphans(excluding: excluded)
     }
-
-    await observed.waitForEvents()
-    observation.lateFailure = await observed.lateFailure
+    // Every event up to the exit has been recorded once the host has finished.
+    await host.finish()
+    let ended = recorder.snapshot
+    observation.lateFailure = ended.lateFailure
     let verdict = HandshakeChecks.evaluate(observation)
-    let stderr = await observed.stderrTally
-    let allStdout = await observed.stdout.map(\.line)
-    await observed.finish()
 
-    var results = verdict.results + running + stderr.results()
+    var results = verdict.results + running + ended.stderrTally.results()
     if let lineIndex {
-      results.append(StderrChecks.afterHandshake(Array(allStdout.dropFirst(lineIndex + 1))))
+      results.append(StderrChecks.afterHandshake(Array(ended.stdout.map(\.line).dropFirst(lineIndex + 1))))
     } else {
       results.append(.skip(.stdoutAfterHandshake, "no handshake line"))
     }
@@ -143,6 +140,24 @@ public struct PluginChecker: Sendable {
     let reason = verdict.usableLine == nil ? verdict.unusableReason
       : reachable == .skip ? "the plugin exited during the main run" : "nothing answered at its address"
     return MainRun(results: results, latency: latency, line: reachable == .pass ? verdict.usableLine : nil, unusableReason: reason)
+  }
+
+  /// The main run's host options: the user's, with the check's port window and a private KV
+  /// store, no relay, no health loop, no AutoMTLS (the AutoMTLS run is separate), no build (done).
+  func mainRunOptions(range: ClosedRange<Int>, store: URL) -> SessionOptions {
+    var session = options.session
+    session.portRange = range
+    session.tap = false
+    session.healthInterval = nil
+    session.autoMTLS = false
+    session.runBuild = false
+    session.actLikeGoHost = true
+    session.sendCookie = true
+    session.maxLineLength = StderrChecks.goLineLimit
+    if target.environment["KV_STORE_DIR"] == nil, session.extraEnvironment["KV_STORE_DIR"] == nil {
+      session.extraEnvironment["KV_STORE_DIR"] = store.path
+    }
+    return session
   }
 
   /// The watcher's decision as a handshake observation, and the index of the stdout line holding the handshake.
@@ -165,22 +180,22 @@ public struct PluginChecker: Sendable {
 
   /// Talks to the running plugin, then stops it; results from handshake.reachable to shutdown.no-children.
   private func exercise(
-    _ line: HandshakeLine, observed: ObservedPlugin, range: ClosedRange<Int>, excluded: Set<Int32>
+    _ line: HandshakeLine, host: HostCore, recorder: MainRunRecorder, range: ClosedRange<Int>, excluded: Set<Int32>
   ) async -> [CheckResult] {
-    let process = observed.process
-    let exitedEarly = process.exitStatus
-    let problem = exitedEarly == nil ? await ReachabilityProbe.problem(with: line) : nil
+    let connection = await host.connection
+    let seen = recorder.snapshot
+    let problem = connection == nil ? seen.connectProblem : nil
+    let exitedEarly = connection == nil && problem == nil ? seen.exit?.status : nil
     var results: [CheckResult] = [
       exitedEarly.map { .skip(.handshakeReachable, "the plugin had exited (\($0)) before plugin-dev could connect; see shutdown.exit") }
         ?? ServiceChecks.reachable(line, problem: problem)
     ]
-    guard exitedEarly == nil, problem == nil, let connection = try? PluginConnection(line: line) else {
+    guard let connection else {
       results.append(.skip(.portRange, "nothing listens at \(line.address)"))
       for id in [CheckID.healthServing, .stdioStream, .reflection, .kvRoundTrip] {
         results.append(.skip(id, "the address is unreachable"))
       }
-      await observed.markStopping()
-      if process.exitStatus == nil { await process.kill() }
+      await host.stop()
       let left = await collectOrphans(excluding: excluded)
       if let exitedEarly {
         results += ShutdownChecks.evaluate(.init(
@@ -194,34 +209,20 @@ public struct PluginChecker: Sendable {
       return results
     }
     results.append(ServiceChecks.portRange(line, range: range))
-    let streams = GoHostStreams(connection)
 
-    let clock = ContinuousClock()
-    let healthStart = clock.now
-    let health: HealthSample.Outcome
-    do {
-      health = .status(try await connection.health.check(timeout: .seconds(5)).protoName)
-    } catch let error as RPCError {
-      let error = connection.explain(error, after: .seconds(5))
-      health = .failed(code: "\(error.code)", message: error.message)
-    } catch {
-      health = .failed(code: "unknown", message: "\(error)")
-    }
-    let healthResult = ServiceChecks.health(health, milliseconds: HandshakeChecks.milliseconds(clock.now - healthStart))
+    let health = await HealthCall.sample(connection, timeout: .seconds(5))
+    let healthResult = ServiceChecks.health(health.outcome, milliseconds: Int((health.latency * 1000).rounded()))
     let kv = await KVRoundTrip.run(connection)
     let reflection = await ReflectionProbe.run(connection.client)
     // A stream cannot be open on a connection where the plugin never sent a byte.
     let stdio: ServiceChecks.StdioOutcome =
       connection.traffic.bytesFromPlugin == 0
-      ? .failed(code: "unavailable", message: "the plugin sent no HTTP/2 at all") : await streams.stdioOutcome()
+      ? .failed(code: "unavailable", message: "the plugin sent no HTTP/2 at all")
+      : await host.stdioOutcome() ?? .failed(code: "unavailable", message: "the stream was not opened")
     results += [
       healthResult, ServiceChecks.stdio(stdio), ServiceChecks.reflection(reflection), KVRoundTrip.evaluate(kv),
     ]
-
-    let shutdown = await stop(observed, connection: connection, excluded: excluded)
-    streams.cancel()
-    await Self.close(connection)
-    results += ShutdownChecks.evaluate(shutdown)
+    results += ShutdownChecks.evaluate(await stop(host, recorder: recorder, excluded: excluded))
     return results
   }
 
@@ -232,7 +233,7 @@ public struct PluginChecker: Sendable {
     let environment = PluginEnvironment.host(
       config: target.handshake, includeCookie: false, protocolVersions: options.session.protocolVersions, portRange: range,
       multiplex: options.session.requestMultiplexing)
-    guard let run = await probe(launch(environment, store: store, without: key), wait: wait) else {
+    guard let run = await probe(launch(environment, store: store, withoutCookie: true), wait: wait) else {
       return .skip(.cookieRefused, "the plugin could not be started a second time")
     }
     return CookieCheck.evaluate(run, cookieKey: key)
@@ -289,23 +290,11 @@ public struct PluginChecker: Sendable {
 
   // MARK: - Helpers
 
-  /// The launch of the plugin with `environment` (the go-plugin variables), without the variable `without`.
-  func launch(_ environment: PluginEnvironment, store: URL, without: String? = nil) -> PluginProcess.Launch {
-    let (executable, arguments) = target.command.launchArguments(in: target.folder)
-    let extra = options.session.extraEnvironment
-    var variables = target.environment
-    if variables["KV_STORE_DIR"] == nil, extra["KV_STORE_DIR"] == nil { variables["KV_STORE_DIR"] = store.path }
-    variables.merge(extra) { _, new in new }
-    variables.merge(environment.variables) { _, new in new }
-    var removed = options.session.removedEnvironment
-    if let unbuffered = options.session.pythonUnbufferedToRemove(given: variables) { removed.append(unbuffered) }
-    if let without {
-      variables[without] = nil
-      removed.append(without)
-    }
-    return PluginProcess.Launch(
-      executable: executable, arguments: arguments, environment: variables, removedEnvironment: removed,
-      workingDirectory: target.workingDirectory.path, maxLineLength: StderrChecks.goLineLimit)
+  /// The launch of the plugin with `environment` (the go-plugin variables), without the cookie when `withoutCookie`.
+  func launch(_ environment: PluginEnvironment, store: URL, withoutCookie: Bool = false) -> PluginProcess.Launch {
+    var session = mainRunOptions(range: options.session.portRange, store: store)
+    session.sendCookie = !withoutCookie
+    return HostLaunch.launch(target, session, environment: environment)
   }
 
   private func runBuild(_ build: PluginManifest.Command, progress: @Sendable (CheckProgress) -> Void) async

@@ -1,9 +1,7 @@
-import AutoMTLS
 import Foundation
 import GRPCCore
 import PluginProtocol
 import SwiftProtobuf
-import WireTap
 
 extension Session {
 
@@ -11,7 +9,7 @@ extension Session {
   /// (restart, clear, export, help) are the caller's.
   public func call(_ command: ConsoleCommand, text: String) async -> CallRecord {
     let started = Date()
-    guard let connection = run?.connection else {
+    guard let connection = await core.connection else {
       let record = CallRecord(
         command: text, method: "", code: "unavailable", result: "the plugin is not running (no accepted handshake)",
         started: started, ended: Date())
@@ -37,7 +35,7 @@ extension Session {
         record = Self.failure(error, command: text, method: "/proto.KV/Put", started: started, on: connection)
       }
     case .health:
-      let sample = await checkHealth(connection)
+      let sample = await HealthCall.sample(connection)
       emit(.health(sample))
       record = CallRecord(
         command: text, method: "/grpc.health.v1.Health/Check",
@@ -53,10 +51,8 @@ extension Session {
 
   /// How long a console call may take before it fails with `deadlineExceeded`.
   public static let callTimeout: Duration = .seconds(15)
-  /// What a call cut short by stopping says.
-  static let cancelledText = "stopped before the plugin answered"
   /// How long a health check may take.
-  public static let healthTimeout: Duration = .seconds(5)
+  public static let healthTimeout: Duration = HealthCall.timeout
 
   static func failure(
     _ error: any Error, command: String, method: String, started: Date, on connection: PluginConnection
@@ -65,7 +61,7 @@ extension Session {
       return CallRecord(command: command, method: method, code: "\(rpc.code)", result: rpc.message, started: started, ended: Date())
     }
     if error is CancellationError {
-      return CallRecord(command: command, method: method, code: "cancelled", result: Self.cancelledText, started: started, ended: Date())
+      return CallRecord(command: command, method: method, code: "cancelled", result: HealthCall.cancelledText, started: started, ended: Date())
     }
     return CallRecord(command: command, method: method, code: "unknown", result: "\(error)", started: started, ended: Date())
   }
@@ -76,30 +72,5 @@ extension Session {
       return text
     }
     return "0x" + value.prefix(256).map { String(format: "%02x", $0) }.joined() + (value.count > 256 ? "… (\(value.count) bytes)" : "")
-  }
-
-  func healthTick(generation: Int) async -> HealthSample? {
-    guard let current = run, current.generation == generation, let connection = current.connection else { return nil }
-    let sample = await checkHealth(connection)
-    guard run === current, !current.stopping else { return nil }
-    emit(.health(sample))
-    return sample
-  }
-
-  func checkHealth(_ connection: PluginConnection) async -> HealthSample {
-    let started = Date()
-    let clock = ContinuousClock()
-    let t0 = clock.now
-    do {
-      let status = try await connection.health.check(timeout: Self.healthTimeout)
-      return HealthSample(time: started, outcome: .status(status.protoName), latency: (clock.now - t0).seconds)
-    } catch let error as RPCError {
-      let error = connection.explain(error, after: Self.healthTimeout)
-      return HealthSample(time: started, outcome: .failed(code: "\(error.code)", message: error.message), latency: (clock.now - t0).seconds)
-    } catch is CancellationError {
-      return HealthSample(time: started, outcome: .failed(code: "cancelled", message: Self.cancelledText), latency: (clock.now - t0).seconds)
-    } catch {
-      return HealthSample(time: started, outcome: .failed(code: "unknown", message: "\(error)"), latency: (clock.now - t0).seconds)
-    }
   }
 }

@@ -1,334 +1,150 @@
-import AutoMTLS
 import Foundation
-import GRPCCore
 import PluginProtocol
-import SwiftProtobuf
+import Synchronization
 import WireTap
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// Runs one plugin like a go-plugin host and reports everything on `events`.
+/// `plugin-dev run`: one plugin under a `HostCore`, everything it does reported on `events` for
+/// the TUI and the headless printer, and the console's calls.
 ///
-/// Build step → spawn (own process group, cookie and `PLUGIN_*` environment) → handshake watch
-/// → decoding relay (`TapProxy`) in front of the plugin → gRPC client through the relay (the
-/// Go host's StartStream/StreamStdio calls, health checks, console calls) → stop: `Shutdown`,
-/// up to 2 s, then SIGKILL to the process group (reference §6).
+/// The host core does the work (build, spawn, handshake, relay, connection, health, stop); the
+/// session turns what it hears into `SessionEvent`s — stderr and `plugin.GRPCStdio` data parsed
+/// as log lines — and adds restart and the console.
 public actor Session {
   /// Everything the session reports, within a byte budget for slow readers; finishes after `.finished`.
-  public nonisolated let events = SessionEvents()
+  public nonisolated let events: SessionEvents
   /// The plugin being run.
   public nonisolated let target: PluginTarget
   /// The options in force.
   public nonisolated let options: SessionOptions
-
-  var generation = 0
-  var run: Run?
+  /// The host core that runs the plugin.
+  nonisolated let core: HostCore
   private var finished = false
-  private var building: PluginProcess?
-
-  /// The state of one start of the plugin.
-  final class Run {
-    let generation: Int
-    let process: PluginProcess
-    var watcher: HandshakeWatcher
-    var logParser = LogLineParser()
-    var stdioSplitters: [String: LineSplitter] = [:]
-    var handshake: HandshakeLine?
-    var proxy: TapProxy?
-    var proxyDirectory: PrivateDirectory?
-    var connection: PluginConnection?
-    var tasks: [Task<Void, Never>] = []
-    var decision: CheckedContinuation<Bool, Never>?
-    var decided: Bool?
-    var stopping = false
-    var probeTask: Task<Void, Never>?
-
-    init(generation: Int, process: PluginProcess, watcher: HandshakeWatcher) {
-      self.generation = generation
-      self.process = process
-      self.watcher = watcher
-    }
-  }
-
-  var identity: AutoMTLSIdentity?
 
   /// Creates a session; nothing runs until `start()`.
   public init(target: PluginTarget, options: SessionOptions = .init()) {
     self.target = target
     self.options = options
+    let events = SessionEvents()
+    let reporter = Reporter(events: events, maxLineLength: options.maxLineLength)
+    self.events = events
+    core = HostCore(target: target, options: options, observe: reporter.receive)
   }
-
-  // MARK: - Lifecycle
 
   /// Builds (when asked), starts the plugin and waits for the handshake; true when it is ready.
   @discardableResult
   public func start() async -> Bool {
-    guard !finished, run == nil else { return run?.decided ?? false }
-    if let build = target.build, generation == 0 ? options.runBuild : rebuildOnStart {
-      guard await runBuild(build) else { return false }
-    }
-    // `finish()` may have been called while the build ran: start nothing then.
-    guard !finished, run == nil else { return false }
-    generation += 1
-    let environment = hostEnvironment()
-    let (executable, arguments) = target.command.launchArguments(in: target.folder)
-    var launch = PluginProcess.Launch(
-      executable: executable, arguments: arguments, environment: target.environment.merging(options.extraEnvironment) { _, b in b },
-      removedEnvironment: options.removedEnvironment, workingDirectory: target.workingDirectory.path,
-      maxLineLength: options.maxLineLength)
-    launch.environment.merge(environment.variables) { _, hostValue in hostValue }
-    if !options.sendCookie { launch.removedEnvironment.append(target.handshake.magicCookieKey) }
-    if let unbuffered = options.pythonUnbufferedToRemove(given: launch.environment),
-      !launch.removedEnvironment.contains(unbuffered)
-    {
-      launch.removedEnvironment.append(unbuffered)
-      if generation == 1, ProcessInfo.processInfo.environment[unbuffered] != nil {
-        emit(.notice(
-          "PYTHONUNBUFFERED is set here but not passed on: a host on another machine rarely has it, and without it "
-            + "a Python plugin that does not flush its handshake hangs (--env PYTHONUNBUFFERED=1 passes it)"))
-      }
-    }
-
-    let process: PluginProcess
-    do {
-      process = try await PluginProcess.start(launch)
-    } catch {
-      emit(.handshakeFailed(.exitedBeforeHandshake(status: .exited(127), stderrTail: [error.description])))
-      return false
-    }
-    if finished {
-      await process.kill()
-      return false
-    }
-    let watcher = HandshakeWatcher(
-      expectations: environment.expectations(), startedAt: process.startedAt, timeout: options.handshakeTimeout)
-    let current = Run(generation: generation, process: process, watcher: watcher)
-    run = current
-    emit(.started(.init(
-      pid: process.pid, command: target.command.description, environment: environment.variables,
-      removedEnvironment: launch.removedEnvironment, workingDirectory: target.workingDirectory.path,
-      startedAt: Date(), generation: generation, inheritedCount: Self.inheritedCount(launch, shown: environment.variables))))
-
-    let generation = self.generation
-    current.tasks.append(Task { [weak self] in
-      for await event in process.events { await self?.handle(event, generation: generation) }
-    })
-    current.tasks.append(Task { [weak self] in
-      while !Task.isCancelled {
-        try? await Task.sleep(for: .milliseconds(50))
-        guard let self, await self.tick(generation: generation) else { return }
-      }
-    })
-    return await withCheckedContinuation { continuation in
-      if let decided = current.decided {
-        continuation.resume(returning: decided)
-      } else {
-        current.decision = continuation
-      }
-    }
+    guard !finished else { return false }
+    return await core.start()
   }
 
   /// Stops the plugin the way a go-plugin host's `Kill()` does: `Shutdown`, up to 2 s, then SIGKILL.
   public func stop() async {
-    if let building {
-      emit(.notice("stopping the build step"))
-      await building.kill()
-    }
-    guard let current = run else { return }
-    current.stopping = true
-    _ = current.watcher.receive(.stopRequested)
-    if current.process.exitStatus == nil {
-      if let connection = current.connection, connection.traffic.bytesFromPlugin == 0 {
-        emit(.notice("stopping: the plugin never sent a byte of HTTP/2, so Shutdown cannot reach it; sending SIGKILL"))
-        await kill(current)
-      } else if let connection = current.connection {
-        emit(.notice("stopping: plugin.GRPCController/Shutdown, then up to 2 s"))
-        let shutdown = Task { try? await connection.shutdownPlugin(timeout: .seconds(2)) }
-        let status = await current.process.waitForExit(timeout: .seconds(2))
-        shutdown.cancel()
-        if status == nil {
-          emit(.notice("the plugin did not exit within 2 s of Shutdown (a go-plugin host logs 'plugin failed to exit gracefully'); sending SIGKILL"))
-          await kill(current)
-        }
-      } else {
-        await kill(current)
-      }
-    }
-    await teardown(current)
-    // A start still waiting for the handshake returns now.
-    decide(current, false)
+    await core.stop()
   }
 
   /// Stops the plugin and starts it again, running the build step first (as `run` did at the
   /// start) unless `rebuild` is false or the build step is turned off: a restart must not start a
   /// stale binary.
   public func restart(rebuild: Bool = true) async -> Bool {
-    rebuildOnStart = rebuild && options.runBuild && target.build != nil
-    emit(.notice(rebuildOnStart ? "restarting: stop, build step, start" : "restarting: stop, start (no build step)"))
-    await stop()
-    return await start()
+    guard !finished else { return false }
+    let builds = rebuild && options.runBuild && target.build != nil
+    emit(.notice(builds ? "restarting: stop, build step, start" : "restarting: stop, start (no build step)"))
+    return await core.restart(rebuild: rebuild)
   }
 
   /// Whether the next start (a restart) runs the build step.
-  public private(set) var rebuildOnStart = false
+  public var rebuildOnStart: Bool { get async { await core.rebuildsOnStart } }
 
   /// Stops everything and ends the event stream.
   public func finish() async {
     guard !finished else { return }
     finished = true
-    await stop()
+    await core.finish()
     emit(.finished)
     events.finish()
   }
 
   /// The pid of the running plugin, if any.
-  public var pid: Int32? { run?.process.exitStatus == nil ? run?.process.pid : nil }
+  public var pid: Int32? { get async { await core.pid } }
 
   /// The accepted handshake of the current run.
-  public var handshake: HandshakeLine? { run?.handshake }
-
-  // MARK: - Internals
-
-  /// Variables the plugin inherits from plugin-dev's environment besides the ones shown.
-  static func inheritedCount(_ launch: PluginProcess.Launch, shown: [String: String]) -> Int {
-    let inherited = Set(ProcessInfo.processInfo.environment.keys)
-      .subtracting(launch.removedEnvironment).subtracting(shown.keys)
-    return inherited.count
-  }
+  public var handshake: HandshakeLine? { get async { await core.handshake } }
 
   func emit(_ event: SessionEvent) {
     events.yield(event)
   }
+}
 
-  private func hostEnvironment() -> PluginEnvironment {
-    PluginEnvironment.host(
-      config: target.handshake, includeCookie: options.sendCookie, cookieValue: options.cookieValue,
-      protocolVersions: options.protocolVersions, portRange: options.portRange,
-      clientCertificatePEM: autoMTLSIdentity?.certificatePEM, multiplex: options.requestMultiplexing)
-  }
-
-  /// The session's AutoMTLS certificate (made once, on first use), or nil without `autoMTLS`.
-  private var autoMTLSIdentity: AutoMTLSIdentity? {
-    guard options.autoMTLS else { return nil }
-    if let identity { return identity }
-    do {
-      identity = try AutoMTLSIdentity.generate()
-    } catch {
-      emit(.notice("could not make the AutoMTLS certificate (\(error)); starting without PLUGIN_CLIENT_CERT"))
+extension Session {
+  /// Turns what the host core says into session events; keeps the log parser's state.
+  final class Reporter: Sendable {
+    private struct Parsing {
+      var log = LogLineParser()
+      var stdio: [String: LineSplitter] = [:]
+      var startedAt: ContinuousClock.Instant?
     }
-    return identity
-  }
 
-  private func runBuild(_ build: PluginManifest.Command) async -> Bool {
-    let status = await BuildStep.run(build, for: target, spawned: { building = $0 }) { event in
+    let events: SessionEvents
+    private let maxLineLength: Int
+    private let parsing = Mutex(Parsing())
+
+    init(events: SessionEvents, maxLineLength: Int) {
+      self.events = events
+      self.maxLineLength = maxLineLength
+    }
+
+    @Sendable func receive(_ event: HostEvent) {
       switch event {
-      case .started(let command): emit(.buildStarted(command: command))
-      case .output(let line, let stream): emit(.buildOutput(line, stream: stream))
-      case .finished(let status, let seconds): emit(.buildFinished(status: status, seconds: seconds))
-      case .hint(let text): emit(.notice("build: " + text))
+      case .build(.started(let command)): events.yield(.buildStarted(command: command))
+      case .build(.output(let line, let stream)): events.yield(.buildOutput(line, stream: stream))
+      case .build(.finished(let status, let seconds)): events.yield(.buildFinished(status: status, seconds: seconds))
+      case .build(.hint(let text)): events.yield(.notice("build: " + text))
+      case .spawnFailed: break  // the machine's handshakeFailed follows
+      case .started(let process, let info):
+        parsing.withLock { $0.startedAt = process.startedAt }
+        events.yield(.started(info))
+      case .output(.line(.stderr, let line, _)):
+        let entry = parsing.withLock { $0.log.parse(line.text, isPartOfLongLine: line.continues || line.isContinuation) }
+        events.yield(.log(entry))
+      case .output: break
+      case .report(let report): self.report(report)
+      case .tapReady(let local, let plugin): events.yield(.tapReady(local: local, plugin: plugin))
+      case .frame(let record): events.yield(.frame(record))
+      case .health(let sample): events.yield(.health(sample))
+      case .stdio(let data): stdio(data)
+      case .notice(let text): events.yield(.notice(text))
       }
     }
-    building = nil
-    return status.isSuccess
-  }
 
-  private func handle(_ event: PluginProcess.Event, generation: Int) async {
-    guard let current = run, current.generation == generation else { return }
-    switch event {
-    case .line(.stderr, let line, _):
-      _ = current.watcher.receive(.stderr(line.text))
-      emit(.log(current.logParser.parse(line.text, isPartOfLongLine: line.continues || line.isContinuation)))
-    case .line(.stdout, let line, let at):
-      await apply(current.watcher.receive(.stdout(line.text, at: at)), to: current)
-    case .closed(.stdout, let at):
-      await apply(current.watcher.receive(.stdoutClosed(at: at)), to: current)
-    case .closed:
-      break
-    case .exited(let status, let at):
-      await apply(current.watcher.receive(.exited(status, at: at)), to: current)
-      emit(.exited(status, expected: current.stopping))
-      if !current.stopping {
-        await teardown(current)
-      }
-      decide(current, false)
-    }
-  }
-
-  private func tick(generation: Int) async -> Bool {
-    guard let current = run, current.generation == generation else { return false }
-    if let deadline = current.watcher.nextDeadline, ContinuousClock.now >= deadline {
-      await apply(current.watcher.receive(.tick(at: .now)), to: current)
-    }
-    return !current.watcher.isDecided || current.process.exitStatus == nil
-  }
-
-  private func apply(_ outputs: [HandshakeWatcher.Output], to current: Run) async {
-    for output in outputs {
-      switch output {
-      case .accepted(let line, let raw, let warnings):
-        current.handshake = line
-        emit(.handshake(line, raw: raw, warnings: warnings, seconds: (ContinuousClock.now - current.process.startedAt).seconds))
-        if let problem = await ReachabilityProbe.problem(with: line) {
-          emit(.handshakeFailed(problem))
-          await fail(current)
-          return
-        }
-        await connect(current, to: line)
-        decide(current, true)
-      case .failed(let diagnosis) where current.handshake != nil:
+    private func report(_ report: HostMachine.Report) {
+      switch report {
+      case .handshake(let line, let raw, let warnings, let at):
+        let started = parsing.withLock { $0.startedAt } ?? at
+        events.yield(.handshake(line, raw: raw, warnings: warnings, seconds: (at - started).seconds))
+      case .handshakeFailed(let diagnosis): events.yield(.handshakeFailed(diagnosis))
+      case .lateDiagnosis(let diagnosis):
         // The verdict was given; a plugin that dies right after its line gets a note, not a second verdict.
-        emit(.notice("the plugin exited right after its handshake: \(diagnosis.hint)"))
-      case .failed(let diagnosis):
-        emit(.handshakeFailed(diagnosis))
-        await fail(current)
-      case .probeUnflushed:
-        emit(.notice("no handshake within \(options.handshakeTimeout); sending SIGINT, then SIGTERM, to see whether output was stuck in a buffer"))
-        let process = current.process
-        current.probeTask = Task {
-          process.signalGroup(SIGINT)
-          try? await Task.sleep(for: .milliseconds(600))
-          process.signalGroup(SIGTERM)
-        }
-      case .strayStdout(let text):
-        emit(.strayStdout(text))
+        events.yield(.notice("the plugin exited right after its handshake: \(diagnosis.hint)"))
+      case .strayStdout(let text): events.yield(.strayStdout(text))
+      case .notice(let text): events.yield(.notice(text))
+      case .graceExpired: break
+      case .exited(let status, let expected, _): events.yield(.exited(status, expected: expected))
       }
     }
-  }
 
-  /// SIGKILLs the plugin's process group and removes what the plugin could not (its socket).
-  private func kill(_ current: Run) async {
-    await current.process.kill()
-    LeftoverSocket.remove(announcedBy: current.handshake)
+    /// `plugin.GRPCStdio` data, split like stderr: a line longer than the limit comes in pieces.
+    private func stdio(_ data: Plugin_StdioData) {
+      let channel = data.channel == .stdout ? "stdout" : data.channel == .stderr ? "stderr" : "invalid"
+      let entries = parsing.withLock { p -> [LogEntry] in
+        var splitter = p.stdio[channel] ?? LineSplitter(maxLineLength: maxLineLength)
+        defer { p.stdio[channel] = splitter }
+        return splitter.feed(data.data).filter { !$0.text.isEmpty }.map { line in
+          var entry = p.log.parse(line.text, isPartOfLongLine: line.continues || line.isContinuation)
+          entry.module = "stdio." + channel
+          return entry
+        }
+      }
+      for entry in entries { events.yield(.log(entry)) }
+    }
   }
-
-  private func fail(_ current: Run) async {
-    current.stopping = true
-    if current.process.exitStatus == nil { await kill(current) }
-    await teardown(current)
-    decide(current, false)
-  }
-
-  func decide(_ current: Run, _ ok: Bool) {
-    guard current.decided == nil else { return }
-    current.decided = ok
-    current.decision?.resume(returning: ok)
-    current.decision = nil
-  }
-
-  func teardown(_ current: Run) async {
-    let connection = current.connection
-    current.connection = nil
-    let proxy = current.proxy
-    current.proxy = nil
-    for task in current.tasks { task.cancel() }
-    current.probeTask?.cancel()
-    await connection?.close()
-    await proxy?.close()
-    current.proxyDirectory?.remove()
-    current.proxyDirectory = nil
-    if run === current { run = nil }
-  }
-
 }

@@ -1,0 +1,124 @@
+import AutoMTLS
+import Foundation
+import GRPCCore
+import PluginProtocol
+import SwiftProtobuf
+import WireTap
+
+extension HostCore {
+  /// Checks the announced address, then connects the way a Go host would (through the decoding
+  /// relay when asked, and always through it under AutoMTLS) and opens the Go host's streams.
+  func connect(_ line: HandshakeLine, epoch: Int) async {
+    if let problem = await ReachabilityProbe.problem(with: line) {
+      return feed(.connectFailed(problem), from: epoch)
+    }
+    guard epoch == self.epoch, let run, machine.state == .connecting else { return }
+    var network = line.network
+    var address = line.address
+    var tls: TapProxy.TLS?
+    if let identity, line.carriesCertificate {
+      do {
+        tls = TapProxy.TLS(
+          context: try AutoMTLSContext.client(identity: identity, trustingServerCertificateDER: line.serverCertificateDER ?? []),
+          serverHostname: AutoMTLSContext.serverHostname)
+      } catch {
+        let reason = "the plugin's AutoMTLS certificate is unusable: \(error)"
+        return feed(.connectFailed(.unreachable(address: line.address, reason: reason)), from: epoch)
+      }
+    }
+    if options.tap || tls != nil {
+      do {
+        let (proxy, local, directory) = try await startRelay(for: line, tls: tls, decode: options.tap, run: run)
+        run.proxy = proxy
+        run.proxyDirectory = directory
+        network = .unix
+        address = local
+        if options.tap { observe(.tapReady(local: local, plugin: line.address)) }
+      } catch where tls != nil {
+        let reason = "the AutoMTLS relay could not start: \(error)"
+        return feed(.connectFailed(.unreachable(address: line.address, reason: reason)), from: epoch)
+      } catch {
+        observe(.notice("the decoding relay could not start (\(error)); connecting directly, without a frame log"))
+      }
+    }
+    // A stop or the exit while the relay started: the teardown has run, close what was opened here.
+    guard self.run === run, machine.state == .connecting else {
+      await run.proxy?.close()
+      run.proxyDirectory?.remove()
+      return
+    }
+    do {
+      let connection = try PluginConnection(network: network, address: address)
+      run.connection = connection
+      if options.actLikeGoHost {
+        run.streams = GoHostStreams(
+          connection, onStdio: { [weak self] data in await self?.stdio(data, epoch: epoch) },
+          note: { [weak self] text in await self?.streamNote(text, epoch: epoch) })
+      }
+      feed(.connected, from: epoch)
+    } catch {
+      feed(.connectFailed(.unreachable(address: line.address, reason: "\(error)")), from: epoch)
+    }
+  }
+
+  private func stdio(_ data: Plugin_StdioData, epoch: Int) {
+    guard epoch == self.epoch else { return }
+    observe(.stdio(data))
+  }
+
+  /// A note about the Go host's streams, unless the plugin is being stopped (streams end then).
+  private func streamNote(_ text: String, epoch: Int) {
+    guard epoch == self.epoch, machine.state == .running || machine.state == .connecting else { return }
+    observe(.notice(text))
+  }
+
+  private func startRelay(for line: HandshakeLine, tls: TapProxy.TLS?, decode: Bool, run: Run) async throws
+    -> (TapProxy, String, PrivateDirectory)
+  {
+    let target = TapProxy.Address(network: line.network, address: line.address)
+    // Whatever the plugin's network, the relay listens where only this user can connect: a unix
+    // socket in a private folder. On a tcp port any local process could call the plugin through
+    // it, with plugin-dev's client certificate under AutoMTLS (issue #16 item 1c).
+    let directory = try PrivateDirectory.make(prefix: "plugin-dev-tap-")
+    let listen: TapProxy.Address = .unix(path: directory.appending("tap.sock"))
+    let (inputs, sink) = AsyncStream<RelayDecoder.Input>.makeStream(bufferingPolicy: .unbounded)
+    let proxy: TapProxy
+    let epoch = run.epoch
+    do {
+      proxy = try await TapProxy.start(
+        listen: listen, target: target, targetTLS: tls,
+        onBytes: { connection, direction, chunk in
+          if decode { sink.yield(.bytes(connection: connection, direction: direction, bytes: chunk, time: Date())) }
+        },
+        onEvent: { [weak self] event in
+          if case .closed(let id) = event { sink.yield(.closed(connection: id)) }
+          guard let self else { return }
+          Task { await self.relayEvent(event, epoch: epoch) }
+        })
+    } catch {
+      directory.remove()
+      throw error
+    }
+    let observe = self.observe
+    run.tasks.append(Task {
+      var decoder = RelayDecoder(registry: MessageRegistry.goPlugin)
+      for await input in inputs {
+        for record in decoder.feed(input) { observe(.frame(record)) }
+      }
+    })
+    return (proxy, directory.appending("tap.sock"), directory)
+  }
+
+  private func relayEvent(_ event: TapProxy.ConnectionEvent, epoch: Int) {
+    // While stopping, the client's reconnect attempts to a plugin that is going away are expected.
+    guard epoch == self.epoch, machine.state == .running || machine.state == .connecting else { return }
+    switch event {
+    case .failed(let id, let reason):
+      observe(.notice("relay connection \(id) to the plugin failed: \(reason)"))
+    case .error(let id, .pluginToHost, let reason) where options.autoMTLS:
+      observe(.notice("relay connection \(id): TLS with the plugin failed: \(AutoMTLSCheck.compactTLSError(reason))"))
+    default:
+      break
+    }
+  }
+}

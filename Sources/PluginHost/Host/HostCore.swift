@@ -1,0 +1,407 @@
+import AutoMTLS
+import Foundation
+import GRPCCore
+import PluginProtocol
+import Synchronization
+import WireTap
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Runs one plugin like a go-plugin host: the one actor that performs a `HostMachine`'s actions.
+///
+/// Build step → spawn (own process group, cookie and `PLUGIN_*` environment) → handshake watch
+/// → address check and connection (through the decoding relay when asked) → the Go host's
+/// streams and the health loop → stop: Shutdown, up to 2 s, then SIGKILL to the process group.
+/// Every event goes to the machine; every action it returns is performed here; timers are
+/// tasks that sleep until their instant and report back. `run` (Session) and `check` use it.
+public actor HostCore {
+  /// The plugin.
+  public nonisolated let target: PluginTarget
+  /// The options in force.
+  public nonisolated let options: SessionOptions
+  let observe: @Sendable (HostEvent) -> Void
+  private(set) var machine: HostMachine
+  /// Bumped at every start: completions of an earlier start are dropped.
+  private(set) var epoch = 0
+  private var starts = 0
+  var run: Run?
+  private var timers: [HostMachine.Timer: (token: Int, task: Task<Void, Never>)] = [:]
+  private var timerTokens = 0
+  private var startWaiters: [CheckedContinuation<Bool, Never>] = []
+  private var settleWaiters: [CheckedContinuation<Void, Never>] = []
+  private var decided: Bool?
+  /// Work that must end before a stop returns (a teardown, a cancelled build).
+  private var pending = 0
+  private var building: PluginProcess?
+  private var buildTask: Task<Void, Never>?
+  private var buildOnStart: Bool
+  var identity: AutoMTLSIdentity?
+  /// How the last stop went.
+  public private(set) var lastStop = StopOutcome()
+
+  /// The resources of one start.
+  final class Run {
+    let epoch: Int
+    var process: PluginProcess?
+    var handshake: HandshakeLine?
+    var connection: PluginConnection?
+    var proxy: TapProxy?
+    var proxyDirectory: PrivateDirectory?
+    var streams: GoHostStreams?
+    var tasks: [Task<Void, Never>] = []
+    var shutdown: (sent: ContinuousClock.Instant, task: Task<Void, Never>)?
+    let answer = LockedValue<ShutdownChecks.Observation.Controller?>(nil)
+    var exit: (status: PluginProcess.ExitStatus, at: ContinuousClock.Instant)?
+    var killed = false
+    var graceExpired = false
+
+    init(epoch: Int) { self.epoch = epoch }
+  }
+
+  /// A host for `target`; `observe` hears everything, in order, on the actor.
+  public init(target: PluginTarget, options: SessionOptions, observe: @escaping @Sendable (HostEvent) -> Void) {
+    self.target = target
+    self.options = options
+    self.observe = observe
+    buildOnStart = options.runBuild
+    var configuration = HostMachine.Configuration(
+      expectations: HostLaunch.environment(target, options).expectations(), handshakeTimeout: options.handshakeTimeout,
+      healthInterval: options.healthInterval)
+    configuration.shutdownGrace = .seconds(2)
+    machine = HostMachine(configuration)
+  }
+
+  // MARK: - Lifecycle
+
+  /// Builds (when asked), starts the plugin and waits for the handshake and the connection; true when it is ready.
+  @discardableResult
+  public func start() async -> Bool {
+    guard machine.state == .idle else { return decided ?? false }
+    decided = nil
+    lastStop = StopOutcome()
+    epoch += 1
+    let build = target.build != nil && buildOnStart
+    feed(.start(build: build))
+    if let decided { return decided }
+    return await withCheckedContinuation { startWaiters.append($0) }
+  }
+
+  /// Stops the plugin like go-plugin's `Kill()` and returns once it has exited and everything is closed.
+  /// A plugin that never sent a byte on the connection gets SIGKILL at once (Shutdown cannot
+  /// reach it) unless `evenIfSilent`, as `check` asks, to observe the whole sequence.
+  @discardableResult
+  public func stop(evenIfSilent: Bool = false) async -> StopOutcome {
+    let silent = !evenIfSilent && (run?.connection.map { $0.traffic.bytesFromPlugin == 0 } ?? false)
+    feed(.stop(pluginSilent: silent))
+    await settled()
+    return lastStop
+  }
+
+  /// Stops, then starts again; the build step runs first when `rebuild` (and a build step exists and is on).
+  public func restart(rebuild: Bool) async -> Bool {
+    await stop()
+    buildOnStart = rebuild && options.runBuild && target.build != nil
+    return await start()
+  }
+
+  /// Whether the next start runs the build step.
+  public var rebuildsOnStart: Bool { buildOnStart && target.build != nil }
+
+  /// Stops everything; nothing starts afterwards.
+  public func finish() async {
+    feed(.finish)
+    await settled()
+  }
+
+  /// The pid of the running plugin, if any.
+  public var pid: Int32? { run?.exit == nil ? run?.process?.pid : nil }
+  /// The accepted handshake of the current start.
+  public var handshake: HandshakeLine? { run?.handshake }
+  /// The connection to the plugin while it runs.
+  public var connection: PluginConnection? { run?.connection }
+  /// The process of the current start.
+  public var process: PluginProcess? { run?.process }
+
+  /// The stdio stream's outcome (`check`'s `stdio.stream`); nil without the Go host's streams.
+  func stdioOutcome() async -> ServiceChecks.StdioOutcome? {
+    guard let streams = run?.streams else { return nil }
+    return await streams.stdioOutcome()
+  }
+
+  // MARK: - The machine
+
+  /// Feeds the machine an event of start `epoch` (nil: the current one) and performs its actions.
+  func feed(_ event: HostMachine.Event, from epoch: Int? = nil) {
+    if let epoch, epoch != self.epoch { return }
+    for action in machine.receive(event, now: .now) { perform(action) }
+    resumeIfSettled()
+  }
+
+  private func perform(_ action: HostMachine.Action) {
+    switch action {
+    case .runBuild:
+      let epoch = self.epoch
+      buildTask = Task { await self.build(epoch) }
+    case .cancelBuild:
+      building?.signalGroup(SIGKILL)
+      if let buildTask {
+        pending += 1
+        Task {
+          await buildTask.value
+          self.done()
+        }
+      }
+    case .spawn:
+      spawn()
+    case .report(let report):
+      noteReport(report)
+      observe(.report(report))
+    case .connect(let line):
+      let epoch = self.epoch
+      run?.tasks.append(Task { await self.connect(line, epoch: epoch) })
+    case .checkHealth:
+      guard let connection = run?.connection else { return }
+      let epoch = self.epoch
+      run?.tasks.append(Task {
+        let sample = await HealthCall.sample(connection)
+        self.healthChecked(sample, epoch: epoch)
+      })
+    case .sendShutdown:
+      sendShutdown()
+    case .signal(let signal):
+      run?.process?.signalGroup(signal)
+    case .kill:
+      run?.killed = true
+      run?.process?.signalGroup(SIGKILL)
+    case .setTimer(let timer, let at):
+      timers[timer]?.task.cancel()
+      timerTokens += 1
+      let token = timerTokens
+      timers[timer] = (token, Task {
+        try? await Task.sleep(until: at, clock: .continuous)
+        guard !Task.isCancelled else { return }
+        self.timerFired(timer, token: token)
+      })
+    case .cancelTimer(let timer):
+      timers.removeValue(forKey: timer)?.task.cancel()
+    case .teardown:
+      teardown()
+    case .decide(let ok):
+      guard decided == nil else { return }
+      decided = ok
+      let waiters = startWaiters
+      startWaiters.removeAll()
+      for waiter in waiters { waiter.resume(returning: ok) }
+    case .finished:
+      break
+    }
+  }
+
+  private func noteReport(_ report: HostMachine.Report) {
+    switch report {
+    case .handshake(let line, _, _, _): run?.handshake = line
+    case .graceExpired: run?.graceExpired = true
+    case .exited(let status, _, let at): run?.exit = (status, at)
+    default: break
+    }
+  }
+
+  private func timerFired(_ timer: HostMachine.Timer, token: Int) {
+    guard timers[timer]?.token == token else { return }
+    timers[timer] = nil
+    feed(.timerFired(timer))
+  }
+
+  private func healthChecked(_ sample: HealthSample, epoch: Int) {
+    // A check that ends after a stop began reports nothing: the plugin is going away.
+    guard epoch == self.epoch, machine.state == .running else { return }
+    observe(.health(sample))
+    feed(.healthChecked)
+  }
+
+  private func done() {
+    pending -= 1
+    resumeIfSettled()
+  }
+
+  private func settled() async {
+    if isSettled { return }
+    await withCheckedContinuation { settleWaiters.append($0) }
+  }
+
+  private var isSettled: Bool { pending == 0 && (machine.state == .idle || machine.state == .finished) }
+
+  private func resumeIfSettled() {
+    guard isSettled, !settleWaiters.isEmpty else { return }
+    let waiters = settleWaiters
+    settleWaiters.removeAll()
+    for waiter in waiters { waiter.resume() }
+  }
+
+  // MARK: - Actions
+
+  private func build(_ epoch: Int) async {
+    guard let step = target.build else { return feed(.buildFinished(success: true), from: epoch) }
+    let status = await BuildStep.run(
+      step, for: target,
+      spawned: { process in
+        building = process
+        if machine.state != .building { process.signalGroup(SIGKILL) }
+      }, report: { observe(.build($0)) })
+    building = nil
+    feed(.buildFinished(success: status.isSuccess), from: epoch)
+  }
+
+  private func spawn() {
+    let epoch = self.epoch
+    starts += 1
+    let environment = HostLaunch.environment(target, options, clientCertificatePEM: autoMTLSIdentity?.certificatePEM)
+    machine.configuration.expectations = environment.expectations()
+    let launch = HostLaunch.launch(target, options, environment: environment)
+    if starts == 1, let unbuffered = options.pythonUnbufferedToRemove(given: launch.environment),
+      !options.removedEnvironment.contains(unbuffered), ProcessInfo.processInfo.environment[unbuffered] != nil
+    {
+      observe(.notice(
+        "PYTHONUNBUFFERED is set here but not passed on: a host on another machine rarely has it, and without it "
+          + "a Python plugin that does not flush its handshake hangs (--env PYTHONUNBUFFERED=1 passes it)"))
+    }
+    run = Run(epoch: epoch)
+    let info = SessionEvent.StartInfo(
+      pid: 0, command: target.command.description, environment: environment.variables,
+      removedEnvironment: launch.removedEnvironment, workingDirectory: target.workingDirectory.path, startedAt: Date(),
+      generation: starts, inheritedCount: HostLaunch.inheritedCount(launch, shown: environment.variables))
+    Task {
+      do {
+        let process = try await PluginProcess.start(launch)
+        self.spawned(process, info: info, epoch: epoch)
+      } catch let error as PluginProcessError {
+        self.spawnFailed(error, epoch: epoch)
+      } catch {
+        self.spawnFailed(.launchFailed(executable: launch.executable, reason: "\(error)"), epoch: epoch)
+      }
+    }
+  }
+
+  private func spawned(_ process: PluginProcess, info: SessionEvent.StartInfo, epoch: Int) {
+    guard epoch == self.epoch, let run, run.epoch == epoch else {
+      process.signalGroup(SIGKILL)
+      return
+    }
+    run.process = process
+    var info = info
+    info.pid = process.pid
+    observe(.started(process, info))
+    run.tasks.append(Task {
+      for await event in process.events { self.processEvent(event, epoch: epoch) }
+    })
+    feed(.spawned(at: process.startedAt), from: epoch)
+  }
+
+  private func spawnFailed(_ error: PluginProcessError, epoch: Int) {
+    guard epoch == self.epoch else { return }
+    observe(.spawnFailed(error))
+    feed(.spawnFailed(reason: error.description), from: epoch)
+  }
+
+  private func processEvent(_ event: PluginProcess.Event, epoch: Int) {
+    guard epoch == self.epoch else { return }
+    observe(.output(event))
+    switch event {
+    case .line(.stdout, let line, let at): feed(.stdout(line.text, at: at))
+    case .line(.stderr, let line, _): feed(.stderr(line.text))
+    case .closed(.stdout, let at): feed(.stdoutClosed(at: at))
+    case .closed: break
+    case .exited(let status, let at): feed(.exited(status, at: at))
+    }
+  }
+
+  /// Calls `plugin.GRPCController/Shutdown`; its outcome is kept for `check`.
+  private func sendShutdown() {
+    guard let run, let connection = run.connection else { return }
+    let sent = ContinuousClock.now
+    let answer = run.answer
+    run.shutdown = (sent, Task {
+      typealias Controller = ShutdownChecks.Observation.Controller
+      var callOptions = CallOptions.defaults
+      callOptions.timeout = .seconds(10)
+      let result: Controller
+      do {
+        _ = try await Plugin_GRPCController.Client(wrapping: connection.client).shutdown(Plugin_Empty(), options: callOptions)
+        result = .answered(milliseconds: Int(((ContinuousClock.now - sent).seconds * 1000).rounded()))
+      } catch let error as RPCError {
+        switch error.code {
+        case .unimplemented: result = .unimplemented(message: error.message)
+        case .unavailable, .cancelled: result = .closedBeforeReplying
+        case .deadlineExceeded: result = .noReply
+        default: result = .failed(code: "\(error.code)", message: error.message)
+        }
+      } catch {
+        result = .failed(code: "unknown", message: "\(error)")
+      }
+      answer.withLock { if $0 == nil { $0 = result } }
+    })
+  }
+
+  /// Closes what the start opened, settles the Shutdown call's outcome, removes a killed
+  /// plugin's socket; a stop returns once this is done.
+  private func teardown() {
+    guard let run else { return }
+    self.run = nil
+    pending += 1
+    for (_, timer) in timers { timer.task.cancel() }
+    timers.removeAll()
+    Task {
+      var outcome = StopOutcome(status: run.exit?.status)
+      if let shutdown = run.shutdown {
+        if !run.graceExpired, let exit = run.exit {
+          outcome.exitedAfter = exit.at - shutdown.sent
+          // The answer may race the exit: give it a moment, then count it as not sent.
+          await Self.first(shutdown.task, within: .seconds(1))
+          run.answer.withLock { if $0 == nil { $0 = .closedBeforeReplying } }
+        } else {
+          run.answer.withLock { if $0 == nil { $0 = .noReply } }
+        }
+        shutdown.task.cancel()
+        outcome.controller = run.answer.withLock { $0 }
+      }
+      run.streams?.cancel()
+      for task in run.tasks { task.cancel() }
+      await run.connection?.close()
+      await run.proxy?.close()
+      run.proxyDirectory?.remove()
+      if run.killed { LeftoverSocket.remove(announcedBy: run.handshake) }
+      self.tornDown(outcome)
+    }
+  }
+
+  private func tornDown(_ outcome: StopOutcome) {
+    lastStop = outcome
+    done()
+  }
+
+  /// Waits for `task`, at most `limit`.
+  static func first(_ task: Task<Void, Never>, within limit: Duration) async {
+    await withTaskGroup(of: Void.self) { group in
+      group.addTask { await withTaskCancellationHandler { await task.value } onCancel: { task.cancel() } }
+      group.addTask { try? await Task.sleep(for: limit) }
+      await group.next()
+      group.cancelAll()
+    }
+  }
+
+  /// The session's AutoMTLS certificate (made once, on first use), or nil without `autoMTLS`.
+  private var autoMTLSIdentity: AutoMTLSIdentity? {
+    guard options.autoMTLS else { return nil }
+    if let identity { return identity }
+    do {
+      identity = try AutoMTLSIdentity.generate()
+    } catch {
+      observe(.notice("could not make the AutoMTLS certificate (\(error)); starting without PLUGIN_CLIENT_CERT"))
+    }
+    return identity
+  }
+}

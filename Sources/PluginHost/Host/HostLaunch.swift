@@ -1,0 +1,43 @@
+import Foundation
+import PluginProtocol
+
+/// How a host starts a plugin: the target's command in its folder, the target's variables, the
+/// user's `--env`, then the go-plugin variables; the cookie removed when it is not sent, and
+/// `PYTHONUNBUFFERED` removed unless asked for. `run`, `check` and every later host mode start
+/// plugins through this one description.
+enum HostLaunch {
+  /// The go-plugin variables the options ask for (with `PLUGIN_CLIENT_CERT` when given a certificate).
+  static func environment(
+    _ target: PluginTarget, _ options: SessionOptions, clientCertificatePEM: String? = nil
+  ) -> PluginEnvironment {
+    PluginEnvironment.host(
+      config: target.handshake, includeCookie: options.sendCookie, cookieValue: options.cookieValue,
+      protocolVersions: options.protocolVersions, portRange: options.portRange,
+      clientCertificatePEM: clientCertificatePEM, multiplex: options.requestMultiplexing)
+  }
+
+  /// The launch of `target` with `environment`.
+  static func launch(_ target: PluginTarget, _ options: SessionOptions, environment: PluginEnvironment)
+    -> PluginProcess.Launch
+  {
+    let (executable, arguments) = target.command.launchArguments(in: target.folder)
+    var variables = target.environment.merging(options.extraEnvironment) { _, given in given }
+    variables.merge(environment.variables) { _, host in host }
+    var removed = options.removedEnvironment
+    if !options.sendCookie {
+      variables[target.handshake.magicCookieKey] = nil
+      removed.append(target.handshake.magicCookieKey)
+    }
+    if let unbuffered = options.pythonUnbufferedToRemove(given: variables), !removed.contains(unbuffered) {
+      removed.append(unbuffered)
+    }
+    return PluginProcess.Launch(
+      executable: executable, arguments: arguments, environment: variables, removedEnvironment: removed,
+      workingDirectory: target.workingDirectory.path, maxLineLength: options.maxLineLength)
+  }
+
+  /// Variables the plugin inherits from plugin-dev's environment besides the ones shown.
+  static func inheritedCount(_ launch: PluginProcess.Launch, shown: [String: String]) -> Int {
+    Set(ProcessInfo.processInfo.environment.keys).subtracting(launch.removedEnvironment).subtracting(shown.keys).count
+  }
+}
