@@ -102,6 +102,8 @@ extension PluginChecker {
     let client: PluginConnection
     /// Failed connects and TLS errors to the plugin, in order (`isTLS` tells them apart).
     let trouble: LockedValue<[(isTLS: Bool, reason: String)]>
+    /// Yields once per trouble reported.
+    let troubleReported: AsyncStream<Void>
 
     /// Starts the relay to `target`, presenting `identity` (nil: no client certificate) and
     /// trusting only the plugin's certificate.
@@ -109,6 +111,7 @@ extension PluginChecker {
       -> TLSProbeClient
     {
       let trouble = LockedValue<[(isTLS: Bool, reason: String)]>([])
+      let (reported, report) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
       let context = try AutoMTLSContext.client(identity: identity, trustingServerCertificateDER: der)
       let directory = try PrivateDirectory.make(prefix: "plugin-dev-check-")
       let relay: TapProxy
@@ -120,8 +123,9 @@ extension PluginChecker {
           switch event {
           case .error(_, .pluginToHost, let reason): trouble.withLock { $0.append((true, reason)) }
           case .failed(_, let reason): trouble.withLock { $0.append((false, reason)) }
-          default: break
+          default: return
           }
+          report.yield()
         })
       } catch {
         directory.remove()
@@ -130,7 +134,8 @@ extension PluginChecker {
       do {
         return TLSProbeClient(
           relay: relay, directory: directory,
-          client: try PluginConnection(network: .unix, address: directory.appending("relay.sock")), trouble: trouble)
+          client: try PluginConnection(network: .unix, address: directory.appending("relay.sock")), trouble: trouble,
+          troubleReported: reported)
       } catch {
         await relay.close()
         directory.remove()
@@ -153,11 +158,8 @@ extension PluginChecker {
             return trouble.value.isEmpty ? .failed(code: "unknown", message: "\(error)") : .tlsFailed
           }
         }
-        group.addTask {
-          while !Task.isCancelled {
-            if !trouble.value.isEmpty { return .tlsFailed }
-            try? await Task.sleep(for: .milliseconds(20))
-          }
+        group.addTask { [troubleReported] in
+          for await _ in troubleReported { return .tlsFailed }
           return nil
         }
         var outcome: RelayHealth?

@@ -24,24 +24,24 @@ public actor HostCore {
   /// The options in force.
   public nonisolated let options: SessionOptions
   let observe: @Sendable (HostEvent) -> Void
-  private(set) var machine: HostMachine
+  var machine: HostMachine
   /// Bumped at every start: completions of an earlier start are dropped.
-  private(set) var epoch = 0
-  private var starts = 0
+  var epoch = 0
+  var starts = 0
   var run: Run?
-  private var timers: [HostMachine.Timer: (token: Int, task: Task<Void, Never>)] = [:]
-  private var timerTokens = 0
-  private var startWaiters: [CheckedContinuation<Bool, Never>] = []
-  private var settleWaiters: [CheckedContinuation<Void, Never>] = []
-  private var decided: Bool?
+  var timers: [HostMachine.Timer: (token: Int, task: Task<Void, Never>)] = [:]
+  var timerTokens = 0
+  var startWaiters: [CheckedContinuation<Bool, Never>] = []
+  var settleWaiters: [CheckedContinuation<Void, Never>] = []
+  var decided: Bool?
   /// Work that must end before a stop returns (a teardown, a cancelled build).
-  private var pending = 0
-  private var building: PluginProcess?
-  private var buildTask: Task<Void, Never>?
-  private var buildOnStart: Bool
+  var pending = 0
+  var building: PluginProcess?
+  var buildTask: Task<Void, Never>?
+  var buildOnStart: Bool
   var identity: AutoMTLSIdentity?
   /// How the last stop went.
-  public private(set) var lastStop = StopOutcome()
+  public internal(set) var lastStop = StopOutcome()
 
   /// The resources of one start.
   final class Run {
@@ -141,7 +141,7 @@ public actor HostCore {
     resumeIfSettled()
   }
 
-  private func perform(_ action: HostMachine.Action) {
+  func perform(_ action: HostMachine.Action) {
     switch action {
     case .runBuild:
       let epoch = self.epoch
@@ -201,7 +201,7 @@ public actor HostCore {
     }
   }
 
-  private func noteReport(_ report: HostMachine.Report) {
+  func noteReport(_ report: HostMachine.Report) {
     switch report {
     case .handshake(let line, _, _, _): run?.handshake = line
     case .graceExpired: run?.graceExpired = true
@@ -210,198 +210,35 @@ public actor HostCore {
     }
   }
 
-  private func timerFired(_ timer: HostMachine.Timer, token: Int) {
+  func timerFired(_ timer: HostMachine.Timer, token: Int) {
     guard timers[timer]?.token == token else { return }
     timers[timer] = nil
     feed(.timerFired(timer))
   }
 
-  private func healthChecked(_ sample: HealthSample, epoch: Int) {
+  func healthChecked(_ sample: HealthSample, epoch: Int) {
     // A check that ends after a stop began reports nothing: the plugin is going away.
     guard epoch == self.epoch, machine.state == .running else { return }
     observe(.health(sample))
     feed(.healthChecked)
   }
 
-  private func done() {
+  func done() {
     pending -= 1
     resumeIfSettled()
   }
 
-  private func settled() async {
+  func settled() async {
     if isSettled { return }
     await withCheckedContinuation { settleWaiters.append($0) }
   }
 
-  private var isSettled: Bool { pending == 0 && (machine.state == .idle || machine.state == .finished) }
+  var isSettled: Bool { pending == 0 && (machine.state == .idle || machine.state == .finished) }
 
-  private func resumeIfSettled() {
+  func resumeIfSettled() {
     guard isSettled, !settleWaiters.isEmpty else { return }
     let waiters = settleWaiters
     settleWaiters.removeAll()
     for waiter in waiters { waiter.resume() }
-  }
-
-  // MARK: - Actions
-
-  private func build(_ epoch: Int) async {
-    guard let step = target.build else { return feed(.buildFinished(success: true), from: epoch) }
-    let status = await BuildStep.run(
-      step, for: target,
-      spawned: { process in
-        building = process
-        if machine.state != .building { process.signalGroup(SIGKILL) }
-      }, report: { observe(.build($0)) })
-    building = nil
-    feed(.buildFinished(success: status.isSuccess), from: epoch)
-  }
-
-  private func spawn() {
-    let epoch = self.epoch
-    starts += 1
-    let environment = HostLaunch.environment(target, options, clientCertificatePEM: autoMTLSIdentity?.certificatePEM)
-    machine.configuration.expectations = environment.expectations()
-    let launch = HostLaunch.launch(target, options, environment: environment)
-    if starts == 1, let unbuffered = options.pythonUnbufferedToRemove(given: launch.environment),
-      !options.removedEnvironment.contains(unbuffered), ProcessInfo.processInfo.environment[unbuffered] != nil
-    {
-      observe(.notice(
-        "PYTHONUNBUFFERED is set here but not passed on: a host on another machine rarely has it, and without it "
-          + "a Python plugin that does not flush its handshake hangs (--env PYTHONUNBUFFERED=1 passes it)"))
-    }
-    run = Run(epoch: epoch)
-    let info = SessionEvent.StartInfo(
-      pid: 0, command: target.command.description, environment: environment.variables,
-      removedEnvironment: launch.removedEnvironment, workingDirectory: target.workingDirectory.path, startedAt: Date(),
-      generation: starts, inheritedCount: HostLaunch.inheritedCount(launch, shown: environment.variables))
-    Task {
-      do {
-        let process = try await PluginProcess.start(launch)
-        self.spawned(process, info: info, epoch: epoch)
-      } catch let error as PluginProcessError {
-        self.spawnFailed(error, epoch: epoch)
-      } catch {
-        self.spawnFailed(.launchFailed(executable: launch.executable, reason: "\(error)"), epoch: epoch)
-      }
-    }
-  }
-
-  private func spawned(_ process: PluginProcess, info: SessionEvent.StartInfo, epoch: Int) {
-    guard epoch == self.epoch, let run, run.epoch == epoch else {
-      process.signalGroup(SIGKILL)
-      return
-    }
-    run.process = process
-    var info = info
-    info.pid = process.pid
-    observe(.started(process, info))
-    run.tasks.append(Task {
-      for await event in process.events { self.processEvent(event, epoch: epoch) }
-    })
-    feed(.spawned(at: process.startedAt), from: epoch)
-  }
-
-  private func spawnFailed(_ error: PluginProcessError, epoch: Int) {
-    guard epoch == self.epoch else { return }
-    observe(.spawnFailed(error))
-    feed(.spawnFailed(reason: error.description), from: epoch)
-  }
-
-  private func processEvent(_ event: PluginProcess.Event, epoch: Int) {
-    guard epoch == self.epoch else { return }
-    observe(.output(event))
-    switch event {
-    case .line(.stdout, let line, let at): feed(.stdout(line.text, at: at))
-    case .line(.stderr, let line, _): feed(.stderr(line.text))
-    case .closed(.stdout, let at): feed(.stdoutClosed(at: at))
-    case .closed: break
-    case .exited(let status, let at): feed(.exited(status, at: at))
-    }
-  }
-
-  /// Calls `plugin.GRPCController/Shutdown`; its outcome is kept for `check`.
-  private func sendShutdown() {
-    guard let run, let connection = run.connection else { return }
-    let sent = ContinuousClock.now
-    let answer = run.answer
-    run.shutdown = (sent, Task {
-      typealias Controller = ShutdownChecks.Observation.Controller
-      var callOptions = CallOptions.defaults
-      callOptions.timeout = .seconds(10)
-      let result: Controller
-      do {
-        _ = try await Plugin_GRPCController.Client(wrapping: connection.client).shutdown(Plugin_Empty(), options: callOptions)
-        result = .answered(milliseconds: Int(((ContinuousClock.now - sent).seconds * 1000).rounded()))
-      } catch let error as RPCError {
-        switch error.code {
-        case .unimplemented: result = .unimplemented(message: error.message)
-        case .unavailable, .cancelled: result = .closedBeforeReplying
-        case .deadlineExceeded: result = .noReply
-        default: result = .failed(code: "\(error.code)", message: error.message)
-        }
-      } catch {
-        result = .failed(code: "unknown", message: "\(error)")
-      }
-      answer.withLock { if $0 == nil { $0 = result } }
-    })
-  }
-
-  /// Closes what the start opened, settles the Shutdown call's outcome, removes a killed
-  /// plugin's socket; a stop returns once this is done.
-  private func teardown() {
-    guard let run else { return }
-    self.run = nil
-    pending += 1
-    for (_, timer) in timers { timer.task.cancel() }
-    timers.removeAll()
-    Task {
-      var outcome = StopOutcome(status: run.exit?.status)
-      if let shutdown = run.shutdown {
-        if !run.graceExpired, let exit = run.exit {
-          outcome.exitedAfter = exit.at - shutdown.sent
-          // The answer may race the exit: give it a moment, then count it as not sent.
-          await Self.first(shutdown.task, within: .seconds(1))
-          run.answer.withLock { if $0 == nil { $0 = .closedBeforeReplying } }
-        } else {
-          run.answer.withLock { if $0 == nil { $0 = .noReply } }
-        }
-        shutdown.task.cancel()
-        outcome.controller = run.answer.withLock { $0 }
-      }
-      run.streams?.cancel()
-      for task in run.tasks { task.cancel() }
-      await run.connection?.close()
-      await run.proxy?.close()
-      run.proxyDirectory?.remove()
-      if run.killed { LeftoverSocket.remove(announcedBy: run.handshake) }
-      self.tornDown(outcome)
-    }
-  }
-
-  private func tornDown(_ outcome: StopOutcome) {
-    lastStop = outcome
-    done()
-  }
-
-  /// Waits for `task`, at most `limit`.
-  static func first(_ task: Task<Void, Never>, within limit: Duration) async {
-    await withTaskGroup(of: Void.self) { group in
-      group.addTask { await withTaskCancellationHandler { await task.value } onCancel: { task.cancel() } }
-      group.addTask { try? await Task.sleep(for: limit) }
-      await group.next()
-      group.cancelAll()
-    }
-  }
-
-  /// The session's AutoMTLS certificate (made once, on first use), or nil without `autoMTLS`.
-  private var autoMTLSIdentity: AutoMTLSIdentity? {
-    guard options.autoMTLS else { return nil }
-    if let identity { return identity }
-    do {
-      identity = try AutoMTLSIdentity.generate()
-    } catch {
-      observe(.notice("could not make the AutoMTLS certificate (\(error)); starting without PLUGIN_CLIENT_CERT"))
-    }
-    return identity
   }
 }

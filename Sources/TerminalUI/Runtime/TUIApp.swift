@@ -1,6 +1,5 @@
 import Foundation
 import PluginHost
-import Synchronization
 import WireTap
 
 #if canImport(Glibc)
@@ -77,10 +76,8 @@ public struct TUIApp: Sendable {
         sink.yield(.session(event, at: Date()))
       }
     }
-    let startDone = Flag()
     Task {
       let ready = await session.start()
-      startDone.set()
       sink.yield(.startFinished(ready))
     }
     let ticks = Task {
@@ -93,9 +90,8 @@ public struct TUIApp: Sendable {
     let state = await loop(actions: actions, sink: sink, screen: screen)
 
     ticks.cancel()
+    // A start still in its build step ends with it: after finish() nothing starts.
     await session.finish()
-    // A start still in its build step would spawn the plugin after finish(); stop it again.
-    if await Self.waitFor(startDone, upTo: .seconds(2)) { await session.stop() }
     events.cancel()
     await screen.close()
     signals.cancel()
@@ -188,23 +184,6 @@ public struct TUIApp: Sendable {
     case .quit:
       break
     }
-  }
-
-  /// Waits for a flag to be set, at most `limit`; true when it was set in time.
-  private static func waitFor(_ flag: Flag, upTo limit: Duration) async -> Bool {
-    let deadline = ContinuousClock.now + limit
-    while !flag.isSet {
-      guard ContinuousClock.now < deadline else { return false }
-      try? await Task.sleep(for: .milliseconds(20))
-    }
-    return true
-  }
-
-  /// A flag set once from any task.
-  private final class Flag: Sendable {
-    private let value = Atomic<Bool>(false)
-    var isSet: Bool { value.load(ordering: .sequentiallyConsistent) }
-    func set() { value.store(true, ordering: .sequentiallyConsistent) }
   }
 
   /// Writes what plugin-dev printed to stderr while the screen was active.
