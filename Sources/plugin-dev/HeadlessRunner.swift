@@ -7,6 +7,8 @@ import WireTap
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Runs a session without a terminal UI: events as lines or JSON lines, `--exec` commands in

@@ -3,6 +3,8 @@ import PluginProtocol
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// A plugin process started for `check`: every stdout and stderr line kept with its time, and

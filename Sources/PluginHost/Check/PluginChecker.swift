@@ -4,6 +4,8 @@ import PluginProtocol
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Runs every check of reference §14 that applies to a plugin: `plugin-dev check`.

@@ -7,6 +7,8 @@ import WireTap
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Runs one plugin like a go-plugin host and reports everything on `events`.
