@@ -7,6 +7,7 @@ let package = Package(
   products: [
     .library(name: "PluginProtocol", targets: ["PluginProtocol"]),
     .library(name: "WireTap", targets: ["WireTap"]),
+    .library(name: "Relay", targets: ["Relay"]),
     .library(name: "AutoMTLS", targets: ["AutoMTLS"]),
     .library(name: "PluginHost", targets: ["PluginHost"]),
     .library(name: "TerminalUI", targets: ["TerminalUI"]),
@@ -44,7 +45,7 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
         .product(name: "X509", package: "swift-certificates"),
         "AutoMTLS",
-        "WireTap",
+        "Relay",
       ]
     ),
     .target(
@@ -59,10 +60,16 @@ let package = Package(
       name: "WireTap",
       dependencies: [
         .product(name: "NIOCore", package: "swift-nio"),
-        .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOHPACK", package: "swift-nio-http2"),
-        .product(name: "NIOSSL", package: "swift-nio-ssl"),
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ]
+    ),
+    .target(
+      name: "Relay",
+      dependencies: [
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
       ]
     ),
     .target(
@@ -70,6 +77,7 @@ let package = Package(
       dependencies: [
         "PluginProtocol",
         "AutoMTLS",
+        "Relay",
         "WireTap",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -118,9 +126,16 @@ let package = Package(
       dependencies: [
         "WireTap",
         .product(name: "NIOCore", package: "swift-nio"),
-        .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOHPACK", package: "swift-nio-http2"),
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ]
+    ),
+    .testTarget(
+      name: "RelayTests",
+      dependencies: [
+        "Relay",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
       ]
     ),
     .testTarget(
@@ -153,6 +168,7 @@ let package = Package(
         "PluginHost",
         "TestSupport",
         "AutoMTLS",
+        "Relay",
         "WireTap",
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
         .product(name: "GRPCCore", package: "grpc-swift-2"),

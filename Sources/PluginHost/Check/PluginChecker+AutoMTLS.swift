@@ -2,7 +2,7 @@ import AutoMTLS
 import Foundation
 import GRPCCore
 import PluginProtocol
-import WireTap
+import Relay
 import X509
 
 extension PluginChecker {
