@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import PluginHost
-import TerminalUI
 import PluginProtocol
 
 #if canImport(Glibc)

@@ -2,7 +2,6 @@ import Foundation
 import PluginHost
 import PluginProtocol
 import Synchronization
-import TerminalUI
 import WireTap
 
 #if canImport(Glibc)
