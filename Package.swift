@@ -143,6 +143,10 @@ let package = Package(
       dependencies: ["PluginHost", "PluginProtocol", "WireTap"]
     ),
     .testTarget(
+      name: "PluginDevTests",
+      dependencies: ["plugin-dev", "PluginHost", "PluginProtocol", "WireTap"]
+    ),
+    .testTarget(
       name: "TerminalUITests",
       dependencies: ["TerminalUI", "PluginHost", "WireTap", "PluginProtocol"]
     ),
