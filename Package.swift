@@ -13,6 +13,7 @@ let package = Package(
     .library(name: "TerminalUI", targets: ["TerminalUI"]),
     .executable(name: "plugin-dev", targets: ["plugin-dev"]),
     .executable(name: "kv-swift", targets: ["kv-swift"]),
+    .library(name: "KVExample", targets: ["KVExample"]),
   ],
   dependencies: [
     .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
@@ -98,6 +99,7 @@ let package = Package(
     .executableTarget(
       name: "plugin-dev",
       dependencies: [
+        "KVExample",
         "PluginProtocol",
         "PluginHost",
         "Scaffold",
@@ -105,13 +107,18 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    .executableTarget(
-      name: "kv-swift",
+    .target(
+      name: "KVExample",
       dependencies: [
         "PluginProtocol",
         .product(name: "Logging", package: "swift-log"),
       ],
-      path: "Examples/kv-swift/Sources"
+      path: "Examples/kv-swift/Sources/KVExample"
+    ),
+    .executableTarget(
+      name: "kv-swift",
+      dependencies: ["KVExample"],
+      path: "Examples/kv-swift/Sources/kv-swift"
     ),
     .target(
       name: "TestSupport",

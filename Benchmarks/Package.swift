@@ -19,6 +19,7 @@ let package = Package(
         .product(name: "PluginHost", package: "plugin-dev"),
         .product(name: "TerminalUI", package: "plugin-dev"),
         .product(name: "AutoMTLS", package: "plugin-dev"),
+        .product(name: "KVExample", package: "plugin-dev"),
       ]
     )
   ]

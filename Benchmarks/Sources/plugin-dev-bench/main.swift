@@ -8,6 +8,7 @@
 // The KV plugin is this executable re-run as `serve-kv` (the same code as Examples/kv-swift).
 import AutoMTLS
 import Foundation
+import KVExample
 import PluginHost
 import PluginProtocol
 import Relay
