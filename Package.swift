@@ -94,7 +94,10 @@ let package = Package(
     ),
     .target(
       name: "TerminalUI",
-      dependencies: ["CNcursesw", "PluginHost", "WireTap", "PluginProtocol"]
+      dependencies: [
+        "CNcursesw", "PluginHost", "WireTap", "PluginProtocol",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+      ]
     ),
     .executableTarget(
       name: "plugin-dev",
@@ -147,11 +150,17 @@ let package = Package(
     ),
     .testTarget(
       name: "PluginHostTests",
-      dependencies: ["PluginHost", "PluginProtocol", "WireTap"]
+      dependencies: [
+        "PluginHost", "PluginProtocol", "WireTap",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+      ]
     ),
     .testTarget(
       name: "PluginDevTests",
-      dependencies: ["plugin-dev", "PluginHost", "PluginProtocol", "WireTap"]
+      dependencies: [
+        "plugin-dev", "PluginHost", "PluginProtocol", "WireTap",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+      ]
     ),
     .testTarget(
       name: "TerminalUITests",

@@ -23,7 +23,7 @@ struct CheckRunTests {
     (Shutdown(controller: .unimplemented(message: "Method not found!"), exitedAfter: nil, exitStatus: .signaled(9)), [.fail, .skip, .pass]),
     (Shutdown(controller: .answered(milliseconds: 2), exitedAfter: nil, exitStatus: .signaled(9)), [.pass, .fail, .pass]),
     (Shutdown(controller: .noReply, exitedAfter: nil, exitStatus: .signaled(9)), [.fail, .skip, .pass]),
-    (Shutdown(controller: .failed(code: "internal", message: "x"), exitedAfter: nil, exitStatus: .signaled(9)), [.fail, .skip, .pass]),
+    (Shutdown(controller: .failed(code: .internalError, message: "x"), exitedAfter: nil, exitStatus: .signaled(9)), [.fail, .skip, .pass]),
     (Shutdown(controller: .exitedBefore(.exited(2)), exitedAfter: nil, exitStatus: .exited(2)), [.skip, .fail, .pass]),
     (Shutdown(controller: .answered(milliseconds: 2), exitedAfter: .milliseconds(30), exitStatus: .exited(0),
               leftBehind: [.init(pid: 42, command: "sleep 300")]), [.pass, .pass, .fail]),

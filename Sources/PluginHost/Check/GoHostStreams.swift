@@ -40,7 +40,7 @@ final class GoHostStreams: Sendable {
         state.withLock { $0.stdio = .ended(bytes: $0.bytes) }
       } catch let error as RPCError {
         guard !Task.isCancelled else { return }
-        state.withLock { $0.stdio = .failed(code: "\(error.code)", message: error.message) }
+        state.withLock { $0.stdio = .failed(code: Status.Code(error.code), message: error.message) }
       } catch {}
     }
     tasks.withLock { $0 = [broker, stdio] }

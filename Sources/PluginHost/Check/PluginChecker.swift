@@ -205,9 +205,9 @@ public struct PluginChecker: Sendable {
       health = .status(try await connection.health.check(timeout: .seconds(5)).protoName)
     } catch let error as RPCError {
       let error = connection.explain(error, after: .seconds(5))
-      health = .failed(code: "\(error.code)", message: error.message)
+      health = .failed(code: Status.Code(error.code), message: error.message)
     } catch {
-      health = .failed(code: "unknown", message: "\(error)")
+      health = .failed(code: .unknown, message: "\(error)")
     }
     let healthResult = ServiceChecks.health(health, milliseconds: HandshakeChecks.milliseconds(clock.now - healthStart))
     let kv = await KVRoundTrip.run(connection)
@@ -215,7 +215,7 @@ public struct PluginChecker: Sendable {
     // A stream cannot be open on a connection where the plugin never sent a byte.
     let stdio: ServiceChecks.StdioOutcome =
       connection.traffic.bytesFromPlugin == 0
-      ? .failed(code: "unavailable", message: "the plugin sent no HTTP/2 at all") : await streams.stdioOutcome()
+      ? .failed(code: .unavailable, message: "the plugin sent no HTTP/2 at all") : await streams.stdioOutcome()
     results += [
       healthResult, ServiceChecks.stdio(stdio), ServiceChecks.reflection(reflection), KVRoundTrip.evaluate(kv),
     ]

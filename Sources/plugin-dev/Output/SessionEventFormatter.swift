@@ -73,7 +73,7 @@ struct SessionEventFormatter: Sendable {
       }
       return String(format: "health    %@ (%.1f ms)", sample.label, sample.latency * 1000)
     case .call(let call):
-      return String(format: "call      %@ → %@ %@ (%.1f ms)", call.command, call.code, call.result, call.latency * 1000)
+      return String(format: "call      %@ → %@ %@ (%.1f ms)", call.command, call.code.description, call.result, call.latency * 1000)
     case .notice(let text):
       return "note      \(text)"
     case .exited(let status, let expected):
@@ -153,14 +153,14 @@ struct SessionEventFormatter: Sendable {
       object["status"] = sample.label
       object["latencyMs"] = sample.latency * 1000
       if case .failed(let code, let message) = sample.outcome {
-        object["code"] = code
+        object["code"] = code.description
         object["message"] = message
       }
     case .call(let call):
       object["event"] = "call"
       object["command"] = call.command
       object["method"] = call.method
-      object["code"] = call.code
+      object["code"] = call.code.description
       object["ok"] = call.ok
       object["result"] = call.result
       object["latencyMs"] = call.latency * 1000
