@@ -182,6 +182,10 @@ let package = Package(
       dependencies: ["PluginProtocol"]
     ),
     .testTarget(
+      name: "ArchitectureTests",
+      dependencies: []
+    ),
+    .testTarget(
       name: "EndToEndTests",
       dependencies: [
         "PluginProtocol",
