@@ -7,11 +7,13 @@ let package = Package(
   products: [
     .library(name: "PluginProtocol", targets: ["PluginProtocol"]),
     .library(name: "WireTap", targets: ["WireTap"]),
+    .library(name: "Relay", targets: ["Relay"]),
     .library(name: "AutoMTLS", targets: ["AutoMTLS"]),
     .library(name: "PluginHost", targets: ["PluginHost"]),
     .library(name: "TerminalUI", targets: ["TerminalUI"]),
     .executable(name: "plugin-dev", targets: ["plugin-dev"]),
     .executable(name: "kv-swift", targets: ["kv-swift"]),
+    .library(name: "KVExample", targets: ["KVExample"]),
   ],
   dependencies: [
     .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
@@ -44,7 +46,7 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
         .product(name: "X509", package: "swift-certificates"),
         "AutoMTLS",
-        "WireTap",
+        "Relay",
       ]
     ),
     .target(
@@ -59,10 +61,16 @@ let package = Package(
       name: "WireTap",
       dependencies: [
         .product(name: "NIOCore", package: "swift-nio"),
-        .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOHPACK", package: "swift-nio-http2"),
-        .product(name: "NIOSSL", package: "swift-nio-ssl"),
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ]
+    ),
+    .target(
+      name: "Relay",
+      dependencies: [
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
       ]
     ),
     .target(
@@ -70,6 +78,7 @@ let package = Package(
       dependencies: [
         "PluginProtocol",
         "AutoMTLS",
+        "Relay",
         "WireTap",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -85,11 +94,15 @@ let package = Package(
     ),
     .target(
       name: "TerminalUI",
-      dependencies: ["CNcursesw", "PluginHost", "WireTap", "PluginProtocol"]
+      dependencies: [
+        "CNcursesw", "PluginHost", "WireTap", "PluginProtocol",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+      ]
     ),
     .executableTarget(
       name: "plugin-dev",
       dependencies: [
+        "KVExample",
         "PluginProtocol",
         "PluginHost",
         "Scaffold",
@@ -97,13 +110,18 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    .executableTarget(
-      name: "kv-swift",
+    .target(
+      name: "KVExample",
       dependencies: [
         "PluginProtocol",
         .product(name: "Logging", package: "swift-log"),
       ],
-      path: "Examples/kv-swift/Sources"
+      path: "Examples/kv-swift/Sources/KVExample"
+    ),
+    .executableTarget(
+      name: "kv-swift",
+      dependencies: ["KVExample"],
+      path: "Examples/kv-swift/Sources/kv-swift"
     ),
     .target(
       name: "TestSupport",
@@ -118,14 +136,31 @@ let package = Package(
       dependencies: [
         "WireTap",
         .product(name: "NIOCore", package: "swift-nio"),
-        .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOHPACK", package: "swift-nio-http2"),
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
       ]
     ),
     .testTarget(
+      name: "RelayTests",
+      dependencies: [
+        "Relay",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+      ]
+    ),
+    .testTarget(
       name: "PluginHostTests",
-      dependencies: ["PluginHost", "PluginProtocol", "WireTap"]
+      dependencies: [
+        "PluginHost", "PluginProtocol", "WireTap",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+      ]
+    ),
+    .testTarget(
+      name: "PluginDevTests",
+      dependencies: [
+        "plugin-dev", "PluginHost", "PluginProtocol", "WireTap",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+      ]
     ),
     .testTarget(
       name: "TerminalUITests",
@@ -147,12 +182,17 @@ let package = Package(
       dependencies: ["PluginProtocol"]
     ),
     .testTarget(
+      name: "ArchitectureTests",
+      dependencies: []
+    ),
+    .testTarget(
       name: "EndToEndTests",
       dependencies: [
         "PluginProtocol",
         "PluginHost",
         "TestSupport",
         "AutoMTLS",
+        "Relay",
         "WireTap",
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
         .product(name: "GRPCCore", package: "grpc-swift-2"),

@@ -15,9 +15,11 @@ let package = Package(
       dependencies: [
         .product(name: "PluginProtocol", package: "plugin-dev"),
         .product(name: "WireTap", package: "plugin-dev"),
+        .product(name: "Relay", package: "plugin-dev"),
         .product(name: "PluginHost", package: "plugin-dev"),
         .product(name: "TerminalUI", package: "plugin-dev"),
         .product(name: "AutoMTLS", package: "plugin-dev"),
+        .product(name: "KVExample", package: "plugin-dev"),
       ]
     )
   ]

@@ -1,11 +1,12 @@
 import ArgumentParser
 import Foundation
 import PluginHost
-import TerminalUI
 import PluginProtocol
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// `plugin-dev check`: start a plugin like `run` does and run every check of reference §14 that applies.
@@ -72,7 +73,7 @@ struct Check: AsyncParsableCommand {
     let signals = SignalRelay(signals: [SIGINT, SIGTERM, SIGHUP]) { number in
       PluginProcess.killAllRunning()
       cleanup()
-      Glibc.exit(128 + number)
+      exitProcess(128 + number)
     }
     defer { signals.cancel() }
 
@@ -102,4 +103,13 @@ struct Check: AsyncParsableCommand {
     if let failure = report.startFailure, !json { writeLine(stderr: true, "plugin-dev check: \(failure)") }
     writeLine(json ? CheckReportFormatter.summaryJSON(report) : CheckReportFormatter.summaryText(report))
   }
+}
+
+/// Ends plugin-dev at once with `status` (inside a command, a bare `exit` is ArgumentParser's).
+private func exitProcess(_ status: Int32) -> Never {
+  #if canImport(Glibc)
+  Glibc.exit(status)
+  #elseif canImport(Darwin)
+  Darwin.exit(status)
+  #endif
 }

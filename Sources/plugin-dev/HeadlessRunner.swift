@@ -2,11 +2,12 @@ import Foundation
 import PluginHost
 import PluginProtocol
 import Synchronization
-import TerminalUI
 import WireTap
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Runs a session without a terminal UI: events as lines or JSON lines, `--exec` commands in

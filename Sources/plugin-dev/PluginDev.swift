@@ -1,5 +1,5 @@
 import ArgumentParser
-import PluginProtocol
+import KVExample
 
 @main
 struct PluginDev: AsyncParsableCommand {

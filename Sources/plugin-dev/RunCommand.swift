@@ -7,6 +7,8 @@ import WireTap
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// `plugin-dev run`: start a plugin like a go-plugin host and show everything it does.

@@ -4,6 +4,8 @@ import PluginProtocol
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Resolves the plugin `run` and `check` start: a command after `--`, a folder or executable,
@@ -30,7 +32,9 @@ func resolvePluginTarget(_ path: String?, command: [String]) throws(PluginTarget
 
 /// The path of the running plugin-dev binary.
 func ownExecutable() -> String {
+  #if os(Linux)
   let resolved = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
   if resolved != "/proc/self/exe" { return resolved }
+  #endif
   return URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
 }

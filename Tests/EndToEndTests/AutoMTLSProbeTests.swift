@@ -3,7 +3,7 @@ import Foundation
 import NIOSSL
 import Testing
 import TestSupport
-import WireTap
+import Relay
 
 @testable import PluginHost
 

@@ -29,14 +29,14 @@ struct AutoMTLSCheckTests {
   @Test func aFailedTLSConnectionFailsAndNamesWhatToFix() {
     let noSAN = AutoMTLSCheck.evaluate(.certificate(
       raw: raw, names: ["example.com"],
-      tls: .failed(code: "unavailable", message: "closed", tlsError: "handshakeFailed(NIOSSL.BoringSSLError.sslError([Error: 1 error:1000007d:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED at x.cc:1]))")))
+      tls: .failed(code: .unavailable, message: "closed", tlsError: "handshakeFailed(NIOSSL.BoringSSLError.sslError([Error: 1 error:1000007d:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED at x.cc:1]))")))
     #expect(noSAN.status == .fail)
     #expect(noSAN.seen.hasSuffix("TLS: handshake failed: CERTIFICATE_VERIFY_FAILED"), "\(noSAN.seen)")
     #expect(noSAN.fix?.hasPrefix("Put DNS name localhost in the certificate's SAN") == true)
 
     let p521 = AutoMTLSCheck.evaluate(.certificate(
       raw: raw, names: ["localhost"],
-      tls: .failed(code: "unavailable", message: "closed", tlsError: "error:10000410:SSL routines:OPENSSL_internal:SSLV3_ALERT_HANDSHAKE_FAILURE at a.cc:2, error:1000009a:SSL routines:OPENSSL_internal:HANDSHAKE_FAILURE_ON_CLIENT_HELLO at b.cc:3")))
+      tls: .failed(code: .unavailable, message: "closed", tlsError: "error:10000410:SSL routines:OPENSSL_internal:SSLV3_ALERT_HANDSHAKE_FAILURE at a.cc:2, error:1000009a:SSL routines:OPENSSL_internal:HANDSHAKE_FAILURE_ON_CLIENT_HELLO at b.cc:3")))
     #expect(p521.seen.hasSuffix("TLS: SSLV3_ALERT_HANDSHAKE_FAILURE, HANDSHAKE_FAILURE_ON_CLIENT_HELLO"), "\(p521.seen)")
     #expect(p521.fix?.contains("ecdsa_secp521r1_sha512") == true)
   }

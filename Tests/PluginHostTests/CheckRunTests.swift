@@ -23,7 +23,7 @@ struct CheckRunTests {
     (Shutdown(controller: .unimplemented(message: "Method not found!"), exitedAfter: nil, exitStatus: .signaled(9)), [.fail, .skip, .pass]),
     (Shutdown(controller: .answered(milliseconds: 2), exitedAfter: nil, exitStatus: .signaled(9)), [.pass, .fail, .pass]),
     (Shutdown(controller: .noReply, exitedAfter: nil, exitStatus: .signaled(9)), [.fail, .skip, .pass]),
-    (Shutdown(controller: .failed(code: "internal", message: "x"), exitedAfter: nil, exitStatus: .signaled(9)), [.fail, .skip, .pass]),
+    (Shutdown(controller: .failed(code: .internalError, message: "x"), exitedAfter: nil, exitStatus: .signaled(9)), [.fail, .skip, .pass]),
     (Shutdown(controller: .exitedBefore(.exited(2)), exitedAfter: nil, exitStatus: .exited(2)), [.skip, .fail, .pass]),
     (Shutdown(controller: .answered(milliseconds: 2), exitedAfter: .milliseconds(30), exitStatus: .exited(0),
               leftBehind: [.init(pid: 42, command: "sleep 300")]), [.pass, .pass, .fail]),
@@ -153,21 +153,7 @@ struct CheckRunTests {
       + "\"incompatible API version with plugin. Plugin version: 1, Client versions: [99 100]\"")
   }
 
-  // MARK: - Processes and timing
-
-  @Test(arguments: [
-    ("4242 (sleep) S 1 4200 4200 0 -1", ProcessEntry(pid: 4242, ppid: 1, pgrp: 4200, state: "S", name: "sleep")),
-    ("7 (a (weird) name) Z 3 7 7 0", ProcessEntry(pid: 7, ppid: 3, pgrp: 7, state: "Z", name: "a (weird) name")),
-  ])
-  func procStat(_ text: String, _ entry: ProcessEntry) {
-    #expect(ProcessEntry.parse(stat: text) == entry)
-  }
-
-  @Test func badProcStatIsIgnored() {
-    #expect(ProcessEntry.parse(stat: "garbage") == nil)
-    #expect(ProcessEntry.parse(stat: "12 (x) S") == nil)
-    #expect(ProcessEntry(pid: 1, ppid: 0, pgrp: 1, state: "Z", name: "x").isZombie)
-  }
+  // MARK: - Timing
 
   @Test func theProbeWaitFollowsTheMainRun() {
     #expect(PluginChecker.probeWait(after: .milliseconds(100), timeout: .seconds(60)) == .seconds(3))

@@ -1,4 +1,5 @@
 import Foundation
+import GRPCCore
 import PluginProtocol
 import Testing
 
@@ -30,11 +31,11 @@ struct CheckServiceTests {
   @Test(arguments: [
     (HealthSample.Outcome.status("SERVING"), CheckStatus.pass, "Health/Check(\"plugin\") → SERVING in 3 ms"),
     (.status("NOT_SERVING"), .fail, "Health/Check(\"plugin\") → NOT_SERVING"),
-    (.failed(code: "unimplemented", message: "Method not found!"), .fail,
+    (.failed(code: .unimplemented, message: "Method not found!"), .fail,
      "Health/Check(\"plugin\") → UNIMPLEMENTED: the plugin has no grpc.health.v1.Health"),
-    (.failed(code: "notFound", message: "unknown service"), .fail,
+    (.failed(code: .notFound, message: "unknown service"), .fail,
      "Health/Check(\"plugin\") → NOT_FOUND: the health service does not know \"plugin\""),
-    (.failed(code: "unavailable", message: "gone"), .fail, "Health/Check(\"plugin\") failed: unavailable gone"),
+    (.failed(code: .unavailable, message: "gone"), .fail, "Health/Check(\"plugin\") failed: unavailable gone"),
   ])
   func health(_ outcome: HealthSample.Outcome, _ status: CheckStatus, _ seen: String) {
     let result = ServiceChecks.health(outcome, milliseconds: 3)
@@ -44,7 +45,7 @@ struct CheckServiceTests {
   }
 
   @Test func healthUsesGoStatusNames() {
-    let result = ServiceChecks.health(.failed(code: "unimplemented", message: "Method not found!"), milliseconds: 1)
+    let result = ServiceChecks.health(.failed(code: .unimplemented, message: "Method not found!"), milliseconds: 1)
     #expect(result.goPlugin == "rpc error: code = Unimplemented desc = Method not found!")
   }
 
@@ -52,8 +53,8 @@ struct CheckServiceTests {
     (ServiceChecks.StdioOutcome.open(bytes: 0), CheckStatus.pass),
     (.open(bytes: 12), .pass),
     (.ended(bytes: 0), .pass),
-    (.failed(code: "unimplemented", message: "Method not found!"), .warn),
-    (.failed(code: "resourceExhausted", message: "too many"), .warn),
+    (.failed(code: .unimplemented, message: "Method not found!"), .warn),
+    (.failed(code: .resourceExhausted, message: "too many"), .warn),
   ])
   func stdio(_ outcome: ServiceChecks.StdioOutcome, _ status: CheckStatus) {
     #expect(ServiceChecks.stdio(outcome).status == status)
@@ -62,11 +63,12 @@ struct CheckServiceTests {
 
   /// The host log line quoted is the one go-plugin's grpc_stdio.go writes for that code.
   @Test(arguments: [
-    ("unimplemented", "plugin.stdio: received EOF, stopping recv loop: err=\"rpc error: code = Unimplemented desc = x\""),
-    ("cancelled", "plugin.stdio: received EOF, stopping recv loop: err=\"rpc error: code = Canceled desc = x\""),
-    ("internal", "plugin.stdio: error receiving data: err=\"rpc error: code = Internal desc = x\""),
+    (Status.Code.unimplemented, "plugin.stdio: received EOF, stopping recv loop: err=\"rpc error: code = Unimplemented desc = x\""),
+    (.cancelled, "plugin.stdio: received EOF, stopping recv loop: err=\"rpc error: code = Canceled desc = x\""),
+    (.internalError, "plugin.stdio: error receiving data: err=\"rpc error: code = Internal desc = x\""),
+    (.deadlineExceeded, "plugin.stdio: error receiving data: err=\"rpc error: code = DeadlineExceeded desc = x\""),
   ])
-  func stdioQuotesTheHostLog(_ code: String, _ line: String) {
+  func stdioQuotesTheHostLog(_ code: Status.Code, _ line: String) {
     #expect(ServiceChecks.stdio(.failed(code: code, message: "x")).goPlugin == line)
   }
 
@@ -74,7 +76,7 @@ struct CheckServiceTests {
     #expect(ServiceChecks.reflection(.listed(service: "grpc.reflection.v1", services: ["a", "b"]))
       == .pass(.reflection, "grpc.reflection.v1 lists a, b"))
     #expect(ServiceChecks.reflection(.unimplemented).status == .warn)
-    #expect(ServiceChecks.reflection(.failed(code: "unavailable", message: "x")).status == .warn)
+    #expect(ServiceChecks.reflection(.failed(code: .unavailable, message: "x")).status == .warn)
     #expect(!CheckID.reflection.canFail)
   }
 
@@ -117,7 +119,7 @@ struct CheckServiceTests {
 
   @Test func kvTooBigForThePluginSaysSo() {
     let big = KVRoundTrip.cases[3]
-    let result = KVRoundTrip.evaluate(.cases([.putFailed(big, code: "resourceExhausted", message: "too large")], milliseconds: 1))
+    let result = KVRoundTrip.evaluate(.cases([.putFailed(big, code: .resourceExhausted, message: "too large")], milliseconds: 1))
     #expect(result.seen.hasPrefix("put of the 1 MiB random value (1048576 bytes) failed: resourceExhausted"))
     #expect(result.fix?.contains("max receive") == true)
   }

@@ -156,14 +156,14 @@ enum Fixture {
     type(&state, "put a hello")
     press(&state, [.enter])
     feed(&state, [
-      event(.call(CallRecord(command: "put a hello", method: "/proto.KV/Put", code: "ok", result: "stored 5 bytes", started: at(1.999), ended: at(2.003))), 2.003),
-      .callFinished(CallRecord(command: "put a hello", method: "/proto.KV/Put", code: "ok", result: "stored 5 bytes", started: at(1.999), ended: at(2.003))),
+      event(.call(CallRecord(command: "put a hello", method: "/proto.KV/Put", code: .ok, result: "stored 5 bytes", started: at(1.999), ended: at(2.003))), 2.003),
+      .callFinished(CallRecord(command: "put a hello", method: "/proto.KV/Put", code: .ok, result: "stored 5 bytes", started: at(1.999), ended: at(2.003))),
     ])
     type(&state, "get a")
     press(&state, [.enter])
     feed(&state, [
-      event(.call(CallRecord(command: "get a", method: "/proto.KV/Get", code: "ok", result: "hello", started: at(2.999), ended: at(3.0041))), 3.005),
-      .callFinished(CallRecord(command: "get a", method: "/proto.KV/Get", code: "ok", result: "hello", started: at(2.999), ended: at(3.0041))),
+      event(.call(CallRecord(command: "get a", method: "/proto.KV/Get", code: .ok, result: "hello", started: at(2.999), ended: at(3.0041))), 3.005),
+      .callFinished(CallRecord(command: "get a", method: "/proto.KV/Get", code: .ok, result: "hello", started: at(2.999), ended: at(3.0041))),
     ])
     press(&state, [.escape])
     feed(&state, [.tick(at(42))])

@@ -37,7 +37,7 @@ struct RobustnessTests {
       Fixture.event(.frame(record), 9),
       Fixture.event(.log(Fixture.log(.error, weird)), 9),
       Fixture.event(.strayStdout(weird), 9),
-      Fixture.event(.call(CallRecord(command: weird, method: "/x", code: "unknown", result: weird, started: Fixture.at(9), ended: Fixture.at(9))), 9),
+      Fixture.event(.call(CallRecord(command: weird, method: "/x", code: .unknown, result: weird, started: Fixture.at(9), ended: Fixture.at(9))), 9),
     ])
     Fixture.press(&state, [.character("3"), .enter])
     for size in [RenderTests.small, RenderTests.large] {

@@ -167,7 +167,7 @@ struct UpdateTests {
     #expect(run("put k 0x0aff") == [.runCall(.put(key: "k", value: Data([0x0a, 0xff])), text: "put k 0x0aff")])
     #expect(run("health") == [.runCall(.health, text: "health")])
     #expect(state.console.pendingCalls == 3)
-    _ = update(&state, .callFinished(CallRecord(command: "get a", method: "/proto.KV/Get", code: "ok", result: "hello", started: Fixture.t0, ended: Fixture.t0)))
+    _ = update(&state, .callFinished(CallRecord(command: "get a", method: "/proto.KV/Get", code: .ok, result: "hello", started: Fixture.t0, ended: Fixture.t0)))
     #expect(state.console.pendingCalls == 2)
     #expect(run("restart") == [.restart(rebuild: true)])
     #expect(run("export /tmp/frames.jsonl") == [.export(path: "/tmp/frames.jsonl")])

@@ -229,7 +229,7 @@ struct UsabilityTests {
     #expect(first == "put a hello")
     #expect(state.console.output.contains(.command("put a hello")))
     #expect(update(&state, .tick(Fixture.at(1))).isEmpty)
-    let record = CallRecord(command: "put a hello", method: "/proto.KV/Put", code: "ok", result: "stored 5 bytes", started: Fixture.at(1), ended: Fixture.at(1))
+    let record = CallRecord(command: "put a hello", method: "/proto.KV/Put", code: .ok, result: "stored 5 bytes", started: Fixture.at(1), ended: Fixture.at(1))
     #expect(update(&state, .callFinished(record)).isEmpty, "the next waits for the result line")
     effects = update(&state, Fixture.event(.call(record), 1))
     guard case .runCall(_, let second) = effects.first else {
@@ -239,7 +239,7 @@ struct UsabilityTests {
     #expect(second == "get a")
     #expect(state.console.output.contains(.command("help")), "help ran between them")
     #expect(state.pendingExecs.isEmpty)
-    let get = CallRecord(command: "get a", method: "/proto.KV/Get", code: "ok", result: "hello", started: Fixture.at(2), ended: Fixture.at(2))
+    let get = CallRecord(command: "get a", method: "/proto.KV/Get", code: .ok, result: "hello", started: Fixture.at(2), ended: Fixture.at(2))
     #expect(update(&state, Fixture.event(.call(get), 2)).isEmpty, "a result before its callFinished")
     #expect(update(&state, .callFinished(get)).isEmpty)
     #expect(!state.execInFlight)
@@ -260,12 +260,12 @@ struct UsabilityTests {
     let line = HandshakeLine(appVersion: 1, network: .unix, address: Fixture.socket, serverCertificate: "")
     Fixture.feed(&state, [Fixture.event(.handshake(line, raw: "1|1|unix|\(Fixture.socket)|grpc|", warnings: [], seconds: 0.02), 0.1)])
     for second in 1...3 {
-      let sample = HealthSample(time: Fixture.at(Double(second)), outcome: .failed(code: "unimplemented", message: "Method not found"), latency: 0.001)
+      let sample = HealthSample(time: Fixture.at(Double(second)), outcome: .failed(code: .unimplemented, message: "Method not found"), latency: 0.001)
       Fixture.feed(&state, [Fixture.event(.health(sample), Double(second))])
     }
     let notServing = HealthSample(time: Fixture.at(4), outcome: .status("NOT_SERVING"), latency: 0.001)
     Fixture.feed(&state, [Fixture.event(.health(notServing), 4)])
-    let missing = HealthSample(time: Fixture.at(5), outcome: .failed(code: "unimplemented", message: "Method not found"), latency: 0.001)
+    let missing = HealthSample(time: Fixture.at(5), outcome: .failed(code: .unimplemented, message: "Method not found"), latency: 0.001)
     Fixture.feed(&state, [Fixture.event(.health(missing), 5)])
     Fixture.press(&state, [.character("2")])
     let lines = render(state, size: state.size).lines

@@ -8,8 +8,10 @@
 // The KV plugin is this executable re-run as `serve-kv` (the same code as Examples/kv-swift).
 import AutoMTLS
 import Foundation
+import KVExample
 import PluginHost
 import PluginProtocol
+import Relay
 import Synchronization
 import WireTap
 
@@ -120,7 +122,7 @@ func decoderBenchmark() async throws {
   let (process, handshake) = try await startPlugin(store: store)
   let recorder = Recorder()
   let (proxy, local) = try await startTap(for: handshake) { id, direction, bytes in
-    recorder.chunks.withLock { $0.append((id, direction, bytes)) }
+    recorder.chunks.withLock { $0.append((id, Direction(direction), bytes)) }
   }
   let connection = try PluginConnection(network: .unix, address: local)
   _ = try await connection.health.check()
@@ -185,7 +187,7 @@ func relayBenchmark() async throws {
     }
     return frames
   }
-  let (proxy, local) = try await startTap(for: handshake) { id, direction, bytes in sink.yield((id, direction, bytes)) }
+  let (proxy, local) = try await startTap(for: handshake) { id, direction, bytes in sink.yield((id, Direction(direction), bytes)) }
   let direct = try PluginConnection(line: handshake)
   let tapped = try PluginConnection(network: .unix, address: local)
   let value = Data(repeating: 0x62, count: 100)

@@ -1,4 +1,5 @@
 import Foundation
+import GRPCCore
 import PluginProtocol
 
 /// `tls.auto-mtls`: started with `PLUGIN_CLIENT_CERT` (a P-521 certificate, as every go-plugin host
@@ -28,7 +29,7 @@ public enum AutoMTLSCheck {
     /// It answered this status, in this time.
     case answered(status: String, milliseconds: Int)
     /// The call failed; `tlsError` is the TLS layer's reason when there was one.
-    case failed(code: String, message: String, tlsError: String?)
+    case failed(code: Status.Code, message: String, tlsError: String?)
     /// The TLS connection itself failed, for this reason.
     case handshakeFailed(reason: String)
   }

@@ -24,9 +24,9 @@ public enum KVRoundTrip {
     /// Get returned the value put.
     case same(Case)
     /// Put failed.
-    case putFailed(Case, code: String, message: String)
+    case putFailed(Case, code: Status.Code, message: String)
     /// Get failed.
-    case getFailed(Case, code: String, message: String)
+    case getFailed(Case, code: Status.Code, message: String)
     /// Get returned other bytes.
     case different(Case, got: Data)
   }
@@ -36,7 +36,7 @@ public enum KVRoundTrip {
     /// `/proto.KV/Get` is not served.
     case notKV
     /// The first call got no answer in time (the cases were not tried: each would wait as long).
-    case noAnswer(code: String, message: String)
+    case noAnswer(code: Status.Code, message: String)
     /// Every case, in order, and the time they took.
     case cases([CaseOutcome], milliseconds: Int)
   }
@@ -68,7 +68,7 @@ public enum KVRoundTrip {
       return .notKV
     } catch let error as RPCError where error.code == .deadlineExceeded {
       let error = connection.explain(error, after: timeout)
-      return .noAnswer(code: "\(error.code)", message: error.message)
+      return .noAnswer(code: Status.Code(error.code), message: error.message)
     } catch {}
     let clock = ContinuousClock()
     let start = clock.now
@@ -144,16 +144,16 @@ public enum KVRoundTrip {
     return x.count == y.count ? nil : min(x.count, y.count)
   }
 
-  private static func fixForError(code: String, item: Case) -> String {
-    if code == "resourceExhausted" {
+  private static func fixForError(code: Status.Code, item: Case) -> String {
+    if code == .resourceExhausted {
       return "Accept messages of at least \(item.value.count) bytes: raise the server's max receive and send message size "
         + "(a go-plugin host allows up to 2 GiB)."
     }
     return "Make Put store the value and Get return it (the error text above is the plugin's)."
   }
 
-  private static func code(_ error: any Error) -> String {
-    (error as? RPCError).map { "\($0.code)" } ?? "unknown"
+  private static func code(_ error: any Error) -> Status.Code {
+    (error as? RPCError).map { Status.Code($0.code) } ?? .unknown
   }
 
   private static func message(_ error: any Error) -> String {

@@ -2,7 +2,7 @@ import AutoMTLS
 import Foundation
 import GRPCCore
 import PluginProtocol
-import WireTap
+import Relay
 import X509
 
 extension PluginChecker {
@@ -43,7 +43,7 @@ extension PluginChecker {
       do {
         tls = try await TLSProbeClient.start(to: target, identity: identity, pluginCertificateDER: der)
       } catch {
-        observation = .certificate(raw: raw, names: names, tls: .failed(code: "unavailable", message: "\(error)", tlsError: nil))
+        observation = .certificate(raw: raw, names: names, tls: .failed(code: .unavailable, message: "\(error)", tlsError: nil))
         return nil
       }
       probeClient = tls
@@ -87,7 +87,7 @@ extension PluginChecker {
   /// How `Health/Check` through a TLS relay went.
   enum RelayHealth: Sendable {
     case answered(String)
-    case failed(code: String, message: String)
+    case failed(code: Status.Code, message: String)
     /// The relay's connection to the plugin failed (taken at once: grpc-swift would keep
     /// reconnecting until the deadline).
     case tlsFailed
@@ -153,9 +153,9 @@ extension PluginChecker {
           do {
             return .answered(try await client.health.check(timeout: timeout).protoName)
           } catch let error as RPCError {
-            return trouble.value.isEmpty ? .failed(code: "\(error.code)", message: error.message) : .tlsFailed
+            return trouble.value.isEmpty ? .failed(code: Status.Code(error.code), message: error.message) : .tlsFailed
           } catch {
-            return trouble.value.isEmpty ? .failed(code: "unknown", message: "\(error)") : .tlsFailed
+            return trouble.value.isEmpty ? .failed(code: .unknown, message: "\(error)") : .tlsFailed
           }
         }
         group.addTask { [troubleReported] in

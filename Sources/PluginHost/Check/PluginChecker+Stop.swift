@@ -3,6 +3,8 @@ import PluginProtocol
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// The stop sequence of check's main run, and what the plugin left behind.

@@ -4,6 +4,8 @@ import PluginProtocol
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Runs every check of reference §14 that applies to a plugin: `plugin-dev check`.
@@ -217,8 +219,8 @@ public struct PluginChecker: Sendable {
     // A stream cannot be open on a connection where the plugin never sent a byte.
     let stdio: ServiceChecks.StdioOutcome =
       connection.traffic.bytesFromPlugin == 0
-      ? .failed(code: "unavailable", message: "the plugin sent no HTTP/2 at all")
-      : await host.stdioOutcome() ?? .failed(code: "unavailable", message: "the stream was not opened")
+      ? .failed(code: .unavailable, message: "the plugin sent no HTTP/2 at all")
+      : await host.stdioOutcome() ?? .failed(code: .unavailable, message: "the stream was not opened")
     results += [
       healthResult, ServiceChecks.stdio(stdio), ServiceChecks.reflection(reflection), KVRoundTrip.evaluate(kv),
     ]

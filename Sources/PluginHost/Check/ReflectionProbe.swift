@@ -34,9 +34,9 @@ public enum ReflectionProbe {
       } catch let error as RPCError where error.code == .unimplemented {
         continue
       } catch let error as RPCError {
-        return .failed(code: "\(error.code)", message: error.message)
+        return .failed(code: Status.Code(error.code), message: error.message)
       } catch {
-        return .failed(code: "unknown", message: "\(error)")
+        return .failed(code: .unknown, message: "\(error)")
       }
     }
     return .unimplemented

@@ -1,4 +1,5 @@
 import Foundation
+import GRPCCore
 import PluginProtocol
 
 /// The checks of a running plugin's address and gRPC services (reference §3, §5, §14), pure.
@@ -9,8 +10,8 @@ public enum ServiceChecks {
     case open(bytes: Int)
     /// The plugin ended the stream with OK.
     case ended(bytes: Int)
-    /// The call failed (`code`: grpc-swift's code name, e.g. `unimplemented`).
-    case failed(code: String, message: String)
+    /// The call failed (e.g. `unimplemented`).
+    case failed(code: Status.Code, message: String)
   }
 
   /// How the reflection probe went.
@@ -20,7 +21,7 @@ public enum ServiceChecks {
     /// Neither `grpc.reflection.v1` nor `v1alpha` is served.
     case unimplemented
     /// The probe failed otherwise.
-    case failed(code: String, message: String)
+    case failed(code: Status.Code, message: String)
   }
 
   /// `handshake.reachable`: whether something accepted a connection at the address.
@@ -66,11 +67,11 @@ public enum ServiceChecks {
     case .failed(let code, let message):
       let go = "rpc error: code = \(goCode(code)) desc = \(message)"
       switch code {
-      case "unimplemented":
+      case .unimplemented:
         return .fail(
           .healthServing, "\(call) → UNIMPLEMENTED: the plugin has no grpc.health.v1.Health",
           fix: missingHealthServiceFix, goPlugin: go)
-      case "notFound":
+      case .notFound:
         return .fail(
           .healthServing, "\(call) → NOT_FOUND: the health service does not know \"plugin\"",
           fix: "Set a status for the service name \"plugin\" (go-plugin's GRPCServiceName), e.g. "
@@ -104,10 +105,10 @@ public enum ServiceChecks {
         + "and before that their redirected stdout/stderr is never drained (go-plugin issue #147). "
         + "Without it the plugin works, but a go-plugin host logs a stdio error every time it starts the plugin."
       // grpc_stdio.go: these codes end the host's loop at Debug, any other at Error.
-      let quiet = ["unimplemented", "unavailable", "cancelled"].contains(code)
+      let quiet = [.unimplemented, .unavailable, .cancelled].contains(code)
       let go = "plugin.stdio: \(quiet ? "received EOF, stopping recv loop" : "error receiving data"): "
         + "err=\"rpc error: code = \(goCode(code)) desc = \(message)\""
-      if code == "unimplemented" {
+      if code == .unimplemented {
         return .warn(.stdioStream, "plugin.GRPCStdio/StreamStdio → UNIMPLEMENTED", fix: fix, goPlugin: go)
       }
       return .warn(.stdioStream, "plugin.GRPCStdio/StreamStdio failed: \(code) \(message)", fix: fix, goPlugin: go)
@@ -132,10 +133,15 @@ public enum ServiceChecks {
     }
   }
 
-  /// Go's spelling of a grpc-swift status code name (`notFound` → `NotFound`).
-  static func goCode(_ code: String) -> String {
-    if code == "cancelled" { return "Canceled" }  // Go's codes.Canceled
-    guard let first = code.first else { return code }
-    return first.uppercased() + code.dropFirst()
+  /// Go's spelling of a status code (`notFound` → `NotFound`).
+  static func goCode(_ code: Status.Code) -> String {
+    switch code {
+    case .cancelled: return "Canceled"  // Go's codes.Canceled
+    case .internalError: return "Internal"  // Go's codes.Internal
+    default:
+      let name = code.description
+      guard let first = name.first else { return name }
+      return first.uppercased() + name.dropFirst()
+    }
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GRPCCore
 
 /// `controller.shutdown`, `shutdown.exit` and `shutdown.no-children` from what happened when
 /// plugin-dev stopped the plugin like go-plugin's `Kill()` (reference §6), pure.
@@ -27,7 +28,7 @@ public enum ShutdownChecks {
       /// No reply within the grace period while the plugin kept running.
       case noReply
       /// Another error.
-      case failed(code: String, message: String)
+      case failed(code: Status.Code, message: String)
       /// The plugin had exited before it could be asked.
       case exitedBefore(PluginProcess.ExitStatus)
     }

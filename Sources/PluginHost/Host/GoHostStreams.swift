@@ -47,7 +47,7 @@ final class GoHostStreams: Sendable {
         }
         outcome = .ended(bytes: state.withLock { $0.bytes })
       } catch let error as RPCError where !Task.isCancelled {
-        outcome = .failed(code: "\(error.code)", message: error.message)
+        outcome = .failed(code: Status.Code(error.code), message: error.message)
         if error.code == .unimplemented {
           await note("the plugin has no plugin.GRPCStdio (UNIMPLEMENTED); a Go host logs 'stdio service not available' or 'received EOF, stopping recv loop'")
         } else {

@@ -20,11 +20,11 @@ enum HealthCall {
       outcome = .status(try await connection.health.check(timeout: timeout).protoName)
     } catch let error as RPCError {
       let error = connection.explain(error, after: timeout)
-      outcome = .failed(code: "\(error.code)", message: error.message)
+      outcome = .failed(code: Status.Code(error.code), message: error.message)
     } catch is CancellationError {
-      outcome = .failed(code: "cancelled", message: cancelledText)
+      outcome = .failed(code: .cancelled, message: cancelledText)
     } catch {
-      outcome = .failed(code: "unknown", message: "\(error)")
+      outcome = .failed(code: .unknown, message: "\(error)")
     }
     return HealthSample(time: started, outcome: outcome, latency: (clock.now - t0).seconds)
   }

@@ -104,10 +104,10 @@ extension HostCore {
         case .unimplemented: result = .unimplemented(message: error.message)
         case .unavailable, .cancelled: result = .closedBeforeReplying
         case .deadlineExceeded: result = .noReply
-        default: result = .failed(code: "\(error.code)", message: error.message)
+        default: result = .failed(code: Status.Code(error.code), message: error.message)
         }
       } catch {
-        result = .failed(code: "unknown", message: "\(error)")
+        result = .failed(code: .unknown, message: "\(error)")
       }
       answer.withLock { if $0 == nil { $0 = result } }
     })

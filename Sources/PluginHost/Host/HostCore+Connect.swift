@@ -2,6 +2,7 @@ import AutoMTLS
 import Foundation
 import GRPCCore
 import PluginProtocol
+import Relay
 import SwiftProtobuf
 import WireTap
 
@@ -88,7 +89,7 @@ extension HostCore {
       proxy = try await TapProxy.start(
         listen: listen, target: target, targetTLS: tls,
         onBytes: { connection, direction, chunk in
-          if decode { sink.yield(.bytes(connection: connection, direction: direction, bytes: chunk, time: Date())) }
+          if decode { sink.yield(.bytes(connection: connection, direction: Direction(direction), bytes: chunk, time: Date())) }
         },
         onEvent: { [weak self] event in
           if case .closed(let id) = event { sink.yield(.closed(connection: id)) }

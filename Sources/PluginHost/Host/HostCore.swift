@@ -2,6 +2,7 @@ import AutoMTLS
 import Foundation
 import GRPCCore
 import PluginProtocol
+import Relay
 import Synchronization
 import WireTap
 

@@ -11,7 +11,7 @@ extension Session {
     let started = Date()
     guard let connection = await core.connection else {
       let record = CallRecord(
-        command: text, method: "", code: "unavailable", result: "the plugin is not running (no accepted handshake)",
+        command: text, method: "", code: .unavailable, result: "the plugin is not running (no accepted handshake)",
         started: started, ended: Date())
       emit(.call(record))
       return record
@@ -22,7 +22,7 @@ extension Session {
       do {
         let value = try await connection.kv.get(key, timeout: Self.callTimeout)
         record = CallRecord(
-          command: text, method: "/proto.KV/Get", code: "ok", result: Self.render(value), value: value, started: started,
+          command: text, method: "/proto.KV/Get", code: .ok, result: Self.render(value), value: value, started: started,
           ended: Date())
       } catch {
         record = Self.failure(error, command: text, method: "/proto.KV/Get", started: started, on: connection)
@@ -30,7 +30,7 @@ extension Session {
     case .put(let key, let value):
       do {
         try await connection.kv.put(key, value, timeout: Self.callTimeout)
-        record = CallRecord(command: text, method: "/proto.KV/Put", code: "ok", result: "stored \(value.count) bytes", started: started, ended: Date())
+        record = CallRecord(command: text, method: "/proto.KV/Put", code: .ok, result: "stored \(value.count) bytes", started: started, ended: Date())
       } catch {
         record = Self.failure(error, command: text, method: "/proto.KV/Put", started: started, on: connection)
       }
@@ -39,11 +39,11 @@ extension Session {
       emit(.health(sample))
       record = CallRecord(
         command: text, method: "/grpc.health.v1.Health/Check",
-        code: { if case .failed(let code, _) = sample.outcome { return code } else { return "ok" } }(),
+        code: { if case .failed(let code, _) = sample.outcome { return code } else { return .ok } }(),
         result: { if case .failed(_, let message) = sample.outcome { return message } else { return sample.label } }(),
         started: started, ended: Date())
     default:
-      record = CallRecord(command: text, method: "", code: "invalidArgument", result: "not a plugin call", started: started, ended: Date())
+      record = CallRecord(command: text, method: "", code: .invalidArgument, result: "not a plugin call", started: started, ended: Date())
     }
     emit(.call(record))
     return record
@@ -58,12 +58,12 @@ extension Session {
     _ error: any Error, command: String, method: String, started: Date, on connection: PluginConnection
   ) -> CallRecord {
     if let rpc = (error as? RPCError).map({ connection.explain($0, after: callTimeout) }) {
-      return CallRecord(command: command, method: method, code: "\(rpc.code)", result: rpc.message, started: started, ended: Date())
+      return CallRecord(command: command, method: method, code: Status.Code(rpc.code), result: rpc.message, started: started, ended: Date())
     }
     if error is CancellationError {
-      return CallRecord(command: command, method: method, code: "cancelled", result: HealthCall.cancelledText, started: started, ended: Date())
+      return CallRecord(command: command, method: method, code: .cancelled, result: HealthCall.cancelledText, started: started, ended: Date())
     }
-    return CallRecord(command: command, method: method, code: "unknown", result: "\(error)", started: started, ended: Date())
+    return CallRecord(command: command, method: method, code: .unknown, result: "\(error)", started: started, ended: Date())
   }
 
   /// A value as text: UTF-8 when printable, else hex.

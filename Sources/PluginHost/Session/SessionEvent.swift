@@ -1,4 +1,5 @@
 import Foundation
+import GRPCCore
 import PluginProtocol
 import WireTap
 
@@ -92,11 +93,58 @@ public enum SessionEvent: Sendable {
 /// One health check.
 public struct HealthSample: Sendable, Equatable, Codable {
   /// What the check returned.
+  ///
+  /// Its Codable form is what Swift synthesizes for such an enum, with the code as its name:
+  /// `{"status":{"_0":"SERVING"}}`, `{"failed":{"code":"unavailable","message":"…"}}`.
   public enum Outcome: Sendable, Equatable, Codable {
     /// A status (`SERVING`, `NOT_SERVING`, `UNKNOWN`, `SERVICE_UNKNOWN`).
     case status(String)
-    /// The call failed (`code`: gRPC status code name; e.g. unavailable, notFound, unimplemented).
-    case failed(code: String, message: String)
+    /// The call failed (e.g. unavailable, notFound, unimplemented).
+    case failed(code: Status.Code, message: String)
+
+    private enum CodingKeys: String, CodingKey {
+      case status, failed
+    }
+
+    private enum StatusCodingKeys: String, CodingKey {
+      case _0
+    }
+
+    private enum FailedCodingKeys: String, CodingKey {
+      case code, message
+    }
+
+    /// Decodes an outcome.
+    public init(from decoder: any Decoder) throws {
+      let container = try decoder.container(keyedBy: CodingKeys.self)
+      guard container.allKeys.count == 1, let key = container.allKeys.first else {
+        throw DecodingError.typeMismatch(
+          Outcome.self,
+          .init(codingPath: container.codingPath, debugDescription: "a health outcome has one key, status or failed"))
+      }
+      switch key {
+      case .status:
+        let nested = try container.nestedContainer(keyedBy: StatusCodingKeys.self, forKey: .status)
+        self = .status(try nested.decode(String.self, forKey: ._0))
+      case .failed:
+        let nested = try container.nestedContainer(keyedBy: FailedCodingKeys.self, forKey: .failed)
+        self = .failed(code: try nested.decodeStatusCode(forKey: .code), message: try nested.decode(String.self, forKey: .message))
+      }
+    }
+
+    /// Encodes an outcome.
+    public func encode(to encoder: any Encoder) throws {
+      var container = encoder.container(keyedBy: CodingKeys.self)
+      switch self {
+      case .status(let status):
+        var nested = container.nestedContainer(keyedBy: StatusCodingKeys.self, forKey: .status)
+        try nested.encode(status, forKey: ._0)
+      case .failed(let code, let message):
+        var nested = container.nestedContainer(keyedBy: FailedCodingKeys.self, forKey: .failed)
+        try nested.encode(code.description, forKey: .code)
+        try nested.encode(message, forKey: .message)
+      }
+    }
   }
   /// When it was made.
   public var time: Date
@@ -119,19 +167,21 @@ public struct HealthSample: Sendable, Equatable, Codable {
   public var label: String {
     switch outcome {
     case .status(let status): return status
-    case .failed(let code, _): return code == "unavailable" ? "unreachable" : code
+    case .failed(let code, _): return code == .unavailable ? "unreachable" : code.description
     }
   }
 }
 
 /// The result of a console or `--exec` call (kv get/put, health).
+///
+/// Its Codable form carries `code` as the code's name (`"ok"`, `"notFound"`).
 public struct CallRecord: Sendable, Equatable, Codable {
   /// The command as typed (`put a hello`).
   public var command: String
   /// The gRPC method path (`/proto.KV/Put`).
   public var method: String
-  /// gRPC status code name (`ok`, `notFound`, …).
-  public var code: String
+  /// gRPC status code (`ok`, `notFound`, …).
+  public var code: Status.Code
   /// The result text (value for get, status for health) or the error message.
   public var result: String
   /// The raw value bytes for `get` (nil otherwise).
@@ -142,7 +192,7 @@ public struct CallRecord: Sendable, Equatable, Codable {
   public var ended: Date
 
   /// Creates a record.
-  public init(command: String, method: String, code: String, result: String, value: Data? = nil, started: Date, ended: Date) {
+  public init(command: String, method: String, code: Status.Code, result: String, value: Data? = nil, started: Date, ended: Date) {
     self.command = command
     self.method = method
     self.code = code
@@ -153,7 +203,35 @@ public struct CallRecord: Sendable, Equatable, Codable {
   }
 
   /// True when the call succeeded.
-  public var ok: Bool { code == "ok" }
+  public var ok: Bool { code == .ok }
   /// Round trip in seconds.
   public var latency: Double { ended.timeIntervalSince(started) }
+
+  private enum CodingKeys: String, CodingKey {
+    case command, method, code, result, value, started, ended
+  }
+
+  /// Decodes a record.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    command = try container.decode(String.self, forKey: .command)
+    method = try container.decode(String.self, forKey: .method)
+    code = try container.decodeStatusCode(forKey: .code)
+    result = try container.decode(String.self, forKey: .result)
+    value = try container.decodeIfPresent(Data.self, forKey: .value)
+    started = try container.decode(Date.self, forKey: .started)
+    ended = try container.decode(Date.self, forKey: .ended)
+  }
+
+  /// Encodes a record.
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(command, forKey: .command)
+    try container.encode(method, forKey: .method)
+    try container.encode(code.description, forKey: .code)
+    try container.encode(result, forKey: .result)
+    try container.encodeIfPresent(value, forKey: .value)
+    try container.encode(started, forKey: .started)
+    try container.encode(ended, forKey: .ended)
+  }
 }

@@ -1,4 +1,4 @@
-import WireTap
+import Relay
 
 extension TapProxy.Address {
   /// A plugin's announced address as a relay address: tcp `host:port` (an empty host is

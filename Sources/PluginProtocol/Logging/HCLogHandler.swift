@@ -1,6 +1,12 @@
 import Foundation
 import Logging
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A swift-log handler that writes hclog JSON lines to stderr (or any file descriptor).
 ///
 /// Use it in plugins: a go-plugin host re-logs these lines with their level and fields.

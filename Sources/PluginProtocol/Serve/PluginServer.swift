@@ -3,7 +3,7 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import Logging
-import WireTap
+import Relay
 
 #if canImport(Glibc)
 import Glibc

@@ -4,6 +4,8 @@ import WireTap
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// `plugin-dev run` in a terminal: starts the session, feeds its events, keys and ticks to

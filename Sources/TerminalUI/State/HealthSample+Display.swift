@@ -1,3 +1,4 @@
+import GRPCCore
 import PluginHost
 
 extension HealthSample {
@@ -6,7 +7,7 @@ extension HealthSample {
 
   /// Whether the check failed because the plugin has no health service (UNIMPLEMENTED).
   var hasNoHealthService: Bool {
-    if case .failed(code: "unimplemented", _) = outcome { return true }
+    if case .failed(code: .unimplemented, _) = outcome { return true }
     return false
   }
 

@@ -1,4 +1,5 @@
 import Foundation
+import PluginHost
 import PluginProtocol
 import WireTap
 
@@ -7,15 +8,15 @@ import WireTap
 /// JSON lines: one object per event with `"event"` (`build`, `build-output`, `build-finished`,
 /// `started`, `handshake`, `handshake-failed`, `log`, `stray-stdout`, `tap`, `frame`, `health`,
 /// `call`, `notice`, `exited`, `finished`) and `"time"` (ISO 8601), plus the event's fields.
-public struct SessionEventFormatter: Sendable {
+struct SessionEventFormatter: Sendable {
   /// Which events to include.
-  public var showFrames: Bool
+  var showFrames: Bool
   /// Include every health sample (otherwise only changes of status).
-  public var showEveryHealthCheck: Bool
+  var showEveryHealthCheck: Bool
   private var lastHealthLabel: String?
 
   /// Creates a formatter.
-  public init(showFrames: Bool = true, showEveryHealthCheck: Bool = false) {
+  init(showFrames: Bool = true, showEveryHealthCheck: Bool = false) {
     self.showFrames = showFrames
     self.showEveryHealthCheck = showEveryHealthCheck
   }
@@ -27,7 +28,7 @@ public struct SessionEventFormatter: Sendable {
   }
 
   /// A plain text line (possibly several lines) for `event`, or nil when it is not shown.
-  public mutating func text(_ event: SessionEvent) -> String? {
+  mutating func text(_ event: SessionEvent) -> String? {
     switch event {
     case .buildStarted(let command): return "build     \(command)"
     case .buildOutput(let line, _): return "build   | \(line)"
@@ -72,7 +73,7 @@ public struct SessionEventFormatter: Sendable {
       }
       return String(format: "health    %@ (%.1f ms)", sample.label, sample.latency * 1000)
     case .call(let call):
-      return String(format: "call      %@ → %@ %@ (%.1f ms)", call.command, call.code, call.result, call.latency * 1000)
+      return String(format: "call      %@ → %@ %@ (%.1f ms)", call.command, call.code.description, call.result, call.latency * 1000)
     case .notice(let text):
       return "note      \(text)"
     case .exited(let status, let expected):
@@ -83,7 +84,7 @@ public struct SessionEventFormatter: Sendable {
   }
 
   /// One JSON object (as a line) for `event`, or nil when it is not shown.
-  public mutating func json(_ event: SessionEvent, time: Date = Date()) -> String? {
+  mutating func json(_ event: SessionEvent, time: Date = Date()) -> String? {
     var object: [String: Any] = ["time": Self.iso(time)]
     switch event {
     case .buildStarted(let command):
@@ -152,14 +153,14 @@ public struct SessionEventFormatter: Sendable {
       object["status"] = sample.label
       object["latencyMs"] = sample.latency * 1000
       if case .failed(let code, let message) = sample.outcome {
-        object["code"] = code
+        object["code"] = code.description
         object["message"] = message
       }
     case .call(let call):
       object["event"] = "call"
       object["command"] = call.command
       object["method"] = call.method
-      object["code"] = call.code
+      object["code"] = call.code.description
       object["ok"] = call.ok
       object["result"] = call.result
       object["latencyMs"] = call.latency * 1000
@@ -185,7 +186,7 @@ public struct SessionEventFormatter: Sendable {
   }()
 
   /// ISO 8601 with milliseconds, UTC.
-  public static func iso(_ date: Date) -> String {
+  static func iso(_ date: Date) -> String {
     let formatter = ISO8601DateFormatter()
     formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
     return formatter.string(from: date)

@@ -2,6 +2,8 @@ import Dispatch
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Turns SIGINT, SIGTERM and SIGHUP from outside into a callback, so they take the same quit

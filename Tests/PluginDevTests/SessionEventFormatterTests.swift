@@ -4,6 +4,7 @@ import Testing
 import WireTap
 
 @testable import PluginHost
+@testable import plugin_dev
 
 @Suite("SessionEventFormatter")
 struct SessionEventFormatterTests {
@@ -22,7 +23,7 @@ struct SessionEventFormatterTests {
   @Test func healthOnlyOnChangeUnlessAsked() {
     var formatter = SessionEventFormatter()
     let serving = HealthSample(time: time, outcome: .status("SERVING"), latency: 0.002)
-    let down = HealthSample(time: time, outcome: .failed(code: "unavailable", message: "refused"), latency: 0.001)
+    let down = HealthSample(time: time, outcome: .failed(code: .unavailable, message: "refused"), latency: 0.001)
     #expect(formatter.text(.health(serving)) == "health    SERVING (2.0 ms)")
     #expect(formatter.text(.health(serving)) == nil)
     #expect(formatter.text(.health(down)) == "health    unreachable (1.0 ms): refused")
@@ -52,7 +53,7 @@ struct SessionEventFormatterTests {
 
   @Test func callJSON() throws {
     var formatter = SessionEventFormatter()
-    let call = CallRecord(command: "get a", method: "/proto.KV/Get", code: "notFound", result: "no value for key 'a'", started: time, ended: time.addingTimeInterval(0.004))
+    let call = CallRecord(command: "get a", method: "/proto.KV/Get", code: .notFound, result: "no value for key 'a'", started: time, ended: time.addingTimeInterval(0.004))
     let line = formatter.json(.call(call), time: time)
     let json = try #require(line)
     let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])

@@ -1,8 +1,15 @@
 import Foundation
 import Logging
+import PluginProtocol
 
-/// go-plugin's KV example plugin, written with this library: the code behind Examples/kv-swift
-/// and the plugin `plugin-dev run` starts when given no target.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// go-plugin's KV example plugin, written with the PluginProtocol library: the code behind the
+/// `kv-swift` executable and the plugin `plugin-dev run` starts when given no target.
 ///
 /// Environment of its own: `KV_STORE_DIR` (folder for the `kv_<key>` files, default the working
 /// directory) and `KV_PLUGIN_NETWORK` (`unix`, the default like Go plugins, or `tcp`).

@@ -2,12 +2,15 @@ import Foundation
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Reads the process table from `/proc` (Linux; empty elsewhere) and reaps adopted orphans.
 public enum ProcessTable {
-  /// Every process visible now.
+  /// Every process visible now (empty outside Linux).
   public static func snapshot() -> [ProcessEntry] {
+    #if os(Linux)
     guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
     return names.compactMap { name in
       guard Int32(name) != nil, let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8) else {
@@ -15,6 +18,9 @@ public enum ProcessTable {
       }
       return ProcessEntry.parse(stat: stat)
     }
+    #else
+    return []
+    #endif
   }
 
   /// Live (not zombie) members of process group `pgrp`, other than `except`.
@@ -28,10 +34,15 @@ public enum ProcessTable {
     return snapshot().filter { $0.ppid == me && !except.contains($0.pid) }
   }
 
-  /// The command line of `pid` (arguments joined by spaces), or nil when it is gone or a zombie.
+  /// The command line of `pid` (arguments joined by spaces), or nil when it is gone or a zombie
+  /// (always nil outside Linux).
   public static func commandLine(_ pid: Int32) -> String? {
+    #if os(Linux)
     guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"), !data.isEmpty else { return nil }
     return data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ")
+    #else
+    return nil
+    #endif
   }
 
   /// Collects the exit status of a child of this process without blocking; true when it was reaped.

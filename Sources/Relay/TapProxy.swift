@@ -10,7 +10,7 @@ import NIOSSL
 /// A side is only read while the other side can take more bytes (no unbounded buffering).
 /// `onBytes` is called on the event loop *before* the chunk is forwarded, so it must only
 /// enqueue (decode elsewhere); per connection, calls are serialised and causally ordered.
-/// This is the only I/O in WireTap; it uses NIO's singleton `MultiThreadedEventLoopGroup`.
+/// It uses NIO's singleton `MultiThreadedEventLoopGroup`.
 ///
 /// Either side may be TLS (`listenTLS`, `targetTLS`); the relay then sees, reports and forwards
 /// the plaintext, so the decoder works on an AutoMTLS connection too.

@@ -13,7 +13,7 @@ final class RelayHandler: ChannelDuplexHandler {
   var partner: RelayHandler?
   private let connection: RelayConnection
   /// Direction of the bytes this handler reads.
-  private let direction: Direction
+  private let direction: TapProxy.Direction
   private var context: ChannelHandlerContext?
   private var pendingRead = false
   /// Whether the partner channel exists and is connected.
@@ -31,7 +31,7 @@ final class RelayHandler: ChannelDuplexHandler {
     case open, pending, done
   }
 
-  init(connection: RelayConnection, reads direction: Direction) {
+  init(connection: RelayConnection, reads direction: TapProxy.Direction) {
     self.connection = connection
     self.direction = direction
     // The host side waits for the dialled plugin side; the plugin side's partner exists.

@@ -1,4 +1,5 @@
 import Foundation
+import PluginHost
 
 /// Renders check results as text lines or JSON lines (pure, so tests compare whole lines).
 ///
@@ -7,12 +8,12 @@ import Foundation
 /// `checks: 17 passed, 1 warned, 1 failed, 0 skipped`.
 /// JSON: one object per check, `{"event":"check","id":…,"status":…,"seen":…,"fix":…,"goPlugin":…}`,
 /// then `{"event":"summary",…}`.
-public enum CheckReportFormatter {
+enum CheckReportFormatter {
   /// Width the id column is padded to (the longest id).
-  public static let idWidth = CheckID.allCases.map(\.rawValue.count).max() ?? 0
+  static let idWidth = CheckID.allCases.map(\.rawValue.count).max() ?? 0
 
   /// One text line for a result.
-  public static func text(_ result: CheckResult) -> String {
+  static func text(_ result: CheckResult) -> String {
     var line = result.status.label + "  " + result.id.rawValue.padding(toLength: idWidth, withPad: " ", startingAt: 0)
       + "  " + oneLine(result.seen)
     if let goPlugin = result.goPlugin, result.status == .fail || result.status == .warn {
@@ -29,13 +30,13 @@ public enum CheckReportFormatter {
   }
 
   /// The closing text line: the counts (`CheckReport.startFailure` is the caller's to print, on stderr).
-  public static func summaryText(_ report: CheckReport) -> String {
+  static func summaryText(_ report: CheckReport) -> String {
     "checks: \(report.count(.pass)) passed, \(report.count(.warn)) warned, "
       + "\(report.count(.fail)) failed, \(report.count(.skip)) skipped"
   }
 
   /// One JSON object (one line) for a result.
-  public static func json(_ result: CheckResult) -> String {
+  static func json(_ result: CheckResult) -> String {
     let object: [String: Any] = [
       "event": "check", "id": result.id.rawValue, "status": result.status.rawValue, "seen": result.seen,
       "fix": result.fix ?? NSNull(), "goPlugin": result.goPlugin ?? NSNull(),
@@ -44,7 +45,7 @@ public enum CheckReportFormatter {
   }
 
   /// The closing JSON object (one line): counts, failed ids, exit code, start failure.
-  public static func summaryJSON(_ report: CheckReport) -> String {
+  static func summaryJSON(_ report: CheckReport) -> String {
     let object: [String: Any] = [
       "event": "summary", "target": report.target, "passed": report.count(.pass), "warned": report.count(.warn),
       "failed": report.count(.fail), "skipped": report.count(.skip), "failedChecks": report.failedIDs.map(\.rawValue),

@@ -1,5 +1,7 @@
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Makes this process a "child subreaper" (Linux `prctl(PR_SET_CHILD_SUBREAPER)`): processes a plugin
