@@ -89,7 +89,7 @@ let package = Package(
     .target(
       name: "Scaffold",
       dependencies: [
-        .product(name: "Mustache", package: "swift-mustache"),
+        .product(name: "Mustache", package: "swift-mustache")
       ]
     ),
     .target(

@@ -7,7 +7,7 @@ let package = Package(
   name: "plugin-dev-benchmarks",
   platforms: [.macOS(.v15)],
   dependencies: [
-    .package(name: "plugin-dev", path: ".."),
+    .package(name: "plugin-dev", path: "..")
   ],
   targets: [
     .executableTarget(

@@ -18,7 +18,9 @@ public enum AutoMTLSContext {
 
   /// The host side: present `identity` (nil: no client certificate, to see whether the plugin
   /// insists on one), trust only the plugin's certificate (field 6, DER).
-  public static func client(identity: AutoMTLSIdentity?, trustingServerCertificateDER der: [UInt8]) throws -> NIOSSLContext {
+  public static func client(identity: AutoMTLSIdentity?, trustingServerCertificateDER der: [UInt8]) throws
+    -> NIOSSLContext
+  {
     var configuration = TLSConfiguration.makeClientConfiguration()
     configuration.minimumTLSVersion = .tlsv12
     configuration.certificateVerification = .fullVerification
@@ -35,7 +37,9 @@ public enum AutoMTLSContext {
 
   /// The plugin side: present `identity`, require a client certificate and trust only the
   /// host's (`PLUGIN_CLIENT_CERT`, PEM).
-  public static func server(identity: AutoMTLSIdentity, trustingClientCertificatePEM pem: String) throws -> NIOSSLContext {
+  public static func server(identity: AutoMTLSIdentity, trustingClientCertificatePEM pem: String) throws
+    -> NIOSSLContext
+  {
     var configuration = TLSConfiguration.makeServerConfiguration(
       certificateChain: [.certificate(identity.certificate)], privateKey: .privateKey(identity.privateKey))
     configuration.minimumTLSVersion = .tlsv12

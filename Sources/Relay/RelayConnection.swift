@@ -15,7 +15,9 @@ final class RelayConnection {
   /// Whether the host's channel already closed (the dial may complete after that).
   private(set) var hostClosed = false
 
-  private init(id: Int, table: ConnectionTable, onBytes: @escaping TapProxy.BytesHandler, onEvent: @escaping TapProxy.EventHandler) {
+  private init(
+    id: Int, table: ConnectionTable, onBytes: @escaping TapProxy.BytesHandler, onEvent: @escaping TapProxy.EventHandler
+  ) {
     self.id = id
     self.table = table
     self.onBytes = onBytes

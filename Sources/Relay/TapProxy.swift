@@ -79,7 +79,10 @@ public final class TapProxy: Sendable {
   private let table: ConnectionTable
   private let ownsSocketFile: Bool
 
-  private init(listeningAddress: Address, target: Address, serverChannel: any Channel, table: ConnectionTable, ownsSocketFile: Bool = true) {
+  private init(
+    listeningAddress: Address, target: Address, serverChannel: any Channel, table: ConnectionTable,
+    ownsSocketFile: Bool = true
+  ) {
     self.listeningAddress = listeningAddress
     self.target = target
     self.serverChannel = serverChannel
@@ -97,7 +100,8 @@ public final class TapProxy: Sendable {
     onEvent: @escaping EventHandler = { _ in }
   ) async throws -> TapProxy {
     let table = ConnectionTable()
-    let bootstrap = serverBootstrap(target: target, listenTLS: listenTLS, targetTLS: targetTLS, table: table, onBytes: onBytes, onEvent: onEvent)
+    let bootstrap = serverBootstrap(
+      target: target, listenTLS: listenTLS, targetTLS: targetTLS, table: table, onBytes: onBytes, onEvent: onEvent)
     let channel: any Channel
     do {
       switch listen {
@@ -126,14 +130,16 @@ public final class TapProxy: Sendable {
     targetTLS: TLS? = nil, onBytes: @escaping BytesHandler, onEvent: @escaping EventHandler = { _ in }
   ) async throws -> TapProxy {
     let table = ConnectionTable()
-    let bootstrap = serverBootstrap(target: target, listenTLS: listenTLS, targetTLS: targetTLS, table: table, onBytes: onBytes, onEvent: onEvent)
+    let bootstrap = serverBootstrap(
+      target: target, listenTLS: listenTLS, targetTLS: targetTLS, table: table, onBytes: onBytes, onEvent: onEvent)
     let channel: any Channel
     do {
       channel = try await bootstrap.withBoundSocket(descriptor).get()
     } catch {
       throw TapProxyError.listenFailed(address: address.description, reason: "\(error)")
     }
-    return TapProxy(listeningAddress: address, target: target, serverChannel: channel, table: table, ownsSocketFile: false)
+    return TapProxy(
+      listeningAddress: address, target: target, serverChannel: channel, table: table, ownsSocketFile: false)
   }
 
   private static func serverBootstrap(
@@ -150,7 +156,8 @@ public final class TapProxy: Sendable {
             try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: listenTLS.context))
           }
           try RelayConnection.start(
-            hostChannel: channel, target: target, targetTLS: targetTLS, table: table, onBytes: onBytes, onEvent: onEvent)
+            hostChannel: channel, target: target, targetTLS: targetTLS, table: table, onBytes: onBytes, onEvent: onEvent
+          )
         }
       }
   }

@@ -71,9 +71,11 @@ public enum ScaffoldError: Error, Sendable, Equatable, CustomStringConvertible {
       return "\(source) names \(path), which cannot be used as the templates folder: \(reason). "
         + "Point it at the Templates folder of a plugin-dev checkout (it holds kv-python/, kv-swift/, …)."
     case .manifestUnreadable(let file, let reason):
-      return "\(file): cannot read the template manifest (\(reason)). Every template folder needs a readable template.json."
+      return
+        "\(file): cannot read the template manifest (\(reason)). Every template folder needs a readable template.json."
     case .manifestInvalid(let file, let problem):
-      return "\(file): \(problem). Fix the template manifest; see an existing one (Templates/kv-python/template.json) for the format."
+      return
+        "\(file): \(problem). Fix the template manifest; see an existing one (Templates/kv-python/template.json) for the format."
     case .duplicateTemplate(let name, let language, let folders):
       return "template \(name) (\(language)) is defined twice, in \(folders.joined(separator: " and ")). "
         + "Rename one (\"name\" or \"language\" in its template.json) or remove it."
@@ -88,23 +90,29 @@ public enum ScaffoldError: Error, Sendable, Equatable, CustomStringConvertible {
       return "template \(template) has no variable \"\(name)\"; it can be set: "
         + (known.isEmpty ? "none (this template declares no variables)" : Self.list(known)) + "."
     case .invalidVariableValue(let name, let value, let pattern):
-      let lineBreak = value.contains(where: \.isNewline)
+      let lineBreak =
+        value.contains(where: \.isNewline)
         ? " It contains a line break (often a trailing newline, e.g. from $'…\\n'); remove it." : ""
-      return "the value \(value.debugDescription) of \(name) does not match its pattern \(pattern) from first character "
+      return
+        "the value \(value.debugDescription) of \(name) does not match its pattern \(pattern) from first character "
         + "to last, so the generated code would not compile." + lineBreak
         + " Set a value the whole pattern matches: --set \(name)=VALUE."
     case .templateFileMissing(let file, let list):
-      return "\(file) is listed in \"\(list)\" of its template.json but does not exist. Add the file or remove it from the list."
+      return
+        "\(file) is listed in \"\(list)\" of its template.json but does not exist. Add the file or remove it from the list."
     case .templateSyntax(let file, let line, let column, let reason):
       return "\(file), line \(line), column \(column): not valid mustache (\(reason)). "
         + "Fix the tag, or list the file under \"verbatim\" in template.json if it must be copied as it is."
     case .templateUsesUnknownVariable(let file, let line, let variable, let known):
-      return "\(file), line \(line): {{\(variable)}} is not a variable of this template, so it would render as nothing. "
+      return
+        "\(file), line \(line): {{\(variable)}} is not a variable of this template, so it would render as nothing. "
         + "Known variables: \(Self.list(known)). Fix the name or declare it under \"variables\" in template.json."
     case .templateFileNotText(let file):
-      return "\(file) is not UTF-8 text, so it cannot be rendered with mustache. List it under \"verbatim\" in template.json to copy it byte for byte."
+      return
+        "\(file) is not UTF-8 text, so it cannot be rendered with mustache. List it under \"verbatim\" in template.json to copy it byte for byte."
     case .templateFileUnsupported(let file, let kind):
-      return "\(file) is a \(kind); templates may only hold regular files and folders. Replace it with a copy of the file."
+      return
+        "\(file) is a \(kind); templates may only hold regular files and folders. Replace it with a copy of the file."
     case .badRenderedPath(let file, let rendered, let reason):
       return "the file name \(file) renders to \"\(rendered)\", which \(reason). Change the file name in the template."
     case .targetNotEmpty(let path, let entries):

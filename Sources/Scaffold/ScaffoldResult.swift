@@ -16,7 +16,9 @@ public struct ScaffoldResult: Sendable, Equatable {
   public let warnings: [String]
 
   /// Creates a result.
-  public init(folder: URL, templateName: String, language: String, files: [String], nextSteps: [String], warnings: [String]) {
+  public init(
+    folder: URL, templateName: String, language: String, files: [String], nextSteps: [String], warnings: [String]
+  ) {
     self.folder = folder
     self.templateName = templateName
     self.language = language

@@ -33,7 +33,8 @@ public struct Scaffolder: Sendable {
     for (key, variable) in template.manifest.variables { values[key] = variable.defaultValue }
     for (key, value) in overrides.sorted(by: { $0.key < $1.key }) {
       guard let variable = template.manifest.variables[key] else {
-        throw .unknownVariable(key, template: "\(template.name) (\(template.language))",
+        throw .unknownVariable(
+          key, template: "\(template.name) (\(template.language))",
           known: template.manifest.variables.keys.sorted())
       }
       if let pattern = variable.pattern, !TemplateManifest.matches(value, pattern: pattern) {
@@ -73,7 +74,8 @@ public struct Scaffolder: Sendable {
       let sourceURL = template.folder.appendingPathComponent(source)
       let path = try renderPath(source, with: renderer, template: template)
       if outputs.contains(where: { $0.path == path }) {
-        throw .badRenderedPath(sourceURL.path, rendered: path, reason: "is also the name of another file of the template")
+        throw .badRenderedPath(
+          sourceURL.path, rendered: path, reason: "is also the name of another file of the template")
       }
       let data: Data
       do {
@@ -98,7 +100,8 @@ public struct Scaffolder: Sendable {
     var nextSteps: [String] = []
     for (index, line) in template.manifest.nextSteps.enumerated() {
       nextSteps.append(
-        try stepsRenderer.render(line, file: template.folder.appendingPathComponent(TemplateManifest.fileName).path + " nextSteps[\(index)]"))
+        try stepsRenderer.render(
+          line, file: template.folder.appendingPathComponent(TemplateManifest.fileName).path + " nextSteps[\(index)]"))
     }
 
     // Check the target, then every path, before writing anything.
@@ -115,7 +118,9 @@ public struct Scaffolder: Sendable {
   }
 
   /// Renders each component of a template file's path and checks the result stays a plain relative path.
-  private func renderPath(_ source: String, with renderer: TemplateRenderer, template: Template) throws(ScaffoldError) -> String {
+  private func renderPath(_ source: String, with renderer: TemplateRenderer, template: Template) throws(ScaffoldError)
+    -> String
+  {
     let sourceURL = template.folder.appendingPathComponent(source)
     var components: [String] = []
     for component in source.split(separator: "/") {

@@ -104,7 +104,9 @@ public struct TemplateLibrary: Sendable {
     var starts: [URL] = []
     if let executable {
       let folder = executable.deletingLastPathComponent()
-      starts += [folder, folder.resolvingSymlinksInPath(), executable.resolvingSymlinksInPath().deletingLastPathComponent()]
+      starts += [
+        folder, folder.resolvingSymlinksInPath(), executable.resolvingSymlinksInPath().deletingLastPathComponent(),
+      ]
     }
     var candidates: [URL] = []
     for start in starts {
@@ -147,7 +149,8 @@ public struct TemplateLibrary: Sendable {
       throw .templatesRootInvalid(path, source: source.description, reason: "it is not a folder")
     }
     guard holdsTemplates(url) else {
-      let isOneTemplate = FileManager.default.fileExists(atPath: url.appendingPathComponent(TemplateManifest.fileName).path)
+      let isOneTemplate = FileManager.default.fileExists(
+        atPath: url.appendingPathComponent(TemplateManifest.fileName).path)
       throw .templatesRootInvalid(
         path, source: source.description,
         reason: isOneTemplate

@@ -117,18 +117,21 @@ public struct TemplateManifest: Sendable, Equatable {
     let name = try reader.string(root["name"], field: "name")
     guard matches(name, pattern: "[a-z][a-z0-9-]*") else {
       throw .manifestInvalid(
-        file, problem: "\"name\" is \"\(name)\"; use lower-case letters, digits and '-', starting with a letter (e.g. kv)")
+        file,
+        problem: "\"name\" is \"\(name)\"; use lower-case letters, digits and '-', starting with a letter (e.g. kv)")
     }
     let language = try reader.string(root["language"], field: "language")
     guard matches(language, pattern: "[a-z][a-z0-9+#-]*") else {
-      throw .manifestInvalid(file, problem: "\"language\" is \"\(language)\"; use a lower-case word such as python, swift or go")
+      throw .manifestInvalid(
+        file, problem: "\"language\" is \"\(language)\"; use a lower-case word such as python, swift or go")
     }
     let description = try reader.string(root["description"], field: "description")
 
     var variables: [String: Variable] = [:]
     if let rawVariables = root["variables"] {
       guard let table = rawVariables as? [String: Any] else {
-        throw .manifestInvalid(file, problem: "\"variables\" must be an object of name → {\"default\": …, \"description\": …}")
+        throw .manifestInvalid(
+          file, problem: "\"variables\" must be an object of name → {\"default\": …, \"description\": …}")
       }
       for (variableName, rawVariable) in table {
         variables[variableName] = try reader.variable(named: variableName, rawVariable)
@@ -143,10 +146,13 @@ public struct TemplateManifest: Sendable, Equatable {
       files = .all
     case let list as [Any]:
       let paths = try reader.paths(list, field: "files")
-      guard !paths.isEmpty else { throw .manifestInvalid(file, problem: "\"files\" is an empty list; list the files or use \"all\"") }
+      guard !paths.isEmpty else {
+        throw .manifestInvalid(file, problem: "\"files\" is an empty list; list the files or use \"all\"")
+      }
       files = .listed(paths)
     default:
-      throw .manifestInvalid(file, problem: "\"files\" must be \"all\" or a list of paths relative to the template folder")
+      throw .manifestInvalid(
+        file, problem: "\"files\" must be \"all\" or a list of paths relative to the template folder")
     }
     let verbatim = try reader.paths(root["verbatim"] ?? [Any](), field: "verbatim")
     let executable = try reader.paths(root["executable"] ?? [Any](), field: "executable")
@@ -210,7 +216,10 @@ public struct TemplateManifest: Sendable, Equatable {
         let body = path.hasSuffix("/") ? components.dropLast() : components[...]
         if path.hasPrefix("/") || body.isEmpty || body.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) {
           throw .manifestInvalid(
-            file, problem: "\"\(field)[\(index)]\" is \"\(path)\"; use a path relative to the template folder, without '.' or '..' parts")
+            file,
+            problem:
+              "\"\(field)[\(index)]\" is \"\(path)\"; use a path relative to the template folder, without '.' or '..' parts"
+          )
         }
       }
       return list
@@ -219,7 +228,8 @@ public struct TemplateManifest: Sendable, Equatable {
     func variable(named name: String, _ value: Any) throws(ScaffoldError) -> Variable {
       let field = "variables.\(name)"
       guard TemplateManifest.matches(name, pattern: "[A-Za-z_][A-Za-z0-9_]*") else {
-        throw .manifestInvalid(file, problem: "the variable name \"\(name)\" is not an identifier (letters, digits, '_')")
+        throw .manifestInvalid(
+          file, problem: "the variable name \"\(name)\" is not an identifier (letters, digits, '_')")
       }
       if TemplateManifest.builtInVariables.contains(name) || name == TemplateManifest.nextStepsVariable {
         throw .manifestInvalid(file, problem: "the variable \"\(name)\" is built in; declare another name")
@@ -244,7 +254,8 @@ public struct TemplateManifest: Sendable, Equatable {
           throw .manifestInvalid(file, problem: "\"\(field).pattern\" is not a valid regular expression")
         }
         guard TemplateManifest.matches(defaultText, pattern: text) else {
-          throw .manifestInvalid(file, problem: "the default \"\(defaultText)\" of \(name) does not match its pattern \(text)")
+          throw .manifestInvalid(
+            file, problem: "the default \"\(defaultText)\" of \(name) does not match its pattern \(text)")
         }
         pattern = text
       }

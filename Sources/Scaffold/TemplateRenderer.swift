@@ -34,7 +34,9 @@ struct TemplateRenderer: Sendable {
     guard let expression = try? NSRegularExpression(pattern: pattern) else { return }
     let range = NSRange(text.startIndex..<text.endIndex, in: text)
     for match in expression.matches(in: text, range: range) {
-      guard let nameRange = Range(match.range(at: 2), in: text), let whole = Range(match.range, in: text) else { continue }
+      guard let nameRange = Range(match.range(at: 2), in: text), let whole = Range(match.range, in: text) else {
+        continue
+      }
       let name = String(text[nameRange])
       let root = name.split(separator: ".", maxSplits: 1).first.map(String.init) ?? name
       if name == "." || variables[root] != nil { continue }

@@ -4,9 +4,9 @@ import PluginHost
 import PluginProtocol
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 /// `plugin-dev check`: start a plugin like `run` does and run every check of reference §14 that applies.
@@ -85,10 +85,14 @@ struct Check: AsyncParsableCommand {
       case .buildOutput(let line, _):
         writeLine(stderr: true, "build   | \(line)")
       case .buildFinished(let status, let seconds):
-        writeLine(stderr: true, String(format: "build     %@ after %.1f s", status.isSuccess ? "done" : "FAILED (\(status))", seconds))
+        writeLine(
+          stderr: true,
+          String(format: "build     %@ after %.1f s", status.isSuccess ? "done" : "FAILED (\(status))", seconds))
       case .waitingForHandshake(let pid, let timeout):
         if !json {
-          writeLine(stderr: true, "started   pid \(pid); waiting for its handshake line on stdout (up to \(timeout), --timeout)")
+          writeLine(
+            stderr: true, "started   pid \(pid); waiting for its handshake line on stdout (up to \(timeout), --timeout)"
+          )
         }
       case .result(let result):
         writeLine(json ? CheckReportFormatter.json(result) : CheckReportFormatter.text(result))
@@ -108,8 +112,8 @@ struct Check: AsyncParsableCommand {
 /// Ends plugin-dev at once with `status` (inside a command, a bare `exit` is ArgumentParser's).
 private func exitProcess(_ status: Int32) -> Never {
   #if canImport(Glibc)
-  Glibc.exit(status)
+    Glibc.exit(status)
   #elseif canImport(Darwin)
-  Darwin.exit(status)
+    Darwin.exit(status)
   #endif
 }

@@ -5,9 +5,9 @@ import Synchronization
 import WireTap
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 /// Runs a session without a terminal UI: events as lines or JSON lines, `--exec` commands in

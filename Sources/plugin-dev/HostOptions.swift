@@ -11,25 +11,38 @@ struct HostOptions: ParsableArguments {
   @Option(name: .customLong("cookie"), help: "Send this magic cookie value instead of the manifest's.")
   var cookieValue: String?
 
-  @Option(name: .customLong("versions"), help: "App protocol versions to offer in PLUGIN_PROTOCOL_VERSIONS, e.g. 1 or 5,6.")
+  @Option(
+    name: .customLong("versions"), help: "App protocol versions to offer in PLUGIN_PROTOCOL_VERSIONS, e.g. 1 or 5,6.")
   var versions: String?
 
-  @Option(name: .customLong("min-port"), help: "PLUGIN_MIN_PORT, the lowest TCP port the plugin may listen on (run: 10000; check: a random 100-port window).")
+  @Option(
+    name: .customLong("min-port"),
+    help: "PLUGIN_MIN_PORT, the lowest TCP port the plugin may listen on (run: 10000; check: a random 100-port window)."
+  )
   var minPort: Int?
 
-  @Option(name: .customLong("max-port"), help: "PLUGIN_MAX_PORT, the highest TCP port the plugin may listen on (run: 25000; check: a random 100-port window).")
+  @Option(
+    name: .customLong("max-port"),
+    help:
+      "PLUGIN_MAX_PORT, the highest TCP port the plugin may listen on (run: 25000; check: a random 100-port window).")
   var maxPort: Int?
 
   /// Whether `--min-port` or `--max-port` was given (even with go-plugin's default value).
   var portRangeGiven: Bool { minPort != nil || maxPort != nil }
 
-  @Flag(name: .customLong("multiplex"), help: "Set PLUGIN_MULTIPLEX_GRPC=true like a go-plugin v1.6+ host with broker multiplexing.")
+  @Flag(
+    name: .customLong("multiplex"),
+    help: "Set PLUGIN_MULTIPLEX_GRPC=true like a go-plugin v1.6+ host with broker multiplexing.")
   var multiplex = false
 
   @Option(name: .customLong("env"), help: "Extra environment for the plugin, KEY=VALUE (repeatable).")
   var environment: [String] = []
 
-  @Option(name: .customLong("unset"), help: "Remove a variable from the plugin's environment (repeatable). PYTHONUNBUFFERED is always removed unless --env sets it.")
+  @Option(
+    name: .customLong("unset"),
+    help:
+      "Remove a variable from the plugin's environment (repeatable). PYTHONUNBUFFERED is always removed unless --env sets it."
+  )
   var unset: [String] = []
 
   @Flag(name: .customLong("no-build"), help: "Skip the manifest's build step.")
@@ -97,7 +110,11 @@ struct RunHostOptions: ParsableArguments {
   @Flag(name: .customLong("no-cookie"), help: "Do not send the magic cookie (to test the plugin's cookie check).")
   var noCookie = false
 
-  @Flag(name: .customLong("auto-mtls"), help: "Act like a go-plugin host with AutoMTLS: send PLUGIN_CLIENT_CERT and talk mutual TLS (the frame log shows the decrypted traffic).")
+  @Flag(
+    name: .customLong("auto-mtls"),
+    help:
+      "Act like a go-plugin host with AutoMTLS: send PLUGIN_CLIENT_CERT and talk mutual TLS (the frame log shows the decrypted traffic)."
+  )
   var autoMTLS = false
 
   /// Applies these flags to `options`.

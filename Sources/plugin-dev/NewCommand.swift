@@ -33,12 +33,16 @@ struct New: AsyncParsableCommand {
   @Option(help: ArgumentHelp("The folder the plugin folder is created in (created when missing).", valueName: "DIR"))
   var dir: String = "."
 
-  @Flag(help: "Write into an existing non-empty plugin folder: the template's files are replaced, other files stay, links are never followed.")
+  @Flag(
+    help:
+      "Write into an existing non-empty plugin folder: the template's files are replaced, other files stay, links are never followed."
+  )
   var force = false
 
   @Option(
     name: .customLong("set"),
-    help: ArgumentHelp("Set a template variable, e.g. --set magicCookieValue=secret (repeatable).", valueName: "KEY=VALUE"))
+    help: ArgumentHelp(
+      "Set a template variable, e.g. --set magicCookieValue=secret (repeatable).", valueName: "KEY=VALUE"))
   var settings: [String] = []
 
   @OptionGroup var templates: TemplateOptions

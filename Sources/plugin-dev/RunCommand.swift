@@ -6,9 +6,9 @@ import TerminalUI
 import WireTap
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 /// `plugin-dev run`: start a plugin like a go-plugin host and show everything it does.
@@ -45,10 +45,18 @@ struct Run: AsyncParsableCommand {
   @Flag(help: "With --headless: print JSON lines (one object per event).")
   var json = false
 
-  @Option(name: .customLong("exec"), help: "Run a console command once ready, e.g. 'put a hello', 'get a', 'health' (repeatable, in order); the TUI shows them in its console.")
+  @Option(
+    name: .customLong("exec"),
+    help:
+      "Run a console command once ready, e.g. 'put a hello', 'get a', 'health' (repeatable, in order); the TUI shows them in its console."
+  )
   var execs: [String] = []
 
-  @Option(name: .customLong("for"), help: "With --headless: keep running this long (e.g. 5s), then stop. Default: stop after the --exec commands, or run until Ctrl-C.")
+  @Option(
+    name: .customLong("for"),
+    help:
+      "With --headless: keep running this long (e.g. 5s), then stop. Default: stop after the --exec commands, or run until Ctrl-C."
+  )
   var runFor: DurationArgument?
 
   @Flag(name: .customLong("no-frames"), help: "With --headless: do not print decoded frames.")

@@ -3,16 +3,18 @@ import PluginHost
 import PluginProtocol
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 /// Resolves the plugin `run` and `check` start: a command after `--`, a folder or executable,
 /// or (neither) the built-in Swift KV plugin with a temporary store folder.
 ///
 /// Returns the target and a cleanup to call when done (removes the built-in plugin's store).
-func resolvePluginTarget(_ path: String?, command: [String]) throws(PluginTargetError) -> (PluginTarget, @Sendable () -> Void) {
+func resolvePluginTarget(_ path: String?, command: [String]) throws(PluginTargetError) -> (
+  PluginTarget, @Sendable () -> Void
+) {
   if !command.isEmpty { return (PluginTarget.commandLine(command), {}) }
   if let path { return (try PluginTarget.resolve(path), {}) }
   // An unguessable 0700 folder: a folder or link planted at a predictable path is never used.
@@ -33,8 +35,8 @@ func resolvePluginTarget(_ path: String?, command: [String]) throws(PluginTarget
 /// The path of the running plugin-dev binary.
 func ownExecutable() -> String {
   #if os(Linux)
-  let resolved = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
-  if resolved != "/proc/self/exe" { return resolved }
+    let resolved = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+    if resolved != "/proc/self/exe" { return resolved }
   #endif
   return URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
 }

@@ -15,7 +15,9 @@ struct TemplateOptions: ParsableArguments {
   /// The template library: `--templates` (relative to `currentDirectory`), `$PLUGIN_DEV_TEMPLATES`, or the built-in one.
   func library(currentDirectory: URL) throws -> TemplateLibrary {
     try TemplateLibrary.discover(
-      explicitRoot: templatesDirectory.map { URL(fileURLWithPath: $0, isDirectory: true, relativeTo: currentDirectory) },
+      explicitRoot: templatesDirectory.map {
+        URL(fileURLWithPath: $0, isDirectory: true, relativeTo: currentDirectory)
+      },
       currentDirectory: currentDirectory)
   }
 }

@@ -32,7 +32,9 @@ struct Templates: AsyncParsableCommand {
     let languageWidth = ([8] + library.templates.map { shownLanguage($0).count }).max().map { $0 + 2 } ?? 10
     lines.append("  " + "TEMPLATE".padded(to: nameWidth) + "LANGUAGE".padded(to: languageWidth) + "DESCRIPTION")
     for template in library.templates {
-      lines.append("  " + template.name.padded(to: nameWidth) + shownLanguage(template).padded(to: languageWidth) + template.description)
+      lines.append(
+        "  " + template.name.padded(to: nameWidth) + shownLanguage(template).padded(to: languageWidth)
+          + template.description)
     }
     let variables = Set(library.templates.flatMap { $0.manifest.variables.keys }).sorted()
     if !variables.isEmpty {

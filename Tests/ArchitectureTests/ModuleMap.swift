@@ -67,7 +67,8 @@ struct ModuleMap: Equatable {
       rest = rest.dropFirst(2)
     }
     if names.isEmpty {
-      throw ParseError(description: "the line of `\(module)` says neither 'Uses: `A`, `B`.' nor 'Uses: nothing first-party.'")
+      throw ParseError(
+        description: "the line of `\(module)` says neither 'Uses: `A`, `B`.' nor 'Uses: nothing first-party.'")
     }
     return names
   }

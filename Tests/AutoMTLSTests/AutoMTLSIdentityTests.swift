@@ -13,7 +13,9 @@ struct AutoMTLSIdentityTests {
     #expect(certificate.signatureAlgorithm == .ecdsaWithSHA512)
     #expect("\(certificate.publicKey)".contains("P521"), "\(certificate.publicKey)")
     #expect(certificate.subject == certificate.issuer)
-    #expect(certificate.subject.description.contains("CN=localhost") && certificate.subject.description.contains("O=HashiCorp"))
+    #expect(
+      certificate.subject.description.contains("CN=localhost")
+        && certificate.subject.description.contains("O=HashiCorp"))
     let san = try #require(try certificate.extensions.subjectAlternativeNames)
     #expect(Array(san) == [.dnsName("localhost")])
     #expect(try certificate.extensions.basicConstraints == .isCertificateAuthority(maxPathLength: nil))
@@ -45,6 +47,8 @@ struct AutoMTLSIdentityTests {
     let plugin = try AutoMTLSIdentity.generate()
     _ = try AutoMTLSContext.client(identity: host, trustingServerCertificateDER: plugin.certificateDER)
     _ = try AutoMTLSContext.server(identity: plugin, trustingClientCertificatePEM: host.certificatePEM)
-    #expect(throws: (any Error).self) { try AutoMTLSContext.server(identity: plugin, trustingClientCertificatePEM: "not a certificate") }
+    #expect(throws: (any Error).self) {
+      try AutoMTLSContext.server(identity: plugin, trustingClientCertificatePEM: "not a certificate")
+    }
   }
 }

@@ -1,9 +1,9 @@
 import AutoMTLS
 import Foundation
 import NIOSSL
-import Testing
-import TestSupport
 import Relay
+import TestSupport
+import Testing
 
 @testable import PluginHost
 
@@ -28,7 +28,8 @@ struct AutoMTLSProbeTests {
     let front = try await TapProxy.start(
       listen: .tcp(host: "127.0.0.1", port: 0), target: .unix(path: plugin.handshake.address),
       listenTLS: .init(context: context), onBytes: { _, _, _ in })
-    let answered = await PluginChecker.answersWithoutClientCertificate(target: front.listeningAddress, pluginCertificateDER: server.certificateDER)
+    let answered = await PluginChecker.answersWithoutClientCertificate(
+      target: front.listeningAddress, pluginCertificateDER: server.certificateDER)
     await front.close()
     await plugin.kill()
     return answered

@@ -1,7 +1,7 @@
 import Foundation
 import PluginHost
-import Testing
 import TestSupport
+import Testing
 
 /// `plugin-dev check` against real plugins: the examples and a fresh template pass; each fixture
 /// plugin fails exactly its check, with its message.
@@ -9,7 +9,8 @@ import TestSupport
 struct CheckEndToEndTests {
   /// The `check` objects of a `--json` run, by id.
   func checks(_ result: PluginDevCLI.Result) -> [String: [String: Any]] {
-    Dictionary(result.events("check").compactMap { event in (event["id"] as? String).map { ($0, event) } }) { a, _ in a }
+    Dictionary(result.events("check").compactMap { event in (event["id"] as? String).map { ($0, event) } }) { a, _ in a
+    }
   }
 
   /// The ids of the failed checks.
@@ -20,7 +21,9 @@ struct CheckEndToEndTests {
   /// Every check reported once, in order, none failed, exit 0.
   func expectAllPass(_ result: PluginDevCLI.Result) {
     #expect(result.status == .exited(0), "\(result.transcript)")
-    #expect(result.events("check").compactMap { $0["id"] as? String } == CheckID.allCases.map(\.rawValue), "\(result.transcript)")
+    #expect(
+      result.events("check").compactMap { $0["id"] as? String } == CheckID.allCases.map(\.rawValue),
+      "\(result.transcript)")
     #expect(failed(result).isEmpty, "\(result.transcript)")
     let summary = result.events("summary").first
     #expect(summary?["exitCode"] as? Int == 0, "\(result.transcript)")
@@ -49,7 +52,10 @@ struct CheckEndToEndTests {
 
   @Test func pythonExampleAsACommandPasses() async throws {
     let result = try await PluginDevCLI.run(
-      ["check", "--json", "--", Fixtures.python, Fixtures.packageRoot.appendingPathComponent("Examples/kv-python/plugin.py").path],
+      [
+        "check", "--json", "--", Fixtures.python,
+        Fixtures.packageRoot.appendingPathComponent("Examples/kv-python/plugin.py").path,
+      ],
       workingDirectory: try Fixtures.temporaryDirectory())
     expectAllPass(result)
     let byID = checks(result)
@@ -58,14 +64,17 @@ struct CheckEndToEndTests {
     #expect(byID["stdio.stream"]?["status"] as? String == "pass")
     // Like go-plugin's own Python example it serves plaintext only: a warning, with the Go host's message.
     #expect(byID["tls.auto-mtls"]?["status"] as? String == "warn", "\(result.transcript)")
-    #expect((byID["tls.auto-mtls"]?["goPlugin"] as? String)?.contains("first record does not look like a TLS handshake") == true)
+    #expect(
+      (byID["tls.auto-mtls"]?["goPlugin"] as? String)?.contains("first record does not look like a TLS handshake")
+        == true)
   }
 
   @Test func pythonTemplatePasses() async throws {
     let dir = try Fixtures.temporaryDirectory("plugin-dev-check-new")
     let made = try await PluginDevCLI.run(["new", "kv", "kvpy", "--lang", "python", "--dir", dir.path])
     #expect(made.status == .exited(0), "\(made.transcript)")
-    let result = try await PluginDevCLI.run(["check", "--json", dir.appendingPathComponent("kvpy").path], timeout: .seconds(400))
+    let result = try await PluginDevCLI.run(
+      ["check", "--json", dir.appendingPathComponent("kvpy").path], timeout: .seconds(400))
     expectAllPass(result)
     #expect(result.stderr.contains { $0.hasPrefix("build     done") }, "the build step ran\n\(result.transcript)")
     #expect(checks(result)["port.range"]?["status"] as? String == "pass")
@@ -80,11 +89,14 @@ struct CheckEndToEndTests {
     expectAllPass(result)
     let byID = checks(result)
     #expect((byID["handshake.present"]?["seen"] as? String)?.hasPrefix("`1|1|unix|") == true, "\(result.transcript)")
-    #expect((byID["handshake.present"]?["seen"] as? String)?.contains("|grpc|`") == true, "a Go plugin prints an empty field 6")
+    #expect(
+      (byID["handshake.present"]?["seen"] as? String)?.contains("|grpc|`") == true,
+      "a Go plugin prints an empty field 6")
     #expect(byID["kv.roundtrip"]?["status"] as? String == "pass", "\(result.transcript)")
     #expect(byID["stderr.hclog"]?["status"] as? String == "pass", "\(result.transcript)")
     #expect(byID["cookie.refused"]?["status"] as? String == "pass", "\(result.transcript)")
-    #expect(byID["stdio.stream"]?["status"] as? String == "warn", "go-plugin 1.0.1 has no GRPCStdio\n\(result.transcript)")
+    #expect(
+      byID["stdio.stream"]?["status"] as? String == "warn", "go-plugin 1.0.1 has no GRPCStdio\n\(result.transcript)")
     // go-plugin's own AutoMTLS (P-521 both ways) against plugin-dev's host side.
     #expect(byID["tls.auto-mtls"]?["status"] as? String == "pass", "\(result.transcript)")
   }
@@ -99,7 +111,9 @@ struct CheckEndToEndTests {
     }
     #expect(result.stdout.contains { $0.hasPrefix("PASS  kv.roundtrip ") })
     let summary = try #require(result.stdout.last)
-    #expect(summary.range(of: #"^checks: \d+ passed, \d+ warned, 0 failed, \d+ skipped$"#, options: .regularExpression) != nil, "\(summary)")
+    #expect(
+      summary.range(of: #"^checks: \d+ passed, \d+ warned, 0 failed, \d+ skipped$"#, options: .regularExpression)
+        != nil, "\(summary)")
   }
 
   /// A fixture plugin and the one check it must fail.
@@ -116,30 +130,60 @@ struct CheckEndToEndTests {
     }
   }
 
-  @Test("each broken plugin fails exactly its check", .serialized, arguments: [
-    FixtureCase(file: "early-exit.sh", failing: .handshakePresent, seen: "the plugin ended (exit code 3) before printing a handshake"),
-    FixtureCase(file: "silent.sh", failing: .handshakePresent, seen: "nothing on stdout within 1 s", extra: ["--timeout", "1s"]),
-    FixtureCase(file: "check-junk.py", failing: .handshakeNoJunk, seen: "stdout line 1 was `starting up...`, not the handshake"),
-    FixtureCase(file: "unflushed.py", failing: .handshakeFlushed, seen: "arrived only after plugin-dev sent SIGINT/SIGTERM", extra: ["--timeout", "1500ms"]),
-    FixtureCase(file: "bad-core.sh", failing: .handshakeFields, seen: "bad core protocol version: `2|1|tcp|127.0.0.1:1234|grpc`"),
-    FixtureCase(file: "netrpc.sh", failing: .handshakeFields, seen: "unsupported protocol"),
-    FixtureCase(file: "check-version.py", failing: .handshakeVersion, seen: "app protocol version mismatch: `1|2|tcp|127.0.0.1:"),
-    FixtureCase(file: "check-cert.py", failing: .handshakeCert, seen: "AutoMTLS certificate: `1|1|tcp|"),
-    FixtureCase(file: "long-socket.sh", failing: .handshakeSocketPath, seen: "socket path too long"),
-    FixtureCase(file: "unreachable.sh", failing: .handshakeReachable, seen: "nothing accepts connections at 127.0.0.1:1 (connect: connection refused)"),
-    FixtureCase(file: "check-port-outside.py", failing: .portRange, seen: "outside PLUGIN_MIN_PORT..PLUGIN_MAX_PORT"),
-    FixtureCase(file: "check-not-serving.py", failing: .healthServing, seen: "Health/Check(\"plugin\") → NOT_SERVING"),
-    FixtureCase(file: "check-no-health.py", failing: .healthServing, seen: "→ UNIMPLEMENTED: the plugin has no grpc.health.v1.Health"),
-    FixtureCase(file: "check-kv-corrupt.py", failing: .kvRoundTrip, seen: "first difference at byte 128 (0xef instead of 0x80)"),
-    FixtureCase(file: "check-no-controller.py", failing: .controllerShutdown, seen: "plugin.GRPCController/Shutdown → UNIMPLEMENTED"),
-    FixtureCase(file: "check-slow-exit.py", failing: .shutdownExit, seen: "still running 2 s after Shutdown"),
-    FixtureCase(file: "check-leaves-child.py", failing: .shutdownNoChildren, seen: "1 process outlived the plugin: pid "),
-    FixtureCase(file: "check-bad-hclog.py", failing: .stderrHCLog, seen: "@level \"warning\" is not trace|debug|info|warn|error"),
-    FixtureCase(file: "check-long-line.py", failing: .stderrLineLength, seen: "bytes; a go-plugin host reads 64 KiB at a time"),
-    FixtureCase(file: "check-ignores-cookie.py", failing: .cookieRefused, seen: "started without BASIC_PLUGIN it printed a handshake"),
-    FixtureCase(file: "check-claims-offered.py", failing: .negotiationUnsupportedVersion, seen: "offered only 99,100 it answered version 99"),
-    FixtureCase(file: "check-tls-plaintext.py", failing: .autoMTLS, seen: "but the mutual TLS connection failed: handshake failed: WRONG_VERSION_NUMBER"),
-  ])
+  @Test(
+    "each broken plugin fails exactly its check", .serialized,
+    arguments: [
+      FixtureCase(
+        file: "early-exit.sh", failing: .handshakePresent,
+        seen: "the plugin ended (exit code 3) before printing a handshake"),
+      FixtureCase(
+        file: "silent.sh", failing: .handshakePresent, seen: "nothing on stdout within 1 s", extra: ["--timeout", "1s"]),
+      FixtureCase(
+        file: "check-junk.py", failing: .handshakeNoJunk, seen: "stdout line 1 was `starting up...`, not the handshake"),
+      FixtureCase(
+        file: "unflushed.py", failing: .handshakeFlushed, seen: "arrived only after plugin-dev sent SIGINT/SIGTERM",
+        extra: ["--timeout", "1500ms"]),
+      FixtureCase(
+        file: "bad-core.sh", failing: .handshakeFields, seen: "bad core protocol version: `2|1|tcp|127.0.0.1:1234|grpc`"
+      ),
+      FixtureCase(file: "netrpc.sh", failing: .handshakeFields, seen: "unsupported protocol"),
+      FixtureCase(
+        file: "check-version.py", failing: .handshakeVersion, seen: "app protocol version mismatch: `1|2|tcp|127.0.0.1:"
+      ),
+      FixtureCase(file: "check-cert.py", failing: .handshakeCert, seen: "AutoMTLS certificate: `1|1|tcp|"),
+      FixtureCase(file: "long-socket.sh", failing: .handshakeSocketPath, seen: "socket path too long"),
+      FixtureCase(
+        file: "unreachable.sh", failing: .handshakeReachable,
+        seen: "nothing accepts connections at 127.0.0.1:1 (connect: connection refused)"),
+      FixtureCase(file: "check-port-outside.py", failing: .portRange, seen: "outside PLUGIN_MIN_PORT..PLUGIN_MAX_PORT"),
+      FixtureCase(
+        file: "check-not-serving.py", failing: .healthServing, seen: "Health/Check(\"plugin\") → NOT_SERVING"),
+      FixtureCase(
+        file: "check-no-health.py", failing: .healthServing,
+        seen: "→ UNIMPLEMENTED: the plugin has no grpc.health.v1.Health"),
+      FixtureCase(
+        file: "check-kv-corrupt.py", failing: .kvRoundTrip, seen: "first difference at byte 128 (0xef instead of 0x80)"),
+      FixtureCase(
+        file: "check-no-controller.py", failing: .controllerShutdown,
+        seen: "plugin.GRPCController/Shutdown → UNIMPLEMENTED"),
+      FixtureCase(file: "check-slow-exit.py", failing: .shutdownExit, seen: "still running 2 s after Shutdown"),
+      FixtureCase(
+        file: "check-leaves-child.py", failing: .shutdownNoChildren, seen: "1 process outlived the plugin: pid "),
+      FixtureCase(
+        file: "check-bad-hclog.py", failing: .stderrHCLog, seen: "@level \"warning\" is not trace|debug|info|warn|error"
+      ),
+      FixtureCase(
+        file: "check-long-line.py", failing: .stderrLineLength, seen: "bytes; a go-plugin host reads 64 KiB at a time"),
+      FixtureCase(
+        file: "check-ignores-cookie.py", failing: .cookieRefused,
+        seen: "started without BASIC_PLUGIN it printed a handshake"),
+      FixtureCase(
+        file: "check-claims-offered.py", failing: .negotiationUnsupportedVersion,
+        seen: "offered only 99,100 it answered version 99"),
+      FixtureCase(
+        file: "check-tls-plaintext.py", failing: .autoMTLS,
+        seen: "but the mutual TLS connection failed: handshake failed: WRONG_VERSION_NUMBER"),
+    ])
   func brokenPlugin(_ c: FixtureCase) async throws {
     let result = try await PluginDevCLI.run(["check", "--json"] + c.extra + ["--"] + c.command)
     #expect(result.status == .exited(1), "\(result.transcript)")
@@ -152,7 +196,9 @@ struct CheckEndToEndTests {
   }
 
   @Test func theLeftoverChildIsKilled() async throws {
-    let result = try await PluginDevCLI.run(["check", "--json", "--", Fixtures.python, PluginDevCLI.fixture("check-leaves-child.py")])
+    let result = try await PluginDevCLI.run([
+      "check", "--json", "--", Fixtures.python, PluginDevCLI.fixture("check-leaves-child.py"),
+    ])
     let seen = try #require(checks(result)["shutdown.no-children"]?["seen"] as? String)
     let pidText = try #require(seen.range(of: #"pid (\d+)"#, options: .regularExpression).map { seen[$0].dropFirst(4) })
     let pid = try #require(Int32(pidText))
@@ -163,16 +209,21 @@ struct CheckEndToEndTests {
   /// default values, the range is used as given.
   @Test func portRangeOptionsAreHonouredEvenWithDefaultValues() async throws {
     let plugin = [Fixtures.python, PluginDevCLI.fixture("check-good.py")]
-    let given = try await PluginDevCLI.run(["check", "--json", "--min-port", "10000", "--max-port", "25000", "--"] + plugin)
+    let given = try await PluginDevCLI.run(
+      ["check", "--json", "--min-port", "10000", "--max-port", "25000", "--"] + plugin)
     let seen = checks(given)["port.range"]?["seen"] as? String
     #expect(seen?.hasSuffix("= 10000..25000") == true, "\(given.transcript)")
     let random = try await PluginDevCLI.run(["check", "--json", "--"] + plugin)
     let window = checks(random)["port.range"]?["seen"] as? String
-    #expect(window?.contains("= 10000..25000") == false && window?.contains("PLUGIN_MIN_PORT") == true, "\(random.transcript)")
+    #expect(
+      window?.contains("= 10000..25000") == false && window?.contains("PLUGIN_MIN_PORT") == true, "\(random.transcript)"
+    )
   }
 
   @Test func theSharedFixturePluginPasses() async throws {
-    let result = try await PluginDevCLI.run(["check", "--json", "--", Fixtures.python, PluginDevCLI.fixture("check-good.py")])
+    let result = try await PluginDevCLI.run([
+      "check", "--json", "--", Fixtures.python, PluginDevCLI.fixture("check-good.py"),
+    ])
     expectAllPass(result)
   }
 
@@ -184,10 +235,13 @@ struct CheckEndToEndTests {
     var testDescription: String { file }
   }
 
-  @Test("warnings alone exit zero", .serialized, arguments: [
-    WarningCase(file: "check-stray-stdout.py", warning: .stdoutAfterHandshake, seen: "debug: connected to database"),
-    WarningCase(file: "check-no-stdio.py", warning: .stdioStream, seen: "plugin.GRPCStdio/StreamStdio → UNIMPLEMENTED"),
-  ])
+  @Test(
+    "warnings alone exit zero", .serialized,
+    arguments: [
+      WarningCase(file: "check-stray-stdout.py", warning: .stdoutAfterHandshake, seen: "debug: connected to database"),
+      WarningCase(
+        file: "check-no-stdio.py", warning: .stdioStream, seen: "plugin.GRPCStdio/StreamStdio → UNIMPLEMENTED"),
+    ])
   func warningsAloneExitZero(_ c: WarningCase) async throws {
     let result = try await PluginDevCLI.run(["check", "--json", "--", Fixtures.python, PluginDevCLI.fixture(c.file)])
     #expect(result.status == .exited(0), "\(result.transcript)")
@@ -196,9 +250,12 @@ struct CheckEndToEndTests {
     #expect(check?["status"] as? String == "warn", "\(result.transcript)")
     #expect((check?["seen"] as? String)?.contains(c.seen) == true, "\(result.transcript)")
     #expect((check?["fix"] as? String)?.isEmpty == false)
-    let warned = Set(result.events("check").filter { $0["status"] as? String == "warn" }.compactMap { $0["id"] as? String })
+    let warned = Set(
+      result.events("check").filter { $0["status"] as? String == "warn" }.compactMap { $0["id"] as? String })
     // The Python fixtures have no reflection and, like go-plugin's Python example, no AutoMTLS.
-    #expect(warned.subtracting([CheckID.reflection.rawValue, CheckID.autoMTLS.rawValue]) == [c.warning.rawValue], "\(result.transcript)")
+    #expect(
+      warned.subtracting([CheckID.reflection.rawValue, CheckID.autoMTLS.rawValue]) == [c.warning.rawValue],
+      "\(result.transcript)")
   }
 
   @Test func aPluginThatCannotStartExitsTwo() async throws {
@@ -212,6 +269,8 @@ struct CheckEndToEndTests {
     let broken = try await PluginDevCLI.run(["check", folder.path])
     #expect(broken.status == .exited(2), "\(broken.transcript)")
     #expect(broken.stderr.contains("build   | error: boom"), "\(broken.transcript)")
-    #expect(broken.stderr.contains { $0.contains("the build step") && $0.contains("failed (exit code 3)") }, "\(broken.transcript)")
+    #expect(
+      broken.stderr.contains { $0.contains("the build step") && $0.contains("failed (exit code 3)") },
+      "\(broken.transcript)")
   }
 }

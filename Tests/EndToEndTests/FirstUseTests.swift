@@ -1,7 +1,7 @@
 import Foundation
 import PluginHost
-import Testing
 import TestSupport
+import Testing
 
 /// What a new user tripped on (issue #16 items 2 and 4): nothing hides the plugin's bugs, and
 /// help, output and behaviour agree.
@@ -14,7 +14,8 @@ struct FirstUseTests {
     let hidden = try await PluginDevCLI.run(
       ["run", "--headless", "--json", "--timeout", "1500ms"] + plugin, environment: ["PYTHONUNBUFFERED": "1"])
     #expect(hidden.status == .exited(2), "\(hidden.transcript)")
-    #expect(hidden.events("handshake-failed").first?["title"] as? String == "handshake not flushed", "\(hidden.transcript)")
+    #expect(
+      hidden.events("handshake-failed").first?["title"] as? String == "handshake not flushed", "\(hidden.transcript)")
     #expect((hidden.events("started").first?["unset"] as? [String])?.contains("PYTHONUNBUFFERED") == true)
     let notes = hidden.events("notice").compactMap { $0["text"] as? String }
     #expect(notes.contains { $0.hasPrefix("PYTHONUNBUFFERED is set here but not passed on") }, "\(notes)")

@@ -1,10 +1,10 @@
 import Foundation
 import PluginHost
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif
 
 /// A plugin that floods plugin-dev cannot make it grow without bound (issue #17 items 5 and 6).
@@ -24,19 +24,26 @@ struct FloodTests {
   }
 
   @Test func checkCountsAStderrFloodWithoutKeepingIt() async throws {
-    let (result, peak) = try await Self.runMeasured(["check", "--json"] + Self.flood("stderr-before", "64"), timeout: .seconds(180))
+    let (result, peak) = try await Self.runMeasured(
+      ["check", "--json"] + Self.flood("stderr-before", "64"), timeout: .seconds(180))
     #expect(result.status == .exited(0), "\(result.transcript.suffix(3000))")
     let hclog = result.events.first { $0["id"] as? String == "stderr.hclog" }
-    #expect((hclog?["seen"] as? String)?.contains("1092 plain text") == true, "every line counted: \(String(describing: hclog))")
-    #expect(peak > 0 && peak < Self.checkPeakBound, "peak RSS \(peak >> 20) MiB (bound \(Self.checkPeakBound >> 20) MiB)")
+    #expect(
+      (hclog?["seen"] as? String)?.contains("1092 plain text") == true,
+      "every line counted: \(String(describing: hclog))")
+    #expect(
+      peak > 0 && peak < Self.checkPeakBound, "peak RSS \(peak >> 20) MiB (bound \(Self.checkPeakBound >> 20) MiB)")
   }
 
   /// `run --headless` piped into a reader that reads nothing for 6 s while the plugin writes 400 MiB.
   @Test func aSlowReaderDoesNotGrowRun() async throws {
     let memory = try PeakMemory()
-    let command = memory.wrapping([PluginDevCLI.executable, "run", "--headless", "--json", "--for", "8s"] + Self.flood("stderr-after", "400"))
-      .map { "'\($0)'" }.joined(separator: " ")
-    let shell = try await PluginProcess.start(.init(executable: "/bin/sh", arguments: ["-c", "\(command) | { sleep 6; wc -l; }"]))
+    let command = memory.wrapping(
+      [PluginDevCLI.executable, "run", "--headless", "--json", "--for", "8s"] + Self.flood("stderr-after", "400")
+    )
+    .map { "'\($0)'" }.joined(separator: " ")
+    let shell = try await PluginProcess.start(
+      .init(executable: "/bin/sh", arguments: ["-c", "\(command) | { sleep 6; wc -l; }"]))
     let output = OutputCollector(process: shell)
     let status = await shell.waitForExit(timeout: .seconds(120))
     await output.finished()
@@ -49,9 +56,13 @@ struct FloodTests {
 
   @Test func aHugeStdioMessageIsRefusedNotHeld() async throws {
     let memory = try PeakMemory()  // only to run plugin-dev as time's child, like the others
-    let process = try await PluginProcess.start(.init(
-      executable: "/usr/bin/time",
-      arguments: Array(memory.wrapping([PluginDevCLI.executable, "run", "--headless", "--json", "--for", "120s"] + Self.flood("stdio-big")).dropFirst())))
+    let process = try await PluginProcess.start(
+      .init(
+        executable: "/usr/bin/time",
+        arguments: Array(
+          memory.wrapping(
+            [PluginDevCLI.executable, "run", "--headless", "--json", "--for", "120s"] + Self.flood("stdio-big")
+          ).dropFirst())))
     let output = OutputCollector(process: process)
     // The plugin needs a while to build and send 200 MiB on a loaded machine: wait for the refusal.
     let deadline = ContinuousClock.now + .seconds(90)
@@ -62,7 +73,8 @@ struct FloodTests {
     }
     // GNU time would count the plugin too (it holds the 200 MiB): read plugin-dev's own high-water
     // mark now, after the refusal, while it still runs.
-    let children = (try? String(contentsOfFile: "/proc/\(process.pid)/task/\(process.pid)/children", encoding: .utf8)) ?? ""
+    let children =
+      (try? String(contentsOfFile: "/proc/\(process.pid)/task/\(process.pid)/children", encoding: .utf8)) ?? ""
     let pluginDev = children.split(separator: " ").compactMap { Int32($0) }.first
     let peak = pluginDev.flatMap { ProcessMemory.peakResident($0) } ?? 0
     process.signalGroup(SIGINT)  // time ignores it; plugin-dev stops
@@ -78,17 +90,19 @@ struct FloodTests {
 
   /// 10,000 connections that send an HTTP/2 preface and close leave the relay's memory where it was.
   @Test func relayConnectionsAreFreedWhenTheyClose() async throws {
-    let process = try await PluginDevCLI.start(["run", "--headless", "--json", "--health-interval", "0", "--", Fixtures.executable("kv-swift")],
+    let process = try await PluginDevCLI.start(
+      ["run", "--headless", "--json", "--health-interval", "0", "--", Fixtures.executable("kv-swift")],
       workingDirectory: try Fixtures.temporaryDirectory())
     let output = OutputCollector(process: process)
     defer { kill(process.pid, SIGTERM) }
     var tap: String?
     let deadline = ContinuousClock.now + .seconds(30)
     while tap == nil, ContinuousClock.now < deadline {
-      tap = output.stdout.lazy.compactMap { line -> String? in
-        guard line.contains("\"event\":\"tap\"") else { return nil }
-        return ((try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any])?["local"] as? String
-      }.first
+      tap =
+        output.stdout.lazy.compactMap { line -> String? in
+          guard line.contains("\"event\":\"tap\"") else { return nil }
+          return ((try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any])?["local"] as? String
+        }.first
       try await Task.sleep(for: .milliseconds(50))
     }
     let socketPath = try #require(tap, "no tap event\n\(output.stdout.joined(separator: "\n"))")
@@ -102,7 +116,9 @@ struct FloodTests {
           for (i, byte) in socketPath.utf8.enumerated() { raw[i] = byte }
         }
         let connected = withUnsafePointer(to: &address) {
-          $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+          $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+          }
         }
         if connected == 0 { _ = preface.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } }
         close(fd)
@@ -120,8 +136,10 @@ struct FloodTests {
   /// Runs plugin-dev to the end under GNU time; its output and its peak RSS.
   static func runMeasured(_ arguments: [String], timeout: Duration) async throws -> (PluginDevCLI.Result, Int) {
     let memory = try PeakMemory()
-    let process = try await PluginProcess.start(.init(
-      executable: "/usr/bin/time", arguments: Array(memory.wrapping([PluginDevCLI.executable] + arguments).dropFirst())))
+    let process = try await PluginProcess.start(
+      .init(
+        executable: "/usr/bin/time",
+        arguments: Array(memory.wrapping([PluginDevCLI.executable] + arguments).dropFirst())))
     let output = OutputCollector(process: process)
     let status = await process.waitForExit(timeout: timeout)
     if status == nil { await process.kill() }

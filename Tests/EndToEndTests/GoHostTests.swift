@@ -1,7 +1,7 @@
 import Foundation
 import PluginHost
-import Testing
 import TestSupport
+import Testing
 
 /// A genuine go-plugin host (go-plugin 1.0.1's `plugin.NewClient`, Tests/Fixtures/gohost) loads the
 /// project's plugins and calls Put, Get and Ping, with and without AutoMTLS.
@@ -11,7 +11,9 @@ struct GoHostTests {
     var status: PluginProcess.ExitStatus?
     var stdout: [String]
     var stderr: [String]
-    var transcript: String { "exit: \(status.map { "\($0)" } ?? "none")\nstdout:\n\(stdout.joined(separator: "\n"))\nstderr:\n\(stderr.suffix(40).joined(separator: "\n"))" }
+    var transcript: String {
+      "exit: \(status.map { "\($0)" } ?? "none")\nstdout:\n\(stdout.joined(separator: "\n"))\nstderr:\n\(stderr.suffix(40).joined(separator: "\n"))"
+    }
   }
 
   /// Runs the host on `plugin` (a command line) in a fresh store folder.
@@ -21,7 +23,9 @@ struct GoHostTests {
     let store = try Fixtures.temporaryDirectory("plugin-dev-gohost-store")
     defer { try? FileManager.default.removeItem(at: store) }
     let process = try await PluginProcess.start(
-      .init(executable: host, arguments: (autoMTLS ? ["-automtls"] : []) + plugin, environment: ["KV_STORE_DIR": store.path]))
+      .init(
+        executable: host, arguments: (autoMTLS ? ["-automtls"] : []) + plugin, environment: ["KV_STORE_DIR": store.path]
+      ))
     let output = OutputCollector(process: process)
     let status = await process.waitForExit(timeout: .seconds(60))
     if status == nil { await process.kill() }
@@ -32,8 +36,11 @@ struct GoHostTests {
   func expectWorks(_ outcome: Outcome, autoMTLS: Bool) {
     #expect(outcome.status == .exited(0), "\(outcome.transcript)")
     #expect(outcome.stdout == ["get greeting = hello from a Go host", "ping ok"], "\(outcome.transcript)")
-    #expect(outcome.stderr.contains { $0.contains("configuring client automatic mTLS") } == autoMTLS, "\(outcome.transcript)")
-    #expect(!outcome.stderr.contains { $0.contains("plugin failed to exit gracefully") }, "Shutdown must end it within 2 s\n\(outcome.transcript)")
+    #expect(
+      outcome.stderr.contains { $0.contains("configuring client automatic mTLS") } == autoMTLS, "\(outcome.transcript)")
+    #expect(
+      !outcome.stderr.contains { $0.contains("plugin failed to exit gracefully") },
+      "Shutdown must end it within 2 s\n\(outcome.transcript)")
   }
 
   @Test(arguments: [false, true])
@@ -42,9 +49,11 @@ struct GoHostTests {
   }
 
   @Test func loadsTheSwiftExampleOverTCP() async throws {
-    let outcome = try await host(["/usr/bin/env", "KV_PLUGIN_NETWORK=tcp", Fixtures.executable("kv-swift")], autoMTLS: true)
+    let outcome = try await host(
+      ["/usr/bin/env", "KV_PLUGIN_NETWORK=tcp", Fixtures.executable("kv-swift")], autoMTLS: true)
     expectWorks(outcome, autoMTLS: true)
-    #expect(outcome.stderr.contains { $0.contains("plugin address") && $0.contains("network=tcp") }, "\(outcome.transcript)")
+    #expect(
+      outcome.stderr.contains { $0.contains("plugin address") && $0.contains("network=tcp") }, "\(outcome.transcript)")
   }
 
   @Test func loadsThePythonExample() async throws {
@@ -57,7 +66,9 @@ struct GoHostTests {
     let plugin = [Fixtures.python, Fixtures.packageRoot.appendingPathComponent("Examples/kv-python/plugin.py").path]
     let outcome = try await host(plugin, autoMTLS: true)
     #expect(outcome.status == .exited(1), "\(outcome.transcript)")
-    #expect(outcome.stdout.first?.contains("tls: first record does not look like a TLS handshake") == true, "\(outcome.transcript)")
+    #expect(
+      outcome.stdout.first?.contains("tls: first record does not look like a TLS handshake") == true,
+      "\(outcome.transcript)")
   }
 
   @Test func loadsTheGoTemplateWithAutoMTLS() async throws {

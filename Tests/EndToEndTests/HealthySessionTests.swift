@@ -1,7 +1,7 @@
 import Foundation
 import PluginHost
-import Testing
 import TestSupport
+import Testing
 
 /// A healthy session ends with no diagnosis: the handshake verdict is final once given, and the
 /// stop sequence (or a stdout that closes early, as a go-plugin 1.0.1 Go plugin's does) is not
@@ -19,11 +19,14 @@ struct HealthySessionTests {
       #expect(result.status == .exited(0), "run \(run)\n\(result.transcript)")
       if json {
         #expect(result.events("handshake-failed").isEmpty, "run \(run)\n\(result.transcript)")
-        #expect(result.events("call").map { $0["code"] as? String } == ["ok", "ok"], "run \(run)\n\(result.transcript)")
+        #expect(
+          result.events("call").map { $0["code"] as? String } == ["ok", "ok"], "run \(run)\n\(result.transcript)")
         #expect(result.events("exited").first?["expected"] as? Bool == true, "run \(run)\n\(result.transcript)")
       } else {
         #expect(!result.stdout.contains { $0.hasPrefix("FAILED") }, "run \(run)\n\(result.transcript)")
-        #expect(result.stdout.filter { $0.hasPrefix("call ") && $0.contains(" → ok ") }.count == 2, "run \(run)\n\(result.transcript)")
+        #expect(
+          result.stdout.filter { $0.hasPrefix("call ") && $0.contains(" → ok ") }.count == 2,
+          "run \(run)\n\(result.transcript)")
         #expect(result.stdout.contains("exited    exit code 0"), "run \(run)\n\(result.transcript)")
       }
       if result.status != .exited(0) { return }
@@ -77,10 +80,12 @@ struct HealthySessionTests {
         let frames = try String(contentsOf: export, encoding: .utf8).split(separator: "\n").compactMap {
           (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
         }
-        #expect(!frames.contains { ($0["summary"] as? String)?.hasPrefix("GOAWAY ENHANCE_YOUR_CALM") == true }, "run \(run)")
+        #expect(
+          !frames.contains { ($0["summary"] as? String)?.hasPrefix("GOAWAY ENHANCE_YOUR_CALM") == true }, "run \(run)")
         let pings = frames.filter { $0["type"] as? String == "PING" }
         #expect(pings.count > 400, "grpc-go PINGs with nearly every call; saw \(pings.count)")
-        #expect(Set(frames.compactMap { $0["connection"] as? Int }).count == 1, "run \(run): the connection was replaced")
+        #expect(
+          Set(frames.compactMap { $0["connection"] as? Int }).count == 1, "run \(run): the connection was replaced")
       }
       if result.status != .exited(0) { return }
     }

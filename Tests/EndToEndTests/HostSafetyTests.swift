@@ -1,18 +1,20 @@
 import Foundation
 import PluginHost
 import PluginProtocol
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif
 
 /// What plugin-dev opens, prints and leaves behind cannot be used against its user (issue #16 item 1c).
 @Suite("host safety: no open doors, no terminal injection, nothing left behind", .timeLimit(.minutes(3)))
 struct HostSafetyTests {
   /// Waits until a stdout line satisfies `condition` (or the deadline passes); returns it.
-  func waitForLine(_ output: OutputCollector, seconds: Int = 30, where condition: (String) -> Bool) async throws -> String? {
+  func waitForLine(_ output: OutputCollector, seconds: Int = 30, where condition: (String) -> Bool) async throws
+    -> String?
+  {
     let deadline = ContinuousClock.now + .seconds(seconds)
     while ContinuousClock.now < deadline {
       if let line = output.stdout.first(where: condition) { return line }
@@ -50,10 +52,13 @@ struct HostSafetyTests {
       #expect((attributes[.ownerAccountID] as? Int) == Int(getuid()))
       if getuid() == 0 {
         // Another user (nobody) cannot even reach the socket.
-        let other = try await PluginProcess.start(.init(
-          executable: "setpriv",
-          arguments: ["--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-c",
-                      "import socket, sys; socket.socket(socket.AF_UNIX).connect(sys.argv[1])", path]))
+        let other = try await PluginProcess.start(
+          .init(
+            executable: "setpriv",
+            arguments: [
+              "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-c",
+              "import socket, sys; socket.socket(socket.AF_UNIX).connect(sys.argv[1])", path,
+            ]))
         let collected = OutputCollector(process: other)
         let status = await other.waitForExit(timeout: .seconds(20))
         await collected.finished()

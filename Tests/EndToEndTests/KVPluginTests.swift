@@ -2,8 +2,8 @@ import Foundation
 import GRPCCore
 import PluginHost
 import PluginProtocol
-import Testing
 import TestSupport
+import Testing
 
 /// A plugin under test and the network it listens on.
 struct PluginUnderTest: CustomTestStringConvertible, Sendable {
@@ -27,7 +27,8 @@ struct KVPluginTests {
   func fullSession(_ plugin: PluginUnderTest) async throws {
     let dir = try Fixtures.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
-    let running = try await RunningPlugin.start(plugin.launch, workingDirectory: dir, removedEnvironment: ["PYTHONUNBUFFERED"])
+    let running = try await RunningPlugin.start(
+      plugin.launch, workingDirectory: dir, removedEnvironment: ["PYTHONUNBUFFERED"])
     let connection = try running.connect()
 
     #expect(running.handshake.coreVersion == 1)
@@ -79,7 +80,9 @@ struct KVPluginTests {
     #expect(running.strayStdout.isEmpty, "stdout after the handshake: \(running.strayStdout)")
     for line in running.stderr where line.hasPrefix("{") {
       let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
-      #expect(object?["@level"] is String && object?["@message"] is String && object?["@timestamp"] is String, "hclog line \(line)")
+      #expect(
+        object?["@level"] is String && object?["@message"] is String && object?["@timestamp"] is String,
+        "hclog line \(line)")
     }
   }
 
@@ -96,21 +99,25 @@ struct KVPluginTests {
     await output.finished()
     #expect(status == .exited(1))
     #expect(output.stdout.isEmpty)
-    #expect(output.stderr.prefix(3) == [
-      "This binary is a plugin. These are not meant to be executed directly.",
-      "Please execute the program that consumes these plugins, which will",
-      "load any plugins automatically",
-    ])
+    #expect(
+      output.stderr.prefix(3) == [
+        "This binary is a plugin. These are not meant to be executed directly.",
+        "Please execute the program that consumes these plugins, which will",
+        "load any plugins automatically",
+      ])
     if status == nil { await process.kill() }
   }
 
-  @Test("a version the plugin does not speak is answered with its lowest, which the host refuses", arguments: ["kv-swift", "kv-python"])
+  @Test(
+    "a version the plugin does not speak is answered with its lowest, which the host refuses",
+    arguments: ["kv-swift", "kv-python"])
   func versionMismatch(_ name: String) async throws {
     let plugin = PluginUnderTest(name: name, network: name == "kv-swift" ? "unix" : "tcp")
     let dir = try Fixtures.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
     let running = try await RunningPlugin.start(
-      plugin.launch, workingDirectory: dir, environment: RunningPlugin.hostEnvironment(["PLUGIN_PROTOCOL_VERSIONS": "2,3"]))
+      plugin.launch, workingDirectory: dir,
+      environment: RunningPlugin.hostEnvironment(["PLUGIN_PROTOCOL_VERSIONS": "2,3"]))
     #expect(running.handshake.appVersion == 1)
     #expect(throws: HandshakeError.incompatibleAppVersion(1, offered: [2, 3])) {
       try HandshakeLine.parse(running.handshake.formatted, expecting: .init(offeredVersions: [2, 3]))

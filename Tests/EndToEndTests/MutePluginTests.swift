@@ -1,10 +1,10 @@
 import Foundation
 import PluginHost
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif
 
 /// A plugin that accepts connections but never speaks HTTP/2, or whose accept queue is full,
@@ -21,7 +21,8 @@ struct MutePluginTests {
     let calls = result.events("call")
     #expect(calls.map { $0["code"] as? String } == ["deadlineExceeded", "deadlineExceeded"], "\(result.transcript)")
     for call in calls {
-      #expect((call["result"] as? String)?.contains("connected, but the plugin sent no HTTP/2 SETTINGS") == true, "\(call)")
+      #expect(
+        (call["result"] as? String)?.contains("connected, but the plugin sent no HTTP/2 SETTINGS") == true, "\(call)")
     }
     #expect(result.events("exited").first?["expected"] as? Bool == true, "\(result.transcript)")
   }
@@ -56,7 +57,10 @@ struct MutePluginTests {
 
   @Test func aFullAcceptQueueIsReportedNotWaitedOn() async throws {
     let result = try await PluginDevCLI.run(
-      ["run", "--headless", "--json", "--timeout", "5s", "--", "/usr/bin/python3", PluginDevCLI.fixture("mute.py"), "full-queue"],
+      [
+        "run", "--headless", "--json", "--timeout", "5s", "--", "/usr/bin/python3", PluginDevCLI.fixture("mute.py"),
+        "full-queue",
+      ],
       timeout: .seconds(60))
     #expect(result.status == .exited(2), "\(result.transcript)")
     let failed = result.events("handshake-failed").first

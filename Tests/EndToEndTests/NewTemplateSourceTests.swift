@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `plugin-dev new` and `templates` run from under a planted `Templates/` folder: the built binary
 /// uses its own templates and says which folder it used; `--templates` and the environment still choose.
@@ -14,16 +14,17 @@ struct NewTemplateSourceTests {
     try FileManager.default.createDirectory(at: template, withIntermediateDirectories: true)
     let files = [
       "template.json": #"""
-        {"name": "kv", "language": "python", "description": "planted", "executable": ["build.sh"],
-         "nextSteps": ["plugin-dev run {{pluginPath}}"]}
-        """#,
+      {"name": "kv", "language": "python", "description": "planted", "executable": ["build.sh"],
+       "nextSteps": ["plugin-dev run {{pluginPath}}"]}
+      """#,
       "build.sh": "#!/bin/sh\necho PLANTED\n",
       "plugin.json": #"{"command": "./build.sh", "build": "./build.sh"}"#,
     ]
     for (name, text) in files {
       try Data(text.utf8).write(to: template.appendingPathComponent(name))
     }
-    try FileManager.default.createDirectory(at: root.appendingPathComponent("work/a"), withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      at: root.appendingPathComponent("work/a"), withIntermediateDirectories: true)
     return root
   }
 
@@ -50,7 +51,8 @@ struct NewTemplateSourceTests {
     #expect(!script.isEmpty && !script.contains("PLANTED"), "the built-in build.sh was written:\n\(script)")
     #expect(FileManager.default.fileExists(atPath: work.appendingPathComponent("p/plugin.py").path))
 
-    let list = try await PluginDevCLI.run(["templates"], removedEnvironment: ["PLUGIN_DEV_TEMPLATES"], workingDirectory: work)
+    let list = try await PluginDevCLI.run(
+      ["templates"], removedEnvironment: ["PLUGIN_DEV_TEMPLATES"], workingDirectory: work)
     #expect(list.status == .exited(0), "\(list.transcript)")
     #expect(list.stdout.first == "templates: \(builtIn) (built-in)", "\(list.transcript)")
     #expect(!list.stdout.contains { $0.contains("planted") }, "\(list.transcript)")

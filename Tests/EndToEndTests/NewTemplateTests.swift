@@ -1,7 +1,7 @@
 import Foundation
 import PluginHost
-import Testing
 import TestSupport
+import Testing
 
 /// `plugin-dev new` followed by `plugin-dev run` on what it made, as a new user would.
 @Suite("plugin-dev new → run", .timeLimit(.minutes(15)))
@@ -18,7 +18,10 @@ struct NewTemplateTests {
   /// Runs put/get against the plugin folder and checks the session end to end.
   func expectWorkingPlugin(_ folder: URL, timeout: Duration) async throws {
     let result = try await PluginDevCLI.run(
-      ["run", "--headless", "--json", "--no-frames", "--unset", "PYTHONUNBUFFERED", "--exec", "put a b", "--exec", "get a", folder.path],
+      [
+        "run", "--headless", "--json", "--no-frames", "--unset", "PYTHONUNBUFFERED", "--exec", "put a b", "--exec",
+        "get a", folder.path,
+      ],
       timeout: timeout)
     #expect(result.status == .exited(0), "\(result.transcript)")
     #expect(result.events("build-finished").first?["ok"] as? Bool == true, "\(result.transcript)")
@@ -28,10 +31,15 @@ struct NewTemplateTests {
     #expect(result.events("call").map { $0["code"] as? String } == ["ok", "ok"], "\(result.transcript)")
     #expect(result.events("call").last?["result"] as? String == "b")
     let notices = result.events("notice").compactMap { $0["text"] as? String }
-    #expect(!notices.contains { $0.contains("did not exit within 2 s") }, "Shutdown must end the plugin within 2 s: \(notices)")
-    #expect(!notices.contains { $0.contains("UNIMPLEMENTED") && $0.contains("GRPCStdio") }, "GRPCStdio served: \(notices)")
+    #expect(
+      !notices.contains { $0.contains("did not exit within 2 s") },
+      "Shutdown must end the plugin within 2 s: \(notices)")
+    #expect(
+      !notices.contains { $0.contains("UNIMPLEMENTED") && $0.contains("GRPCStdio") }, "GRPCStdio served: \(notices)")
     let exits = result.events("exited")
-    #expect(exits.first?["status"] as? String == "exit code 0" && exits.first?["expected"] as? Bool == true, "\(result.transcript)")
+    #expect(
+      exits.first?["status"] as? String == "exit code 0" && exits.first?["expected"] as? Bool == true,
+      "\(result.transcript)")
     let badLogs = result.events("log").filter { ($0["problems"] as? [String])?.isEmpty == false }
     #expect(badLogs.isEmpty, "stderr lines a Go host would mishandle: \(badLogs)")
   }
@@ -41,8 +49,9 @@ struct NewTemplateTests {
     let manifest = try PluginManifest.load(from: folder)
     let (executable, arguments) = manifest.command.launchArguments(in: folder)
     let process = try await PluginProcess.start(
-      .init(executable: executable, arguments: arguments, environment: manifest.environment ?? [:],
-            removedEnvironment: ["BASIC_PLUGIN"], workingDirectory: folder.path))
+      .init(
+        executable: executable, arguments: arguments, environment: manifest.environment ?? [:],
+        removedEnvironment: ["BASIC_PLUGIN"], workingDirectory: folder.path))
     let output = OutputCollector(process: process)
     let status = await process.waitForExit(timeout: .seconds(30))
     await output.finished()
@@ -79,7 +88,8 @@ struct NewTemplateTests {
     #expect(again.stderr.joined().contains("--force"), "\(again.transcript)")
     let badName = try await PluginDevCLI.run(["new", "kv", "../evil", "--dir", dir.path])
     #expect(badName.status != .exited(0))
-    #expect(!FileManager.default.fileExists(atPath: dir.deletingLastPathComponent().appendingPathComponent("evil").path))
+    #expect(
+      !FileManager.default.fileExists(atPath: dir.deletingLastPathComponent().appendingPathComponent("evil").path))
     let badLang = try await PluginDevCLI.run(["new", "kv", "p2", "--lang", "cobol", "--dir", dir.path])
     #expect(badLang.status != .exited(0))
     let text = badLang.stderr.joined(separator: "\n")

@@ -1,7 +1,7 @@
 import Foundation
 import PluginHost
-import Testing
 import TestSupport
+import Testing
 
 /// `plugin-dev run --headless --json` against real plugins, read as a script would read it.
 @Suite("plugin-dev run (headless)", .timeLimit(.minutes(3)))
@@ -19,13 +19,17 @@ struct RunHeadlessTests {
     let frames = result.events("frame").compactMap { $0["frame"] as? [String: Any] }
     let putFrames = frames.filter { $0["method"] as? String == "/proto.KV/Put" }
     let requestHeaders = putFrames.first { frame in
-      (frame["headers"] as? [[String: Any]])?.contains { $0["name"] as? String == ":path" && $0["value"] as? String == "/proto.KV/Put" } == true
+      (frame["headers"] as? [[String: Any]])?.contains {
+        $0["name"] as? String == ":path" && $0["value"] as? String == "/proto.KV/Put"
+      } == true
     }
     #expect(requestHeaders != nil, "no HEADERS with :path /proto.KV/Put")
     #expect((requestHeaders?["summary"] as? String)?.contains("/proto.KV/Put") == true)
     let request = putFrames.first { ($0["messages"] as? [[String: Any]])?.first?["isRequest"] as? Bool == true }
     let requestMessage = (request?["messages"] as? [[String: Any]])?.first
-    #expect((requestMessage?["typeName"] as? String)?.hasSuffix("PutRequest") == true, "\(String(describing: requestMessage))")
+    #expect(
+      (requestMessage?["typeName"] as? String)?.hasSuffix("PutRequest") == true, "\(String(describing: requestMessage))"
+    )
     #expect((requestMessage?["summary"] as? String)?.contains("\"a\"") == true, "\(String(describing: requestMessage))")
     let response = putFrames.first { ($0["messages"] as? [[String: Any]])?.first?["isRequest"] as? Bool == false }
     #expect(response != nil, "no decoded Put response")
@@ -46,10 +50,11 @@ struct RunHeadlessTests {
   /// run over mutual TLS and the frame log still shows the decrypted HTTP/2.
   @Test(arguments: ["unix", "tcp"])
   func autoMTLSWithTheSwiftPlugin(network: String) async throws {
-    let result = try await PluginDevCLI.run([
-      "run", "--headless", "--json", "--auto-mtls", "--exec", "put a hello", "--exec", "get a", "--",
-      Fixtures.executable("kv-swift"),
-    ], environment: ["KV_PLUGIN_NETWORK": network], workingDirectory: try Fixtures.temporaryDirectory())
+    let result = try await PluginDevCLI.run(
+      [
+        "run", "--headless", "--json", "--auto-mtls", "--exec", "put a hello", "--exec", "get a", "--",
+        Fixtures.executable("kv-swift"),
+      ], environment: ["KV_PLUGIN_NETWORK": network], workingDirectory: try Fixtures.temporaryDirectory())
     expectKVSession(result)
     let sent = (result.events("started").first?["environment"] as? [String: String])?["PLUGIN_CLIENT_CERT"]
     #expect(sent?.hasPrefix("-----BEGIN CERTIFICATE-----") == true, "\(result.transcript)")
@@ -59,10 +64,11 @@ struct RunHeadlessTests {
   }
 
   @Test func autoMTLSWithAPlaintextPluginIsDiagnosed() async throws {
-    let result = try await PluginDevCLI.run([
-      "run", "--headless", "--json", "--auto-mtls", "--exec", "get a", "--",
-      Fixtures.python, Fixtures.packageRoot.appendingPathComponent("Examples/kv-python/plugin.py").path,
-    ], workingDirectory: try Fixtures.temporaryDirectory())
+    let result = try await PluginDevCLI.run(
+      [
+        "run", "--headless", "--json", "--auto-mtls", "--exec", "get a", "--",
+        Fixtures.python, Fixtures.packageRoot.appendingPathComponent("Examples/kv-python/plugin.py").path,
+      ], workingDirectory: try Fixtures.temporaryDirectory())
     #expect(result.status == .exited(2), "\(result.transcript)")
     let failed = result.events("handshake-failed").first
     #expect((failed?["title"] as? String) == "AutoMTLS certificate", "\(result.transcript)")
@@ -70,16 +76,19 @@ struct RunHeadlessTests {
   }
 
   @Test func pythonPluginAsACommand() async throws {
-    let result = try await PluginDevCLI.run([
-      "run", "--headless", "--json", "--unset", "PYTHONUNBUFFERED", "--exec", "put a hello", "--exec", "get a", "--",
-      Fixtures.python, Fixtures.packageRoot.appendingPathComponent("Examples/kv-python/plugin.py").path,
-    ], workingDirectory: try Fixtures.temporaryDirectory())
+    let result = try await PluginDevCLI.run(
+      [
+        "run", "--headless", "--json", "--unset", "PYTHONUNBUFFERED", "--exec", "put a hello", "--exec", "get a", "--",
+        Fixtures.python, Fixtures.packageRoot.appendingPathComponent("Examples/kv-python/plugin.py").path,
+      ], workingDirectory: try Fixtures.temporaryDirectory())
     expectKVSession(result)
     #expect(result.events("handshake").first?["network"] as? String == "tcp")
   }
 
   @Test func textOutputIsReadable() async throws {
-    let result = try await PluginDevCLI.run(["run", "--headless", "--exec", "put a hello", "--exec", "get a", "--exec", "get nope"])
+    let result = try await PluginDevCLI.run([
+      "run", "--headless", "--exec", "put a hello", "--exec", "get a", "--exec", "get nope",
+    ])
     #expect(result.status == .exited(1), "a failed call makes the exit status 1\n\(result.transcript)")
     let text = result.stdout.joined(separator: "\n")
     #expect(text.contains("handshake 1|1|unix|"))
@@ -98,21 +107,40 @@ struct RunHeadlessTests {
     var testDescription: String { fixture }
   }
 
-  @Test("each broken plugin gets its diagnosis", arguments: [
-    FailureCase(fixture: "junk-before.sh", title: "text before the handshake", goPlugin: "Unrecognized remote plugin message: starting up..."),
-    FailureCase(fixture: "silent.sh", title: "no handshake (timeout)", goPlugin: "timeout while waiting for plugin to start", extra: ["--timeout", "1s"]),
-    FailureCase(fixture: "early-exit.sh", title: "plugin exited before the handshake", goPlugin: "Unrecognized remote plugin message: \nFailed to read any lines"),
-    FailureCase(fixture: "no-cookie-check.sh", title: "plugin exited before the handshake", goPlugin: nil, extra: ["--no-cookie"]),
-    FailureCase(fixture: "bad-version.sh", title: "app protocol version mismatch", goPlugin: "incompatible API version with plugin. Plugin version: 9, Client versions: [1]"),
-    FailureCase(fixture: "bad-core.sh", title: "bad core protocol version", goPlugin: "incompatible core API version with plugin. Plugin version: 2, Core version: 1"),
-    FailureCase(fixture: "bad-network.sh", title: "unsupported network", goPlugin: "unknown address type: 127.0.0.1:1234"),
-    FailureCase(fixture: "netrpc.sh", title: "unsupported protocol", goPlugin: "unsupported plugin protocol \"netrpc\". Supported: [grpc]"),
-    FailureCase(fixture: "four-fields.sh", title: "unsupported protocol", goPlugin: "unsupported plugin protocol \"netrpc\""),
-    FailureCase(fixture: "unreachable.sh", title: "address unreachable", goPlugin: "rpc error: code = Unavailable"),
-    FailureCase(fixture: "long-socket.sh", title: "socket path too long", goPlugin: nil),
-  ])
+  @Test(
+    "each broken plugin gets its diagnosis",
+    arguments: [
+      FailureCase(
+        fixture: "junk-before.sh", title: "text before the handshake",
+        goPlugin: "Unrecognized remote plugin message: starting up..."),
+      FailureCase(
+        fixture: "silent.sh", title: "no handshake (timeout)", goPlugin: "timeout while waiting for plugin to start",
+        extra: ["--timeout", "1s"]),
+      FailureCase(
+        fixture: "early-exit.sh", title: "plugin exited before the handshake",
+        goPlugin: "Unrecognized remote plugin message: \nFailed to read any lines"),
+      FailureCase(
+        fixture: "no-cookie-check.sh", title: "plugin exited before the handshake", goPlugin: nil,
+        extra: ["--no-cookie"]),
+      FailureCase(
+        fixture: "bad-version.sh", title: "app protocol version mismatch",
+        goPlugin: "incompatible API version with plugin. Plugin version: 9, Client versions: [1]"),
+      FailureCase(
+        fixture: "bad-core.sh", title: "bad core protocol version",
+        goPlugin: "incompatible core API version with plugin. Plugin version: 2, Core version: 1"),
+      FailureCase(
+        fixture: "bad-network.sh", title: "unsupported network", goPlugin: "unknown address type: 127.0.0.1:1234"),
+      FailureCase(
+        fixture: "netrpc.sh", title: "unsupported protocol",
+        goPlugin: "unsupported plugin protocol \"netrpc\". Supported: [grpc]"),
+      FailureCase(
+        fixture: "four-fields.sh", title: "unsupported protocol", goPlugin: "unsupported plugin protocol \"netrpc\""),
+      FailureCase(fixture: "unreachable.sh", title: "address unreachable", goPlugin: "rpc error: code = Unavailable"),
+      FailureCase(fixture: "long-socket.sh", title: "socket path too long", goPlugin: nil),
+    ])
   func diagnosis(_ c: FailureCase) async throws {
-    let result = try await PluginDevCLI.run(["run", "--headless", "--json"] + c.extra + ["--", PluginDevCLI.fixture(c.fixture)])
+    let result = try await PluginDevCLI.run(
+      ["run", "--headless", "--json"] + c.extra + ["--", PluginDevCLI.fixture(c.fixture)])
     #expect(result.status == .exited(2), "\(result.transcript)")
     let failure = result.events("handshake-failed").first
     #expect(failure?["title"] as? String == c.title, "\(result.transcript)")
@@ -126,14 +154,19 @@ struct RunHeadlessTests {
   }
 
   @Test func cookieMessageIsExplained() async throws {
-    let result = try await PluginDevCLI.run(["run", "--headless", "--json", "--no-cookie", "--", PluginDevCLI.fixture("no-cookie-check.sh")])
+    let result = try await PluginDevCLI.run([
+      "run", "--headless", "--json", "--no-cookie", "--", PluginDevCLI.fixture("no-cookie-check.sh"),
+    ])
     let hint = result.events("handshake-failed").first?["hint"] as? String
     #expect(hint?.contains("magic cookie") == true, "\(result.transcript)")
   }
 
   @Test func unflushedHandshakeIsToldApartFromSilence() async throws {
     let result = try await PluginDevCLI.run(
-      ["run", "--headless", "--json", "--timeout", "1500ms", "--", Fixtures.python, PluginDevCLI.fixture("unflushed.py")],
+      [
+        "run", "--headless", "--json", "--timeout", "1500ms", "--", Fixtures.python,
+        PluginDevCLI.fixture("unflushed.py"),
+      ],
       removedEnvironment: ["PYTHONUNBUFFERED"])
     #expect(result.status == .exited(2), "\(result.transcript)")
     let failure = result.events("handshake-failed").first
@@ -147,8 +180,11 @@ struct RunHeadlessTests {
       "run", "--headless", "--json", "--for", "1500ms", "--", Fixtures.python, PluginDevCLI.fixture("stray-stdout.py"),
     ])
     #expect(result.status == .exited(0), "\(result.transcript)")
-    #expect(result.events("stray-stdout").first?["line"] as? String == "debug: connected to database", "\(result.transcript)")
-    let longPieces = result.events("log").filter { ($0["problems"] as? [String])?.contains { $0.contains("64 KiB") } == true }
+    #expect(
+      result.events("stray-stdout").first?["line"] as? String == "debug: connected to database", "\(result.transcript)")
+    let longPieces = result.events("log").filter {
+      ($0["problems"] as? [String])?.contains { $0.contains("64 KiB") } == true
+    }
     #expect(longPieces.count == 2, "a 70 KiB line comes in two pieces")
     #expect(result.events("health").first?["status"] as? String == "SERVING")
     let notices = result.events("notice").compactMap { $0["text"] as? String }
@@ -169,7 +205,9 @@ struct RunHeadlessTests {
       let to = (exited?["time"] as? String).flatMap(formatter.date(from:))
     {
       // Event times are taken when each line is written, so a loaded machine blurs both ends a little.
-      #expect(to.timeIntervalSince(from) >= 1.5 && to.timeIntervalSince(from) < 4, "stop took \(to.timeIntervalSince(from)) s")
+      #expect(
+        to.timeIntervalSince(from) >= 1.5 && to.timeIntervalSince(from) < 4, "stop took \(to.timeIntervalSince(from)) s"
+      )
     } else {
       Issue.record("no stopping notice or exit event\n\(result.transcript)")
     }
@@ -203,7 +241,9 @@ struct RunHeadlessTests {
   static func pids(in result: PluginDevCLI.Result) -> [Int32] {
     var pids = result.events("started").compactMap { ($0["pid"] as? Int).map(Int32.init) }
     for log in result.events("log") {
-      if let message = log["message"] as? String, message.hasPrefix("grandchild pid "), let pid = Int32(message.dropFirst(15)) {
+      if let message = log["message"] as? String, message.hasPrefix("grandchild pid "),
+        let pid = Int32(message.dropFirst(15))
+      {
         pids.append(pid)
       }
     }

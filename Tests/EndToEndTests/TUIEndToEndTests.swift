@@ -1,10 +1,10 @@
 import Foundation
 import PluginHost
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif
 
 /// `plugin-dev run` in a real terminal (tmux): the TUI comes up, the console talks to the
@@ -41,7 +41,8 @@ struct TUIEndToEndTests {
       }
       #expect(inspector.contains("├─ key: \"a\""))
       #expect(inspector.contains("68 65 6c 6c 6f"), "hex dump of hello")
-      #expect(inspector.contains("Stream 1 on connection") || inspector.contains("on connection"), "the stream's frames")
+      #expect(
+        inspector.contains("Stream 1 on connection") || inspector.contains("on connection"), "the stream's frames")
 
       try await tmux.keys("Escape")
       try await tmux.run(["resize-window", "-t", tmux.target, "-x", "90", "-y", "30"])
@@ -65,9 +66,11 @@ struct TUIEndToEndTests {
   /// the filter and `x` clears it, `z` zooms, `q` closes the help and a log line instead of
   /// quitting, Enter opens a log line, and a restart is marked in the frame list.
   @Test func execCallsViewZoomOverlaysAndRestartSeparator() async throws {
-    try await Tmux.session(width: 120, height: 40, arguments: ["run", "--exec", "put a hello", "--exec", "get a"]) { tmux in
+    try await Tmux.session(width: 120, height: 40, arguments: ["run", "--exec", "put a hello", "--exec", "get a"]) {
+      tmux in
       let ran = try await tmux.waitFor("the --exec commands in the console") {
-        $0.contains("› put a hello") && $0.contains("✓ ok  stored 5 bytes") && $0.contains("› get a") && $0.contains("✓ ok  hello")
+        $0.contains("› put a hello") && $0.contains("✓ ok  stored 5 bytes") && $0.contains("› get a")
+          && $0.contains("✓ ok  hello")
       }
       let pid = try #require(Self.pid(in: ran), "no pid in the status bar:\n\(ran)")
       let lines = ran.components(separatedBy: "\n")
@@ -85,14 +88,18 @@ struct TUIEndToEndTests {
       try await tmux.keys("a")
       try await tmux.waitFor("every frame") { $0.contains("· all") && $0.contains("grpc.health.v1.Health") }
       try await tmux.keys("a")
-      try await tmux.waitFor("the calls view again") { $0.contains("· calls") && !$0.contains("HEADERS /grpc.health.v1.Health") }
+      try await tmux.waitFor("the calls view again") {
+        $0.contains("· calls") && !$0.contains("HEADERS /grpc.health.v1.Health")
+      }
 
       try await tmux.keys("/")
       try await tmux.type("method:Put")
       try await tmux.keys("Enter", "Tab")
       try await tmux.waitFor("the side pane focused") { $0.contains("Esc leave") }
       try await tmux.keys("Escape")
-      let kept = try await tmux.waitFor("the frames focused again") { $0.contains("Enter inspect") && !$0.contains("Esc leave") }
+      let kept = try await tmux.waitFor("the frames focused again") {
+        $0.contains("Enter inspect") && !$0.contains("Esc leave")
+      }
       #expect(kept.contains("/method:Put  x clears"), "Esc did not clear the filter:\n\(kept)")
       try await tmux.keys("x")
       try await tmux.waitFor("the filter cleared") { !$0.contains("/method:Put") && $0.contains("/ filter") }
@@ -109,10 +116,14 @@ struct TUIEndToEndTests {
       try await tmux.keys("?")
       try await tmux.waitFor("the help") { $0.contains("Help — j/k scroll, q, Esc") }
       try await tmux.keys("q")
-      try await tmux.waitFor("the help closed, the TUI still there") { !$0.contains("Help —") && $0.contains("─ Console") }
+      try await tmux.waitFor("the help closed, the TUI still there") {
+        !$0.contains("Help —") && $0.contains("─ Console")
+      }
 
       try await tmux.keys("3", "Tab", "Enter")
-      let viewer = try await tmux.waitFor("a log line in full") { $0.contains("Log line — j/k scroll, Esc or q closes") }
+      let viewer = try await tmux.waitFor("a log line in full") {
+        $0.contains("Log line — j/k scroll, Esc or q closes")
+      }
       #expect(!viewer.contains("TUI-EXITED"))
       try await tmux.keys("q")
       try await tmux.waitFor("the log line closed") { !$0.contains("Log line —") && $0.contains("─ Console") }
@@ -126,15 +137,20 @@ struct TUIEndToEndTests {
       try await tmux.keys("q")
       try await tmux.waitFor("the shell back") { $0.contains("TUI-EXITED 0") }
       try await Self.expectGone(pid)
-      if let range = newPid.range(of: #"restart \(pid \d+"#, options: .regularExpression), let second = Int32(newPid[range].dropFirst(13)) {
+      if let range = newPid.range(of: #"restart \(pid \d+"#, options: .regularExpression),
+        let second = Int32(newPid[range].dropFirst(13))
+      {
         try await Self.expectGone(second)
       }
     }
   }
 
   @Test func aFailedHandshakeShowsTheDiagnosis() async throws {
-    try await Tmux.session(width: 120, height: 40, arguments: ["run", "--", PluginDevCLI.fixture("junk-before.sh")]) { tmux in
-      let screen = try await tmux.waitFor("the diagnosis") { $0.contains("text before the handshake") && $0.contains("fix:") }
+    try await Tmux.session(width: 120, height: 40, arguments: ["run", "--", PluginDevCLI.fixture("junk-before.sh")]) {
+      tmux in
+      let screen = try await tmux.waitFor("the diagnosis") {
+        $0.contains("text before the handshake") && $0.contains("fix:")
+      }
       let text = Self.flattened(screen)
       #expect(text.contains("HANDSHAKE FAILED"))
       #expect(text.contains("Unrecognized remote plugin message: starting up..."), "\(text)")
@@ -173,7 +189,8 @@ struct TUIEndToEndTests {
   /// SIGSEGV from outside stands in for a crash (the handler cannot tell them apart). Swift's
   /// backtracer is turned off: it works, but takes half a minute before the process ends.
   @Test func aCrashRestoresTheTerminalAndKillsThePlugin() async throws {
-    try await Tmux.session(width: 100, height: 30, arguments: ["run"], environment: ["SWIFT_BACKTRACE": "enable=no"]) { tmux in
+    try await Tmux.session(width: 100, height: 30, arguments: ["run"], environment: ["SWIFT_BACKTRACE": "enable=no"]) {
+      tmux in
       let ready = try await tmux.waitFor("the plugin serving") { $0.contains("SERVING") }
       let pid = try #require(Self.pid(in: ready))
       let shellText = try await tmux.run(["display-message", "-p", "-t", tmux.target, "#{pane_pid}"])
@@ -209,7 +226,9 @@ struct TUIEndToEndTests {
       rest = rest[start.upperBound...]
       guard let end = rest.firstIndex(of: "m") else { break }
       let parameters = rest[..<end].split(separator: ";").compactMap { Int($0) }
-      if parameters.contains(where: { (30...38).contains($0) || (40...48).contains($0) || (90...107).contains($0) }) { return true }
+      if parameters.contains(where: { (30...38).contains($0) || (40...48).contains($0) || (90...107).contains($0) }) {
+        return true
+      }
       rest = rest[end...]
     }
     return false
@@ -267,7 +286,9 @@ struct Tmux: Sendable {
   ) async throws {
     let tmux = try Tmux(arguments: arguments, environment: environment)
     do {
-      try await tmux.run(["new-session", "-d", "-s", tmux.target, "-x", "\(width)", "-y", "\(height)", tmux.script.path])
+      try await tmux.run([
+        "new-session", "-d", "-s", tmux.target, "-x", "\(width)", "-y", "\(height)", tmux.script.path,
+      ])
       try await body(tmux)
     } catch {
       await tmux.kill()
@@ -281,11 +302,14 @@ struct Tmux: Sendable {
   private init(arguments: [String], environment: [String: String]) throws {
     socket = "plugin-dev-tui-\(getpid())-\(UUID().uuidString.prefix(8))"
     directory = try Fixtures.temporaryDirectory("plugin-dev-tui")
-    let quoted = ([Fixtures.executable("plugin-dev")] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+    let quoted = ([Fixtures.executable("plugin-dev")] + arguments).map {
+      "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
     let exports = environment.keys.sorted().map { "export \($0)='\(environment[$0] ?? "")'" }
-    let lines = ["#!/bin/sh", "export LANG=C.UTF-8 LC_ALL=C.UTF-8", "unset NO_COLOR", "ulimit -c 0"] + exports + [
-      "cd '\(directory.path)'", quoted.joined(separator: " "), "echo \"TUI-EXITED $?\"", "sleep 30",
-    ]
+    let lines =
+      ["#!/bin/sh", "export LANG=C.UTF-8 LC_ALL=C.UTF-8", "unset NO_COLOR", "ulimit -c 0"] + exports + [
+        "cd '\(directory.path)'", quoted.joined(separator: " "), "echo \"TUI-EXITED $?\"", "sleep 30",
+      ]
     try (lines.joined(separator: "\n") + "\n").write(to: script, atomically: true, encoding: .utf8)
     try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
   }
@@ -293,8 +317,9 @@ struct Tmux: Sendable {
   /// Runs a tmux command on this server and returns its stdout (killed after 15 s).
   @discardableResult
   func run(_ arguments: [String]) async throws -> String {
-    let process = try await PluginProcess.start(PluginProcess.Launch(
-      executable: "/usr/bin/env", arguments: ["tmux", "-u", "-L", socket, "-f", "/dev/null"] + arguments))
+    let process = try await PluginProcess.start(
+      PluginProcess.Launch(
+        executable: "/usr/bin/env", arguments: ["tmux", "-u", "-L", socket, "-f", "/dev/null"] + arguments))
     let watchdog = Task {
       try await Task.sleep(for: .seconds(15))
       await process.kill()
@@ -310,7 +335,8 @@ struct Tmux: Sendable {
       }
     }
     guard status == .exited(0) else {
-      throw Failure(description: "tmux \(arguments.joined(separator: " ")) ended with \(status.map { "\($0)" } ?? "no status")")
+      throw Failure(
+        description: "tmux \(arguments.joined(separator: " ")) ended with \(status.map { "\($0)" } ?? "no status")")
     }
     return lines.joined(separator: "\n")
   }
@@ -349,7 +375,9 @@ struct Tmux: Sendable {
 
   /// Ends the tmux server (its panes get SIGHUP), waits for it to go, removes the folder.
   func kill() async {
-    let server = (try? await run(["display-message", "-p", "#{pid}"])).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    let server = (try? await run(["display-message", "-p", "#{pid}"])).flatMap {
+      Int32($0.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
     _ = try? await run(["kill-server"])
     if let server {
       let deadline = ContinuousClock.now + .seconds(10)

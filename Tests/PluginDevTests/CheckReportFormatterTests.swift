@@ -13,12 +13,18 @@ struct CheckReportFormatterTests {
     goPlugin: "first line\nsecond line\nthird line")
 
   @Test func textLines() {
-    #expect(CheckReportFormatter.text(pass) == "PASS  handshake.present                `1|1|unix|/tmp/p.sock|grpc|` in 23 ms")
-    #expect(CheckReportFormatter.text(fail)
-      == "FAIL  cookie.refused                   started without BASIC_PLUGIN it printed a handshake; "
-      + "go-plugin: \"first line\" (and 2 more lines) → check the cookie before serving")
-    #expect(CheckReportFormatter.text(.skip(.portRange, "unix socket, no port")) == "SKIP  port.range                       unix socket, no port")
-    #expect(CheckReportFormatter.text(.fail(.portRange, "a\nb", fix: "c")) == "FAIL  port.range                       a / b → c")
+    #expect(
+      CheckReportFormatter.text(pass) == "PASS  handshake.present                `1|1|unix|/tmp/p.sock|grpc|` in 23 ms")
+    #expect(
+      CheckReportFormatter.text(fail)
+        == "FAIL  cookie.refused                   started without BASIC_PLUGIN it printed a handshake; "
+        + "go-plugin: \"first line\" (and 2 more lines) → check the cookie before serving")
+    #expect(
+      CheckReportFormatter.text(.skip(.portRange, "unix socket, no port"))
+        == "SKIP  port.range                       unix socket, no port")
+    #expect(
+      CheckReportFormatter.text(.fail(.portRange, "a\nb", fix: "c"))
+        == "FAIL  port.range                       a / b → c")
   }
 
   @Test func theIDColumnFitsTheLongestID() {
@@ -36,7 +42,8 @@ struct CheckReportFormatterTests {
     #expect(object["status"] as? String == "fail")
     #expect(object["fix"] as? String == "check the cookie before serving")
     #expect(object["goPlugin"] as? String == "first line\nsecond line\nthird line")
-    let passed = try #require(try JSONSerialization.jsonObject(with: Data(CheckReportFormatter.json(pass).utf8)) as? [String: Any])
+    let passed = try #require(
+      try JSONSerialization.jsonObject(with: Data(CheckReportFormatter.json(pass).utf8)) as? [String: Any])
     #expect(passed["fix"] is NSNull)
     #expect(!CheckReportFormatter.json(pass).contains("\n"))
   }

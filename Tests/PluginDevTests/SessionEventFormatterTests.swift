@@ -13,11 +13,13 @@ struct SessionEventFormatterTests {
   @Test func handshakeText() {
     var formatter = SessionEventFormatter()
     let line = HandshakeLine(appVersion: 1, network: .tcp, address: "127.0.0.1:1234")
-    let text = formatter.text(.handshake(line, raw: "1|1|tcp|127.0.0.1:1234|grpc\r", warnings: [.surroundingWhitespace], seconds: 0.012))
-    #expect(text == """
-      handshake 1|1|tcp|127.0.0.1:1234|grpc (12 ms): core 1, app 1, tcp 127.0.0.1:1234, grpc
-                warning: \(HandshakeWarning.surroundingWhitespace)
-      """)
+    let text = formatter.text(
+      .handshake(line, raw: "1|1|tcp|127.0.0.1:1234|grpc\r", warnings: [.surroundingWhitespace], seconds: 0.012))
+    #expect(
+      text == """
+        handshake 1|1|tcp|127.0.0.1:1234|grpc (12 ms): core 1, app 1, tcp 127.0.0.1:1234, grpc
+                  warning: \(HandshakeWarning.surroundingWhitespace)
+        """)
   }
 
   @Test func healthOnlyOnChangeUnlessAsked() {
@@ -33,18 +35,21 @@ struct SessionEventFormatterTests {
 
   @Test func failedHandshakeJSON() throws {
     var formatter = SessionEventFormatter()
-    let line = formatter.json(.handshakeFailed(.invalid(.incompatibleAppVersion(9, offered: [1]), line: "1|9|tcp|a:1|grpc")), time: time)
+    let line = formatter.json(
+      .handshakeFailed(.invalid(.incompatibleAppVersion(9, offered: [1]), line: "1|9|tcp|a:1|grpc")), time: time)
     let json = try #require(line)
     let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
     #expect(object["event"] as? String == "handshake-failed")
     #expect(object["title"] as? String == "app protocol version mismatch")
-    #expect(object["goPlugin"] as? String == "incompatible API version with plugin. Plugin version: 9, Client versions: [1]")
+    #expect(
+      object["goPlugin"] as? String == "incompatible API version with plugin. Plugin version: 9, Client versions: [1]")
     #expect(object["time"] as? String == "2027-01-15T08:00:00.000Z")
   }
 
   @Test func framesCanBeHidden() {
     var formatter = SessionEventFormatter(showFrames: false)
-    let record = FrameRecord(time: time, direction: .hostToPlugin, streamID: 3, type: "HEADERS", summary: "HEADERS /proto.KV/Put")
+    let record = FrameRecord(
+      time: time, direction: .hostToPlugin, streamID: 3, type: "HEADERS", summary: "HEADERS /proto.KV/Put")
     #expect(formatter.text(.frame(record)) == nil)
     #expect(formatter.json(.frame(record)) == nil)
     var shown = SessionEventFormatter()
@@ -53,7 +58,9 @@ struct SessionEventFormatterTests {
 
   @Test func callJSON() throws {
     var formatter = SessionEventFormatter()
-    let call = CallRecord(command: "get a", method: "/proto.KV/Get", code: .notFound, result: "no value for key 'a'", started: time, ended: time.addingTimeInterval(0.004))
+    let call = CallRecord(
+      command: "get a", method: "/proto.KV/Get", code: .notFound, result: "no value for key 'a'", started: time,
+      ended: time.addingTimeInterval(0.004))
     let line = formatter.json(.call(call), time: time)
     let json = try #require(line)
     let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])

@@ -20,7 +20,8 @@ struct StatusCodeSpellingTests {
   @Test(arguments: names)
   func callLines(_ code: Status.Code, _ name: String) {
     var formatter = SessionEventFormatter()
-    let call = CallRecord(command: "get a", method: "/proto.KV/Get", code: code, result: "r", started: Self.time, ended: Self.time)
+    let call = CallRecord(
+      command: "get a", method: "/proto.KV/Get", code: code, result: "r", started: Self.time, ended: Self.time)
     #expect(formatter.text(.call(call)) == "call      get a → \(name) r (0.0 ms)")
     #expect(
       formatter.json(.call(call), time: Self.time)
@@ -36,6 +37,7 @@ struct StatusCodeSpellingTests {
     #expect(formatter.text(.health(sample)) == "health    \(label) (0.0 ms): m")
     #expect(
       formatter.json(.health(sample), time: Self.time)
-        == #"{"code":"\#(name)","event":"health","latencyMs":0,"message":"m","status":"\#(label)","time":"2027-01-15T08:00:00.000Z"}"#)
+        == #"{"code":"\#(name)","event":"health","latencyMs":0,"message":"m","status":"\#(label)","time":"2027-01-15T08:00:00.000Z"}"#
+    )
   }
 }

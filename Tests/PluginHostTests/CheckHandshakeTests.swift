@@ -53,7 +53,8 @@ struct CheckHandshakeTests {
   }
 
   @Test func junkAloneFailsPresentAndNoJunk() {
-    let verdict = HandshakeChecks.evaluate(.init(decision: .failed(.textBeforeHandshake(firstLine: "usage: kv", handshakeLater: nil))))
+    let verdict = HandshakeChecks.evaluate(
+      .init(decision: .failed(.textBeforeHandshake(firstLine: "usage: kv", handshakeLater: nil))))
     #expect(statuses(verdict) == [.fail, .fail, .skip, .skip, .skip, .skip, .skip])
     #expect(verdict.usableLine == nil)
   }
@@ -70,7 +71,9 @@ struct CheckHandshakeTests {
     let diagnosis = HandshakeDiagnosis.exitedBeforeHandshake(status: .exited(3), stderrTail: ["a", "Error: no config"])
     let verdict = HandshakeChecks.evaluate(.init(decision: .failed(diagnosis)))
     #expect(statuses(verdict) == [.fail, .skip, .skip, .skip, .skip, .skip, .skip])
-    #expect(verdict.results[0].seen == "the plugin ended (exit code 3) before printing a handshake; last stderr line: `Error: no config`")
+    #expect(
+      verdict.results[0].seen
+        == "the plugin ended (exit code 3) before printing a handshake; last stderr line: `Error: no config`")
     #expect(verdict.results[0].fix == diagnosis.hint)
   }
 
@@ -79,7 +82,8 @@ struct CheckHandshakeTests {
     let diagnosis = HandshakeDiagnosis.unflushed(line: "1|1|tcp|127.0.0.1:1234|grpc", atExit: atExit)
     let verdict = HandshakeChecks.evaluate(.init(decision: .failed(diagnosis)))
     #expect(statuses(verdict) == [.skip, .pass, .fail, .pass, .pass, .pass, .skip])
-    #expect(verdict.results[2].seen.contains(atExit ? "when the plugin exited" : "after plugin-dev sent SIGINT/SIGTERM"))
+    #expect(
+      verdict.results[2].seen.contains(atExit ? "when the plugin exited" : "after plugin-dev sent SIGINT/SIGTERM"))
     #expect(verdict.usableLine == nil)
   }
 
@@ -106,9 +110,15 @@ struct CheckHandshakeTests {
     LineCase(raw: "1|1|udp|127.0.0.1:1234|grpc", statuses: [.fail, .pass, .skip, .skip], usable: false),
     LineCase(raw: "1|1|tcp|127.0.0.1:1234|netrpc", statuses: [.fail, .pass, .skip, .skip], usable: false),
     LineCase(raw: "1|1|tcp|127.0.0.1:1234", statuses: [.fail, .pass, .skip, .skip], usable: false),
-    LineCase(raw: "1|1|tcp|127.0.0.1:1234|grpc|" + String(repeating: "A", count: 64), statuses: [.pass, .pass, .fail, .skip], usable: true),
-    LineCase(raw: "1|9|tcp|127.0.0.1:1234|grpc|" + String(repeating: "A", count: 64), statuses: [.pass, .fail, .fail, .skip], usable: true),
-    LineCase(raw: "1|1|unix|/tmp/" + String(repeating: "d", count: 120) + "/p.sock|grpc", statuses: [.pass, .pass, .pass, .fail], usable: false),
+    LineCase(
+      raw: "1|1|tcp|127.0.0.1:1234|grpc|" + String(repeating: "A", count: 64), statuses: [.pass, .pass, .fail, .skip],
+      usable: true),
+    LineCase(
+      raw: "1|9|tcp|127.0.0.1:1234|grpc|" + String(repeating: "A", count: 64), statuses: [.pass, .fail, .fail, .skip],
+      usable: true),
+    LineCase(
+      raw: "1|1|unix|/tmp/" + String(repeating: "d", count: 120) + "/p.sock|grpc",
+      statuses: [.pass, .pass, .pass, .fail], usable: false),
     LineCase(raw: "1|1|unix||grpc", statuses: [.fail, .pass, .pass, .skip], usable: false),
   ])
   func refusedLines(_ c: LineCase) throws {
@@ -130,8 +140,9 @@ struct CheckHandshakeTests {
   }
 
   @Test func theVersionFailureCarriesGoPluginsMessage() throws {
-    let verdict = HandshakeChecks.evaluate(.init(
-      decision: .failed(.invalid(.incompatibleAppVersion(2, offered: [1]), line: "1|2|tcp|127.0.0.1:1234|grpc"))))
+    let verdict = HandshakeChecks.evaluate(
+      .init(
+        decision: .failed(.invalid(.incompatibleAppVersion(2, offered: [1]), line: "1|2|tcp|127.0.0.1:1234|grpc"))))
     let version = try #require(verdict.results.first { $0.id == .handshakeVersion })
     #expect(version.goPlugin == "incompatible API version with plugin. Plugin version: 2, Client versions: [1]")
     #expect(verdict.usableLine?.appVersion == 2)

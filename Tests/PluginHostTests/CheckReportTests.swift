@@ -23,7 +23,8 @@ struct CheckReportTests {
 
   @Test func counts() {
     let report = CheckReport(target: "kv", results: [pass, fail, .skip(.portRange, "unix")], seconds: 1.23456)
-    #expect(report.count(.pass) == 1 && report.count(.fail) == 1 && report.count(.skip) == 1 && report.count(.warn) == 0)
+    #expect(
+      report.count(.pass) == 1 && report.count(.fail) == 1 && report.count(.skip) == 1 && report.count(.warn) == 0)
     #expect(report.failedIDs == [.cookieRefused])
     #expect(report.exitCode == 1)
     #expect(report[.portRange]?.status == .skip)

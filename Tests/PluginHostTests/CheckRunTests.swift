@@ -12,41 +12,65 @@ struct CheckRunTests {
   // MARK: - Shutdown
 
   @Test func aCleanStopPassesAllThree() {
-    let results = ShutdownChecks.evaluate(.init(controller: .answered(milliseconds: 4), exitedAfter: .milliseconds(15), exitStatus: .exited(0)))
+    let results = ShutdownChecks.evaluate(
+      .init(controller: .answered(milliseconds: 4), exitedAfter: .milliseconds(15), exitStatus: .exited(0)))
     #expect(results.map(\.id) == [.controllerShutdown, .shutdownExit, .shutdownNoChildren])
     #expect(results.map(\.status) == [.pass, .pass, .pass])
     #expect(results[1].seen == "exited (exit code 0) 15 ms after Shutdown")
   }
 
   @Test(arguments: [
-    (Shutdown(controller: .closedBeforeReplying, exitedAfter: .milliseconds(9), exitStatus: .exited(0)), [CheckStatus.pass, .pass, .pass]),
-    (Shutdown(controller: .unimplemented(message: "Method not found!"), exitedAfter: nil, exitStatus: .signaled(9)), [.fail, .skip, .pass]),
-    (Shutdown(controller: .answered(milliseconds: 2), exitedAfter: nil, exitStatus: .signaled(9)), [.pass, .fail, .pass]),
+    (
+      Shutdown(controller: .closedBeforeReplying, exitedAfter: .milliseconds(9), exitStatus: .exited(0)),
+      [CheckStatus.pass, .pass, .pass]
+    ),
+    (
+      Shutdown(controller: .unimplemented(message: "Method not found!"), exitedAfter: nil, exitStatus: .signaled(9)),
+      [.fail, .skip, .pass]
+    ),
+    (
+      Shutdown(controller: .answered(milliseconds: 2), exitedAfter: nil, exitStatus: .signaled(9)),
+      [.pass, .fail, .pass]
+    ),
     (Shutdown(controller: .noReply, exitedAfter: nil, exitStatus: .signaled(9)), [.fail, .skip, .pass]),
-    (Shutdown(controller: .failed(code: .internalError, message: "x"), exitedAfter: nil, exitStatus: .signaled(9)), [.fail, .skip, .pass]),
+    (
+      Shutdown(controller: .failed(code: .internalError, message: "x"), exitedAfter: nil, exitStatus: .signaled(9)),
+      [.fail, .skip, .pass]
+    ),
     (Shutdown(controller: .exitedBefore(.exited(2)), exitedAfter: nil, exitStatus: .exited(2)), [.skip, .fail, .pass]),
-    (Shutdown(controller: .answered(milliseconds: 2), exitedAfter: .milliseconds(30), exitStatus: .exited(0),
-              leftBehind: [.init(pid: 42, command: "sleep 300")]), [.pass, .pass, .fail]),
-    (Shutdown(controller: .answered(milliseconds: 2), exitedAfter: .milliseconds(30), exitStatus: .exited(0),
-              orphansTracked: false), [.pass, .pass, .skip]),
+    (
+      Shutdown(
+        controller: .answered(milliseconds: 2), exitedAfter: .milliseconds(30), exitStatus: .exited(0),
+        leftBehind: [.init(pid: 42, command: "sleep 300")]), [.pass, .pass, .fail]
+    ),
+    (
+      Shutdown(
+        controller: .answered(milliseconds: 2), exitedAfter: .milliseconds(30), exitStatus: .exited(0),
+        orphansTracked: false), [.pass, .pass, .skip]
+    ),
   ])
   func shutdownTable(_ observation: Shutdown, _ statuses: [CheckStatus]) {
     #expect(ShutdownChecks.evaluate(observation).map(\.status) == statuses)
   }
 
   @Test func leftoversAreNamed() {
-    let left = ShutdownChecks.evaluate(.init(
-      controller: .answered(milliseconds: 1), exitedAfter: .milliseconds(5), exitStatus: .exited(0),
-      leftBehind: [.init(pid: 42, command: "sleep 300")]))[2]
+    let left = ShutdownChecks.evaluate(
+      .init(
+        controller: .answered(milliseconds: 1), exitedAfter: .milliseconds(5), exitStatus: .exited(0),
+        leftBehind: [.init(pid: 42, command: "sleep 300")]))[2]
     #expect(left.seen == "1 process outlived the plugin: pid 42 `sleep 300`; plugin-dev killed it")
-    let hard = ShutdownChecks.evaluate(.init(
-      controller: .answered(milliseconds: 1), exitedAfter: nil, exitStatus: .signaled(9),
-      leftBehind: [.init(pid: 7, command: "a", survivesHardKill: true), .init(pid: 8, command: "b", survivesHardKill: true)]))[2]
+    let hard = ShutdownChecks.evaluate(
+      .init(
+        controller: .answered(milliseconds: 1), exitedAfter: nil, exitStatus: .signaled(9),
+        leftBehind: [
+          .init(pid: 7, command: "a", survivesHardKill: true), .init(pid: 8, command: "b", survivesHardKill: true),
+        ]))[2]
     #expect(hard.seen.hasPrefix("2 processes of the plugin would outlive a go-plugin host's SIGKILL"))
   }
 
   @Test func theNoReplyAndFailedToExitMessagesAreGoPlugins() {
-    let results = ShutdownChecks.evaluate(.init(controller: .answered(milliseconds: 1), exitedAfter: nil, exitStatus: .signaled(9)))
+    let results = ShutdownChecks.evaluate(
+      .init(controller: .answered(milliseconds: 1), exitedAfter: nil, exitStatus: .signaled(9)))
     #expect(results[1].goPlugin == "plugin failed to exit gracefully")
   }
 
@@ -106,16 +130,26 @@ struct CheckRunTests {
   ]
 
   @Test(arguments: [
-    (ProbeRun(outcome: .exited(.exited(1), after: .milliseconds(80)), stderr: goMessage), CheckStatus.pass,
-     "started without BASIC_PLUGIN it exited (exit code 1) after 80 ms, with go-plugin's message"),
-    (ProbeRun(outcome: .exited(.exited(2), after: .milliseconds(80)), stderr: ["no cookie, bye"]), .pass,
-     "started without BASIC_PLUGIN it exited (exit code 2) after 80 ms, saying `no cookie, bye`"),
-    (ProbeRun(outcome: .exited(.exited(0), after: .milliseconds(80))), .warn,
-     "started without BASIC_PLUGIN it exited with code 0 after 80 ms, saying nothing on stderr"),
-    (ProbeRun(outcome: .handshake(raw: "1|1|tcp|127.0.0.1:1234|grpc", after: .milliseconds(96))), .fail,
-     "started without BASIC_PLUGIN it printed a handshake (`1|1|tcp|127.0.0.1:1234|grpc`) after 96 ms; go-plugin plugins exit 1 with \"This binary is a plugin…\""),
-    (ProbeRun(outcome: .stillRunning(after: .seconds(3))), .fail,
-     "started without BASIC_PLUGIN it was still running 3000 ms later, without a handshake"),
+    (
+      ProbeRun(outcome: .exited(.exited(1), after: .milliseconds(80)), stderr: goMessage), CheckStatus.pass,
+      "started without BASIC_PLUGIN it exited (exit code 1) after 80 ms, with go-plugin's message"
+    ),
+    (
+      ProbeRun(outcome: .exited(.exited(2), after: .milliseconds(80)), stderr: ["no cookie, bye"]), .pass,
+      "started without BASIC_PLUGIN it exited (exit code 2) after 80 ms, saying `no cookie, bye`"
+    ),
+    (
+      ProbeRun(outcome: .exited(.exited(0), after: .milliseconds(80))), .warn,
+      "started without BASIC_PLUGIN it exited with code 0 after 80 ms, saying nothing on stderr"
+    ),
+    (
+      ProbeRun(outcome: .handshake(raw: "1|1|tcp|127.0.0.1:1234|grpc", after: .milliseconds(96))), .fail,
+      "started without BASIC_PLUGIN it printed a handshake (`1|1|tcp|127.0.0.1:1234|grpc`) after 96 ms; go-plugin plugins exit 1 with \"This binary is a plugin…\""
+    ),
+    (
+      ProbeRun(outcome: .stillRunning(after: .seconds(3))), .fail,
+      "started without BASIC_PLUGIN it was still running 3000 ms later, without a handshake"
+    ),
   ])
   func cookie(_ run: ProbeRun, _ status: CheckStatus, _ seen: String) {
     let result = CookieCheck.evaluate(run, cookieKey: "BASIC_PLUGIN")
@@ -136,9 +170,16 @@ struct CheckRunTests {
     (ProbeRun(outcome: .handshake(raw: "1|2|tcp|127.0.0.1:1|grpc", after: .milliseconds(5))), .pass),
     (ProbeRun(outcome: .handshake(raw: "1|99|tcp|127.0.0.1:1|grpc", after: .milliseconds(5))), .fail),
     (ProbeRun(outcome: .handshake(raw: "no | handshake", after: .milliseconds(5))), .warn),
-    (ProbeRun(outcome: .exited(.exited(1), after: .milliseconds(5)), stderr: ["unsupported protocol versions 99,100"]), .pass),
+    (
+      ProbeRun(outcome: .exited(.exited(1), after: .milliseconds(5)), stderr: ["unsupported protocol versions 99,100"]),
+      .pass
+    ),
     (ProbeRun(outcome: .exited(.exited(1), after: .milliseconds(5))), .fail),
-    (ProbeRun(outcome: .exited(.exited(1), after: .milliseconds(5)), stderr: ["Traceback (most recent call last):", "x"]), .warn),
+    (
+      ProbeRun(
+        outcome: .exited(.exited(1), after: .milliseconds(5)), stderr: ["Traceback (most recent call last):", "x"]),
+      .warn
+    ),
     (ProbeRun(outcome: .exited(.signaled(11), after: .milliseconds(5)), stderr: ["boom"]), .fail),
     (ProbeRun(outcome: .stillRunning(after: .seconds(3))), .fail),
   ])
@@ -148,9 +189,11 @@ struct CheckRunTests {
 
   @Test func negotiationPassQuotesTheHostsRefusal() {
     let result = NegotiationCheck.evaluate(
-      ProbeRun(outcome: .handshake(raw: "1|1|tcp|127.0.0.1:1|grpc", after: .milliseconds(5))), offered: [99, 100], supported: [1])
-    #expect(result.seen == "offered only 99,100 it answered 1, its lowest, as go-plugin does; a go-plugin host refuses: "
-      + "\"incompatible API version with plugin. Plugin version: 1, Client versions: [99 100]\"")
+      ProbeRun(outcome: .handshake(raw: "1|1|tcp|127.0.0.1:1|grpc", after: .milliseconds(5))), offered: [99, 100],
+      supported: [1])
+    #expect(
+      result.seen == "offered only 99,100 it answered 1, its lowest, as go-plugin does; a go-plugin host refuses: "
+        + "\"incompatible API version with plugin. Plugin version: 1, Client versions: [99 100]\"")
   }
 
   // MARK: - Timing
@@ -171,7 +214,8 @@ struct CheckRunTests {
   }
 
   @Test func theWatchersDecisionPointsAtTheHandshakeLine() {
-    let later = HandshakeDiagnosis.textBeforeHandshake(firstLine: "x", handshakeLater: .init(number: 3, text: "1|1|tcp|a:1|grpc"))
+    let later = HandshakeDiagnosis.textBeforeHandshake(
+      firstLine: "x", handshakeLater: .init(number: 3, text: "1|1|tcp|a:1|grpc"))
     #expect(PluginChecker.handshakeDecision(.failed(later), timeout: .seconds(1)).1 == 2)
     #expect(PluginChecker.handshakeDecision(.failed(.timeout(seconds: 1)), timeout: .seconds(1)).1 == nil)
     #expect(PluginChecker.handshakeDecision(nil, timeout: .seconds(2)).0 == .failed(.timeout(seconds: 2)))

@@ -22,7 +22,8 @@ struct CheckServiceTests {
 
   @Test func reachable() {
     #expect(ServiceChecks.reachable(tcp, problem: nil).status == .pass)
-    let refused = ServiceChecks.reachable(tcp, problem: .unreachable(address: tcp.address, reason: "connect: connection refused"))
+    let refused = ServiceChecks.reachable(
+      tcp, problem: .unreachable(address: tcp.address, reason: "connect: connection refused"))
     #expect(refused.status == .fail)
     #expect(refused.seen == "nothing accepts connections at 127.0.0.1:23017 (connect: connection refused)")
     #expect(refused.goPlugin?.hasPrefix("rpc error: code = Unavailable") == true)
@@ -31,10 +32,14 @@ struct CheckServiceTests {
   @Test(arguments: [
     (HealthSample.Outcome.status("SERVING"), CheckStatus.pass, "Health/Check(\"plugin\") → SERVING in 3 ms"),
     (.status("NOT_SERVING"), .fail, "Health/Check(\"plugin\") → NOT_SERVING"),
-    (.failed(code: .unimplemented, message: "Method not found!"), .fail,
-     "Health/Check(\"plugin\") → UNIMPLEMENTED: the plugin has no grpc.health.v1.Health"),
-    (.failed(code: .notFound, message: "unknown service"), .fail,
-     "Health/Check(\"plugin\") → NOT_FOUND: the health service does not know \"plugin\""),
+    (
+      .failed(code: .unimplemented, message: "Method not found!"), .fail,
+      "Health/Check(\"plugin\") → UNIMPLEMENTED: the plugin has no grpc.health.v1.Health"
+    ),
+    (
+      .failed(code: .notFound, message: "unknown service"), .fail,
+      "Health/Check(\"plugin\") → NOT_FOUND: the health service does not know \"plugin\""
+    ),
     (.failed(code: .unavailable, message: "gone"), .fail, "Health/Check(\"plugin\") failed: unavailable gone"),
   ])
   func health(_ outcome: HealthSample.Outcome, _ status: CheckStatus, _ seen: String) {
@@ -63,7 +68,10 @@ struct CheckServiceTests {
 
   /// The host log line quoted is the one go-plugin's grpc_stdio.go writes for that code.
   @Test(arguments: [
-    (Status.Code.unimplemented, "plugin.stdio: received EOF, stopping recv loop: err=\"rpc error: code = Unimplemented desc = x\""),
+    (
+      Status.Code.unimplemented,
+      "plugin.stdio: received EOF, stopping recv loop: err=\"rpc error: code = Unimplemented desc = x\""
+    ),
     (.cancelled, "plugin.stdio: received EOF, stopping recv loop: err=\"rpc error: code = Canceled desc = x\""),
     (.internalError, "plugin.stdio: error receiving data: err=\"rpc error: code = Internal desc = x\""),
     (.deadlineExceeded, "plugin.stdio: error receiving data: err=\"rpc error: code = DeadlineExceeded desc = x\""),
@@ -73,8 +81,9 @@ struct CheckServiceTests {
   }
 
   @Test func reflectionOnlyEverWarns() {
-    #expect(ServiceChecks.reflection(.listed(service: "grpc.reflection.v1", services: ["a", "b"]))
-      == .pass(.reflection, "grpc.reflection.v1 lists a, b"))
+    #expect(
+      ServiceChecks.reflection(.listed(service: "grpc.reflection.v1", services: ["a", "b"]))
+        == .pass(.reflection, "grpc.reflection.v1 lists a, b"))
     #expect(ServiceChecks.reflection(.unimplemented).status == .warn)
     #expect(ServiceChecks.reflection(.failed(code: .unavailable, message: "x")).status == .warn)
     #expect(!CheckID.reflection.canFail)
@@ -97,7 +106,8 @@ struct CheckServiceTests {
   @Test func kvRoundTripPassesWhenEveryValueComesBack() {
     let outcome = KVRoundTrip.Outcome.cases(KVRoundTrip.cases.map { .same($0) }, milliseconds: 40)
     let result = KVRoundTrip.evaluate(outcome)
-    #expect(result == .pass(.kvRoundTrip, "put/get returned the same bytes for text, empty, bytes 0x00–0xff, 1 MiB in 40 ms"))
+    #expect(
+      result == .pass(.kvRoundTrip, "put/get returned the same bytes for text, empty, bytes 0x00–0xff, 1 MiB in 40 ms"))
     #expect(KVRoundTrip.evaluate(.notKV).status == .skip)
   }
 
@@ -112,14 +122,19 @@ struct CheckServiceTests {
   @Test func kvMismatchShowsTheFirstDifferentByte() {
     let bytes = KVRoundTrip.cases[2]
     let mangled = Data(bytes.value.prefix(128)) + Data(repeating: 0xEF, count: 10)
-    let result = KVRoundTrip.evaluate(.cases([.same(KVRoundTrip.cases[0]), .different(bytes, got: mangled)], milliseconds: 1))
+    let result = KVRoundTrip.evaluate(
+      .cases([.same(KVRoundTrip.cases[0]), .different(bytes, got: mangled)], milliseconds: 1))
     #expect(result.status == .fail)
-    #expect(result.seen == "the value holding every byte 0x00–0xff (256 bytes) came back as 138 bytes, first difference at byte 128 (0xef instead of 0x80)")
+    #expect(
+      result.seen
+        == "the value holding every byte 0x00–0xff (256 bytes) came back as 138 bytes, first difference at byte 128 (0xef instead of 0x80)"
+    )
   }
 
   @Test func kvTooBigForThePluginSaysSo() {
     let big = KVRoundTrip.cases[3]
-    let result = KVRoundTrip.evaluate(.cases([.putFailed(big, code: .resourceExhausted, message: "too large")], milliseconds: 1))
+    let result = KVRoundTrip.evaluate(
+      .cases([.putFailed(big, code: .resourceExhausted, message: "too large")], milliseconds: 1))
     #expect(result.seen.hasPrefix("put of the 1 MiB random value (1048576 bytes) failed: resourceExhausted"))
     #expect(result.fix?.contains("max receive") == true)
   }

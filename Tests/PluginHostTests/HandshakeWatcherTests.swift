@@ -27,15 +27,22 @@ struct HandshakeWatcherTests {
     var w = watcher()
     #expect(w.receive(.stdout("starting up...", at: t0)) == [])
     let out = w.receive(.stdout("1|1|tcp|127.0.0.1:1234|grpc", at: t0 + .milliseconds(10)))
-    #expect(out == [.failed(.textBeforeHandshake(
-      firstLine: "starting up...", handshakeLater: .init(number: 2, text: "1|1|tcp|127.0.0.1:1234|grpc")))])
+    #expect(
+      out == [
+        .failed(
+          .textBeforeHandshake(
+            firstLine: "starting up...", handshakeLater: .init(number: 2, text: "1|1|tcp|127.0.0.1:1234|grpc")))
+      ])
   }
 
   @Test func junkAloneFailsAfterTheGrace() {
     var w = watcher()
     #expect(w.receive(.stdout("Loading config", at: t0)) == [])
     #expect(w.receive(.tick(at: t0 + .milliseconds(100))) == [])
-    #expect(w.receive(.tick(at: t0 + .milliseconds(301))) == [.failed(.textBeforeHandshake(firstLine: "Loading config", handshakeLater: nil))])
+    #expect(
+      w.receive(.tick(at: t0 + .milliseconds(301))) == [
+        .failed(.textBeforeHandshake(firstLine: "Loading config", handshakeLater: nil))
+      ])
   }
 
   @Test func badFieldsFailAtOnce() {
@@ -54,11 +61,16 @@ struct HandshakeWatcherTests {
       Issue.record("no failure: \(out)")
       return
     }
-    #expect(diagnosis == .exitedBeforeHandshake(status: .exited(1), stderrTail: [
-      "Traceback (most recent call last):", "ModuleNotFoundError: No module named 'grpc'",
-    ]))
+    #expect(
+      diagnosis
+        == .exitedBeforeHandshake(
+          status: .exited(1),
+          stderrTail: [
+            "Traceback (most recent call last):", "ModuleNotFoundError: No module named 'grpc'",
+          ]))
     #expect(diagnosis.hint.contains("build step"))
-    #expect(diagnosis.goPluginMessage?.hasPrefix("Unrecognized remote plugin message: \nFailed to read any lines") == true)
+    #expect(
+      diagnosis.goPluginMessage?.hasPrefix("Unrecognized remote plugin message: \nFailed to read any lines") == true)
   }
 
   @Test func timeoutProbesThenReportsUnflushed() {
@@ -86,7 +98,10 @@ struct HandshakeWatcherTests {
       return
     }
     #expect(w.receive(.stdoutClosed(at: t0 + .seconds(3) + .milliseconds(2))) == [])
-    #expect(w.receive(.exited(.exited(0), at: t0 + .seconds(3) + .milliseconds(3))) == [.failed(.unflushed(line: line, atExit: true))])
+    #expect(
+      w.receive(.exited(.exited(0), at: t0 + .seconds(3) + .milliseconds(3))) == [
+        .failed(.unflushed(line: line, atExit: true))
+      ])
   }
 
   /// A go-plugin 1.0.1 Go plugin's stdout is closed by Go's GC soon after the handshake; the

@@ -181,7 +181,8 @@ struct HostMachineTests {
 
   @Test func stopDuringTheBuildCancelsItAndALateResultIsIgnored() {
     var m = Self.machine(in: .building)
-    #expect(Self.render(m.receive(.stop(pluginSilent: false), now: Self.t0)) == "report(notice), cancelBuild, decide(false)")
+    #expect(
+      Self.render(m.receive(.stop(pluginSilent: false), now: Self.t0)) == "report(notice), cancelBuild, decide(false)")
     #expect(m.receive(.buildFinished(success: true), now: Self.t0).isEmpty)
     #expect(m.state == .idle)
     #expect(Self.render(m.receive(.start(build: true), now: Self.t0)) == "runBuild")
@@ -194,7 +195,8 @@ struct HostMachineTests {
     let actions = m.receive(.exited(.exited(2), at: Self.t0 + .milliseconds(4)), now: Self.t0)
     #expect(
       Self.render(actions)
-        == "report(failed:plugin exited before the handshake), cancel(sigterm), cancel(handshake), teardown, decide(false), report(exit expected)")
+        == "report(failed:plugin exited before the handshake), cancel(sigterm), cancel(handshake), teardown, decide(false), report(exit expected)"
+    )
     guard case .report(.handshakeFailed(.exitedBeforeHandshake(let status, let tail))) = actions.first else {
       Issue.record("\(actions)")
       return
@@ -249,7 +251,8 @@ struct HostMachineTests {
     #expect(Self.render(probe) == "report(notice), signal(SIGINT), set(sigterm), set(handshake)")
     #expect(m.receive(.timerFired(.sigterm), now: Self.t0 + .milliseconds(1600)) == [.signal(SIGTERM)])
     let line = m.receive(.stdout(Self.line, at: Self.t0 + .milliseconds(1700)), now: Self.t0 + .milliseconds(1700))
-    #expect(Self.render(line).hasPrefix("report(failed:handshake not flushed), cancel(sigterm), cancel(handshake), kill"))
+    #expect(
+      Self.render(line).hasPrefix("report(failed:handshake not flushed), cancel(sigterm), cancel(handshake), kill"))
   }
 
   @Test func aHandshakeWrittenOnlyAtExitIsALateNoteAfterTheVerdict() {

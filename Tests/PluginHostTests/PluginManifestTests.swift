@@ -15,7 +15,9 @@ struct PluginManifestTests {
     let manifest = try PluginManifest.parse(Data(text.utf8), file: "plugin.json")
     #expect(manifest.build == .shell("make"))
     #expect(manifest.command == .arguments([".venv/bin/python", "plugin.py"]))
-    #expect(manifest.effectiveHandshake == HandshakeConfig(protocolVersions: [5, 6], magicCookieKey: "K", magicCookieValue: "V"))
+    #expect(
+      manifest.effectiveHandshake
+        == HandshakeConfig(protocolVersions: [5, 6], magicCookieKey: "K", magicCookieValue: "V"))
     let (exe, args) = manifest.command.launchArguments(in: URL(fileURLWithPath: "/p/kv"))
     #expect(exe == "/p/kv/.venv/bin/python")
     #expect(args == ["plugin.py"])
@@ -27,14 +29,22 @@ struct PluginManifestTests {
     #expect(manifest.command.launchArguments(in: URL(fileURLWithPath: "/p")) == ("/bin/sh", ["-c", "./kv"]))
   }
 
-  @Test("bad manifests name the file, the place and the fix", arguments: [
-    ("{\"command\": [\"a\"],\n  \"build\": }", "plugin.json, line 2"),
-    ("{}", "the field \"command\" is missing"),
-    ("{\"command\": 3}", "the field \"command\" has the wrong type"),
-    ("{\"command\": []}", "\"command\" is empty"),
-    ("{\"command\": \"x\", \"handshake\": {\"protocolVersions\": [], \"magicCookieKey\": \"K\", \"magicCookieValue\": \"V\"}}", "protocolVersions is empty"),
-    ("{\"command\": \"x\", \"handshake\": {\"protocolVersions\": [1]}}", "the field \"handshake.magicCookieKey\" is missing"),
-  ])
+  @Test(
+    "bad manifests name the file, the place and the fix",
+    arguments: [
+      ("{\"command\": [\"a\"],\n  \"build\": }", "plugin.json, line 2"),
+      ("{}", "the field \"command\" is missing"),
+      ("{\"command\": 3}", "the field \"command\" has the wrong type"),
+      ("{\"command\": []}", "\"command\" is empty"),
+      (
+        "{\"command\": \"x\", \"handshake\": {\"protocolVersions\": [], \"magicCookieKey\": \"K\", \"magicCookieValue\": \"V\"}}",
+        "protocolVersions is empty"
+      ),
+      (
+        "{\"command\": \"x\", \"handshake\": {\"protocolVersions\": [1]}}",
+        "the field \"handshake.magicCookieKey\" is missing"
+      ),
+    ])
   func errors(text: String, message: String) {
     do {
       _ = try PluginManifest.parse(Data(text.utf8), file: "plugin.json")
@@ -46,16 +56,20 @@ struct PluginManifestTests {
   }
 
   @Test func missingFile() {
-    #expect(throws: PluginManifestError.self) { try PluginManifest.load(from: URL(fileURLWithPath: "/nonexistent-folder")) }
+    #expect(throws: PluginManifestError.self) {
+      try PluginManifest.load(from: URL(fileURLWithPath: "/nonexistent-folder"))
+    }
   }
 }
 
 @Suite("PluginTarget")
 struct PluginTargetTests {
-  @Test("a command line is named after its script", arguments: [
-    (["python3", "plugin.py"], "plugin.py"), (["/usr/bin/python3.11", "-u", "/x/kv.py"], "kv.py"),
-    (["./kv-plugin", "--flag"], "kv-plugin"), (["sh"], "sh"),
-  ])
+  @Test(
+    "a command line is named after its script",
+    arguments: [
+      (["python3", "plugin.py"], "plugin.py"), (["/usr/bin/python3.11", "-u", "/x/kv.py"], "kv.py"),
+      (["./kv-plugin", "--flag"], "kv-plugin"), (["sh"], "sh"),
+    ])
   func names(arguments: [String], name: String) {
     #expect(PluginTarget.commandLine(arguments).name == name)
   }

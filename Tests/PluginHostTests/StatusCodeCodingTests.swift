@@ -26,7 +26,8 @@ struct StatusCodeCodingTests {
     (.unavailable, "unavailable"), (.unauthenticated, "unauthenticated"),
   ])
   func callRecord(_ code: Status.Code, _ name: String) throws {
-    let record = CallRecord(command: "get a", method: "/proto.KV/Get", code: code, result: "r", started: Self.time, ended: Self.time)
+    let record = CallRecord(
+      command: "get a", method: "/proto.KV/Get", code: code, result: "r", started: Self.time, ended: Self.time)
     let text = #"{"code":"\#(name)","command":"get a","ended":0,"method":"/proto.KV/Get","result":"r","started":0}"#
     #expect(try Self.json(record) == text)
     #expect(try Self.decoded(CallRecord.self, text) == record)
@@ -35,8 +36,10 @@ struct StatusCodeCodingTests {
 
   @Test func callRecordWithAValue() throws {
     let record = CallRecord(
-      command: "get a", method: "/proto.KV/Get", code: .ok, result: "hi", value: Data("hi".utf8), started: Self.time, ended: Self.time)
-    let text = #"{"code":"ok","command":"get a","ended":0,"method":"/proto.KV/Get","result":"hi","started":0,"value":"aGk="}"#
+      command: "get a", method: "/proto.KV/Get", code: .ok, result: "hi", value: Data("hi".utf8), started: Self.time,
+      ended: Self.time)
+    let text =
+      #"{"code":"ok","command":"get a","ended":0,"method":"/proto.KV/Get","result":"hi","started":0,"value":"aGk="}"#
     #expect(try Self.json(record) == text)
     #expect(try Self.decoded(CallRecord.self, text) == record)
   }
@@ -58,7 +61,8 @@ struct StatusCodeCodingTests {
       try Self.decoded(HealthSample.Outcome.self, #"{"failed":{"code":"Unavailable","message":"x"}}"#)
     }
     #expect(throws: DecodingError.self) {
-      try Self.decoded(HealthSample.Outcome.self, #"{"failed":{"code":"unavailable","message":"x"},"status":{"_0":"x"}}"#)
+      try Self.decoded(
+        HealthSample.Outcome.self, #"{"failed":{"code":"unavailable","message":"x"},"status":{"_0":"x"}}"#)
     }
   }
 }

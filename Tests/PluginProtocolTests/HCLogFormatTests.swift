@@ -12,7 +12,11 @@ struct HCLogFormatTests {
 
   @Test func lineIsAnHCLogJSONObject() throws {
     let date = Date(timeIntervalSince1970: 0)
-    let line = HCLogFormat.line(level: "debug", message: "plugin address", module: "kv", date: date, fields: ["network": "unix", "n": 3])
-    #expect(line == #"{"@level":"debug","@message":"plugin address","@module":"kv","@timestamp":"1970-01-01T00:00:00.000000Z","n":3,"network":"unix"}"#)
+    let line = HCLogFormat.line(
+      level: "debug", message: "plugin address", module: "kv", date: date, fields: ["network": "unix", "n": 3])
+    #expect(
+      line
+        == #"{"@level":"debug","@message":"plugin address","@module":"kv","@timestamp":"1970-01-01T00:00:00.000000Z","n":3,"network":"unix"}"#
+    )
   }
 }

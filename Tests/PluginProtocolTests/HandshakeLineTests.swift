@@ -27,19 +27,34 @@ let handshakeCases: [HandshakeCase] = [
   .init(line: "+1|1|tcp|127.0.0.1:1234|grpc", expected: nil),  // Go's Atoi takes a sign
   .init(line: "1|1|tcp|localhost:1234|grpc", expected: nil),
   .init(line: "1|1|tcp|[::1]:1234|grpc", expected: nil),
-  .init(line: "1|1|tcp|127.0.0.1:1234|netrpc", expectations: .init(allowedProtocols: ["netrpc", "grpc"]), expected: nil),
+  .init(
+    line: "1|1|tcp|127.0.0.1:1234|netrpc", expectations: .init(allowedProtocols: ["netrpc", "grpc"]), expected: nil),
   // Rejected, with go-plugin's message.
   .init(line: "", expected: "Unrecognized remote plugin message: \nThis usually means"),
   .init(line: "starting up...", expected: "Unrecognized remote plugin message: starting up..."),
   .init(line: "2|unix|/var/folders/tf-plugin058175741", expected: "Unrecognized remote plugin message: 2|unix|"),
   .init(line: "1|1|tcp", expected: "Unrecognized remote plugin message: 1|1|tcp"),
-  .init(line: "x|1|tcp|127.0.0.1:1234|grpc", expected: "error parsing core protocol version: strconv.Atoi: parsing \"x\": invalid syntax"),
-  .init(line: "1 | 1 | tcp | 127.0.0.1:1 | grpc", expected: "error parsing core protocol version: strconv.Atoi: parsing \"1 \": invalid syntax"),
-  .init(line: "2|1|tcp|127.0.0.1:1234|grpc", expected: "incompatible core API version with plugin. Plugin version: 2, Core version: 1"),
-  .init(line: "99999999999999999999|1|tcp|a:1|grpc", expected: "error parsing core protocol version: strconv.Atoi: parsing \"99999999999999999999\": value out of range"),
-  .init(line: "1|v1|tcp|127.0.0.1:1234|grpc", expected: "Error parsing protocol version \"v1\": strconv.Atoi: parsing \"v1\": invalid syntax"),
-  .init(line: "1|9|tcp|127.0.0.1:1234|grpc", expected: "incompatible API version with plugin. Plugin version: 9, Client versions: [1]"),
-  .init(line: "1|4|tcp|127.0.0.1:1234|grpc", expectations: .init(offeredVersions: [5, 6]), expected: "incompatible API version with plugin. Plugin version: 4, Client versions: [5 6]"),
+  .init(
+    line: "x|1|tcp|127.0.0.1:1234|grpc",
+    expected: "error parsing core protocol version: strconv.Atoi: parsing \"x\": invalid syntax"),
+  .init(
+    line: "1 | 1 | tcp | 127.0.0.1:1 | grpc",
+    expected: "error parsing core protocol version: strconv.Atoi: parsing \"1 \": invalid syntax"),
+  .init(
+    line: "2|1|tcp|127.0.0.1:1234|grpc",
+    expected: "incompatible core API version with plugin. Plugin version: 2, Core version: 1"),
+  .init(
+    line: "99999999999999999999|1|tcp|a:1|grpc",
+    expected: "error parsing core protocol version: strconv.Atoi: parsing \"99999999999999999999\": value out of range"),
+  .init(
+    line: "1|v1|tcp|127.0.0.1:1234|grpc",
+    expected: "Error parsing protocol version \"v1\": strconv.Atoi: parsing \"v1\": invalid syntax"),
+  .init(
+    line: "1|9|tcp|127.0.0.1:1234|grpc",
+    expected: "incompatible API version with plugin. Plugin version: 9, Client versions: [1]"),
+  .init(
+    line: "1|4|tcp|127.0.0.1:1234|grpc", expectations: .init(offeredVersions: [5, 6]),
+    expected: "incompatible API version with plugin. Plugin version: 4, Client versions: [5 6]"),
   .init(line: "1|1|udp|127.0.0.1:1234|grpc", expected: "unknown address type: 127.0.0.1:1234"),
   .init(line: "1|1|TCP|127.0.0.1:1234|grpc", expected: "unknown address type: 127.0.0.1:1234"),
   .init(line: "1|1|tcp|127.0.0.1|grpc", expected: "address 127.0.0.1: missing port in address"),
@@ -49,15 +64,30 @@ let handshakeCases: [HandshakeCase] = [
   .init(line: "1|1|tcp|127.0.0.1:1234|netrpc", expected: "unsupported plugin protocol \"netrpc\". Supported: [grpc]"),
   .init(line: "1|1|tcp|127.0.0.1:1234|GRPC", expected: "unsupported plugin protocol \"GRPC\". Supported: [grpc]"),
   .init(line: "1|1|tcp|127.0.0.1:1234||", expected: "unsupported plugin protocol \"\". Supported: [grpc]"),
-  .init(line: "1|1|tcp|127.0.0.1:1234|grpc|\(longCert)=", expectations: .init(clientCertificateSent: true), expected: "error parsing server cert: illegal base64 data at input byte 60"),
-  .init(line: "1|1|tcp|127.0.0.1:1234|grpc|\(longCert)-_", expectations: .init(clientCertificateSent: true), expected: "error parsing server cert: illegal base64 data at input byte 60"),
-  .init(line: "1|1|tcp|127.0.0.1:1234|grpc|\(longCert)", expectations: .init(clientCertificateSent: true), expected: "error parsing server cert: x509: malformed certificate"),
-  .init(line: "1|1|tcp|127.0.0.1:1234|grpc|\(longCert)", expected: "Field 6 carries a certificate but the host did not send PLUGIN_CLIENT_CERT"),
-  .init(line: "1|1|unix|/tmp/p|grpc|", expectations: .init(multiplexRequested: true), expected: "client requested gRPC broker multiplexing but plugin does not support the feature; for Go plugins"),
-  .init(line: "1|1|unix|/tmp/p|grpc||yes", expectations: .init(multiplexRequested: true), expected: "error parsing \"yes\" as a boolean for gRPC broker multiplexing support"),
-  .init(line: "1|1|unix|/tmp/p|grpc||false", expectations: .init(multiplexRequested: true), expected: "client requested gRPC broker multiplexing but plugin does not support the feature"),
+  .init(
+    line: "1|1|tcp|127.0.0.1:1234|grpc|\(longCert)=", expectations: .init(clientCertificateSent: true),
+    expected: "error parsing server cert: illegal base64 data at input byte 60"),
+  .init(
+    line: "1|1|tcp|127.0.0.1:1234|grpc|\(longCert)-_", expectations: .init(clientCertificateSent: true),
+    expected: "error parsing server cert: illegal base64 data at input byte 60"),
+  .init(
+    line: "1|1|tcp|127.0.0.1:1234|grpc|\(longCert)", expectations: .init(clientCertificateSent: true),
+    expected: "error parsing server cert: x509: malformed certificate"),
+  .init(
+    line: "1|1|tcp|127.0.0.1:1234|grpc|\(longCert)",
+    expected: "Field 6 carries a certificate but the host did not send PLUGIN_CLIENT_CERT"),
+  .init(
+    line: "1|1|unix|/tmp/p|grpc|", expectations: .init(multiplexRequested: true),
+    expected: "client requested gRPC broker multiplexing but plugin does not support the feature; for Go plugins"),
+  .init(
+    line: "1|1|unix|/tmp/p|grpc||yes", expectations: .init(multiplexRequested: true),
+    expected: "error parsing \"yes\" as a boolean for gRPC broker multiplexing support"),
+  .init(
+    line: "1|1|unix|/tmp/p|grpc||false", expectations: .init(multiplexRequested: true),
+    expected: "client requested gRPC broker multiplexing but plugin does not support the feature"),
   .init(line: "1|1|unix||grpc", expected: "Field 4 is empty"),
-  .init(line: "1|1|unix|/\(String(repeating: "d", count: 120))/plugin.sock|grpc", expected: "The socket path is 133 bytes"),
+  .init(
+    line: "1|1|unix|/\(String(repeating: "d", count: 120))/plugin.sock|grpc", expected: "The socket path is 133 bytes"),
 ]
 
 @Suite("HandshakeLine")
@@ -81,17 +111,20 @@ struct HandshakeLineTests {
 
   @Test func fieldsOfAGoPluginLine() throws {
     let line = try HandshakeLine.parse("1|1|unix|/tmp/plugin2908212597|grpc|")
-    #expect(line == HandshakeLine(appVersion: 1, network: .unix, address: "/tmp/plugin2908212597", serverCertificate: ""))
+    #expect(
+      line == HandshakeLine(appVersion: 1, network: .unix, address: "/tmp/plugin2908212597", serverCertificate: ""))
     #expect(line.formatted == "1|1|unix|/tmp/plugin2908212597|grpc|")
   }
 
-  @Test("formatting round trips", arguments: [
-    "1|1|tcp|127.0.0.1:1234|grpc",
-    "1|1|unix|/tmp/plugin2908212597|grpc|",
-    "1|5|tcp|127.0.0.1:10000|grpc|",
-    "1|1|unix|/tmp/p|grpc||true",
-    "1|2|tcp|127.0.0.1:1|grpc||false",
-  ])
+  @Test(
+    "formatting round trips",
+    arguments: [
+      "1|1|tcp|127.0.0.1:1234|grpc",
+      "1|1|unix|/tmp/plugin2908212597|grpc|",
+      "1|5|tcp|127.0.0.1:10000|grpc|",
+      "1|1|unix|/tmp/p|grpc||true",
+      "1|2|tcp|127.0.0.1:1|grpc||false",
+    ])
   func roundTrip(_ text: String) throws {
     let expectations = HandshakeExpectations(offeredVersions: [1, 2, 5], multiplexRequested: text.hasSuffix("true"))
     #expect(try HandshakeLine.parse(text, expecting: expectations).formatted == text)
@@ -105,7 +138,8 @@ struct HandshakeLineTests {
   @Test func hintsNameTheProblem() {
     #expect(HandshakeError.unrecognized(line: "starting up...").hint.contains("before its handshake line"))
     #expect(HandshakeError.unrecognized(line: "2|unix|/x").hint.contains("three-field"))
-    #expect(HandshakeError.unsupportedProtocol("netrpc", allowed: ["grpc"], fieldCount: 4).hint.contains("only four fields"))
+    #expect(
+      HandshakeError.unsupportedProtocol("netrpc", allowed: ["grpc"], fieldCount: 4).hint.contains("only four fields"))
     #expect(HandshakeError.incompatibleAppVersion(9, offered: [1]).hint.contains("PLUGIN_PROTOCOL_VERSIONS"))
   }
 
@@ -120,7 +154,8 @@ struct HandshakeLineTests {
     // A self-signed P-256 certificate, DER in RawStdEncoding (no padding).
     let der = TestCertificate.der
     let encoded = der.base64EncodedString().replacingOccurrences(of: "=", with: "")
-    let line = try HandshakeLine.parse("1|1|tcp|127.0.0.1:1|grpc|\(encoded)", expecting: .init(clientCertificateSent: true))
+    let line = try HandshakeLine.parse(
+      "1|1|tcp|127.0.0.1:1|grpc|\(encoded)", expecting: .init(clientCertificateSent: true))
     #expect(line.serverCertificate == encoded)
     #expect(line.carriesCertificate)
     #expect(line.serverCertificateDER == Array(der))

@@ -77,6 +77,8 @@ struct PingAnswererTests {
   }
 
   @Test func theAckCarriesThePayload() {
-    #expect(PingAnswerer.ack([1, 2, 3, 4, 5, 6, 7, 8]) == Self.frame(type: 0x6, flags: 0x1, payload: [1, 2, 3, 4, 5, 6, 7, 8]))
+    #expect(
+      PingAnswerer.ack([1, 2, 3, 4, 5, 6, 7, 8])
+        == Self.frame(type: 0x6, flags: 0x1, payload: [1, 2, 3, 4, 5, 6, 7, 8]))
   }
 }

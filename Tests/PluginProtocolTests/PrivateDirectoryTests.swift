@@ -32,7 +32,8 @@ struct PrivateDirectoryTests {
       elsewhere.remove()
     }
     try Data("secret".utf8).write(to: URL(fileURLWithPath: elsewhere.appending("secret")))
-    try FileManager.default.createSymbolicLink(atPath: store.appending("kv_planted"), withDestinationPath: elsewhere.appending("secret"))
+    try FileManager.default.createSymbolicLink(
+      atPath: store.appending("kv_planted"), withDestinationPath: elsewhere.appending("secret"))
     let kv = FileKVStore(directory: URL(fileURLWithPath: store.path))
     await #expect(throws: KVError.self) { _ = try await kv.get(key: "planted") }
     // A put replaces the link itself; the file it pointed to is untouched.

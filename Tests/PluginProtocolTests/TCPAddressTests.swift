@@ -18,7 +18,9 @@ struct TCPAddressTests {
     #expect(address.isBracketed == bracketed)
   }
 
-  @Test(arguments: ["127.0.0.1", "::1:80", "[::1]", "[::1]x:80", "a[b]:80", "host:http", "host:65536", "host:", "[::1:80"])
+  @Test(arguments: [
+    "127.0.0.1", "::1:80", "[::1]", "[::1]x:80", "a[b]:80", "host:http", "host:65536", "host:", "[::1:80",
+  ])
   func refusesWhatGoRefuses(_ text: String) {
     #expect(TCPAddress(text) == nil)
   }

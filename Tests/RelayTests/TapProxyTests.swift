@@ -42,7 +42,8 @@ struct TapProxyTests {
   }
 
   /// Compares without letting a failure print megabytes of bytes.
-  static func expectSame(_ a: [UInt8], _ b: [UInt8], _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
+  static func expectSame(_ a: [UInt8], _ b: [UInt8], _ what: String, sourceLocation: SourceLocation = #_sourceLocation)
+  {
     let equal = a == b
     #expect(equal, "\(what): \(a.count) vs \(b.count) bytes", sourceLocation: sourceLocation)
   }
@@ -102,7 +103,9 @@ struct TapProxyTests {
         try await group.waitForAll()
       }
     }
-    try await waitUntil(5, "all closed") { recorder.events.filter { if case .closed = $0 { true } else { false } }.count == 3 }
+    try await waitUntil(5, "all closed") {
+      recorder.events.filter { if case .closed = $0 { true } else { false } }.count == 3
+    }
     let ids = Set(recorder.events.map(\.connectionID))
     #expect(ids == [1, 2, 3])
     for id in ids {
@@ -115,7 +118,9 @@ struct TapProxyTests {
 
   @Test func listensOnAUnixSocket() async throws {
     let echo = try await TestServer.echo()
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("wiretap-\(UUID().uuidString.prefix(8)).sock").path
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "wiretap-\(UUID().uuidString.prefix(8)).sock"
+    ).path
     let recorder = ProxyRecorder()
     let proxy = try await TapProxy.start(
       listen: .unix(path: path), target: .tcp(host: "127.0.0.1", port: echo.port),
@@ -139,7 +144,9 @@ struct TapProxyTests {
   /// is dialled (NIO reads on EOF even while reads are paused); nothing may be lost.
   @Test func quickClientsThatHalfCloseImmediately() async throws {
     let echo = try await TestServer.echo()
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("wiretap-q-\(UUID().uuidString.prefix(8)).sock").path
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "wiretap-q-\(UUID().uuidString.prefix(8)).sock"
+    ).path
     let recorder = ProxyRecorder()
     let proxy = try await TapProxy.start(
       listen: .unix(path: path), target: .tcp(host: "127.0.0.1", port: echo.port),
@@ -166,7 +173,9 @@ struct TapProxyTests {
   }
 
   @Test func relaysToAUnixSocketTarget() async throws {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("wiretap-t-\(UUID().uuidString.prefix(8)).sock").path
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "wiretap-t-\(UUID().uuidString.prefix(8)).sock"
+    ).path
     let echo = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
       .childChannelOption(.allowRemoteHalfClosure, value: true)
       .childChannelInitializer { channel in
@@ -175,7 +184,8 @@ struct TapProxyTests {
       .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true).get()
     let recorder = ProxyRecorder()
     let proxy = try await TapProxy.start(
-      listen: .tcp(host: "127.0.0.1", port: 0), target: .unix(path: path), onBytes: recorder.onBytes, onEvent: recorder.onEvent)
+      listen: .tcp(host: "127.0.0.1", port: 0), target: .unix(path: path), onBytes: recorder.onBytes,
+      onEvent: recorder.onEvent)
     let payload = Self.randomBytes(100_000, seed: 3)
     let received = try await withTimeout(10, "unix target echo") {
       try await exchange(try await connectClient(try Self.socketAddress(proxy.listeningAddress)), payload)
@@ -274,7 +284,8 @@ struct TapProxyTests {
     let echo = try await TestServer.echo()
     await #expect(throws: TapProxyError.self) {
       _ = try await TapProxy.start(
-        listen: .tcp(host: "127.0.0.1", port: echo.port), target: .tcp(host: "127.0.0.1", port: 1), onBytes: { _, _, _ in })
+        listen: .tcp(host: "127.0.0.1", port: echo.port), target: .tcp(host: "127.0.0.1", port: 1),
+        onBytes: { _, _, _ in })
     }
     await echo.close()
   }

@@ -29,7 +29,8 @@ struct RefusalTests {
     let (scaffolder, template) = try Self.python()
     let parent = try ScaffoldFixtures.temporaryFolder()
     defer { ScaffoldFixtures.remove(parent) }
-    try FileManager.default.createDirectory(at: parent.appendingPathComponent("kv-plugin"), withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      at: parent.appendingPathComponent("kv-plugin"), withIntermediateDirectories: true)
     _ = try scaffolder.generate(template: template, name: "kv-plugin", into: parent)
     _ = try scaffolder.generate(template: template, name: "kv-plugin", into: parent.appendingPathComponent("a/b"))
     #expect(FileManager.default.fileExists(atPath: parent.appendingPathComponent("a/b/kv-plugin/plugin.py").path))
@@ -46,7 +47,8 @@ struct RefusalTests {
     #expect(try ScaffoldFixtures.read("kv-plugin/README.md", in: parent).hasPrefix("# kv-plugin"))
     #expect(!result.files.contains("notes.txt"))
     // No temporary files are left behind.
-    #expect(ScaffoldFixtures.files(in: parent.appendingPathComponent("kv-plugin")) == (result.files + ["notes.txt"]).sorted())
+    #expect(
+      ScaffoldFixtures.files(in: parent.appendingPathComponent("kv-plugin")) == (result.files + ["notes.txt"]).sorted())
   }
 
   @Test func forceNeverWritesThroughAFileLink() throws {
@@ -61,7 +63,8 @@ struct RefusalTests {
     let folder = parent.appendingPathComponent("kv-plugin")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     try FileManager.default.createSymbolicLink(
-      at: folder.appendingPathComponent("requirements.txt"), withDestinationURL: outside.appendingPathComponent("victim.txt"))
+      at: folder.appendingPathComponent("requirements.txt"),
+      withDestinationURL: outside.appendingPathComponent("victim.txt"))
 
     let error = ScaffoldFixtures.error {
       _ = try scaffolder.generate(template: template, name: "kv-plugin", into: parent, force: true)
@@ -99,7 +102,8 @@ struct RefusalTests {
     let folder = parent.appendingPathComponent("kv-plugin")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     let target = parent.appendingPathComponent("created-through-link")
-    try FileManager.default.createSymbolicLink(at: folder.appendingPathComponent("plugin.py"), withDestinationURL: target)
+    try FileManager.default.createSymbolicLink(
+      at: folder.appendingPathComponent("plugin.py"), withDestinationURL: target)
     let error = ScaffoldFixtures.error {
       _ = try scaffolder.generate(template: template, name: "kv-plugin", into: parent, force: true)
     }
@@ -134,11 +138,14 @@ struct RefusalTests {
     let parent = try ScaffoldFixtures.temporaryFolder()
     defer { ScaffoldFixtures.remove(parent) }
     let folder = parent.appendingPathComponent("kv-plugin")
-    try FileManager.default.createDirectory(at: folder.appendingPathComponent("plugin.py"), withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      at: folder.appendingPathComponent("plugin.py"), withIntermediateDirectories: true)
     let error = ScaffoldFixtures.error {
       _ = try scaffolder.generate(template: template, name: "kv-plugin", into: parent, force: true)
     }
-    #expect(error == .pathBlocked(folder.appendingPathComponent("plugin.py").path, reason: "a folder of that name is in the way"))
+    #expect(
+      error
+        == .pathBlocked(folder.appendingPathComponent("plugin.py").path, reason: "a folder of that name is in the way"))
   }
 
   @Test(arguments: ["a/b", "../up", "kv.plugin", "", "x y"])
@@ -239,6 +246,7 @@ struct RefusalTests {
       at: root.appendingPathComponent("t-python/passwd"), withDestinationURL: URL(fileURLWithPath: "/etc/passwd"))
     let template = try TemplateLibrary.load(root: root).templates[0]
     let error = ScaffoldFixtures.error { _ = try template.files() }
-    #expect(error == .templateFileUnsupported(root.appendingPathComponent("t-python/passwd").path, kind: "symbolic link"))
+    #expect(
+      error == .templateFileUnsupported(root.appendingPathComponent("t-python/passwd").path, kind: "symbolic link"))
   }
 }

@@ -8,7 +8,8 @@ struct RenderingTests {
   /// Per language: files every generated plugin must have, besides plugin.json, README.md and .gitignore.
   static let expectedFiles: [String: [String]] = [
     "python": [
-      "plugin.py", "goplugin.py", "build.sh", "requirements.txt", "protos/kv.proto", "protos/plugin/grpc_controller.proto",
+      "plugin.py", "goplugin.py", "build.sh", "requirements.txt", "protos/kv.proto",
+      "protos/plugin/grpc_controller.proto",
       "protos/plugin/grpc_stdio.proto",
     ],
     "swift": ["Package.swift", "Sources/my-kv/main.swift", "Sources/my-kv/MyKvStore.swift"],
@@ -35,7 +36,8 @@ struct RenderingTests {
     for file in result.files {
       let text = try ScaffoldFixtures.read(file, in: folder)
       #expect(!text.contains("{{"), "\(language): \(file) still holds a mustache tag")
-      #expect(!text.contains("&#39;") && !text.contains("&quot;") && !text.contains("&amp;"), "\(file) was HTML-escaped")
+      #expect(
+        !text.contains("&#39;") && !text.contains("&quot;") && !text.contains("&amp;"), "\(file) was HTML-escaped")
     }
     let readme = try ScaffoldFixtures.read("README.md", in: folder)
     #expect(readme.hasPrefix("# my-kv\n"))
@@ -65,7 +67,9 @@ struct RenderingTests {
     #expect(handshake["protocolVersions"] as? [Int] == [1])
     #expect(handshake["magicCookieKey"] as? String == "BASIC_PLUGIN")
     #expect(handshake["magicCookieValue"] as? String == "hello")
-    let known: Set<String> = ["name", "description", "build", "command", "environment", "handshake", "workingDirectory"]
+    let known: Set<String> = [
+      "name", "description", "build", "command", "environment", "handshake", "workingDirectory",
+    ]
     #expect(Set(json.keys).isSubset(of: known), "\(json.keys)")
 
     switch language {
@@ -131,7 +135,8 @@ struct RenderingTests {
       return (attributes[.posixPermissions] as? Int) ?? -1
     }
     let module = try Data(contentsOf: library.root.appendingPathComponent("kv-python/goplugin.py"))
-    #expect(try Data(contentsOf: folder.appendingPathComponent("goplugin.py")) == module, "goplugin.py is copied verbatim")
+    #expect(
+      try Data(contentsOf: folder.appendingPathComponent("goplugin.py")) == module, "goplugin.py is copied verbatim")
     #expect(try mode("build.sh") == 0o755)
     #expect(try mode("plugin.py") == 0o755)
     #expect(try mode("goplugin.py") == 0o644)
@@ -234,7 +239,8 @@ struct RenderingTests {
     }
     #expect(error == .templateFileNotText(root.appendingPathComponent("t-python/logo.bin").path))
 
-    let manifest = #"{"name": "t", "language": "python", "description": "d", "verbatim": ["logo.bin"], "nextSteps": ["x"]}"#
+    let manifest =
+      #"{"name": "t", "language": "python", "description": "d", "verbatim": ["logo.bin"], "nextSteps": ["x"]}"#
     try ScaffoldFixtures.write(manifest, to: "t-python/template.json", in: root)
     let verbatim = try TemplateLibrary.load(root: root).templates[0]
     _ = try Scaffolder(pluginDevPath: root).generate(template: verbatim, name: "kv", into: parent)
@@ -244,7 +250,8 @@ struct RenderingTests {
   @Test func listedFilesMustExist() throws {
     let root = try ScaffoldFixtures.temporaryFolder()
     defer { ScaffoldFixtures.remove(root) }
-    let manifest = #"{"name": "t", "language": "python", "description": "d", "files": ["README.md", "gone.txt"], "nextSteps": ["x"]}"#
+    let manifest =
+      #"{"name": "t", "language": "python", "description": "d", "files": ["README.md", "gone.txt"], "nextSteps": ["x"]}"#
     try ScaffoldFixtures.makeTemplate(in: root, manifest: manifest)
     let template = try TemplateLibrary.load(root: root).templates[0]
     let error = ScaffoldFixtures.error { _ = try template.files() }

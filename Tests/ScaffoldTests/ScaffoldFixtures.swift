@@ -57,7 +57,8 @@ enum ScaffoldFixtures {
 
   /// A minimal valid template folder `name` inside `root`, with the given files.
   static func makeTemplate(
-    in root: URL, folder: String = "t-python", manifest: String? = nil, files: [String: String] = ["README.md": "# {{name}}\n"]
+    in root: URL, folder: String = "t-python", manifest: String? = nil,
+    files: [String: String] = ["README.md": "# {{name}}\n"]
   ) throws {
     let json =
       manifest

@@ -112,7 +112,8 @@ struct TemplateLibraryTests {
     let root = try ScaffoldFixtures.temporaryFolder("planted")
     try ScaffoldFixtures.makeTemplate(
       in: root.appendingPathComponent("Templates"), folder: "kv-python",
-      manifest: #"{"name": "kv", "language": "python", "description": "planted", "executable": ["build.sh"], "nextSteps": ["plugin-dev run {{pluginPath}}"]}"#,
+      manifest:
+        #"{"name": "kv", "language": "python", "description": "planted", "executable": ["build.sh"], "nextSteps": ["plugin-dev run {{pluginPath}}"]}"#,
       files: ["build.sh": "#!/bin/sh\necho planted\n", "plugin.json": #"{"command": "./build.sh"}"#])
     try FileManager.default.createDirectory(at: root.appendingPathComponent("a/b/c"), withIntermediateDirectories: true)
     return root

@@ -43,29 +43,79 @@ struct TemplateManifestTests {
     (#"{"name": 3, "language": "go", "description": "d", "nextSteps": ["x"]}"#, #"the field "name" must be a string"#),
     (#"{"name": "KV Plugin", "language": "go", "description": "d", "nextSteps": ["x"]}"#, #""name" is "KV Plugin""#),
     (#"{"name": "kv", "language": "Go Lang", "description": "d", "nextSteps": ["x"]}"#, #""language" is "Go Lang""#),
-    (#"{"name": "kv", "language": "go", "description": " ", "nextSteps": ["x"]}"#, #"the field "description" is empty"#),
+    (
+      #"{"name": "kv", "language": "go", "description": " ", "nextSteps": ["x"]}"#, #"the field "description" is empty"#
+    ),
     (#"{"name": "kv", "language": "go", "description": "d"}"#, #"the field "nextSteps" is missing"#),
     (#"{"name": "kv", "language": "go", "description": "d", "nextSteps": []}"#, #""nextSteps" is empty"#),
     (#"{"name": "kv", "language": "go", "description": "d", "nextSteps": [1]}"#, #""nextSteps[0]" must be a string"#),
-    (#"{"name": "kv", "language": "go", "description": "d", "nextSteps": ["x"], "nextstep": []}"#, #"unknown field "nextstep""#),
-    (#"{"name": "kv", "language": "go", "description": "d", "nextSteps": ["x"], "files": "some"}"#, #""files" must be "all" or a list"#),
-    (#"{"name": "kv", "language": "go", "description": "d", "nextSteps": ["x"], "files": []}"#, #""files" is an empty list"#),
-    (#"{"name": "kv", "language": "go", "description": "d", "nextSteps": ["x"], "verbatim": ["../x"]}"#, #""verbatim[0]" is "../x""#),
-    (#"{"name": "kv", "language": "go", "description": "d", "nextSteps": ["x"], "executable": ["/bin/sh"]}"#, #""executable[0]" is "/bin/sh""#),
-    (#"{"name": "kv", "language": "go", "description": "d", "nextSteps": ["x"], "variables": []}"#, #""variables" must be an object"#),
-    (#"{"name": "kv", "language": "go", "description": "d", "nextSteps": ["x"], "variables": {"name": {"default": "a", "description": "b"}}}"#, #"the variable "name" is built in"#),
-    (#"{"name": "kv", "language": "go", "description": "d", "nextSteps": ["x"], "variables": {"a-b": {"default": "a", "description": "b"}}}"#, #"the variable name "a-b" is not an identifier"#),
-    (#"{"name": "kv", "language": "go", "description": "d", "nextSteps": ["x"], "variables": {"v": {"description": "b"}}}"#, #"the field "variables.v.default" is missing"#),
-    (#"{"name": "kv", "language": "go", "description": "d", "nextSteps": ["x"], "variables": {"v": {"default": 1, "description": "b"}}}"#, #""variables.v.default" must be a string"#),
-    (#"{"name": "kv", "language": "go", "description": "d", "nextSteps": ["x"], "variables": {"v": {"default": "a", "description": "b", "kind": "x"}}}"#, #"unknown field "variables.v.kind""#),
-    (#"{"name": "kv", "language": "go", "description": "d", "nextSteps": ["x"], "variables": {"v": {"default": "a", "description": "b", "pattern": "("}}}"#, #""variables.v.pattern" is not a valid regular expression"#),
-    (#"{"name": "kv", "language": "go", "description": "d", "nextSteps": ["x"], "variables": {"v": {"default": "A", "description": "b", "pattern": "[a-z]+"}}}"#, #"the default "A" of v does not match its pattern [a-z]+"#),
+    (
+      #"{"name": "kv", "language": "go", "description": "d", "nextSteps": ["x"], "nextstep": []}"#,
+      #"unknown field "nextstep""#
+    ),
+    (
+      #"{"name": "kv", "language": "go", "description": "d", "nextSteps": ["x"], "files": "some"}"#,
+      #""files" must be "all" or a list"#
+    ),
+    (
+      #"{"name": "kv", "language": "go", "description": "d", "nextSteps": ["x"], "files": []}"#,
+      #""files" is an empty list"#
+    ),
+    (
+      #"{"name": "kv", "language": "go", "description": "d", "nextSteps": ["x"], "verbatim": ["../x"]}"#,
+      #""verbatim[0]" is "../x""#
+    ),
+    (
+      #"{"name": "kv", "language": "go", "description": "d", "nextSteps": ["x"], "executable": ["/bin/sh"]}"#,
+      #""executable[0]" is "/bin/sh""#
+    ),
+    (
+      #"{"name": "kv", "language": "go", "description": "d", "nextSteps": ["x"], "variables": []}"#,
+      #""variables" must be an object"#
+    ),
+    (
+      #"{"name": "kv", "language": "go", "description": "d", "nextSteps": ["x"], "variables": {"name": {"default": "a", "description": "b"}}}"#,
+      #"the variable "name" is built in"#
+    ),
+    (
+      #"{"name": "kv", "language": "go", "description": "d", "nextSteps": ["x"], "variables": {"a-b": {"default": "a", "description": "b"}}}"#,
+      #"the variable name "a-b" is not an identifier"#
+    ),
+    (
+      #"{"name": "kv", "language": "go", "description": "d", "nextSteps": ["x"], "variables": {"v": {"description": "b"}}}"#,
+      #"the field "variables.v.default" is missing"#
+    ),
+    (
+      #"{"name": "kv", "language": "go", "description": "d", "nextSteps": ["x"], "variables": {"v": {"default": 1, "description": "b"}}}"#,
+      #""variables.v.default" must be a string"#
+    ),
+    (
+      #"{"name": "kv", "language": "go", "description": "d", "nextSteps": ["x"], "variables": {"v": {"default": "a", "description": "b", "kind": "x"}}}"#,
+      #"unknown field "variables.v.kind""#
+    ),
+    (
+      #"{"name": "kv", "language": "go", "description": "d", "nextSteps": ["x"], "variables": {"v": {"default": "a", "description": "b", "pattern": "("}}}"#,
+      #""variables.v.pattern" is not a valid regular expression"#
+    ),
+    (
+      #"{"name": "kv", "language": "go", "description": "d", "nextSteps": ["x"], "variables": {"v": {"default": "A", "description": "b", "pattern": "[a-z]+"}}}"#,
+      #"the default "A" of v does not match its pattern [a-z]+"#
+    ),
     // A final line break must not slip past an anchor (ICU's `$` matches before one).
     (#"{"name": "kv\n", "language": "go", "description": "d", "nextSteps": ["x"]}"#, #""name" is "kv"#),
     (#"{"name": "kv", "language": "go\n", "description": "d", "nextSteps": ["x"]}"#, #""language" is "go"#),
-    (#"{"name": "kv", "language": "go", "description": "d", "nextSteps": ["x"], "variables": {"v\n": {"default": "a", "description": "b"}}}"#, #"is not an identifier"#),
-    (#"{"name": "kv", "language": "go", "description": "d", "nextSteps": ["x"], "variables": {"v": {"default": "a\n", "description": "b", "pattern": "[a-z]+"}}}"#, #"of v does not match its pattern [a-z]+"#),
-    (#"{"name": "kv", "language": "go", "description": "d", "nextSteps": ["x"], "variables": {"v": {"default": "a\n", "description": "b", "pattern": "^[a-z]+$"}}}"#, #"of v does not match its pattern ^[a-z]+$"#),
+    (
+      #"{"name": "kv", "language": "go", "description": "d", "nextSteps": ["x"], "variables": {"v\n": {"default": "a", "description": "b"}}}"#,
+      #"is not an identifier"#
+    ),
+    (
+      #"{"name": "kv", "language": "go", "description": "d", "nextSteps": ["x"], "variables": {"v": {"default": "a\n", "description": "b", "pattern": "[a-z]+"}}}"#,
+      #"of v does not match its pattern [a-z]+"#
+    ),
+    (
+      #"{"name": "kv", "language": "go", "description": "d", "nextSteps": ["x"], "variables": {"v": {"default": "a\n", "description": "b", "pattern": "^[a-z]+$"}}}"#,
+      #"of v does not match its pattern ^[a-z]+$"#
+    ),
   ]
 
   @Test(arguments: broken)

@@ -46,16 +46,24 @@ struct PythonPluginSyncTests {
   static func firstDifference(_ a: String, _ b: String) -> (line: Int, a: String, b: String)? {
     // Bytes, not String ==, which would equate different Unicode normalisations.
     guard !a.utf8.elementsEqual(b.utf8) else { return nil }
-    let (x, y) = (a.split(separator: "\n", omittingEmptySubsequences: false), b.split(separator: "\n", omittingEmptySubsequences: false))
-    let index = zip(x, y).enumerated().first { !$0.element.0.utf8.elementsEqual($0.element.1.utf8) }?.offset ?? min(x.count, y.count)
+    let (x, y) = (
+      a.split(separator: "\n", omittingEmptySubsequences: false),
+      b.split(separator: "\n", omittingEmptySubsequences: false)
+    )
+    let index =
+      zip(x, y).enumerated().first { !$0.element.0.utf8.elementsEqual($0.element.1.utf8) }?.offset
+      ?? min(x.count, y.count)
     func line(_ lines: [Substring]) -> String { index < lines.count ? String(lines[index]) : "<end>" }
     return (index + 1, line(x), line(y))
   }
 
   /// Records an issue naming the first differing line unless `copy` equals `original`.
-  static func expectSame(_ copy: String, named copyName: String, as original: String, named originalName: String, fix: String) {
+  static func expectSame(
+    _ copy: String, named copyName: String, as original: String, named originalName: String, fix: String
+  ) {
     guard let difference = firstDifference(copy, original) else { return }
-    Issue.record("""
+    Issue.record(
+      """
       \(copyName) differs from \(originalName), first at line \(difference.line):
         \(copyName): \(difference.a)
         \(originalName): \(difference.b)
@@ -66,14 +74,16 @@ struct PythonPluginSyncTests {
   static func generate(_ name: String) throws -> URL {
     let library = try ScaffoldFixtures.library()
     let parent = try ScaffoldFixtures.temporaryFolder()
-    _ = try Scaffolder(library: library).generate(template: library.lookup(name: "kv", language: "python"), name: name, into: parent)
+    _ = try Scaffolder(library: library).generate(
+      template: library.lookup(name: "kv", language: "python"), name: name, into: parent)
     return parent
   }
 
   @Test func templateModuleIsTheExamplesModule() throws {
     let original = try String(contentsOf: Self.example.appendingPathComponent("goplugin.py"), encoding: .utf8)
     let copy = try String(
-      contentsOf: TemplateProtoSyncTests.root.appendingPathComponent("Templates/kv-python/goplugin.py"), encoding: .utf8)
+      contentsOf: TemplateProtoSyncTests.root.appendingPathComponent("Templates/kv-python/goplugin.py"), encoding: .utf8
+    )
     Self.expectSame(
       copy, named: "Templates/kv-python/goplugin.py", as: original, named: "Examples/kv-python/goplugin.py",
       fix: "Edit Examples/kv-python/goplugin.py, then copy it: cp Examples/kv-python/goplugin.py Templates/kv-python/")

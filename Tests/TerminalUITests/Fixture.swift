@@ -15,7 +15,9 @@ enum Fixture {
   static func at(_ seconds: Double) -> Date { t0.addingTimeInterval(seconds) }
 
   /// A fresh state.
-  static func empty(size: Size = Size(width: 80, height: 24), capacity: Int = 100_000, name: String = "kv-swift") -> AppState {
+  static func empty(size: Size = Size(width: 80, height: 24), capacity: Int = 100_000, name: String = "kv-swift")
+    -> AppState
+  {
     AppState(pluginName: name, frameCapacity: capacity, size: size, now: t0, timeZone: utc)
   }
 
@@ -46,7 +48,8 @@ enum Fixture {
     SessionEvent.StartInfo(
       pid: pid, command: command,
       environment: [
-        "BASIC_PLUGIN": "hello", "PLUGIN_PROTOCOL_VERSIONS": "1", "PLUGIN_MIN_PORT": "10000", "PLUGIN_MAX_PORT": "25000",
+        "BASIC_PLUGIN": "hello", "PLUGIN_PROTOCOL_VERSIONS": "1", "PLUGIN_MIN_PORT": "10000",
+        "PLUGIN_MAX_PORT": "25000",
       ],
       removedEnvironment: [], workingDirectory: "/tmp/kv", startedAt: t0, generation: generation)
   }
@@ -68,10 +71,14 @@ enum Fixture {
       settings: settings, payloadPrefix: payload)
   }
 
-  static func message(_ type: String, request: Bool, _ summary: String, fields: [(String, String)], bytes: Int) -> DecodedMessageRecord {
+  static func message(_ type: String, request: Bool, _ summary: String, fields: [(String, String)], bytes: Int)
+    -> DecodedMessageRecord
+  {
     DecodedMessageRecord(
       typeName: "proto.\(type)", isRequest: request, summary: summary,
-      tree: ProtoTreeNode(label: "proto.\(type)", value: "\(bytes) bytes", children: fields.map { ProtoTreeNode(label: $0.0, value: $0.1) }),
+      tree: ProtoTreeNode(
+        label: "proto.\(type)", value: "\(bytes) bytes",
+        children: fields.map { ProtoTreeNode(label: $0.0, value: $0.1) }),
       byteCount: bytes, schemaless: false)
   }
 
@@ -81,21 +88,30 @@ enum Fixture {
     response: DecodedMessageRecord, responseBytes: [UInt8]
   ) -> [FrameRecord] {
     [
-      frame(start, .hostToPlugin, stream: stream, "HEADERS", flags: ["END_HEADERS"], length: 17, "HEADERS \(method)", method: method,
+      frame(
+        start, .hostToPlugin, stream: stream, "HEADERS", flags: ["END_HEADERS"], length: 17, "HEADERS \(method)",
+        method: method,
         headers: [
           HeaderField(name: ":method", value: "POST"), HeaderField(name: ":scheme", value: "http"),
           HeaderField(name: ":path", value: method), HeaderField(name: "content-type", value: "application/grpc"),
           HeaderField(name: "te", value: "trailers"),
         ]),
-      frame(start + 0.0002, .hostToPlugin, stream: stream, "DATA", flags: ["END_STREAM"], length: requestBytes.count,
+      frame(
+        start + 0.0002, .hostToPlugin, stream: stream, "DATA", flags: ["END_STREAM"], length: requestBytes.count,
         "DATA " + request.summary, method: method, messages: [request], payload: requestBytes),
-      frame(start + 0.0021, .pluginToHost, stream: stream, "HEADERS", flags: ["END_HEADERS"], length: 2,
+      frame(
+        start + 0.0021, .pluginToHost, stream: stream, "HEADERS", flags: ["END_HEADERS"], length: 2,
         "HEADERS (response) :status=200", method: method,
-        headers: [HeaderField(name: ":status", value: "200"), HeaderField(name: "content-type", value: "application/grpc")]),
-      frame(start + 0.0023, .pluginToHost, stream: stream, "DATA", length: responseBytes.count, "DATA " + response.summary,
+        headers: [
+          HeaderField(name: ":status", value: "200"), HeaderField(name: "content-type", value: "application/grpc"),
+        ]),
+      frame(
+        start + 0.0023, .pluginToHost, stream: stream, "DATA", length: responseBytes.count, "DATA " + response.summary,
         method: method, messages: [response], payload: responseBytes),
-      frame(start + 0.0024, .pluginToHost, stream: stream, "HEADERS", flags: ["END_STREAM", "END_HEADERS"], length: 1,
-        "HEADERS (trailers) grpc-status=0", method: method, headers: [HeaderField(name: "grpc-status", value: "0")], grpcStatus: 0),
+      frame(
+        start + 0.0024, .pluginToHost, stream: stream, "HEADERS", flags: ["END_STREAM", "END_HEADERS"], length: 1,
+        "HEADERS (trailers) grpc-status=0", method: method, headers: [HeaderField(name: "grpc-status", value: "0")],
+        grpcStatus: 0),
     ]
   }
 
@@ -106,23 +122,33 @@ enum Fixture {
   /// The frames of a session that connected, put `a`=`hello` and got it back.
   static func sessionFrames() -> [FrameRecord] {
     var frames = [
-      frame(1.000, .hostToPlugin, stream: 0, "PREFACE", length: 24, "PREFACE PRI * HTTP/2.0 (client connection preface)", kind: .preface),
-      frame(1.001, .hostToPlugin, stream: 0, "SETTINGS", length: 6, "SETTINGS ENABLE_PUSH=0", settings: [SettingValue(identifier: 2, value: 0)],
+      frame(
+        1.000, .hostToPlugin, stream: 0, "PREFACE", length: 24, "PREFACE PRI * HTTP/2.0 (client connection preface)",
+        kind: .preface),
+      frame(
+        1.001, .hostToPlugin, stream: 0, "SETTINGS", length: 6, "SETTINGS ENABLE_PUSH=0",
+        settings: [SettingValue(identifier: 2, value: 0)],
         payload: [0, 2, 0, 0, 0, 0]),
-      frame(1.002, .pluginToHost, stream: 0, "SETTINGS", length: 6, "SETTINGS MAX_FRAME_SIZE=16384",
+      frame(
+        1.002, .pluginToHost, stream: 0, "SETTINGS", length: 6, "SETTINGS MAX_FRAME_SIZE=16384",
         settings: [SettingValue(identifier: 5, value: 16384)], payload: [0, 5, 0, 0, 0x40, 0]),
       frame(1.003, .pluginToHost, stream: 0, "SETTINGS", flags: ["ACK"], length: 0, "SETTINGS ack"),
       frame(1.004, .hostToPlugin, stream: 0, "SETTINGS", flags: ["ACK"], length: 0, "SETTINGS ack"),
     ]
     frames += call(
       2.000, stream: 1, method: "/proto.KV/Put",
-      request: message("PutRequest", request: true, "PutRequest {key: \"a\", value: 5 bytes \"hello\"}", fields: [("key", "\"a\""), ("value", "5 bytes \"hello\"")], bytes: 10),
-      requestBytes: putRequestBytes, response: message("Empty", request: false, "Empty {}", fields: [], bytes: 0), responseBytes: [0, 0, 0, 0, 0])
+      request: message(
+        "PutRequest", request: true, "PutRequest {key: \"a\", value: 5 bytes \"hello\"}",
+        fields: [("key", "\"a\""), ("value", "5 bytes \"hello\"")], bytes: 10),
+      requestBytes: putRequestBytes, response: message("Empty", request: false, "Empty {}", fields: [], bytes: 0),
+      responseBytes: [0, 0, 0, 0, 0])
     frames += call(
       3.000, stream: 3, method: "/proto.KV/Get",
       request: message("GetRequest", request: true, "GetRequest {key: \"a\"}", fields: [("key", "\"a\"")], bytes: 3),
       requestBytes: getRequestBytes,
-      response: message("GetResponse", request: false, "GetResponse {value: 5 bytes \"hello\"}", fields: [("value", "5 bytes \"hello\"")], bytes: 7),
+      response: message(
+        "GetResponse", request: false, "GetResponse {value: 5 bytes \"hello\"}",
+        fields: [("value", "5 bytes \"hello\"")], bytes: 7),
       responseBytes: getResponseBytes)
     return frames
   }
@@ -143,7 +169,12 @@ enum Fixture {
     ]
     actions += sessionFrames().map { event(.frame($0), $0.time.timeIntervalSince(t0)) }
     for second in 1...8 {
-      actions.append(event(.health(HealthSample(time: at(Double(second)), outcome: .status("SERVING"), latency: 0.0005 + Double(second % 3) * 0.0004)), Double(second)))
+      actions.append(
+        event(
+          .health(
+            HealthSample(
+              time: at(Double(second)), outcome: .status("SERVING"), latency: 0.0005 + Double(second % 3) * 0.0004)),
+          Double(second)))
     }
     actions += [
       event(.log(log(.warn, "slow disk", fields: [LogEntry.Field(key: "ms", value: "120")])), 4),
@@ -155,16 +186,34 @@ enum Fixture {
     press(&state, [.character(":")])
     type(&state, "put a hello")
     press(&state, [.enter])
-    feed(&state, [
-      event(.call(CallRecord(command: "put a hello", method: "/proto.KV/Put", code: .ok, result: "stored 5 bytes", started: at(1.999), ended: at(2.003))), 2.003),
-      .callFinished(CallRecord(command: "put a hello", method: "/proto.KV/Put", code: .ok, result: "stored 5 bytes", started: at(1.999), ended: at(2.003))),
-    ])
+    feed(
+      &state,
+      [
+        event(
+          .call(
+            CallRecord(
+              command: "put a hello", method: "/proto.KV/Put", code: .ok, result: "stored 5 bytes", started: at(1.999),
+              ended: at(2.003))), 2.003),
+        .callFinished(
+          CallRecord(
+            command: "put a hello", method: "/proto.KV/Put", code: .ok, result: "stored 5 bytes", started: at(1.999),
+            ended: at(2.003))),
+      ])
     type(&state, "get a")
     press(&state, [.enter])
-    feed(&state, [
-      event(.call(CallRecord(command: "get a", method: "/proto.KV/Get", code: .ok, result: "hello", started: at(2.999), ended: at(3.0041))), 3.005),
-      .callFinished(CallRecord(command: "get a", method: "/proto.KV/Get", code: .ok, result: "hello", started: at(2.999), ended: at(3.0041))),
-    ])
+    feed(
+      &state,
+      [
+        event(
+          .call(
+            CallRecord(
+              command: "get a", method: "/proto.KV/Get", code: .ok, result: "hello", started: at(2.999),
+              ended: at(3.0041))), 3.005),
+        .callFinished(
+          CallRecord(
+            command: "get a", method: "/proto.KV/Get", code: .ok, result: "hello", started: at(2.999), ended: at(3.0041)
+          )),
+      ])
     press(&state, [.escape])
     feed(&state, [.tick(at(42))])
     return state
@@ -174,7 +223,9 @@ enum Fixture {
   static func failed(size: Size = Size(width: 80, height: 24)) -> AppState {
     var state = empty(size: size, name: "junk-before.sh")
     var actions: [Action] = []
-    if let info = startInfo(pid: 5151, command: "/work/Tests/Fixtures/plugins/junk-before.sh") { actions.append(event(.started(info), 0)) }
+    if let info = startInfo(pid: 5151, command: "/work/Tests/Fixtures/plugins/junk-before.sh") {
+      actions.append(event(.started(info), 0))
+    }
     let diagnosis = HandshakeDiagnosis.textBeforeHandshake(
       firstLine: "starting up...", handshakeLater: .init(number: 2, text: "1|1|tcp|127.0.0.1:1234|grpc"))
     actions += [

@@ -9,7 +9,8 @@ struct FrameListTests {
   static func record(_ index: Int) -> FrameRecord {
     let type = ["HEADERS", "DATA", "PING", "SETTINGS"][index % 4]
     return FrameRecord(
-      time: Fixture.at(Double(index)), direction: index % 3 == 0 ? .hostToPlugin : .pluginToHost, streamID: UInt32(index % 5),
+      time: Fixture.at(Double(index)), direction: index % 3 == 0 ? .hostToPlugin : .pluginToHost,
+      streamID: UInt32(index % 5),
       type: type, summary: "\(type) item\(index)", method: index % 2 == 0 ? "/proto.KV/Put" : nil)
   }
 

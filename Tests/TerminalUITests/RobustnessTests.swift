@@ -33,12 +33,18 @@ struct RobustnessTests {
     var state = Fixture.running(size: RenderTests.large)
     let weird = "tab\there\r\nline\u{0}nul \u{1b}[2J 世界 e\u{301} 👍🏽 " + String(repeating: "long ", count: 100)
     let record = Fixture.frame(9, .pluginToHost, stream: 7, "DATA", length: 3, "DATA " + weird, method: weird)
-    Fixture.feed(&state, [
-      Fixture.event(.frame(record), 9),
-      Fixture.event(.log(Fixture.log(.error, weird)), 9),
-      Fixture.event(.strayStdout(weird), 9),
-      Fixture.event(.call(CallRecord(command: weird, method: "/x", code: .unknown, result: weird, started: Fixture.at(9), ended: Fixture.at(9))), 9),
-    ])
+    Fixture.feed(
+      &state,
+      [
+        Fixture.event(.frame(record), 9),
+        Fixture.event(.log(Fixture.log(.error, weird)), 9),
+        Fixture.event(.strayStdout(weird), 9),
+        Fixture.event(
+          .call(
+            CallRecord(
+              command: weird, method: "/x", code: .unknown, result: weird, started: Fixture.at(9), ended: Fixture.at(9))
+          ), 9),
+      ])
     Fixture.press(&state, [.character("3"), .enter])
     for size in [RenderTests.small, RenderTests.large] {
       _ = update(&state, .resize(size))
@@ -51,7 +57,8 @@ struct RobustnessTests {
   @Test func aHugeLogRendersOnlyWhatIsVisible() {
     var state = Fixture.running(size: RenderTests.large, capacity: 1_000)
     for index in 0..<5_000 {
-      let record = Fixture.frame(10 + Double(index) / 1000, .hostToPlugin, stream: UInt32(index % 7), "PING", length: 8, "PING \(index)")
+      let record = Fixture.frame(
+        10 + Double(index) / 1000, .hostToPlugin, stream: UInt32(index % 7), "PING", length: 8, "PING \(index)")
       Fixture.feed(&state, [Fixture.event(.frame(record), 10)])
     }
     #expect(state.frames.count == 1_000)

@@ -134,7 +134,8 @@ struct UpdateTests {
     Fixture.press(&state, [.enter])
     let before = state.frameList.count(in: state.frames)
     let ping = Fixture.frame(9, .hostToPlugin, stream: 0, "PING", length: 8, "PING 0000000000000000")
-    let get = Fixture.frame(9.1, .hostToPlugin, stream: 5, "HEADERS", length: 17, "HEADERS /proto.KV/Get", method: "/proto.KV/Get")
+    let get = Fixture.frame(
+      9.1, .hostToPlugin, stream: 5, "HEADERS", length: 17, "HEADERS /proto.KV/Get", method: "/proto.KV/Get")
     Fixture.feed(&state, [Fixture.event(.frame(ping), 9), Fixture.event(.frame(get), 9.1)])
     #expect(state.frameList.count(in: state.frames) == before + 1)
     #expect(state.frameList.selectedRecord(in: state.frames)?.streamID == 5)
@@ -167,14 +168,22 @@ struct UpdateTests {
     #expect(run("put k 0x0aff") == [.runCall(.put(key: "k", value: Data([0x0a, 0xff])), text: "put k 0x0aff")])
     #expect(run("health") == [.runCall(.health, text: "health")])
     #expect(state.console.pendingCalls == 3)
-    _ = update(&state, .callFinished(CallRecord(command: "get a", method: "/proto.KV/Get", code: .ok, result: "hello", started: Fixture.t0, ended: Fixture.t0)))
+    _ = update(
+      &state,
+      .callFinished(
+        CallRecord(
+          command: "get a", method: "/proto.KV/Get", code: .ok, result: "hello", started: Fixture.t0, ended: Fixture.t0)
+      ))
     #expect(state.console.pendingCalls == 2)
     #expect(run("restart") == [.restart(rebuild: true)])
     #expect(run("export /tmp/frames.jsonl") == [.export(path: "/tmp/frames.jsonl")])
     #expect(run("help").isEmpty)
     #expect(state.console.output.contains(.info("get KEY        read KEY through proto.KV/Get")))
     #expect(run("frobnicate").isEmpty)
-    #expect(state.console.output.last.map { if case .error(let text) = $0 { text.hasPrefix("unknown command 'frobnicate'") } else { false } } == true)
+    #expect(
+      state.console.output.last.map {
+        if case .error(let text) = $0 { text.hasPrefix("unknown command 'frobnicate'") } else { false }
+      } == true)
     #expect(run("   ").isEmpty)
     #expect(run("clear").isEmpty)
     #expect(state.frames.isEmpty)
@@ -293,7 +302,12 @@ struct UpdateTests {
     #expect(state.phase.label.hasPrefix("EXITED"))
     #expect(state.pid == nil)
     #expect(state.sideTab == .logs, "an unexpected exit shows the logs (a panic is there)")
-    Fixture.feed(&state, [Fixture.event(.buildStarted(command: "swift build"), 11), Fixture.event(.buildOutput("error: x", stream: .stderr), 11)])
+    Fixture.feed(
+      &state,
+      [
+        Fixture.event(.buildStarted(command: "swift build"), 11),
+        Fixture.event(.buildOutput("error: x", stream: .stderr), 11),
+      ])
     #expect(state.phase == .building)
     Fixture.feed(&state, [Fixture.event(.buildFinished(status: .exited(1), seconds: 2), 13)])
     #expect(state.phase.label.hasPrefix("build FAILED"))
@@ -320,7 +334,9 @@ enum SideTabColumns {
     let row = canvas.row(layout.side.y).map(\.character)
     var columns: [Int] = []
     for digit in ["1", "2", "3"] as [Character] {
-      if let index = row.indices.first(where: { $0 >= layout.side.x && row[$0] == digit }) { columns.append(index - layout.side.x) }
+      if let index = row.indices.first(where: { $0 >= layout.side.x && row[$0] == digit }) {
+        columns.append(index - layout.side.x)
+      }
     }
     return columns
   }

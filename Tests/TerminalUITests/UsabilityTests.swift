@@ -16,9 +16,11 @@ struct UsabilityTests {
       Fixture.frame(start, .hostToPlugin, stream: 0, "PING", length: 8, "PING 00000000"),
       Fixture.frame(start + 0.001, .pluginToHost, stream: 0, "PING", flags: ["ACK"], length: 8, "PING ack"),
       Fixture.frame(start + 0.002, .pluginToHost, stream: 0, "WINDOW_UPDATE", length: 4, "WINDOW_UPDATE +32768"),
-      Fixture.frame(start + 0.003, .hostToPlugin, stream: 5, "HEADERS", flags: ["END_HEADERS"], length: 15,
+      Fixture.frame(
+        start + 0.003, .hostToPlugin, stream: 5, "HEADERS", flags: ["END_HEADERS"], length: 15,
         "HEADERS /grpc.health.v1.Health/Check", method: "/grpc.health.v1.Health/Check"),
-      Fixture.frame(start + 0.004, .pluginToHost, stream: 5, "DATA", length: 7, "DATA HealthCheckResponse {status: SERVING}",
+      Fixture.frame(
+        start + 0.004, .pluginToHost, stream: 5, "DATA", length: 7, "DATA HealthCheckResponse {status: SERVING}",
         method: "/grpc.health.v1.Health/Check"),
     ]
   }
@@ -33,8 +35,12 @@ struct UsabilityTests {
 
   @Test func theDefaultViewHidesUpkeepAndHealthChecksAndAToggles() {
     var state = Self.withNoise()
-    let listed = (0..<state.frameList.count(in: state.frames)).compactMap { state.frameList.record(atRow: $0, in: state.frames) }
-    #expect(listed.map(\.type) == ["PREFACE"] + Array(repeating: ["HEADERS", "DATA", "HEADERS", "DATA", "HEADERS"], count: 2).flatMap { $0 })
+    let listed = (0..<state.frameList.count(in: state.frames)).compactMap {
+      state.frameList.record(atRow: $0, in: state.frames)
+    }
+    #expect(
+      listed.map(\.type) == ["PREFACE"]
+        + Array(repeating: ["HEADERS", "DATA", "HEADERS", "DATA", "HEADERS"], count: 2).flatMap { $0 })
     #expect(state.frameList.hiddenCount(in: state.frames) == 9, "4 SETTINGS, 2 PING, 1 WINDOW_UPDATE, 2 health")
     var lines = render(state, size: state.size).lines
     #expect(lines[1].hasPrefix("┌ Frames 11 · calls · 9 hidden · follow "), "\(lines[1])")
@@ -65,7 +71,8 @@ struct UsabilityTests {
 
   @Test func newFramesFollowTheViewAndKeepTheirSequence() {
     var state = Self.withNoise()
-    #expect(state.frameList.selectedRecord(in: state.frames)?.sequence == 15, "the last call frame, not the health check")
+    #expect(
+      state.frameList.selectedRecord(in: state.frames)?.sequence == 15, "the last call frame, not the health check")
     Fixture.feed(&state, Self.noise(6).map { Fixture.event(.frame($0), 6) })
     #expect(state.frameList.count(in: state.frames) == 11)
     #expect(state.frames.map(\.sequence) == Array(1...25))
@@ -76,14 +83,17 @@ struct UsabilityTests {
   @Test func enterOnALogLineOpensItInFullAndEscOrQClosesIt() {
     var state = Fixture.running()
     let long = "could not open the database at /var/lib/kv/data.db: permission denied; retrying in 5 s with backoff"
-    Fixture.feed(&state, [Fixture.event(.log(Fixture.log(.error, long, fields: [LogEntry.Field(key: "attempt", value: "3")])), 5)])
+    Fixture.feed(
+      &state, [Fixture.event(.log(Fixture.log(.error, long, fields: [LogEntry.Field(key: "attempt", value: "3")])), 5)])
     Fixture.press(&state, [.character("3"), .tab])
     #expect(state.focus == .side)
     var lines = render(state, size: state.size).lines
     #expect(!lines.contains { $0.contains("retrying in 5 s") }, "cut in the Logs tab")
 
     Fixture.press(&state, [.enter])
-    #expect(state.logViewer?.line.source == .log(Fixture.log(.error, long, fields: [LogEntry.Field(key: "attempt", value: "3")])))
+    #expect(
+      state.logViewer?.line.source
+        == .log(Fixture.log(.error, long, fields: [LogEntry.Field(key: "attempt", value: "3")])))
     lines = render(state, size: state.size).lines
     let text = lines.joined(separator: " ").replacingOccurrences(of: "│", with: " ")
     #expect(lines[1].hasPrefix("┌ Log line — j/k scroll, Esc or q closes"))
@@ -93,7 +103,9 @@ struct UsabilityTests {
     #expect(state.logViewer == nil)
 
     Fixture.press(&state, [.character("k"), .enter])
-    #expect(state.logViewer?.line.source == .log(Fixture.log(.error, "put failed", fields: [LogEntry.Field(key: "key", value: "b")])))
+    #expect(
+      state.logViewer?.line.source
+        == .log(Fixture.log(.error, "put failed", fields: [LogEntry.Field(key: "key", value: "b")])))
     Fixture.press(&state, [.escape])
     #expect(state.logViewer == nil)
     #expect(state.focus == .side)
@@ -188,7 +200,8 @@ struct UsabilityTests {
 
     let put = Fixture.call(
       11, stream: 1, method: "/proto.KV/Put",
-      request: Fixture.message("PutRequest", request: true, "PutRequest {key: \"b\"}", fields: [], bytes: 3), requestBytes: [],
+      request: Fixture.message("PutRequest", request: true, "PutRequest {key: \"b\"}", fields: [], bytes: 3),
+      requestBytes: [],
       response: Fixture.message("Empty", request: false, "Empty {}", fields: [], bytes: 0), responseBytes: [])
     Fixture.feed(&state, put.map { Fixture.event(.frame($0), 11) })
     #expect(state.frames.map(\.sequence) == Array(1...20), "numbering goes on")
@@ -204,7 +217,9 @@ struct UsabilityTests {
     let shown = FramesView.window(state, rows: layout.frameRows)
     let separator = try #require(shown.firstIndex { if case .restart = $0 { true } else { false } })
     _ = update(&state, .mouse(MouseEvent(.press, x: 5, y: layout.frameListTop + separator + 1)))
-    #expect(state.frameList.selectedRecord(in: state.frames)?.sequence == 16, "a click below the separator picks the frame drawn there")
+    #expect(
+      state.frameList.selectedRecord(in: state.frames)?.sequence == 16,
+      "a click below the separator picks the frame drawn there")
   }
 
   @Test func theFirstStartIsNotARestart() throws {
@@ -229,7 +244,9 @@ struct UsabilityTests {
     #expect(first == "put a hello")
     #expect(state.console.output.contains(.command("put a hello")))
     #expect(update(&state, .tick(Fixture.at(1))).isEmpty)
-    let record = CallRecord(command: "put a hello", method: "/proto.KV/Put", code: .ok, result: "stored 5 bytes", started: Fixture.at(1), ended: Fixture.at(1))
+    let record = CallRecord(
+      command: "put a hello", method: "/proto.KV/Put", code: .ok, result: "stored 5 bytes", started: Fixture.at(1),
+      ended: Fixture.at(1))
     #expect(update(&state, .callFinished(record)).isEmpty, "the next waits for the result line")
     effects = update(&state, Fixture.event(.call(record), 1))
     guard case .runCall(_, let second) = effects.first else {
@@ -239,7 +256,9 @@ struct UsabilityTests {
     #expect(second == "get a")
     #expect(state.console.output.contains(.command("help")), "help ran between them")
     #expect(state.pendingExecs.isEmpty)
-    let get = CallRecord(command: "get a", method: "/proto.KV/Get", code: .ok, result: "hello", started: Fixture.at(2), ended: Fixture.at(2))
+    let get = CallRecord(
+      command: "get a", method: "/proto.KV/Get", code: .ok, result: "hello", started: Fixture.at(2),
+      ended: Fixture.at(2))
     #expect(update(&state, Fixture.event(.call(get), 2)).isEmpty, "a result before its callFinished")
     #expect(update(&state, .callFinished(get)).isEmpty)
     #expect(!state.execInFlight)
@@ -258,14 +277,19 @@ struct UsabilityTests {
   @Test func aPluginWithoutHealthServiceIsAWarningWithTheFix() {
     var state = Fixture.empty(size: RenderTests.large)
     let line = HandshakeLine(appVersion: 1, network: .unix, address: Fixture.socket, serverCertificate: "")
-    Fixture.feed(&state, [Fixture.event(.handshake(line, raw: "1|1|unix|\(Fixture.socket)|grpc|", warnings: [], seconds: 0.02), 0.1)])
+    Fixture.feed(
+      &state,
+      [Fixture.event(.handshake(line, raw: "1|1|unix|\(Fixture.socket)|grpc|", warnings: [], seconds: 0.02), 0.1)])
     for second in 1...3 {
-      let sample = HealthSample(time: Fixture.at(Double(second)), outcome: .failed(code: .unimplemented, message: "Method not found"), latency: 0.001)
+      let sample = HealthSample(
+        time: Fixture.at(Double(second)), outcome: .failed(code: .unimplemented, message: "Method not found"),
+        latency: 0.001)
       Fixture.feed(&state, [Fixture.event(.health(sample), Double(second))])
     }
     let notServing = HealthSample(time: Fixture.at(4), outcome: .status("NOT_SERVING"), latency: 0.001)
     Fixture.feed(&state, [Fixture.event(.health(notServing), 4)])
-    let missing = HealthSample(time: Fixture.at(5), outcome: .failed(code: .unimplemented, message: "Method not found"), latency: 0.001)
+    let missing = HealthSample(
+      time: Fixture.at(5), outcome: .failed(code: .unimplemented, message: "Method not found"), latency: 0.001)
     Fixture.feed(&state, [Fixture.event(.health(missing), 5)])
     Fixture.press(&state, [.character("2")])
     let lines = render(state, size: state.size).lines
@@ -273,7 +297,8 @@ struct UsabilityTests {
     #expect(lines[0].contains("○ no health service"), "\(lines[0])")
     #expect(!text.contains("✗"))
     #expect(!text.contains("unimplemented"))
-    let flat = lines.map { $0.replacingOccurrences(of: "│", with: " ") }.joined(separator: " ").split(separator: " ").joined(separator: " ")
+    let flat = lines.map { $0.replacingOccurrences(of: "│", with: " ") }.joined(separator: " ").split(separator: " ")
+      .joined(separator: " ")
     #expect(flat.contains("1 not serving · 4 no health service"), "\(flat)")
     #expect(flat.contains("fix: " + ServiceChecks.missingHealthServiceFix), "\(flat)")
     #expect(Theme.healthBadge(missing.displayLabel).style.bg == .yellow)

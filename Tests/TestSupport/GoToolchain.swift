@@ -11,7 +11,8 @@ public enum GoToolchain {
   public static var isAvailable: Bool {
     let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
     let hasGo = path.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/go") }
-    return hasGo && FileManager.default.fileExists(atPath: "\(debianGoPath)/src/github.com/hashicorp/go-plugin/server.go")
+    return hasGo
+      && FileManager.default.fileExists(atPath: "\(debianGoPath)/src/github.com/hashicorp/go-plugin/server.go")
   }
 
   /// Tests that need Go run where it is installed, and always in CI (where missing Go is a failure).
@@ -50,9 +51,13 @@ public enum GoToolchain {
     let src = gopath.appendingPathComponent("src")
     try FileManager.default.createDirectory(at: src, withIntermediateDirectories: true)
     let made = try await PluginDevCLI.run(["new", "kv", "kvgo", "--lang", "go", "--dir", src.path])
-    guard made.status == .exited(0) else { throw BuildError(description: "plugin-dev new kv kvgo --lang go: \(made.transcript)") }
+    guard made.status == .exited(0) else {
+      throw BuildError(description: "plugin-dev new kv kvgo --lang go: \(made.transcript)")
+    }
     let build = try await buildInGOPATH(gopath: gopath, name: "kvgo")
-    guard build.status == .exited(0) else { throw BuildError(description: "go build kvgo: \(build.output.joined(separator: "\n"))") }
+    guard build.status == .exited(0) else {
+      throw BuildError(description: "go build kvgo: \(build.output.joined(separator: "\n"))")
+    }
     return src.appendingPathComponent("kvgo").path
   }
 
@@ -68,7 +73,8 @@ public enum GoToolchain {
     let files = FileManager.default
     try files.createDirectory(at: folder.appendingPathComponent("proto"), withIntermediateDirectories: true)
     try files.copyItem(
-      at: Fixtures.packageRoot.appendingPathComponent("Tests/Fixtures/gohost/main.go"), to: folder.appendingPathComponent("main.go"))
+      at: Fixtures.packageRoot.appendingPathComponent("Tests/Fixtures/gohost/main.go"),
+      to: folder.appendingPathComponent("main.go"))
     // The KV client comes from the Go template's generated code (what a go-plugin host of examples/grpc uses).
     for name in ["kv.pb.go", "kv_grpc.pb.go"] {
       try files.copyItem(
@@ -76,13 +82,17 @@ public enum GoToolchain {
         to: folder.appendingPathComponent("proto/\(name)"))
     }
     let build = try await buildInGOPATH(gopath: gopath, name: "kvhost")
-    guard build.status == .exited(0) else { throw BuildError(description: "go build kvhost: \(build.output.joined(separator: "\n"))") }
+    guard build.status == .exited(0) else {
+      throw BuildError(description: "go build kvhost: \(build.output.joined(separator: "\n"))")
+    }
     return folder.appendingPathComponent("kvhost").path
   }
 
   /// Builds the Go package in `gopath/src/<name>` into `gopath/src/<name>/<name>` in GOPATH mode;
   /// returns the exit status and the compiler's output.
-  public static func buildInGOPATH(gopath: URL, name: String) async throws -> (status: PluginProcess.ExitStatus?, output: [String]) {
+  public static func buildInGOPATH(gopath: URL, name: String) async throws -> (
+    status: PluginProcess.ExitStatus?, output: [String]
+  ) {
     let folder = gopath.appendingPathComponent("src/\(name)")
     let process = try await PluginProcess.start(
       .init(

@@ -46,7 +46,8 @@ public enum PluginDevCLI {
     _ arguments: [String], environment: [String: String] = [:], removedEnvironment: [String] = [],
     workingDirectory: URL? = nil, timeout: Duration = .seconds(60)
   ) async throws -> Result {
-    let process = try await start(arguments, environment: environment, removedEnvironment: removedEnvironment, workingDirectory: workingDirectory)
+    let process = try await start(
+      arguments, environment: environment, removedEnvironment: removedEnvironment, workingDirectory: workingDirectory)
     let output = OutputCollector(process: process)
     var status = await process.waitForExit(timeout: timeout)
     if status == nil {
@@ -62,9 +63,10 @@ public enum PluginDevCLI {
     _ arguments: [String], environment: [String: String] = [:], removedEnvironment: [String] = [],
     workingDirectory: URL? = nil
   ) async throws -> PluginProcess {
-    try await PluginProcess.start(PluginProcess.Launch(
-      executable: executable, arguments: arguments, environment: environment, removedEnvironment: removedEnvironment,
-      workingDirectory: workingDirectory?.path, maxLineLength: 16 * 1024 * 1024))
+    try await PluginProcess.start(
+      PluginProcess.Launch(
+        executable: executable, arguments: arguments, environment: environment, removedEnvironment: removedEnvironment,
+        workingDirectory: workingDirectory?.path, maxLineLength: 16 * 1024 * 1024))
   }
 
   /// The path of a fixture plugin under Tests/Fixtures/plugins.

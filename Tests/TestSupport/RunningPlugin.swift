@@ -49,7 +49,9 @@ public final class RunningPlugin: Sendable {
       return RunningPlugin(process: process, handshake: try HandshakeLine.parse(first), output: output)
     } catch {
       await process.kill()
-      throw StartError(description: "bad handshake \(first.debugDescription): \(error)\nstderr:\n\(output.stderr.joined(separator: "\n"))")
+      throw StartError(
+        description:
+          "bad handshake \(first.debugDescription): \(error)\nstderr:\n\(output.stderr.joined(separator: "\n"))")
     }
   }
 

@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 /// Holds a TCP port on 127.0.0.1 open so a plugin under test has to pick another.
@@ -31,11 +31,11 @@ public final class TCPPortBlocker: Sendable {
 }
 
 #if canImport(Glibc)
-private let streamSocket = Int32(SOCK_STREAM.rawValue)
+  private let streamSocket = Int32(SOCK_STREAM.rawValue)
 
-private func closeDescriptor(_ fd: Int32) { _ = Glibc.close(fd) }
+  private func closeDescriptor(_ fd: Int32) { _ = Glibc.close(fd) }
 #elseif canImport(Darwin)
-private let streamSocket = SOCK_STREAM
+  private let streamSocket = SOCK_STREAM
 
-private func closeDescriptor(_ fd: Int32) { _ = Darwin.close(fd) }
+  private func closeDescriptor(_ fd: Int32) { _ = Darwin.close(fd) }
 #endif

@@ -40,7 +40,8 @@ struct ConnectionDecoderFuzzTests {
     case .garbage:
       let count = Int.random(in: 0...200, using: &rng)
       let garbage = (0..<count).map { _ in UInt8.random(in: 0...255, using: &rng) }
-      bytes = Bool.random(using: &rng) ? garbage : Array(bytes.prefix(Int.random(in: 0...bytes.count, using: &rng))) + garbage
+      bytes =
+        Bool.random(using: &rng) ? garbage : Array(bytes.prefix(Int.random(in: 0...bytes.count, using: &rng))) + garbage
     case .duplicateRange:
       let start = Int.random(in: 0..<bytes.count, using: &rng)
       let end = min(bytes.count, start + Int.random(in: 1...64, using: &rng))
@@ -137,7 +138,9 @@ struct ConnectionDecoderFuzzTests {
     for size in [0, 1, 8, 9, 23, 24, 25, 100, 1000, 20_000] {
       for _ in 0..<20 {
         let garbage = (0..<size).map { _ in UInt8.random(in: 0...255, using: &rng) }
-        _ = Self.run(Input(host: HTTP2FrameParser.clientPreface + garbage, plugin: garbage), registry: SyntheticSession.registry, using: &rng)
+        _ = Self.run(
+          Input(host: HTTP2FrameParser.clientPreface + garbage, plugin: garbage), registry: SyntheticSession.registry,
+          using: &rng)
       }
     }
   }

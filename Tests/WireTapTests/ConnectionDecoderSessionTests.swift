@@ -49,7 +49,8 @@ struct ConnectionDecoderSessionTests {
     #expect(preface.length == 24)
 
     let settings = records[2]
-    #expect(settings.settings == [SettingValue(identifier: 5, value: 16384), SettingValue(identifier: 4, value: 65535)])
+    #expect(
+      settings.settings == [SettingValue(identifier: 5, value: 16384), SettingValue(identifier: 4, value: 65535)])
     #expect(settings.settings?.first?.name == "MAX_FRAME_SIZE")
     #expect(records[3].flags == ["ACK"])
 

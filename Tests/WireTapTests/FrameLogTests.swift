@@ -9,7 +9,8 @@ struct FrameLogTests {
 
   static func record(
     _ summary: String, type: String = "DATA", stream: UInt32 = 1, direction: Direction = .hostToPlugin,
-    method: String? = nil, connection: Int = 1, kind: FrameRecord.Kind = .frame, grpcStatus: Int? = nil, errorCode: String? = nil
+    method: String? = nil, connection: Int = 1, kind: FrameRecord.Kind = .frame, grpcStatus: Int? = nil,
+    errorCode: String? = nil
   ) -> FrameRecord {
     FrameRecord(
       connection: connection, kind: kind, time: time, direction: direction, streamID: stream, type: type,
@@ -21,12 +22,20 @@ struct FrameLogTests {
     log.append(record("SETTINGS MAX_FRAME_SIZE=16384", type: "SETTINGS", stream: 0))
     log.append(record("HEADERS /proto.KV/Put", type: "HEADERS", stream: 1, method: "/proto.KV/Put"))
     log.append(record("DATA PutRequest {key: \"Alpha\"}", stream: 1, method: "/proto.KV/Put"))
-    log.append(record("HEADERS (trailers) grpc-status=0", type: "HEADERS", stream: 1, direction: .pluginToHost, method: "/proto.KV/Put", grpcStatus: 0))
+    log.append(
+      record(
+        "HEADERS (trailers) grpc-status=0", type: "HEADERS", stream: 1, direction: .pluginToHost,
+        method: "/proto.KV/Put", grpcStatus: 0))
     log.append(record("HEADERS /proto.KV/Get", type: "HEADERS", stream: 3, method: "/proto.KV/Get", connection: 2))
-    log.append(record("HEADERS (trailers-only) grpc-status=5 (NOT_FOUND)", type: "HEADERS", stream: 3, direction: .pluginToHost,
-      method: "/proto.KV/Get", connection: 2, grpcStatus: 5))
+    log.append(
+      record(
+        "HEADERS (trailers-only) grpc-status=5 (NOT_FOUND)", type: "HEADERS", stream: 3, direction: .pluginToHost,
+        method: "/proto.KV/Get", connection: 2, grpcStatus: 5))
     log.append(record("PING 02041010090e0707", type: "PING", stream: 0, direction: .pluginToHost))
-    log.append(record("GOAWAY ENHANCE_YOUR_CALM last=3", type: "GOAWAY", stream: 0, direction: .pluginToHost, errorCode: "ENHANCE_YOUR_CALM"))
+    log.append(
+      record(
+        "GOAWAY ENHANCE_YOUR_CALM last=3", type: "GOAWAY", stream: 0, direction: .pluginToHost,
+        errorCode: "ENHANCE_YOUR_CALM"))
     log.append(record("DATA error: bad", stream: 5, kind: .decodeError))
     return log
   }
@@ -87,10 +96,14 @@ struct FrameLogTests {
 
   @Test func jsonLinesRoundTrip() throws {
     var log = Self.sampleLog
-    let tree = ProtoTreeNode(label: "proto.PutRequest", value: "12 bytes", children: [ProtoTreeNode(label: "key", value: "\"a\"")])
+    let tree = ProtoTreeNode(
+      label: "proto.PutRequest", value: "12 bytes", children: [ProtoTreeNode(label: "key", value: "\"a\"")])
     var rich = Self.record("DATA PutRequest {key: \"a\"}\nwith newline", method: "/proto.KV/Put")
-    rich.messages = [DecodedMessageRecord(typeName: "proto.PutRequest", isRequest: true, summary: "PutRequest {key: \"a\"}", tree: tree,
-      byteCount: 12, schemaless: false)]
+    rich.messages = [
+      DecodedMessageRecord(
+        typeName: "proto.PutRequest", isRequest: true, summary: "PutRequest {key: \"a\"}", tree: tree,
+        byteCount: 12, schemaless: false)
+    ]
     rich.headers = [HeaderField(name: ":path", value: "/proto.KV/Put")]
     rich.settings = [SettingValue(identifier: 4, value: 65535)]
     rich.flags = ["END_STREAM"]
@@ -138,8 +151,11 @@ struct FrameLogTests {
     let methods = ["/proto.KV/Put", "/proto.KV/Get", "/grpc.health.v1.Health/Check", "/plugin.GRPCBroker/StartStream"]
     for index in 0..<120_000 {
       let method = methods[index % methods.count]
-      log.append(Self.record("DATA PutRequest {key: \"key-\(index)\", value: 5 bytes \"hello\"}", type: index % 3 == 0 ? "HEADERS" : "DATA",
-        stream: UInt32(index % 1000), direction: index % 2 == 0 ? .hostToPlugin : .pluginToHost, method: method))
+      log.append(
+        Self.record(
+          "DATA PutRequest {key: \"key-\(index)\", value: 5 bytes \"hello\"}",
+          type: index % 3 == 0 ? "HEADERS" : "DATA",
+          stream: UInt32(index % 1000), direction: index % 2 == 0 ? .hostToPlugin : .pluginToHost, method: method))
     }
     #expect(log.count == 100_000)
     #expect(log.droppedCount == 20_000)

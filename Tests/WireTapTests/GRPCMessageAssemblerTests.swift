@@ -59,12 +59,16 @@ struct GRPCMessageAssemblerTests {
   @Test func zeroLengthMessage() {
     var assembler = GRPCMessageAssembler()
     let outputs = assembler.feed(FrameBuilder.grpc([]) + FrameBuilder.grpc([]), endStream: true)
-    #expect(outputs == [.message(Message(compressed: false, bytes: [])), .message(Message(compressed: false, bytes: []))])
+    #expect(
+      outputs == [.message(Message(compressed: false, bytes: [])), .message(Message(compressed: false, bytes: []))])
   }
 
   @Test func compressedFlag() {
     var assembler = GRPCMessageAssembler()
-    #expect(messages(assembler.feed(FrameBuilder.grpc([0x1f, 0x8b], compressed: true))) == [Message(compressed: true, bytes: [0x1f, 0x8b])])
+    #expect(
+      messages(assembler.feed(FrameBuilder.grpc([0x1f, 0x8b], compressed: true))) == [
+        Message(compressed: true, bytes: [0x1f, 0x8b])
+      ])
   }
 
   @Test func badFlagIsAnErrorAndStops() {
@@ -86,7 +90,8 @@ struct GRPCMessageAssemblerTests {
 
   @Test func leftoverPartialPrefixAtEndStream() {
     var assembler = GRPCMessageAssembler()
-    #expect(errors(assembler.feed([0, 0], endStream: true)) == ["stream ended inside a gRPC message prefix (2 of 5 bytes)"])
+    #expect(
+      errors(assembler.feed([0, 0], endStream: true)) == ["stream ended inside a gRPC message prefix (2 of 5 bytes)"])
   }
 
   @Test func oversizedMessageIsSkippedNotBuffered() {

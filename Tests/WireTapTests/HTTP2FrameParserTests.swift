@@ -173,7 +173,8 @@ struct HTTP2FrameParserTests {
   }
 
   @Test func priorityFlagWithoutRoomIsAnError() {
-    let frame = HTTP2Frame(type: .headers, flags: HTTP2Frame.priorityFlag | HTTP2Frame.paddedFlag, streamID: 1, payload: [1, 0, 0, 0, 9])
+    let frame = HTTP2Frame(
+      type: .headers, flags: HTTP2Frame.priorityFlag | HTTP2Frame.paddedFlag, streamID: 1, payload: [1, 0, 0, 0, 9])
     #expect(throws: HTTP2FrameError.self) { try frame.headerBlockFragment() }
   }
 

@@ -10,8 +10,10 @@ struct MessageDecoderTests {
 
   static var decoder: MessageDecoder {
     var registry = MessageRegistry()
-    registry.register(path: echoPath, request: Google_Protobuf_StringValue.self, response: Google_Protobuf_BytesValue.self)
-    registry.register(path: "/test.Svc/Field", request: Google_Protobuf_Field.self, response: Google_Protobuf_Struct.self)
+    registry.register(
+      path: echoPath, request: Google_Protobuf_StringValue.self, response: Google_Protobuf_BytesValue.self)
+    registry.register(
+      path: "/test.Svc/Field", request: Google_Protobuf_Field.self, response: Google_Protobuf_Struct.self)
     return MessageDecoder(registry: registry)
   }
 
@@ -22,7 +24,8 @@ struct MessageDecoderTests {
   // MARK: Known types
 
   @Test func knownRequestType() throws {
-    let record = Self.decoder.decode(try bytes(Google_Protobuf_StringValue.with { $0.value = "hello" }), path: Self.echoPath, isRequest: true)
+    let record = Self.decoder.decode(
+      try bytes(Google_Protobuf_StringValue.with { $0.value = "hello" }), path: Self.echoPath, isRequest: true)
     #expect(record.summary == "StringValue {value: \"hello\"}")
     #expect(record.typeName == "google.protobuf.StringValue")
     #expect(!record.schemaless)
@@ -48,7 +51,8 @@ struct MessageDecoderTests {
 
   @Test func longStringIsTruncatedInTheSummary() throws {
     let text = String(repeating: "x", count: 5000)
-    let record = Self.decoder.decode(try bytes(Google_Protobuf_StringValue.with { $0.value = text }), path: Self.echoPath, isRequest: true)
+    let record = Self.decoder.decode(
+      try bytes(Google_Protobuf_StringValue.with { $0.value = text }), path: Self.echoPath, isRequest: true)
     #expect(record.summary == "StringValue {value: \"\(String(repeating: "x", count: 40))…\"}")
     #expect(record.tree.children.first?.value.hasSuffix("…\" (5000 bytes)") == true)
   }
@@ -123,7 +127,9 @@ struct MessageDecoderTests {
     #expect(record.schemaless)
     #expect(record.typeName == nil)
     #expect(record.note == nil)
-    #expect(record.summary == "{1: 150, 2: \"hi\", 3: {1: 1, 2: \"x\"}, 4: 0x00000001, 5: 0x0102030405060708, 6: 3 bytes <ff 00 01>}")
+    #expect(
+      record.summary
+        == "{1: 150, 2: \"hi\", 3: {1: 1, 2: \"x\"}, 4: 0x00000001, 5: 0x0102030405060708, 6: 3 bytes <ff 00 01>}")
     #expect(
       record.tree.textLines() == [
         "message: 33 bytes, schemaless",

@@ -24,7 +24,8 @@ if arguments.first == "serve-kv" {
 func median(_ values: [Double]) -> Double {
   let sorted = values.sorted()
   guard !sorted.isEmpty else { return .nan }
-  return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+  return sorted.count % 2 == 1
+    ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
 }
 
 /// A percentile (0…1) of a list of numbers.
@@ -44,7 +45,8 @@ func startPlugin(store: URL, clientCertificatePEM: String? = nil) async throws -
   let process = try await PluginProcess.start(.init(executable: exe, arguments: ["serve-kv"], environment: environment))
   for await event in process.events {
     if case .line(.stdout, let line, _) = event {
-      let handshake = try HandshakeLine.parse(line.text, expecting: .init(clientCertificateSent: clientCertificatePEM != nil))
+      let handshake = try HandshakeLine.parse(
+        line.text, expecting: .init(clientCertificateSent: clientCertificatePEM != nil))
       // Keep draining output in the background so the pipes never fill.
       Task { for await _ in process.events {} }
       return (process, handshake)
@@ -92,7 +94,8 @@ struct Comparison {
   var ratios: [Double] = []
 }
 
-func compare(_ base: PluginConnection, _ candidate: PluginConnection, rounds: Int = 7, pairs: Int = 500, value: Data) async throws
+func compare(_ base: PluginConnection, _ candidate: PluginConnection, rounds: Int = 7, pairs: Int = 500, value: Data)
+  async throws
   -> Comparison
 {
   var result = Comparison()
@@ -144,7 +147,8 @@ func decoderBenchmark() async throws {
   for _ in 0..<7 {
     // Baseline in the same run: HTTP/2 framing only (no HPACK, no gRPC, no protobuf).
     var parsers: [Direction: HTTP2FrameParser] = [
-      .hostToPlugin: HTTP2FrameParser(expectsClientPreface: true), .pluginToHost: HTTP2FrameParser(expectsClientPreface: false),
+      .hostToPlugin: HTTP2FrameParser(expectsClientPreface: true),
+      .pluginToHost: HTTP2FrameParser(expectsClientPreface: false),
     ]
     let p0 = clock.now
     var parsed = 0
@@ -165,9 +169,18 @@ func decoderBenchmark() async throws {
     frameRates.append(Double(count) / elapsed)
     _ = parsed
   }
-  print(String(format: "decoder: recorded KV session %d bytes, %d frames (2000 put+get pairs of 100 B, 201 health checks)", totalBytes, frames))
-  print(String(format: "decoder: full decode median %.1f MB/s, %.0f frames/s (7 runs)", median(fullRates) / 1e6, median(frameRates)))
-  print(String(format: "decoder: baseline framing-only median %.1f MB/s; full decode runs at %.2f× the framing-only speed", median(parseRates) / 1e6, median(fullRates) / median(parseRates)))
+  print(
+    String(
+      format: "decoder: recorded KV session %d bytes, %d frames (2000 put+get pairs of 100 B, 201 health checks)",
+      totalBytes, frames))
+  print(
+    String(
+      format: "decoder: full decode median %.1f MB/s, %.0f frames/s (7 runs)", median(fullRates) / 1e6,
+      median(frameRates)))
+  print(
+    String(
+      format: "decoder: baseline framing-only median %.1f MB/s; full decode runs at %.2f× the framing-only speed",
+      median(parseRates) / 1e6, median(fullRates) / median(parseRates)))
 }
 
 func relayBenchmark() async throws {
@@ -187,7 +200,9 @@ func relayBenchmark() async throws {
     }
     return frames
   }
-  let (proxy, local) = try await startTap(for: handshake) { id, direction, bytes in sink.yield((id, Direction(direction), bytes)) }
+  let (proxy, local) = try await startTap(for: handshake) { id, direction, bytes in
+    sink.yield((id, Direction(direction), bytes))
+  }
   let direct = try PluginConnection(line: handshake)
   let tapped = try PluginConnection(network: .unix, address: local)
   let value = Data(repeating: 0x62, count: 100)
@@ -201,9 +216,18 @@ func relayBenchmark() async throws {
   sink.finish()
   let frames = await decoding.value
   _ = await process.waitForExit(timeout: .seconds(2))
-  print(String(format: "relay: KV call p50 direct %.1f µs, through the tap %.1f µs (medians of 7 rounds × 1000 calls)", median(c.baseP50) * 1e6, median(c.candidateP50) * 1e6))
-  print(String(format: "relay: p50 overhead ratio tap/direct median %.3f (min %.3f, max %.3f) → overhead %.1f%%", median(c.ratios), c.ratios.min() ?? .nan, c.ratios.max() ?? .nan, (median(c.ratios) - 1) * 100))
-  print(String(format: "relay: p99 direct %.1f µs, tap %.1f µs; %d frames decoded alongside", median(c.baseP99) * 1e6, median(c.candidateP99) * 1e6, frames))
+  print(
+    String(
+      format: "relay: KV call p50 direct %.1f µs, through the tap %.1f µs (medians of 7 rounds × 1000 calls)",
+      median(c.baseP50) * 1e6, median(c.candidateP50) * 1e6))
+  print(
+    String(
+      format: "relay: p50 overhead ratio tap/direct median %.3f (min %.3f, max %.3f) → overhead %.1f%%",
+      median(c.ratios), c.ratios.min() ?? .nan, c.ratios.max() ?? .nan, (median(c.ratios) - 1) * 100))
+  print(
+    String(
+      format: "relay: p99 direct %.1f µs, tap %.1f µs; %d frames decoded alongside", median(c.baseP99) * 1e6,
+      median(c.candidateP99) * 1e6, frames))
 }
 
 /// The same KV calls to a plaintext plugin (direct, the baseline) and to an AutoMTLS plugin the
@@ -221,7 +245,9 @@ func autoMTLSBenchmark() async throws {
   try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
   let proxy = try await TapProxy.start(
     listen: .unix(path: dir.appendingPathComponent("tls.sock").path), target: .unix(path: tlsLine.address),
-    targetTLS: .init(context: try AutoMTLSContext.client(identity: identity, trustingServerCertificateDER: der), serverHostname: "localhost"),
+    targetTLS: .init(
+      context: try AutoMTLSContext.client(identity: identity, trustingServerCertificateDER: der),
+      serverHostname: "localhost"),
     onBytes: { _, _, _ in })
   guard case .unix(let path) = proxy.listeningAddress else { throw TapProxyError.listenFailed(address: "", reason: "") }
   let clock = ContinuousClock()
@@ -241,9 +267,19 @@ func autoMTLSBenchmark() async throws {
   await proxy.close()
   _ = await plainProcess.waitForExit(timeout: .seconds(2))
   _ = await tlsProcess.waitForExit(timeout: .seconds(2))
-  print(String(format: "automtls: first call over a new connection (P-521 mutual TLS handshake included) %.1f ms", firstCall * 1e3))
-  print(String(format: "automtls: KV call p50 plaintext direct %.1f µs, AutoMTLS via both relays %.1f µs (medians of 7 rounds × 1000 calls)", median(c.baseP50) * 1e6, median(c.candidateP50) * 1e6))
-  print(String(format: "automtls: p50 ratio AutoMTLS/plaintext median %.3f (min %.3f, max %.3f)", median(c.ratios), c.ratios.min() ?? .nan, c.ratios.max() ?? .nan))
+  print(
+    String(
+      format: "automtls: first call over a new connection (P-521 mutual TLS handshake included) %.1f ms",
+      firstCall * 1e3))
+  print(
+    String(
+      format:
+        "automtls: KV call p50 plaintext direct %.1f µs, AutoMTLS via both relays %.1f µs (medians of 7 rounds × 1000 calls)",
+      median(c.baseP50) * 1e6, median(c.candidateP50) * 1e6))
+  print(
+    String(
+      format: "automtls: p50 ratio AutoMTLS/plaintext median %.3f (min %.3f, max %.3f)", median(c.ratios),
+      c.ratios.min() ?? .nan, c.ratios.max() ?? .nan))
 }
 
 let which = arguments.first ?? "all"

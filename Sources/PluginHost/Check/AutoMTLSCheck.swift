@@ -35,10 +35,12 @@ public enum AutoMTLSCheck {
   }
 
   /// What a go-plugin 1.0.1 host with AutoMTLS reported for a plaintext plugin (Examples/kv-python) on this machine.
-  static let plaintextUnderAutoMTLS = "rpc error: code = Unavailable desc = connection error: desc = \"transport: "
+  static let plaintextUnderAutoMTLS =
+    "rpc error: code = Unavailable desc = connection error: desc = \"transport: "
     + "authentication handshake failed: tls: first record does not look like a TLS handshake\""
 
-  static let ignoredFix = "When PLUGIN_CLIENT_CERT is set, serve TLS as go-plugin does: trust that certificate as the "
+  static let ignoredFix =
+    "When PLUGIN_CLIENT_CERT is set, serve TLS as go-plugin does: trust that certificate as the "
     + "only client CA and require it, make your own certificate (SAN localhost; P-521 like go-plugin, or any key type), "
     + "and print its DER in base64 without '=' padding as field 6. Hosts without AutoMTLS never set the variable."
 
@@ -53,8 +55,10 @@ public enum AutoMTLSCheck {
       case .exited(let status, let after):
         let said = run.firstStderrLine.map { "; stderr: `\($0)`" } ?? ""
         return .fail(
-          .autoMTLS, "\(sent) it exited (\(status)) after \(HandshakeChecks.milliseconds(after)) ms without a handshake\(said)",
-          fix: "A plugin must start when PLUGIN_CLIENT_CERT is set: serve AutoMTLS, or ignore the variable. " + ignoredFix)
+          .autoMTLS,
+          "\(sent) it exited (\(status)) after \(HandshakeChecks.milliseconds(after)) ms without a handshake\(said)",
+          fix: "A plugin must start when PLUGIN_CLIENT_CERT is set: serve AutoMTLS, or ignore the variable. "
+            + ignoredFix)
       case .stillRunning(let after):
         return .fail(
           .autoMTLS, "\(sent) it printed no handshake within \(HandshakeChecks.milliseconds(after)) ms",
@@ -77,16 +81,19 @@ public enum AutoMTLSCheck {
       let san = names.isEmpty ? "no DNS names" : "SAN " + names.joined(separator: ", ")
       switch tls {
       case .answered("SERVING", let ms):
-        let served = "\(sent) it sent its certificate (\(san)) and answered Health/Check(\"plugin\") → SERVING over mutual TLS in \(ms) ms"
+        let served =
+          "\(sent) it sent its certificate (\(san)) and answered Health/Check(\"plugin\") → SERVING over mutual TLS in \(ms) ms"
         if anonymousAnswered == true {
           return .warn(
             .autoMTLS, served + ", but it also answered a client that sent no certificate",
-            fix: "Require the client certificate and trust only PLUGIN_CLIENT_CERT (go-plugin: RequireAndVerifyClientCert); "
+            fix:
+              "Require the client certificate and trust only PLUGIN_CLIENT_CERT (go-plugin: RequireAndVerifyClientCert); "
               + "otherwise any local process can call the plugin. Python grpcio cannot verify go-plugin's P-521 client "
               + "certificate (its BoringSSL does not offer P-521 signatures), so a grpcio plugin must choose between this "
               + "warning and not working with AutoMTLS hosts.")
         }
-        return .pass(.autoMTLS, served + (anonymousAnswered == false ? "; a client without a certificate was refused" : ""))
+        return .pass(
+          .autoMTLS, served + (anonymousAnswered == false ? "; a client without a certificate was refused" : ""))
       case .answered(let status, _):
         return .fail(
           .autoMTLS, "over mutual TLS Health/Check(\"plugin\") → \(status)",
@@ -106,13 +113,15 @@ public enum AutoMTLSCheck {
 
   /// The failure for a certificate the host could not use: what to change, by what went wrong.
   static func tlsFailure(_ seen: String, names: [String], tlsError: String?) -> CheckResult {
-    var fix = "Serve gRPC over TLS with the certificate you printed, require a client certificate and trust "
+    var fix =
+      "Serve gRPC over TLS with the certificate you printed, require a client certificate and trust "
       + "PLUGIN_CLIENT_CERT as its only CA; allow TLS 1.2+ and ALPN h2."
     if !names.contains("localhost") {
       fix = "Put DNS name localhost in the certificate's SAN (a go-plugin host verifies that name). " + fix
     }
     if tlsError.map(Self.mentionsSignature) == true {
-      fix += " The host's certificate is ECDSA P-521 (go-plugin's, always): the TLS stack must accept "
+      fix +=
+        " The host's certificate is ECDSA P-521 (go-plugin's, always): the TLS stack must accept "
         + "ecdsa_secp521r1_sha512 signatures (BoringSSL-based stacks leave it out by default)."
     }
     return .fail(.autoMTLS, seen, fix: fix, goPlugin: "rpc error: code = Unavailable desc = connection error")

@@ -72,7 +72,8 @@ public enum CheckID: String, Sendable, Equatable, Hashable, Codable, CaseIterabl
     case .stdoutAfterHandshake: return "nothing on stdout after the handshake"
     case .cookieRefused: return "without the magic cookie the plugin exits without a handshake"
     case .negotiationUnsupportedVersion: return "offered unsupported versions it answers its lowest or refuses"
-    case .autoMTLS: return "given PLUGIN_CLIENT_CERT it serves mutual TLS with a P-521 host certificate (ignoring it warns)"
+    case .autoMTLS:
+      return "given PLUGIN_CLIENT_CERT it serves mutual TLS with a P-521 host certificate (ignoring it warns)"
     }
   }
 

@@ -7,7 +7,8 @@ public enum CookieCheck {
   /// The verdict for a run without the cookie variable `cookieKey`.
   public static func evaluate(_ run: ProbeRun, cookieKey: String) -> CheckResult {
     let without = "started without \(cookieKey)"
-    let fix = "Check the cookie before serving: unless \(cookieKey) has the expected value, write go-plugin's message "
+    let fix =
+      "Check the cookie before serving: unless \(cookieKey) has the expected value, write go-plugin's message "
       + "(\"This binary is a plugin. These are not meant to be executed directly. …\") to stderr and exit 1."
     switch run.outcome {
     case .handshake(let raw, let after):
@@ -18,12 +19,15 @@ public enum CookieCheck {
         fix: fix)
     case .stillRunning(let after):
       return .fail(
-        .cookieRefused, "\(without) it was still running \(HandshakeChecks.milliseconds(after)) ms later, without a handshake",
+        .cookieRefused,
+        "\(without) it was still running \(HandshakeChecks.milliseconds(after)) ms later, without a handshake",
         fix: fix)
     case .exited(let status, let after):
       let ms = HandshakeChecks.milliseconds(after)
       let goMessage = run.stderr.first == "This binary is a plugin. These are not meant to be executed directly."
-      let said = goMessage ? "with go-plugin's message" : run.firstStderrLine.map { "saying `\($0)`" } ?? "saying nothing on stderr"
+      let said =
+        goMessage
+        ? "with go-plugin's message" : run.firstStderrLine.map { "saying `\($0)`" } ?? "saying nothing on stderr"
       switch status {
       case .exited(0):
         return .warn(

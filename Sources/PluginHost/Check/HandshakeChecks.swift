@@ -91,10 +91,13 @@ public enum HandshakeChecks {
             results: [
               .fail(
                 .handshakePresent, "no handshake line followed \(quoted(first))",
-                fix: "Print CORE|APP|NETWORK|ADDR|PROTOCOL (e.g. 1|1|tcp|127.0.0.1:1234|grpc) as the first stdout line.",
+                fix:
+                  "Print CORE|APP|NETWORK|ADDR|PROTOCOL (e.g. 1|1|tcp|127.0.0.1:1234|grpc) as the first stdout line.",
                 goPlugin: diagnosis.goPluginMessage),
               junk, .skip(.handshakeFlushed, "no handshake line"),
-            ] + skipped([.handshakeFields, .handshakeVersion, .handshakeCert, .handshakeSocketPath], "no handshake line"),
+            ]
+              + skipped(
+                [.handshakeFields, .handshakeVersion, .handshakeCert, .handshakeSocketPath], "no handshake line"),
             usableLine: nil, unusableReason: "no handshake line")
         }
         let line = lineChecks(later.text, o.expectations)
@@ -112,7 +115,8 @@ public enum HandshakeChecks {
               .handshakePresent, "nothing on stdout within \(format(seconds)) s, nor after SIGINT/SIGTERM",
               fix: diagnosis.hint, goPlugin: diagnosis.goPluginMessage),
             .skip(.handshakeNoJunk, "nothing on stdout"), .skip(.handshakeFlushed, "no handshake line, even at exit"),
-          ] + skipped([.handshakeFields, .handshakeVersion, .handshakeCert, .handshakeSocketPath], "no handshake line"),
+          ]
+            + skipped([.handshakeFields, .handshakeVersion, .handshakeCert, .handshakeSocketPath], "no handshake line"),
           usableLine: nil, unusableReason: "no handshake line")
 
       case .unflushed(let raw, _):
@@ -133,7 +137,8 @@ public enum HandshakeChecks {
               .handshakePresent, "the plugin ended (\(status)) before printing a handshake\(said)", fix: diagnosis.hint,
               goPlugin: diagnosis.goPluginMessage),
             .skip(.handshakeNoJunk, "nothing on stdout"), .skip(.handshakeFlushed, "no handshake line"),
-          ] + skipped([.handshakeFields, .handshakeVersion, .handshakeCert, .handshakeSocketPath], "no handshake line"),
+          ]
+            + skipped([.handshakeFields, .handshakeVersion, .handshakeCert, .handshakeSocketPath], "no handshake line"),
           usableLine: nil, unusableReason: "the plugin exited before its handshake")
 
       case .invalid(_, let raw):
@@ -194,37 +199,50 @@ public enum HandshakeChecks {
     }
 
     var results: [CheckResult] = []
-    results.append(verdict(.handshakeFields, stages: [0, 2, 3, 5]) {
-      let line = parsed
-      let summary = line.map { "core \($0.coreVersion), \($0.network.rawValue) \($0.address), protocol \($0.protocolName)" }
-        ?? "core, network, address and protocol are valid"
-      let warnings = line?.warnings(rawLine: raw, expecting: expectations) ?? []
-      if warnings.isEmpty { return .pass(.handshakeFields, summary) }
-      return .warn(.handshakeFields, summary, fix: warnings.map(\.description).joined(separator: " "))
-    })
-    results.append(verdict(.handshakeVersion, stages: [1]) {
-      .pass(.handshakeVersion, "app \(fields.count > 1 ? fields[1] : "?") (offered \(list(expectations.offeredVersions)))")
-    })
-    results.append(verdict(.handshakeCert, stages: [4]) {
-      let cert = fields.count > 5 ? fields[5] : nil
-      switch cert {
-      case .none: return .pass(.handshakeCert, "no field 6; PLUGIN_CLIENT_CERT was not sent")
-      case .some(""): return .pass(.handshakeCert, "field 6 empty, as Go plugins print it without AutoMTLS")
-      case .some(let value):
-        return .pass(.handshakeCert, "field 6 has \(value.count) characters; Go hosts ignore values up to 50")
-      }
-    })
-    results.append(verdict(.handshakeSocketPath, stages: [6]) {
-      guard network == "unix" else { return .skip(.handshakeSocketPath, "\(network.isEmpty ? "no" : network) network, no socket path") }
-      guard fields.count > 3, !fields[3].isEmpty else { return .skip(.handshakeSocketPath, "no socket path (see handshake.fields)") }
-      return .pass(.handshakeSocketPath, "\(fields[3].utf8.count) bytes (limit \(HandshakeLine.maxSocketPathLength))")
-    })
+    results.append(
+      verdict(.handshakeFields, stages: [0, 2, 3, 5]) {
+        let line = parsed
+        let summary =
+          line.map { "core \($0.coreVersion), \($0.network.rawValue) \($0.address), protocol \($0.protocolName)" }
+          ?? "core, network, address and protocol are valid"
+        let warnings = line?.warnings(rawLine: raw, expecting: expectations) ?? []
+        if warnings.isEmpty { return .pass(.handshakeFields, summary) }
+        return .warn(.handshakeFields, summary, fix: warnings.map(\.description).joined(separator: " "))
+      })
+    results.append(
+      verdict(.handshakeVersion, stages: [1]) {
+        .pass(
+          .handshakeVersion, "app \(fields.count > 1 ? fields[1] : "?") (offered \(list(expectations.offeredVersions)))"
+        )
+      })
+    results.append(
+      verdict(.handshakeCert, stages: [4]) {
+        let cert = fields.count > 5 ? fields[5] : nil
+        switch cert {
+        case .none: return .pass(.handshakeCert, "no field 6; PLUGIN_CLIENT_CERT was not sent")
+        case .some(""): return .pass(.handshakeCert, "field 6 empty, as Go plugins print it without AutoMTLS")
+        case .some(let value):
+          return .pass(.handshakeCert, "field 6 has \(value.count) characters; Go hosts ignore values up to 50")
+        }
+      })
+    results.append(
+      verdict(.handshakeSocketPath, stages: [6]) {
+        guard network == "unix" else {
+          return .skip(.handshakeSocketPath, "\(network.isEmpty ? "no" : network) network, no socket path")
+        }
+        guard fields.count > 3, !fields[3].isEmpty else {
+          return .skip(.handshakeSocketPath, "no socket path (see handshake.fields)")
+        }
+        return .pass(.handshakeSocketPath, "\(fields[3].utf8.count) bytes (limit \(HandshakeLine.maxSocketPathLength))")
+      })
 
     let blocking = errors.filter { category(of: $0) != .handshakeVersion && category(of: $0) != .handshakeCert }
     if let parsed, blocking.isEmpty {
       return (results, parsed, "")
     }
-    let reason = (blocking.first ?? errors.first).map { "the handshake line is unusable (\($0.title))" } ?? "no usable handshake line"
+    let reason =
+      (blocking.first ?? errors.first).map { "the handshake line is unusable (\($0.title))" }
+      ?? "no usable handshake line"
     return (results, nil, reason)
   }
 

@@ -52,9 +52,13 @@ public enum KVRoundTrip {
       big[index] = UInt8(truncatingIfNeeded: generator)
     }
     return [
-      Case(name: "text", phrase: "the UTF-8 text value", key: "plugin-dev-check-text", value: Data("hello from plugin-dev check ✓".utf8)),
+      Case(
+        name: "text", phrase: "the UTF-8 text value", key: "plugin-dev-check-text",
+        value: Data("hello from plugin-dev check ✓".utf8)),
       Case(name: "empty", phrase: "the empty value", key: "plugin-dev-check-empty", value: Data()),
-      Case(name: "bytes 0x00–0xff", phrase: "the value holding every byte 0x00–0xff", key: "plugin-dev-check-bytes", value: Data((0...255).map { UInt8($0) })),
+      Case(
+        name: "bytes 0x00–0xff", phrase: "the value holding every byte 0x00–0xff", key: "plugin-dev-check-bytes",
+        value: Data((0...255).map { UInt8($0) })),
       Case(name: "1 MiB", phrase: "the 1 MiB random value", key: "plugin-dev-check-1mib", value: big),
     ]
   }()
@@ -119,13 +123,16 @@ public enum KVRoundTrip {
         fix: fixForError(code: code, item: item))
     case .getFailed(let item, let code, let message):
       return .fail(
-        .kvRoundTrip, "get of \(item.phrase) (\(item.value.count) bytes) failed after a successful put: \(code) \(message)\(more)",
+        .kvRoundTrip,
+        "get of \(item.phrase) (\(item.value.count) bytes) failed after a successful put: \(code) \(message)\(more)",
         fix: fixForError(code: code, item: item))
     case .different(let item, let got):
       var seen = "\(item.phrase) (\(item.value.count) bytes) came back as \(got.count) bytes"
       if let index = firstDifference(item.value, got) {
         if index < item.value.count, index < got.count {
-          seen += String(format: ", first difference at byte %d (0x%02x instead of 0x%02x)", index, got[got.startIndex + index], item.value[item.value.startIndex + index])
+          seen += String(
+            format: ", first difference at byte %d (0x%02x instead of 0x%02x)", index, got[got.startIndex + index],
+            item.value[item.value.startIndex + index])
         } else {
           seen += ", equal up to byte \(index)"
         }
@@ -146,7 +153,8 @@ public enum KVRoundTrip {
 
   private static func fixForError(code: Status.Code, item: Case) -> String {
     if code == .resourceExhausted {
-      return "Accept messages of at least \(item.value.count) bytes: raise the server's max receive and send message size "
+      return
+        "Accept messages of at least \(item.value.count) bytes: raise the server's max receive and send message size "
         + "(a go-plugin host allows up to 2 GiB)."
     }
     return "Make Put store the value and Get return it (the error text above is the plugin's)."

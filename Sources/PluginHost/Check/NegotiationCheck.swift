@@ -16,7 +16,8 @@ public enum NegotiationCheck {
   /// The verdict for a run offered `offered`, from a plugin whose manifest lists `supported`.
   public static func evaluate(_ run: ProbeRun, offered: [Int], supported: [Int]) -> CheckResult {
     let offer = "offered only \(HandshakeChecks.list(offered))"
-    let fix = "Negotiate like go-plugin: answer the highest version you support among PLUGIN_PROTOCOL_VERSIONS; when "
+    let fix =
+      "Negotiate like go-plugin: answer the highest version you support among PLUGIN_PROTOCOL_VERSIONS; when "
       + "there is none, answer your lowest version so the host reports the mismatch."
     switch run.outcome {
     case .handshake(let raw, _):
@@ -36,12 +37,15 @@ public enum NegotiationCheck {
       }
       let host = HandshakeError.incompatibleAppVersion(version, offered: offered).goPluginMessage ?? ""
       let lowest = version == supported.min() ? ", its lowest, as go-plugin does" : ""
-      return .pass(.negotiationUnsupportedVersion, "\(offer) it answered \(version)\(lowest); a go-plugin host refuses: \"\(host)\"")
+      return .pass(
+        .negotiationUnsupportedVersion,
+        "\(offer) it answered \(version)\(lowest); a go-plugin host refuses: \"\(host)\"")
     case .exited(let status, let after):
       let ms = HandshakeChecks.milliseconds(after)
       guard let said = run.firstStderrLine else {
         return .fail(
-          .negotiationUnsupportedVersion, "\(offer) it exited (\(status)) after \(ms) ms without a word on stdout or stderr",
+          .negotiationUnsupportedVersion,
+          "\(offer) it exited (\(status)) after \(ms) ms without a word on stdout or stderr",
           fix: fix + " At the very least, say why on stderr before exiting.",
           goPlugin: HandshakeDiagnosis.exitedBeforeHandshake(status: status, stderrTail: []).goPluginMessage)
       }
@@ -53,7 +57,8 @@ public enum NegotiationCheck {
         return .warn(
           .negotiationUnsupportedVersion, "\(offer) it crashed (\(status)) after \(ms) ms; stderr: `\(said)`", fix: fix)
       }
-      return .pass(.negotiationUnsupportedVersion, "\(offer) it refused: exited (\(status)) after \(ms) ms, saying `\(said)`")
+      return .pass(
+        .negotiationUnsupportedVersion, "\(offer) it refused: exited (\(status)) after \(ms) ms, saying `\(said)`")
     case .stillRunning(let after):
       return .fail(
         .negotiationUnsupportedVersion,

@@ -32,7 +32,8 @@ extension PluginChecker {
         observation = .noCertificate(raw: raw)
         return nil
       } catch {
-        observation = HandshakeChecks.category(of: error) == .handshakeCert
+        observation =
+          HandshakeChecks.category(of: error) == .handshakeCert
           ? .refused(raw: raw, error: error) : .otherHandshakeProblem(raw: raw, error: error)
         return nil
       }
@@ -43,7 +44,8 @@ extension PluginChecker {
       do {
         tls = try await TLSProbeClient.start(to: target, identity: identity, pluginCertificateDER: der)
       } catch {
-        observation = .certificate(raw: raw, names: names, tls: .failed(code: .unavailable, message: "\(error)", tlsError: nil))
+        observation = .certificate(
+          raw: raw, names: names, tls: .failed(code: .unavailable, message: "\(error)", tlsError: nil))
         return nil
       }
       probeClient = tls
@@ -53,11 +55,14 @@ extension PluginChecker {
       case .answered(let status):
         let ms = HandshakeChecks.milliseconds(clock.now - start)
         let anonymous = await Self.answersWithoutClientCertificate(target: target, pluginCertificateDER: der)
-        observation = .certificate(raw: raw, names: names, tls: .answered(status: status, milliseconds: ms), anonymousAnswered: anonymous)
+        observation = .certificate(
+          raw: raw, names: names, tls: .answered(status: status, milliseconds: ms), anonymousAnswered: anonymous)
       case .failed(let code, let message):
-        observation = .certificate(raw: raw, names: names, tls: .failed(code: code, message: message, tlsError: tls.firstTrouble))
+        observation = .certificate(
+          raw: raw, names: names, tls: .failed(code: code, message: message, tlsError: tls.firstTrouble))
       case .tlsFailed:
-        observation = .certificate(raw: raw, names: names, tls: .handshakeFailed(reason: tls.firstTrouble ?? "no reason given"))
+        observation = .certificate(
+          raw: raw, names: names, tls: .handshakeFailed(reason: tls.firstTrouble ?? "no reason given"))
       }
       return tls.client
     }
@@ -68,7 +73,9 @@ extension PluginChecker {
 
   /// Parses the line for its certificate: problems other checks report (a version the host did
   /// not offer, …) are relaxed as the main run relaxes them; certificate problems are thrown.
-  static func parseForCertificate(_ raw: String, _ expectations: HandshakeExpectations) throws(HandshakeError) -> HandshakeLine {
+  static func parseForCertificate(_ raw: String, _ expectations: HandshakeExpectations) throws(HandshakeError)
+    -> HandshakeLine
+  {
     var (text, host) = (raw, expectations)
     var firstError: HandshakeError?
     for _ in 0..<4 {
@@ -107,7 +114,8 @@ extension PluginChecker {
 
     /// Starts the relay to `target`, presenting `identity` (nil: no client certificate) and
     /// trusting only the plugin's certificate.
-    static func start(to target: TapProxy.Address, identity: AutoMTLSIdentity?, pluginCertificateDER der: [UInt8]) async throws
+    static func start(to target: TapProxy.Address, identity: AutoMTLSIdentity?, pluginCertificateDER der: [UInt8])
+      async throws
       -> TLSProbeClient
     {
       let trouble = LockedValue<[(isTLS: Bool, reason: String)]>([])
@@ -117,16 +125,16 @@ extension PluginChecker {
       let relay: TapProxy
       do {
         relay = try await TapProxy.start(
-        listen: .unix(path: directory.appending("relay.sock")), target: target,
-        targetTLS: .init(context: context, serverHostname: AutoMTLSContext.serverHostname), onBytes: { _, _, _ in },
-        onEvent: { event in
-          switch event {
-          case .error(_, .pluginToHost, let reason): trouble.withLock { $0.append((true, reason)) }
-          case .failed(_, let reason): trouble.withLock { $0.append((false, reason)) }
-          default: return
-          }
-          report.yield()
-        })
+          listen: .unix(path: directory.appending("relay.sock")), target: target,
+          targetTLS: .init(context: context, serverHostname: AutoMTLSContext.serverHostname), onBytes: { _, _, _ in },
+          onEvent: { event in
+            switch event {
+            case .error(_, .pluginToHost, let reason): trouble.withLock { $0.append((true, reason)) }
+            case .failed(_, let reason): trouble.withLock { $0.append((false, reason)) }
+            default: return
+            }
+            report.yield()
+          })
       } catch {
         directory.remove()
         throw error
@@ -185,8 +193,12 @@ extension PluginChecker {
   /// Whether the plugin answers `Health/Check` over TLS to a client that presents no certificate
   /// (go-plugin's plugins refuse it: RequireAndVerifyClientCert); nil when that could not be told
   /// (the deadline passed with no TLS refusal).
-  static func answersWithoutClientCertificate(target: TapProxy.Address, pluginCertificateDER der: [UInt8]) async -> Bool? {
-    guard let anonymous = try? await TLSProbeClient.start(to: target, identity: nil, pluginCertificateDER: der) else { return nil }
+  static func answersWithoutClientCertificate(target: TapProxy.Address, pluginCertificateDER der: [UInt8]) async
+    -> Bool?
+  {
+    guard let anonymous = try? await TLSProbeClient.start(to: target, identity: nil, pluginCertificateDER: der) else {
+      return nil
+    }
     let answered: Bool?
     switch await anonymous.health() {
     case .answered: answered = true

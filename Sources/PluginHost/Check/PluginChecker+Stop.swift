@@ -2,9 +2,9 @@ import Foundation
 import PluginProtocol
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 /// The stop sequence of check's main run, and what the plugin left behind.
@@ -26,7 +26,8 @@ extension PluginChecker {
     var left = seen.leftAtGraceEnd.map {
       LeftProcess(pid: $0.pid, command: names[$0.pid] ?? $0.command, survivesHardKill: true)
     }
-    for orphan in await collectOrphans(excluding: excluded, names: names) where !left.contains(where: { $0.pid == orphan.pid }) {
+    for orphan in await collectOrphans(excluding: excluded, names: names)
+    where !left.contains(where: { $0.pid == orphan.pid }) {
       left.append(orphan)
     }
     let controller: ShutdownChecks.Observation.Controller
@@ -50,7 +51,9 @@ extension PluginChecker {
       let orphans = ProcessTable.ownChildren(except: excluded.union(left.map(\.pid)))
       if orphans.isEmpty { break }
       for orphan in orphans {
-        left.append(LeftProcess(pid: orphan.pid, command: names[orphan.pid] ?? ProcessTable.commandLine(orphan.pid) ?? orphan.name))
+        left.append(
+          LeftProcess(
+            pid: orphan.pid, command: names[orphan.pid] ?? ProcessTable.commandLine(orphan.pid) ?? orphan.name))
         if orphan.isZombie {
           ProcessTable.reap(orphan.pid)
         } else {

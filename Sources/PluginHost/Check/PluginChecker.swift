@@ -3,9 +3,9 @@ import GRPCCore
 import PluginProtocol
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 /// Runs every check of reference §14 that applies to a plugin: `plugin-dev check`.
@@ -51,7 +51,11 @@ public struct PluginChecker: Sendable {
     if options.session.runBuild, let build = target.build {
       let status = await runBuild(build, progress: progress)
       guard status.isSuccess else {
-        return report([], failure: "the build step `\(build.description)` failed (\(status)); its output is above. Fix the build, or use --no-build.")
+        return report(
+          [],
+          failure:
+            "the build step `\(build.description)` failed (\(status)); its output is above. Fix the build, or use --no-build."
+        )
       }
     }
 
@@ -139,9 +143,12 @@ public struct PluginChecker: Sendable {
       results.append(.skip(.stdoutAfterHandshake, "no handshake line"))
     }
     let reachable = running.first { $0.id == .handshakeReachable }?.status
-    let reason = verdict.usableLine == nil ? verdict.unusableReason
+    let reason =
+      verdict.usableLine == nil
+      ? verdict.unusableReason
       : reachable == .skip ? "the plugin exited during the main run" : "nothing answered at its address"
-    return MainRun(results: results, latency: latency, line: reachable == .pass ? verdict.usableLine : nil, unusableReason: reason)
+    return MainRun(
+      results: results, latency: latency, line: reachable == .pass ? verdict.usableLine : nil, unusableReason: reason)
   }
 
   /// The main run's host options: the user's, with the check's port window and a private KV
@@ -189,7 +196,9 @@ public struct PluginChecker: Sendable {
     let problem = connection == nil ? seen.connectProblem : nil
     let exitedEarly = connection == nil && problem == nil ? seen.exit?.status : nil
     var results: [CheckResult] = [
-      exitedEarly.map { .skip(.handshakeReachable, "the plugin had exited (\($0)) before plugin-dev could connect; see shutdown.exit") }
+      exitedEarly.map {
+        .skip(.handshakeReachable, "the plugin had exited (\($0)) before plugin-dev could connect; see shutdown.exit")
+      }
         ?? ServiceChecks.reachable(line, problem: problem)
     ]
     guard let connection else {
@@ -200,9 +209,10 @@ public struct PluginChecker: Sendable {
       await host.stop()
       let left = await collectOrphans(excluding: excluded)
       if let exitedEarly {
-        results += ShutdownChecks.evaluate(.init(
-          controller: .exitedBefore(exitedEarly), exitedAfter: nil, exitStatus: exitedEarly, leftBehind: left,
-          orphansTracked: options.orphansTracked))
+        results += ShutdownChecks.evaluate(
+          .init(
+            controller: .exitedBefore(exitedEarly), exitedAfter: nil, exitStatus: exitedEarly, leftBehind: left,
+            orphansTracked: options.orphansTracked))
       } else {
         results += [CheckID.controllerShutdown, .shutdownExit, .shutdownNoChildren].map {
           CheckResult.skip($0, "no connection to the plugin")
@@ -233,7 +243,8 @@ public struct PluginChecker: Sendable {
   private func cookieCheck(range: ClosedRange<Int>, store: URL, wait: Duration) async -> CheckResult {
     let key = target.handshake.magicCookieKey
     let environment = PluginEnvironment.host(
-      config: target.handshake, includeCookie: false, protocolVersions: options.session.protocolVersions, portRange: range,
+      config: target.handshake, includeCookie: false, protocolVersions: options.session.protocolVersions,
+      portRange: range,
       multiplex: options.session.requestMultiplexing)
     guard let run = await probe(launch(environment, store: store, withoutCookie: true), wait: wait) else {
       return .skip(.cookieRefused, "the plugin could not be started a second time")
@@ -241,12 +252,14 @@ public struct PluginChecker: Sendable {
     return CookieCheck.evaluate(run, cookieKey: key)
   }
 
-  private func negotiationCheck(answered: Int, range: ClosedRange<Int>, store: URL, wait: Duration) async -> CheckResult {
+  private func negotiationCheck(answered: Int, range: ClosedRange<Int>, store: URL, wait: Duration) async -> CheckResult
+  {
     let supported = target.handshake.protocolVersions
     let offeredBefore = options.session.protocolVersions ?? supported
     let offered = NegotiationCheck.unsupportedVersions(supported: supported + offeredBefore + [answered])
     let environment = PluginEnvironment.host(
-      config: target.handshake, includeCookie: true, cookieValue: options.session.cookieValue, protocolVersions: offered,
+      config: target.handshake, includeCookie: true, cookieValue: options.session.cookieValue,
+      protocolVersions: offered,
       portRange: range, multiplex: options.session.requestMultiplexing)
     guard let run = await probe(launch(environment, store: store), wait: wait) else {
       return .skip(.negotiationUnsupportedVersion, "the plugin could not be started a second time")

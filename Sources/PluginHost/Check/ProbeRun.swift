@@ -31,6 +31,8 @@ public struct ProbeRun: Sendable, Equatable {
 
   /// Whether stderr shows a crash (Python traceback, Go panic).
   var crashed: Bool {
-    stderr.contains { $0.hasPrefix("Traceback (most recent call last)") || $0.hasPrefix("panic: ") || $0.hasPrefix("fatal error: ") }
+    stderr.contains {
+      $0.hasPrefix("Traceback (most recent call last)") || $0.hasPrefix("panic: ") || $0.hasPrefix("fatal error: ")
+    }
   }
 }

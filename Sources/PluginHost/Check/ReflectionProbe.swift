@@ -15,7 +15,8 @@ public enum ReflectionProbe {
   public static let listServicesRequest: [UInt8] = [0x3A, 0x00]
 
   /// Tries each reflection service in turn.
-  public static func run<Transport: ClientTransport>(_ client: GRPCClient<Transport>, timeout: Duration = .seconds(3)) async
+  public static func run<Transport: ClientTransport>(_ client: GRPCClient<Transport>, timeout: Duration = .seconds(3))
+    async
     -> ServiceChecks.ReflectionOutcome
   {
     var options = CallOptions.defaults
@@ -46,7 +47,9 @@ public enum ReflectionProbe {
   public static func serviceNames(in response: [UInt8]) -> [String]? {
     guard let list = fields(response).first(where: { $0.number == 6 })?.bytes else { return nil }
     return fields(list).filter { $0.number == 1 }.compactMap { entry in
-      guard let bytes = entry.bytes, let name = fields(bytes).first(where: { $0.number == 1 })?.bytes else { return nil }
+      guard let bytes = entry.bytes, let name = fields(bytes).first(where: { $0.number == 1 })?.bytes else {
+        return nil
+      }
       return String(decoding: name, as: UTF8.self)
     }
   }

@@ -26,7 +26,9 @@ public enum ServiceChecks {
 
   /// `handshake.reachable`: whether something accepted a connection at the address.
   public static func reachable(_ line: HandshakeLine, problem: HandshakeDiagnosis?) -> CheckResult {
-    guard let problem else { return .pass(.handshakeReachable, "\(line.network.rawValue) \(line.address) accepts connections") }
+    guard let problem else {
+      return .pass(.handshakeReachable, "\(line.network.rawValue) \(line.address) accepts connections")
+    }
     var seen = "nothing accepts connections at \(line.address)"
     if case .unreachable(_, let reason) = problem { seen += " (\(reason))" }
     return .fail(.handshakeReachable, seen, fix: problem.hint, goPlugin: problem.goPluginMessage)
@@ -100,13 +102,15 @@ public enum ServiceChecks {
     case .ended(let bytes):
       return .pass(.stdioStream, "StreamStdio answered and ended after \(bytes) bytes")
     case .failed(let code, let message):
-      let fix = "Serve plugin.GRPCStdio: a StreamStdio that sends nothing and stays open until the host cancels "
+      let fix =
+        "Serve plugin.GRPCStdio: a StreamStdio that sends nothing and stays open until the host cancels "
         + "is enough (go-plugin's Python example does exactly that); Go plugins get it from go-plugin v1.1.0 or later, "
         + "and before that their redirected stdout/stderr is never drained (go-plugin issue #147). "
         + "Without it the plugin works, but a go-plugin host logs a stdio error every time it starts the plugin."
       // grpc_stdio.go: these codes end the host's loop at Debug, any other at Error.
       let quiet = [.unimplemented, .unavailable, .cancelled].contains(code)
-      let go = "plugin.stdio: \(quiet ? "received EOF, stopping recv loop" : "error receiving data"): "
+      let go =
+        "plugin.stdio: \(quiet ? "received EOF, stopping recv loop" : "error receiving data"): "
         + "err=\"rpc error: code = \(goCode(code)) desc = \(message)\""
       if code == .unimplemented {
         return .warn(.stdioStream, "plugin.GRPCStdio/StreamStdio → UNIMPLEMENTED", fix: fix, goPlugin: go)

@@ -53,7 +53,8 @@ public enum ShutdownChecks {
 
     /// Creates an observation.
     public init(
-      controller: Controller, exitedAfter: Duration?, exitStatus: PluginProcess.ExitStatus?, leftBehind: [LeftProcess] = [],
+      controller: Controller, exitedAfter: Duration?, exitStatus: PluginProcess.ExitStatus?,
+      leftBehind: [LeftProcess] = [],
       orphansTracked: Bool = true
     ) {
       self.controller = controller
@@ -78,7 +79,8 @@ public enum ShutdownChecks {
     case .answered(let ms):
       return .pass(.controllerShutdown, "plugin.GRPCController/Shutdown answered in \(ms) ms")
     case .closedBeforeReplying:
-      return .pass(.controllerShutdown, "the plugin closed the connection before replying to Shutdown, as Go plugins do")
+      return .pass(
+        .controllerShutdown, "the plugin closed the connection before replying to Shutdown, as Go plugins do")
     case .unimplemented:
       return .fail(
         .controllerShutdown,
@@ -86,7 +88,8 @@ public enum ShutdownChecks {
         fix: fix, goPlugin: failedToExit)
     case .noReply:
       return .fail(
-        .controllerShutdown, "Shutdown got no reply within 2 s; a go-plugin host calls it without a deadline and hangs in Kill()",
+        .controllerShutdown,
+        "Shutdown got no reply within 2 s; a go-plugin host calls it without a deadline and hangs in Kill()",
         fix: "Reply to Shutdown at once; stop the server after replying, not before the reply is sent.")
     case .failed(let code, let message):
       return .fail(.controllerShutdown, "plugin.GRPCController/Shutdown failed: \(code) \(message)", fix: fix)
@@ -98,7 +101,8 @@ public enum ShutdownChecks {
   static func exit(_ o: Observation) -> CheckResult {
     switch o.controller {
     case .unimplemented, .failed:
-      return .skip(.shutdownExit, "Shutdown failed (see controller.shutdown), so plugin-dev SIGKILLed the plugin after 2 s")
+      return .skip(
+        .shutdownExit, "Shutdown failed (see controller.shutdown), so plugin-dev SIGKILLed the plugin after 2 s")
     case .exitedBefore(let status):
       return .fail(
         .shutdownExit, "the plugin exited by itself (\(status)) during the checks, before Shutdown",
@@ -112,7 +116,8 @@ public enum ShutdownChecks {
       return .pass(.shutdownExit, "exited\(status) \(HandshakeChecks.milliseconds(after)) ms after Shutdown")
     }
     if case .noReply = o.controller {
-      return .skip(.shutdownExit, "Shutdown got no reply (see controller.shutdown); plugin-dev SIGKILLed the plugin after 2 s")
+      return .skip(
+        .shutdownExit, "Shutdown got no reply (see controller.shutdown); plugin-dev SIGKILLed the plugin after 2 s")
     }
     return .fail(
       .shutdownExit, "still running 2 s after Shutdown; plugin-dev sent SIGKILL, as a go-plugin host does",
@@ -125,14 +130,17 @@ public enum ShutdownChecks {
     guard !o.leftBehind.isEmpty else {
       guard o.orphansTracked else {
         return .skip(
-          .shutdownNoChildren, "not checked: plugin-dev could not become a child subreaper (Linux prctl PR_SET_CHILD_SUBREAPER)")
+          .shutdownNoChildren,
+          "not checked: plugin-dev could not become a child subreaper (Linux prctl PR_SET_CHILD_SUBREAPER)")
       }
       return .pass(.shutdownNoChildren, "no process of the plugin outlived it")
     }
-    let list = o.leftBehind.prefix(5).map { "pid \($0.pid) `\($0.command)`" }.joined(separator: ", ")
+    let list =
+      o.leftBehind.prefix(5).map { "pid \($0.pid) `\($0.command)`" }.joined(separator: ", ")
       + (o.leftBehind.count > 5 ? ", …" : "")
     let count = o.leftBehind.count == 1 ? "1 process" : "\(o.leftBehind.count) processes"
-    let seen = o.leftBehind.allSatisfy(\.survivesHardKill)
+    let seen =
+      o.leftBehind.allSatisfy(\.survivesHardKill)
       ? "\(count) of the plugin would outlive a go-plugin host's SIGKILL (it kills only the plugin process): \(list)"
       : "\(count) outlived the plugin: \(list)"
     return .fail(

@@ -90,13 +90,20 @@ extension StderrChecks.Tally {
       hclog = .fail(
         .stderrHCLog, "stderr line \(first.line): \(first.text)\(more)",
         fix: "Write hclog JSON lines: \"@level\" one of trace, debug, info, warn, error; \"@timestamp\" like "
-          + "2006-01-02T15:04:05.000000Z07:00 (six fractional digits); \"@message\", \"@level\" and \"@timestamp\" as strings.")
+          + "2006-01-02T15:04:05.000000Z07:00 (six fractional digits); \"@message\", \"@level\" and \"@timestamp\" as strings."
+      )
     } else if complete == 0 {
       hclog = .pass(.stderrHCLog, "no stderr output")
     } else if json == 0 {
-      hclog = .pass(.stderrHCLog, "\(StderrChecks.count(complete, "line")), all plain text (a go-plugin host logs them at debug, or at the level of a [LEVEL] prefix)")
+      hclog = .pass(
+        .stderrHCLog,
+        "\(StderrChecks.count(complete, "line")), all plain text (a go-plugin host logs them at debug, or at the level of a [LEVEL] prefix)"
+      )
     } else {
-      hclog = .pass(.stderrHCLog, "\(StderrChecks.count(complete, "line")): \(json) hclog JSON, all valid" + (plain > 0 ? "; \(plain) plain text" : ""))
+      hclog = .pass(
+        .stderrHCLog,
+        "\(StderrChecks.count(complete, "line")): \(json) hclog JSON, all valid"
+          + (plain > 0 ? "; \(plain) plain text" : ""))
     }
 
     let length: CheckResult
@@ -107,7 +114,9 @@ extension StderrChecks.Tally {
         "stderr line \(first.line) is \(first.bytes) bytes\(more); a go-plugin host reads 64 KiB at a time and logs the pieces at debug, unparsed",
         fix: "Keep log lines under 64 KiB: truncate or summarise big values, or log them over several lines.")
     } else {
-      length = .pass(.stderrLineLength, complete == 0 ? "no stderr output" : "longest line \(longest) bytes (limit \(StderrChecks.goLineLimit))")
+      length = .pass(
+        .stderrLineLength,
+        complete == 0 ? "no stderr output" : "longest line \(longest) bytes (limit \(StderrChecks.goLineLimit))")
     }
     return [hclog, length]
   }

@@ -54,7 +54,8 @@ public enum HandshakeDiagnosis: Error, Sendable, Equatable, Codable, CustomStrin
     case .invalid(let error, _):
       return error.goPluginMessage
     case .unreachable(let address, let reason):
-      return "rpc error: code = Unavailable desc = connection error: desc = \"transport: error while dialing: dial \(address): \(reason)\""
+      return
+        "rpc error: code = Unavailable desc = connection error: desc = \"transport: error while dialing: dial \(address): \(reason)\""
     }
   }
 
@@ -72,8 +73,10 @@ public enum HandshakeDiagnosis: Error, Sendable, Equatable, Codable, CustomStrin
         + "(e.g. 1|1|tcp|127.0.0.1:1234|grpc) once the server listens, and flush stdout right after it "
         + "(Python: print(..., flush=True); C: fflush(stdout); Swift: write to FileHandle.standardOutput)."
     case .unflushed(_, let atExit):
-      return (atExit ? "The handshake line only reached the pipe when the plugin exited" :
-        "The handshake line only reached the pipe when plugin-dev stopped the plugin")
+      return
+        (atExit
+        ? "The handshake line only reached the pipe when the plugin exited"
+        : "The handshake line only reached the pipe when plugin-dev stopped the plugin")
         + ": stdout is block-buffered when it is not a terminal, so a go-plugin host waits until its timeout. "
         + "Flush stdout right after printing the line (Python: print(..., flush=True) or sys.stdout.flush())."
     case .exitedBeforeHandshake(let status, let tail):
@@ -97,17 +100,20 @@ public enum HandshakeDiagnosis: Error, Sendable, Equatable, Codable, CustomStrin
     let stderr = stderrTail.joined(separator: "\n")
     var text = "The plugin ended (\(status)) without printing a handshake line"
     if stderr.contains("This binary is a plugin. These are not meant to be executed directly") {
-      text += ". It did not find its magic cookie: the cookie in plugin.json's \"handshake\" (or --cookie) must "
+      text +=
+        ". It did not find its magic cookie: the cookie in plugin.json's \"handshake\" (or --cookie) must "
         + "match what the plugin checks."
     } else if stderr.contains("ModuleNotFoundError") || stderr.contains("No module named") {
-      text += ". Python could not import a module: run the build step (install requirements.txt into the venv "
+      text +=
+        ". Python could not import a module: run the build step (install requirements.txt into the venv "
         + "the command uses)."
     } else if stderr.contains("Traceback (most recent call last)") {
       text += ". Python raised an exception; the traceback is in the plugin's stderr."
     } else if stderr.contains("panic: ") || stderr.contains("fatal error: ") {
       text += ". It panicked; the stack trace is in the plugin's stderr."
     } else if stderr.contains("plugin init error") {
-      text += ". It could not start listening (see 'plugin init error' in its stderr): check PLUGIN_MIN_PORT/"
+      text +=
+        ". It could not start listening (see 'plugin init error' in its stderr): check PLUGIN_MIN_PORT/"
         + "PLUGIN_MAX_PORT, the socket directory and its path length."
     } else if status == .exited(127) {
       text += ". Exit code 127 means the shell could not find the command: check \"command\" in plugin.json."

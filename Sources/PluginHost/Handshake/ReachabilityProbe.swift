@@ -2,9 +2,9 @@ import Foundation
 import PluginProtocol
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 /// Tries a plain connect to the address a handshake announced: the line is only useful if
@@ -19,7 +19,9 @@ public enum ReachabilityProbe {
   public static let deadline: Duration = .seconds(3)
 
   /// Why nothing answers at the line's address, or nil when a connect succeeded (or was not tried).
-  public static func problem(with line: HandshakeLine, within deadline: Duration = deadline) async -> HandshakeDiagnosis? {
+  public static func problem(with line: HandshakeLine, within deadline: Duration = deadline) async
+    -> HandshakeDiagnosis?
+  {
     guard let (fd, result) = startConnect(line) else { return nil }
     defer { close(fd) }
     let reason: String?
@@ -28,7 +30,8 @@ public enum ReachabilityProbe {
     } else if errno == EINPROGRESS {
       reason = await waitForConnect(fd, until: .now + deadline)
     } else if errno == EAGAIN {
-      reason = "connect: resource temporarily unavailable (the socket's accept queue is full: is the plugin accepting connections?)"
+      reason =
+        "connect: resource temporarily unavailable (the socket's accept queue is full: is the plugin accepting connections?)"
     } else {
       reason = "connect: " + String(cString: strerror(errno)).lowercased()
     }
@@ -66,7 +69,9 @@ public enum ReachabilityProbe {
       addr.sin_port = in_port_t(UInt16(truncatingIfNeeded: tcp.port).bigEndian)
       addr.sin_addr.s_addr = inet_addr(host)
       let result = withUnsafePointer(to: &addr) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+          connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        }
       }
       return (fd, result)
     case .unix:
@@ -79,7 +84,9 @@ public enum ReachabilityProbe {
         for (i, b) in bytes.enumerated() { raw[i] = b }
       }
       let result = withUnsafePointer(to: &addr) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+          connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+        }
       }
       return (fd, result)
     }

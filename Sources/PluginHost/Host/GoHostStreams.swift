@@ -23,7 +23,9 @@ final class GoHostStreams: Sendable {
   let openedAt = ContinuousClock.now
 
   /// Opens both streams on `connection`.
-  init(_ connection: PluginConnection, onStdio: @escaping @Sendable (Plugin_StdioData) async -> Void, note: @escaping Note) {
+  init(
+    _ connection: PluginConnection, onStdio: @escaping @Sendable (Plugin_StdioData) async -> Void, note: @escaping Note
+  ) {
     let client = connection.client
     let broker = Task {
       do {
@@ -33,7 +35,9 @@ final class GoHostStreams: Sendable {
           for try await _ in response.messages {}
         }
       } catch let error as RPCError where error.code == .unimplemented {
-        await note("the plugin has no plugin.GRPCBroker (UNIMPLEMENTED); a Go host ignores this unless the plugin is bidirectional")
+        await note(
+          "the plugin has no plugin.GRPCBroker (UNIMPLEMENTED); a Go host ignores this unless the plugin is bidirectional"
+        )
       } catch {}
     }
     let stdio = Task { [state] in
@@ -49,13 +53,16 @@ final class GoHostStreams: Sendable {
       } catch let error as RPCError where !Task.isCancelled {
         outcome = .failed(code: Status.Code(error.code), message: error.message)
         if error.code == .unimplemented {
-          await note("the plugin has no plugin.GRPCStdio (UNIMPLEMENTED); a Go host logs 'stdio service not available' or 'received EOF, stopping recv loop'")
+          await note(
+            "the plugin has no plugin.GRPCStdio (UNIMPLEMENTED); a Go host logs 'stdio service not available' or 'received EOF, stopping recv loop'"
+          )
         } else {
           let limit = PluginConnection.maxStdioMessageBytes >> 20
           let tooBig = error.code == .resourceExhausted || error.message.contains("maximum payload size")
-          await note(tooBig
-            ? "plugin.GRPCStdio sent a message over \(limit) MiB; plugin-dev stopped reading the plugin's stdio (\(error.code): \(error.message))"
-            : "plugin.GRPCStdio/StreamStdio ended: \(error.code): \(error.message)")
+          await note(
+            tooBig
+              ? "plugin.GRPCStdio sent a message over \(limit) MiB; plugin-dev stopped reading the plugin's stdio (\(error.code): \(error.message))"
+              : "plugin.GRPCStdio/StreamStdio ended: \(error.code): \(error.message)")
         }
       } catch {
         outcome = nil

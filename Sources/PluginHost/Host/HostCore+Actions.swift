@@ -4,9 +4,9 @@ import GRPCCore
 import PluginProtocol
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 /// The actions that do I/O: the build step, the spawn, Shutdown and the teardown.
@@ -32,9 +32,10 @@ extension HostCore {
     if starts == 1, let unbuffered = options.pythonUnbufferedToRemove(given: launch.environment),
       !options.removedEnvironment.contains(unbuffered), ProcessInfo.processInfo.environment[unbuffered] != nil
     {
-      observe(.notice(
-        "PYTHONUNBUFFERED is set here but not passed on: a host on another machine rarely has it, and without it "
-          + "a Python plugin that does not flush its handshake hangs (--env PYTHONUNBUFFERED=1 passes it)"))
+      observe(
+        .notice(
+          "PYTHONUNBUFFERED is set here but not passed on: a host on another machine rarely has it, and without it "
+            + "a Python plugin that does not flush its handshake hangs (--env PYTHONUNBUFFERED=1 passes it)"))
     }
     run = Run(epoch: epoch)
     let info = SessionEvent.StartInfo(
@@ -62,9 +63,10 @@ extension HostCore {
     var info = info
     info.pid = process.pid
     observe(.started(process, info))
-    run.tasks.append(Task {
-      for await event in process.events { self.processEvent(event, epoch: epoch) }
-    })
+    run.tasks.append(
+      Task {
+        for await event in process.events { self.processEvent(event, epoch: epoch) }
+      })
     feed(.spawned(at: process.startedAt), from: epoch)
   }
 
@@ -91,26 +93,30 @@ extension HostCore {
     guard let run, let connection = run.connection else { return }
     let sent = ContinuousClock.now
     let answer = run.answer
-    run.shutdown = (sent, Task {
-      typealias Controller = ShutdownChecks.Observation.Controller
-      var callOptions = CallOptions.defaults
-      callOptions.timeout = .seconds(10)
-      let result: Controller
-      do {
-        _ = try await Plugin_GRPCController.Client(wrapping: connection.client).shutdown(Plugin_Empty(), options: callOptions)
-        result = .answered(milliseconds: Int(((ContinuousClock.now - sent).seconds * 1000).rounded()))
-      } catch let error as RPCError {
-        switch error.code {
-        case .unimplemented: result = .unimplemented(message: error.message)
-        case .unavailable, .cancelled: result = .closedBeforeReplying
-        case .deadlineExceeded: result = .noReply
-        default: result = .failed(code: Status.Code(error.code), message: error.message)
+    run.shutdown = (
+      sent,
+      Task {
+        typealias Controller = ShutdownChecks.Observation.Controller
+        var callOptions = CallOptions.defaults
+        callOptions.timeout = .seconds(10)
+        let result: Controller
+        do {
+          _ = try await Plugin_GRPCController.Client(wrapping: connection.client).shutdown(
+            Plugin_Empty(), options: callOptions)
+          result = .answered(milliseconds: Int(((ContinuousClock.now - sent).seconds * 1000).rounded()))
+        } catch let error as RPCError {
+          switch error.code {
+          case .unimplemented: result = .unimplemented(message: error.message)
+          case .unavailable, .cancelled: result = .closedBeforeReplying
+          case .deadlineExceeded: result = .noReply
+          default: result = .failed(code: Status.Code(error.code), message: error.message)
+          }
+        } catch {
+          result = .failed(code: .unknown, message: "\(error)")
         }
-      } catch {
-        result = .failed(code: .unknown, message: "\(error)")
+        answer.withLock { if $0 == nil { $0 = result } }
       }
-      answer.withLock { if $0 == nil { $0 = result } }
-    })
+    )
   }
 
   /// Closes what the start opened, settles the Shutdown call's outcome, removes a killed
@@ -153,7 +159,13 @@ extension HostCore {
   /// Waits for `task`, at most `limit`.
   static func first(_ task: Task<Void, Never>, within limit: Duration) async {
     await withTaskGroup(of: Void.self) { group in
-      group.addTask { await withTaskCancellationHandler { await task.value } onCancel: { task.cancel() } }
+      group.addTask {
+        await withTaskCancellationHandler {
+          await task.value
+        } onCancel: {
+          task.cancel()
+        }
+      }
       group.addTask { try? await Task.sleep(for: limit) }
       await group.next()
       group.cancelAll()

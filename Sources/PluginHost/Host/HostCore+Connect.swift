@@ -20,7 +20,8 @@ extension HostCore {
     if let identity, line.carriesCertificate {
       do {
         tls = TapProxy.TLS(
-          context: try AutoMTLSContext.client(identity: identity, trustingServerCertificateDER: line.serverCertificateDER ?? []),
+          context: try AutoMTLSContext.client(
+            identity: identity, trustingServerCertificateDER: line.serverCertificateDER ?? []),
           serverHostname: AutoMTLSContext.serverHostname)
       } catch {
         let reason = "the plugin's AutoMTLS certificate is unusable: \(error)"
@@ -35,7 +36,7 @@ extension HostCore {
         network = .unix
         address = local
         if options.tap { observe(.tapReady(local: local, plugin: line.address)) }
-      } catch where tls != nil {
+      } catch  where tls != nil {
         let reason = "the AutoMTLS relay could not start: \(error)"
         return feed(.connectFailed(.unreachable(address: line.address, reason: reason)), from: epoch)
       } catch {
@@ -89,7 +90,9 @@ extension HostCore {
       proxy = try await TapProxy.start(
         listen: listen, target: target, targetTLS: tls,
         onBytes: { connection, direction, chunk in
-          if decode { sink.yield(.bytes(connection: connection, direction: Direction(direction), bytes: chunk, time: Date())) }
+          if decode {
+            sink.yield(.bytes(connection: connection, direction: Direction(direction), bytes: chunk, time: Date()))
+          }
         },
         onEvent: { [weak self] event in
           if case .closed(let id) = event { sink.yield(.closed(connection: id)) }
@@ -101,12 +104,13 @@ extension HostCore {
       throw error
     }
     let observe = self.observe
-    run.tasks.append(Task {
-      var decoder = RelayDecoder(registry: MessageRegistry.goPlugin)
-      for await input in inputs {
-        for record in decoder.feed(input) { observe(.frame(record)) }
-      }
-    })
+    run.tasks.append(
+      Task {
+        var decoder = RelayDecoder(registry: MessageRegistry.goPlugin)
+        for await input in inputs {
+          for record in decoder.feed(input) { observe(.frame(record)) }
+        }
+      })
     return (proxy, directory.appending("tap.sock"), directory)
   }
 

@@ -7,9 +7,9 @@ import Synchronization
 import WireTap
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 /// Runs one plugin like a go-plugin host: the one actor that performs a `HostMachine`'s actions.
@@ -167,10 +167,11 @@ public actor HostCore {
     case .checkHealth:
       guard let connection = run?.connection else { return }
       let epoch = self.epoch
-      run?.tasks.append(Task {
-        let sample = await HealthCall.sample(connection)
-        self.healthChecked(sample, epoch: epoch)
-      })
+      run?.tasks.append(
+        Task {
+          let sample = await HealthCall.sample(connection)
+          self.healthChecked(sample, epoch: epoch)
+        })
     case .sendShutdown:
       sendShutdown()
     case .signal(let signal):
@@ -182,11 +183,14 @@ public actor HostCore {
       timers[timer]?.task.cancel()
       timerTokens += 1
       let token = timerTokens
-      timers[timer] = (token, Task {
-        try? await Task.sleep(until: at, clock: .continuous)
-        guard !Task.isCancelled else { return }
-        self.timerFired(timer, token: token)
-      })
+      timers[timer] = (
+        token,
+        Task {
+          try? await Task.sleep(until: at, clock: .continuous)
+          guard !Task.isCancelled else { return }
+          self.timerFired(timer, token: token)
+        }
+      )
     case .cancelTimer(let timer):
       timers.removeValue(forKey: timer)?.task.cancel()
     case .teardown:

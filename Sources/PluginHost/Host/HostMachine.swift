@@ -2,9 +2,9 @@ import Foundation
 import PluginProtocol
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 /// The life of a plugin under a go-plugin host, as a state machine with no I/O: events in
@@ -101,7 +101,9 @@ public struct HostMachine: Sendable {
     switch state {
     case .spawning:
       state = .idle
-      return [.report(.handshakeFailed(.exitedBeforeHandshake(status: .exited(127), stderrTail: [reason]))), .decide(false)]
+      return [
+        .report(.handshakeFailed(.exitedBeforeHandshake(status: .exited(127), stderrTail: [reason]))), .decide(false),
+      ]
     case .killing:
       return ended()
     default:
@@ -131,9 +133,10 @@ public struct HostMachine: Sendable {
         actions += fail(diagnosis)
       case .probeUnflushed:
         actions += [
-          .report(.notice(
-            "no handshake within \(configuration.handshakeTimeout); sending SIGINT, then SIGTERM, to see whether output was stuck in a buffer"
-          )),
+          .report(
+            .notice(
+              "no handshake within \(configuration.handshakeTimeout); sending SIGINT, then SIGTERM, to see whether output was stuck in a buffer"
+            )),
           .signal(SIGINT), .setTimer(.sigterm, at: now + configuration.signalGap),
         ]
       case .strayStdout(let text):
@@ -188,7 +191,8 @@ public struct HostMachine: Sendable {
       return []
     case .building:
       state = finishing ? .finished : .idle
-      return [.report(.notice("stopping the build step")), .cancelBuild, .decide(false)] + (finishing ? [.finished] : [])
+      return [.report(.notice("stopping the build step")), .cancelBuild, .decide(false)]
+        + (finishing ? [.finished] : [])
     case .spawning:
       state = .killing
       return [.decide(false)]
@@ -198,7 +202,8 @@ public struct HostMachine: Sendable {
       var actions = stopRequested() + [.cancelTimer(.health)]
       if pluginSilent {
         actions += [
-          .report(.notice("stopping: the plugin never sent a byte of HTTP/2, so Shutdown cannot reach it; sending SIGKILL")),
+          .report(
+            .notice("stopping: the plugin never sent a byte of HTTP/2, so Shutdown cannot reach it; sending SIGKILL")),
           .kill,
         ]
         return actions
@@ -235,9 +240,10 @@ public struct HostMachine: Sendable {
       state = .killing
       let grace = configuration.shutdownGrace
       return [
-        .report(.notice(
-          "the plugin did not exit within \(Self.text(grace)) of Shutdown (a go-plugin host logs 'plugin failed to exit gracefully'); sending SIGKILL"
-        )),
+        .report(
+          .notice(
+            "the plugin did not exit within \(Self.text(grace)) of Shutdown (a go-plugin host logs 'plugin failed to exit gracefully'); sending SIGKILL"
+          )),
         .report(.graceExpired), .kill,
       ]
     default:

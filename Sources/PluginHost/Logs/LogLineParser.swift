@@ -29,7 +29,8 @@ public struct LogLineParser: Sendable {
     let prefixes: [(String, LogEntry.Level)] = [
       ("[TRACE]", .trace), ("[DEBUG]", .debug), ("[INFO]", .info), ("[WARN]", .warn), ("[ERROR]", .error),
     ]
-    if raw.hasPrefix("panic: ") || raw.hasPrefix("fatal error: ") || raw.hasPrefix("Traceback (most recent call last):") {
+    if raw.hasPrefix("panic: ") || raw.hasPrefix("fatal error: ") || raw.hasPrefix("Traceback (most recent call last):")
+    {
       panicMode = true
     }
     for (prefix, level) in prefixes where raw.hasPrefix(prefix) {
@@ -40,7 +41,9 @@ public struct LogLineParser: Sendable {
   }
 
   private static func json(_ raw: String) -> LogEntry? {
-    guard let object = (try? JSONSerialization.jsonObject(with: Data(raw.utf8), options: [.fragmentsAllowed])) as? [String: Any]
+    guard
+      let object = (try? JSONSerialization.jsonObject(with: Data(raw.utf8), options: [.fragmentsAllowed]))
+        as? [String: Any]
     else { return nil }
     var problems: [String] = []
     for key in ["@level", "@message", "@timestamp"] {
@@ -52,7 +55,9 @@ public struct LogLineParser: Sendable {
     let level = levelText.flatMap(LogEntry.Level.init(rawValue:))
     if level == nil {
       problems.append(
-        levelText.map { "@level \"\($0)\" is not trace|debug|info|warn|error: a go-plugin host logs the raw line at debug" }
+        levelText.map {
+          "@level \"\($0)\" is not trace|debug|info|warn|error: a go-plugin host logs the raw line at debug"
+        }
           ?? "no @level: a go-plugin host logs the raw line at debug")
     }
     let timestamp = object["@timestamp"] as? String

@@ -30,7 +30,9 @@ public enum BuildStep {
     let process: PluginProcess
     do {
       process = try await PluginProcess.start(
-        .init(executable: executable, arguments: arguments, environment: target.environment, workingDirectory: target.folder.path))
+        .init(
+          executable: executable, arguments: arguments, environment: target.environment,
+          workingDirectory: target.folder.path))
     } catch {
       report(.output(error.description, stream: .stderr))
       report(.finished(status: .exited(127), seconds: 0))

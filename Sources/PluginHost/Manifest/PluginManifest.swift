@@ -197,9 +197,11 @@ public enum PluginManifestError: Error, Sendable, Equatable, CustomStringConvert
   public var description: String {
     switch self {
     case .unreadable(let file, let reason):
-      return "\(file): cannot read the manifest (\(reason)). Create it with `plugin-dev new`, or pass an executable instead of a folder."
+      return
+        "\(file): cannot read the manifest (\(reason)). Create it with `plugin-dev new`, or pass an executable instead of a folder."
     case .invalidJSON(let file, let location, let reason):
-      return "\(file)\(location.map { ", \($0)" } ?? ""): not valid JSON (\(reason)). Fix the syntax (quotes, commas, braces)."
+      return
+        "\(file)\(location.map { ", \($0)" } ?? ""): not valid JSON (\(reason)). Fix the syntax (quotes, commas, braces)."
     case .missingField(let file, let field):
       return "\(file): the field \"\(field)\" is missing. A manifest needs at least {\"command\": [\"./my-plugin\"]}."
     case .wrongType(let file, let field, let expected):
@@ -208,7 +210,8 @@ public enum PluginManifestError: Error, Sendable, Equatable, CustomStringConvert
     case .emptyCommand(let file):
       return "\(file): \"command\" is empty. Give the command that starts the plugin, e.g. [\"./kv-plugin\"]."
     case .badHandshake(let file, let reason):
-      return "\(file): \"handshake\" is unusable: \(reason). Example: {\"protocolVersions\": [1], \"magicCookieKey\": \"BASIC_PLUGIN\", \"magicCookieValue\": \"hello\"}."
+      return
+        "\(file): \"handshake\" is unusable: \(reason). Example: {\"protocolVersions\": [1], \"magicCookieKey\": \"BASIC_PLUGIN\", \"magicCookieValue\": \"hello\"}."
     }
   }
 }

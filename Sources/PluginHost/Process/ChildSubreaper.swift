@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 /// Makes this process a "child subreaper" (Linux `prctl(PR_SET_CHILD_SUBREAPER)`): processes a plugin
@@ -18,12 +18,12 @@ public enum ChildSubreaper {
   @discardableResult
   public static func enable() -> Bool {
     #if os(Linux)
-    typealias Prctl = @convention(c) (Int32, UInt, UInt, UInt, UInt) -> Int32
-    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "prctl") else { return false }
-    let prctl = unsafeBitCast(symbol, to: Prctl.self)
-    return prctl(setChildSubreaper, 1, 0, 0, 0) == 0
+      typealias Prctl = @convention(c) (Int32, UInt, UInt, UInt, UInt) -> Int32
+      guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "prctl") else { return false }
+      let prctl = unsafeBitCast(symbol, to: Prctl.self)
+      return prctl(setChildSubreaper, 1, 0, 0, 0) == 0
     #else
-    return false
+      return false
     #endif
   }
 }

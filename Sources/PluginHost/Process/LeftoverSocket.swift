@@ -2,9 +2,9 @@ import Foundation
 import PluginProtocol
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 /// What a plugin that had to be killed leaves in the temp folder: its unix socket and, for a

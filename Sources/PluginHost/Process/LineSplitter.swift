@@ -18,7 +18,9 @@ public struct LineSplitter: Sendable {
     public var unterminated: Bool
 
     /// Creates a line value.
-    public init(text: String, byteCount: Int, continues: Bool = false, isContinuation: Bool = false, unterminated: Bool = false) {
+    public init(
+      text: String, byteCount: Int, continues: Bool = false, isContinuation: Bool = false, unterminated: Bool = false
+    ) {
       self.text = text
       self.byteCount = byteCount
       self.continues = continues

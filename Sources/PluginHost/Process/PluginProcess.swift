@@ -4,9 +4,9 @@ import Synchronization
 import SystemPackage
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 /// A plugin child process: spawned in its own process group with the host environment, its
@@ -131,7 +131,8 @@ public final class PluginProcess: Sendable {
     }
 
     func finish(_ status: ExitStatus) {
-      let (pid, waiters, timed) = state.withLock { s -> (pid_t?, [CheckedContinuation<ExitStatus, Never>], [CheckedContinuation<ExitStatus?, Never>]) in
+      let (pid, waiters, timed) = state.withLock {
+        s -> (pid_t?, [CheckedContinuation<ExitStatus, Never>], [CheckedContinuation<ExitStatus?, Never>]) in
         s.status = status
         defer {
           s.waiters.removeAll()
@@ -177,7 +178,8 @@ public final class PluginProcess: Sendable {
       executable: executable, arguments: Arguments(launch.arguments), environment: environment,
       workingDirectory: launch.workingDirectory.map { FilePath($0) }, platformOptions: options)
 
-    let (started, startedContinuation) = AsyncStream<Result<(pid_t, ContinuousClock.Instant), PluginProcessError>>.makeStream()
+    let (started, startedContinuation) = AsyncStream<Result<(pid_t, ContinuousClock.Instant), PluginProcessError>>
+      .makeStream()
     let shared = Shared(continuation: continuation)
     Task {
       do {
@@ -364,8 +366,8 @@ extension PluginProcess {
 @discardableResult
 func posixKill(_ pid: pid_t, _ signal: Int32) -> Int32 {
   #if canImport(Glibc)
-  return Glibc.kill(pid, signal)
+    return Glibc.kill(pid, signal)
   #else
-  return Darwin.kill(pid, signal)
+    return Darwin.kill(pid, signal)
   #endif
 }

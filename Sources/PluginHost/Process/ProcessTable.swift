@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 /// Reads the process table from `/proc` (Linux; empty elsewhere) and reaps adopted orphans.
@@ -11,15 +11,15 @@ public enum ProcessTable {
   /// Every process visible now (empty outside Linux).
   public static func snapshot() -> [ProcessEntry] {
     #if os(Linux)
-    guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
-    return names.compactMap { name in
-      guard Int32(name) != nil, let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8) else {
-        return nil
+      guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+      return names.compactMap { name in
+        guard Int32(name) != nil, let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8) else {
+          return nil
+        }
+        return ProcessEntry.parse(stat: stat)
       }
-      return ProcessEntry.parse(stat: stat)
-    }
     #else
-    return []
+      return []
     #endif
   }
 
@@ -38,10 +38,10 @@ public enum ProcessTable {
   /// (always nil outside Linux).
   public static func commandLine(_ pid: Int32) -> String? {
     #if os(Linux)
-    guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"), !data.isEmpty else { return nil }
-    return data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ")
+      guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"), !data.isEmpty else { return nil }
+      return data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ")
     #else
-    return nil
+      return nil
     #endif
   }
 

@@ -20,7 +20,8 @@ extension MessageRegistry {
     registry.register(path: "/plugin.GRPCController/Shutdown", request: Plugin_Empty.self, response: Plugin_Empty.self)
     registry.register(
       path: "/plugin.GRPCStdio/StreamStdio", request: Google_Protobuf_Empty.self, response: Plugin_StdioData.self)
-    registry.register(path: "/plugin.GRPCBroker/StartStream", request: Plugin_ConnInfo.self, response: Plugin_ConnInfo.self)
+    registry.register(
+      path: "/plugin.GRPCBroker/StartStream", request: Plugin_ConnInfo.self, response: Plugin_ConnInfo.self)
     return registry
   }
 }

@@ -33,7 +33,9 @@ public struct PluginTarget: Sendable, Equatable {
   }
 
   /// Resolves a `run` argument: a folder (reads its `plugin.json`) or an executable file.
-  public static func resolve(_ path: String, currentDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+  public static func resolve(
+    _ path: String, currentDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+  )
     throws(PluginTargetError) -> PluginTarget
   {
     let url = URL(fileURLWithPath: path, relativeTo: currentDirectory).standardizedFileURL
@@ -47,7 +49,8 @@ public struct PluginTarget: Sendable, Equatable {
       let workingDirectory = manifest.workingDirectory.map { url.appendingPathComponent($0).standardizedFileURL } ?? url
       return PluginTarget(
         name: manifest.name ?? url.lastPathComponent, build: manifest.build, command: manifest.command, folder: url,
-        workingDirectory: workingDirectory, environment: manifest.environment ?? [:], handshake: manifest.effectiveHandshake)
+        workingDirectory: workingDirectory, environment: manifest.environment ?? [:],
+        handshake: manifest.effectiveHandshake)
     }
     guard FileManager.default.isExecutableFile(atPath: url.path) else { throw .notExecutable(path) }
     return PluginTarget(
@@ -56,7 +59,9 @@ public struct PluginTarget: Sendable, Equatable {
   }
 
   /// A command line given after `--`.
-  public static func commandLine(_ arguments: [String], currentDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) -> PluginTarget {
+  public static func commandLine(
+    _ arguments: [String], currentDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+  ) -> PluginTarget {
     PluginTarget(name: displayName(arguments), command: .arguments(arguments), folder: currentDirectory)
   }
 
@@ -88,9 +93,11 @@ public enum PluginTargetError: Error, Sendable, Equatable, CustomStringConvertib
   public var description: String {
     switch self {
     case .notFound(let path):
-      return "\(path): no such file or folder. Give a plugin folder (with plugin.json), an executable, or `-- command args…`."
+      return
+        "\(path): no such file or folder. Give a plugin folder (with plugin.json), an executable, or `-- command args…`."
     case .notExecutable(let path):
-      return "\(path): not executable. Run `chmod +x \(path)`, or give its folder with a plugin.json that says how to start it."
+      return
+        "\(path): not executable. Run `chmod +x \(path)`, or give its folder with a plugin.json that says how to start it."
     case .manifest(let error):
       return error.description
     case .storeUnavailable(let reason):

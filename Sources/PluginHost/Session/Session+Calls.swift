@@ -30,7 +30,9 @@ extension Session {
     case .put(let key, let value):
       do {
         try await connection.kv.put(key, value, timeout: Self.callTimeout)
-        record = CallRecord(command: text, method: "/proto.KV/Put", code: .ok, result: "stored \(value.count) bytes", started: started, ended: Date())
+        record = CallRecord(
+          command: text, method: "/proto.KV/Put", code: .ok, result: "stored \(value.count) bytes", started: started,
+          ended: Date())
       } catch {
         record = Self.failure(error, command: text, method: "/proto.KV/Put", started: started, on: connection)
       }
@@ -43,7 +45,8 @@ extension Session {
         result: { if case .failed(_, let message) = sample.outcome { return message } else { return sample.label } }(),
         started: started, ended: Date())
     default:
-      record = CallRecord(command: text, method: "", code: .invalidArgument, result: "not a plugin call", started: started, ended: Date())
+      record = CallRecord(
+        command: text, method: "", code: .invalidArgument, result: "not a plugin call", started: started, ended: Date())
     }
     emit(.call(record))
     return record
@@ -58,19 +61,27 @@ extension Session {
     _ error: any Error, command: String, method: String, started: Date, on connection: PluginConnection
   ) -> CallRecord {
     if let rpc = (error as? RPCError).map({ connection.explain($0, after: callTimeout) }) {
-      return CallRecord(command: command, method: method, code: Status.Code(rpc.code), result: rpc.message, started: started, ended: Date())
+      return CallRecord(
+        command: command, method: method, code: Status.Code(rpc.code), result: rpc.message, started: started,
+        ended: Date())
     }
     if error is CancellationError {
-      return CallRecord(command: command, method: method, code: .cancelled, result: HealthCall.cancelledText, started: started, ended: Date())
+      return CallRecord(
+        command: command, method: method, code: .cancelled, result: HealthCall.cancelledText, started: started,
+        ended: Date())
     }
-    return CallRecord(command: command, method: method, code: .unknown, result: "\(error)", started: started, ended: Date())
+    return CallRecord(
+      command: command, method: method, code: .unknown, result: "\(error)", started: started, ended: Date())
   }
 
   /// A value as text: UTF-8 when printable, else hex.
   public static func render(_ value: Data) -> String {
-    if let text = String(data: value, encoding: .utf8), !text.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\t" }) {
+    if let text = String(data: value, encoding: .utf8),
+      !text.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\t" })
+    {
       return text
     }
-    return "0x" + value.prefix(256).map { String(format: "%02x", $0) }.joined() + (value.count > 256 ? "… (\(value.count) bytes)" : "")
+    return "0x" + value.prefix(256).map { String(format: "%02x", $0) }.joined()
+      + (value.count > 256 ? "… (\(value.count) bytes)" : "")
   }
 }

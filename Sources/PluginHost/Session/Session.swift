@@ -104,7 +104,9 @@ extension Session {
         parsing.withLock { $0.startedAt = process.startedAt }
         events.yield(.started(info))
       case .output(.line(.stderr, let line, _)):
-        let entry = parsing.withLock { $0.log.parse(line.text, isPartOfLongLine: line.continues || line.isContinuation) }
+        let entry = parsing.withLock {
+          $0.log.parse(line.text, isPartOfLongLine: line.continues || line.isContinuation)
+        }
         events.yield(.log(entry))
       case .output: break
       case .report(let report): self.report(report)

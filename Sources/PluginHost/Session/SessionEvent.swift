@@ -128,7 +128,8 @@ public struct HealthSample: Sendable, Equatable, Codable {
         self = .status(try nested.decode(String.self, forKey: ._0))
       case .failed:
         let nested = try container.nestedContainer(keyedBy: FailedCodingKeys.self, forKey: .failed)
-        self = .failed(code: try nested.decodeStatusCode(forKey: .code), message: try nested.decode(String.self, forKey: .message))
+        self = .failed(
+          code: try nested.decodeStatusCode(forKey: .code), message: try nested.decode(String.self, forKey: .message))
       }
     }
 
@@ -192,7 +193,9 @@ public struct CallRecord: Sendable, Equatable, Codable {
   public var ended: Date
 
   /// Creates a record.
-  public init(command: String, method: String, code: Status.Code, result: String, value: Data? = nil, started: Date, ended: Date) {
+  public init(
+    command: String, method: String, code: Status.Code, result: String, value: Data? = nil, started: Date, ended: Date
+  ) {
     self.command = command
     self.method = method
     self.code = code

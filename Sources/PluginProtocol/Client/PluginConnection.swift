@@ -56,7 +56,9 @@ public final class PluginConnection: Sendable {
     var options = CallOptions.defaults
     options.timeout = timeout
     do {
-      _ = try await RPCDeadline.run(timeout) { [options] in try await controller.shutdown(Plugin_Empty(), options: options) }
+      _ = try await RPCDeadline.run(timeout) { [options] in
+        try await controller.shutdown(Plugin_Empty(), options: options)
+      }
     } catch let error as RPCError where error.code == .unavailable {
       return
     }

@@ -21,7 +21,9 @@ public struct PluginEnvironment: Sendable, Equatable {
     /// `true` when the host wants gRPC broker multiplexing (v1.6.0+).
     public static let multiplexGRPC = "PLUGIN_MULTIPLEX_GRPC"
     /// Every `PLUGIN_*` name above.
-    public static let all = [protocolVersions, minPort, maxPort, clientCert, unixSocketDir, unixSocketGroup, multiplexGRPC]
+    public static let all = [
+      protocolVersions, minPort, maxPort, clientCert, unixSocketDir, unixSocketGroup, multiplexGRPC,
+    ]
   }
 
   /// go-plugin's default port range when the host sets none.

@@ -117,7 +117,8 @@ public struct PingAnswerer: Sendable {
   /// malformed one is passed on for the HTTP/2 handler to reject).
   private static func isPing(_ header: [UInt8]) -> Bool {
     let length = Int(header[0]) << 16 | Int(header[1]) << 8 | Int(header[2])
-    let stream = (UInt32(header[5]) << 24 | UInt32(header[6]) << 16 | UInt32(header[7]) << 8 | UInt32(header[8])) & 0x7fff_ffff
+    let stream =
+      (UInt32(header[5]) << 24 | UInt32(header[6]) << 16 | UInt32(header[7]) << 8 | UInt32(header[8])) & 0x7fff_ffff
     return header[3] == pingType && header[4] & ackFlag == 0 && length == pingPayloadLength && stream == 0
   }
 

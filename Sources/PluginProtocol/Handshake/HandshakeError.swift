@@ -109,7 +109,8 @@ public enum HandshakeError: Error, Sendable, Equatable, Codable, CustomStringCon
       }
       return "Field 2 must be the app protocol version as a decimal number (e.g. 1)."
     case .incompatibleAppVersion(let v, let offered):
-      return "The plugin answered app version \(v) but the host offered \(offered.map(String.init).joined(separator: ",")) "
+      return
+        "The plugin answered app version \(v) but the host offered \(offered.map(String.init).joined(separator: ",")) "
         + "in PLUGIN_PROTOCOL_VERSIONS. Read PLUGIN_PROTOCOL_VERSIONS and answer the highest version both support."
     case .unknownNetwork(let network, _):
       return "Field 3 is \(GoSyntax.goQuote(network)); it must be 'tcp' or 'unix'. (go-plugin prints the address in "

@@ -50,7 +50,8 @@ public struct HandshakeLine: Sendable, Equatable, Codable {
   /// The certificate's DER bytes from field 6 (Go's `RawStdEncoding`), nil when there is none
   /// or it does not decode.
   public var serverCertificateDER: [UInt8]? {
-    guard carriesCertificate, let field = serverCertificate, case .success(let der) = GoSyntax.rawStdBase64Decode(field) else {
+    guard carriesCertificate, let field = serverCertificate, case .success(let der) = GoSyntax.rawStdBase64Decode(field)
+    else {
       return nil
     }
     return der
@@ -147,9 +148,9 @@ public struct HandshakeLine: Sendable, Equatable, Codable {
 
   /// Longest unix socket path `connect(2)` accepts on this OS (`sun_path` minus the terminator).
   #if os(Linux)
-  public static let maxSocketPathLength = 107
+    public static let maxSocketPathLength = 107
   #else
-  public static let maxSocketPathLength = 103
+    public static let maxSocketPathLength = 103
   #endif
 
   /// Things a Go host accepts but that deserve a look, for a line that parsed.

@@ -28,7 +28,9 @@ public struct TCPAddress: Sendable, Equatable, Hashable {
     let host: Substring
     let port: Substring
     if address.hasPrefix("[") {
-      guard let close = address.firstIndex(of: "]") else { return .failure(.init("address \(address): missing ']' in address")) }
+      guard let close = address.firstIndex(of: "]") else {
+        return .failure(.init("address \(address): missing ']' in address"))
+      }
       let after = address[address.index(after: close)...]
       guard after.first == ":" else { return .failure(after.isEmpty ? missingPort : tooManyColons) }
       host = address[address.index(after: address.startIndex)..<close]
@@ -40,7 +42,9 @@ public struct TCPAddress: Sendable, Equatable, Hashable {
       port = address[address.index(after: colon)...]
       if host.contains(":") { return .failure(tooManyColons) }
     }
-    if host.contains("[") || host.contains("]") { return .failure(.init("address \(address): unexpected '[' in address")) }
+    if host.contains("[") || host.contains("]") {
+      return .failure(.init("address \(address): unexpected '[' in address"))
+    }
     return .success((host, port))
   }
 

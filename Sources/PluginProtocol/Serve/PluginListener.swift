@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 /// A listening socket a plugin serves on, bound the way go-plugin's `plugin.Serve` binds it.
@@ -120,14 +120,15 @@ struct PluginListener: Sendable {
       if let created { rmdir(created) }
       throw .listen("couldn't listen on \(path): \(text)")
     }
-    return PluginListener(fileDescriptor: fd, network: .unix, address: path, socketPath: path, createdDirectory: created)
+    return PluginListener(
+      fileDescriptor: fd, network: .unix, address: path, socketPath: path, createdDirectory: created)
   }
 
   private static func errnoText() -> String { String(cString: strerror(errno)) }
 
   #if os(Linux)
-  private static let socketStreamType = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
+    private static let socketStreamType = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
   #else
-  private static let socketStreamType = SOCK_STREAM
+    private static let socketStreamType = SOCK_STREAM
   #endif
 }

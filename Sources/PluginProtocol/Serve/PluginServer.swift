@@ -6,9 +6,9 @@ import Logging
 import Relay
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 /// Serves a plugin written in Swift exactly as go-plugin's `plugin.Serve` serves a Go plugin.
@@ -90,18 +90,25 @@ public struct PluginServer: Sendable {
     if !environment.offeredVersions().versions.contains(version) {
       logger.warning(
         "no app protocol version in common with the host; answering the lowest supported",
-        metadata: ["supported": "\(configuration.handshake.protocolVersions)",
-                   "offered": "\(environment[PluginEnvironment.Key.protocolVersions] ?? "")"])
+        metadata: [
+          "supported": "\(configuration.handshake.protocolVersions)",
+          "offered": "\(environment[PluginEnvironment.Key.protocolVersions] ?? "")",
+        ])
     }
     var tls: (identity: AutoMTLSIdentity, context: TapProxy.TLS)?
     if let pem = environment[PluginEnvironment.Key.clientCert], !pem.isEmpty {
       do {
         let identity = try AutoMTLSIdentity.generate()
-        tls = (identity, TapProxy.TLS(context: try AutoMTLSContext.server(identity: identity, trustingClientCertificatePEM: pem)))
+        tls = (
+          identity,
+          TapProxy.TLS(context: try AutoMTLSContext.server(identity: identity, trustingClientCertificatePEM: pem))
+        )
       } catch {
         // go-plugin logs the same line; it then serves TLS that no host can complete, so stop here instead.
         logger.error("client cert provided but failed to parse", metadata: ["error": "\(error)"])
-        throw .server("PLUGIN_CLIENT_CERT is not a PEM certificate (\(error)); a go-plugin host puts its AutoMTLS certificate there")
+        throw .server(
+          "PLUGIN_CLIENT_CERT is not a PEM certificate (\(error)); a go-plugin host puts its AutoMTLS certificate there"
+        )
       }
     }
 
@@ -182,8 +189,10 @@ public struct PluginServer: Sendable {
         _ = try await transport.listeningAddress
         let line = HandshakeLine(
           appVersion: version, network: listener.network, address: listener.address, protocolName: "grpc",
-          serverCertificate: tls?.identity.handshakeField ?? "", multiplex: environment.multiplexRequested ? "false" : nil)
-        logger.debug("plugin address", metadata: ["network": "\(listener.network.rawValue)", "address": "\(listener.address)"])
+          serverCertificate: tls?.identity.handshakeField ?? "",
+          multiplex: environment.multiplexRequested ? "false" : nil)
+        logger.debug(
+          "plugin address", metadata: ["network": "\(listener.network.rawValue)", "address": "\(listener.address)"])
         FileHandleBox(fd: STDOUT_FILENO).write(line.formatted + "\n")
         await shutdown.wait()
         logger.debug("plugin shutting down", metadata: ["reason": "\(shutdown.reason ?? "cancelled")"])

@@ -40,13 +40,17 @@ public struct Rect: Sendable, Hashable {
   /// The top `rows` rows (clamped) and the rest.
   public func splitTop(_ rows: Int) -> (top: Rect, rest: Rect) {
     let taken = min(max(0, rows), height)
-    return (Rect(x: x, y: y, width: width, height: taken), Rect(x: x, y: y + taken, width: width, height: height - taken))
+    return (
+      Rect(x: x, y: y, width: width, height: taken), Rect(x: x, y: y + taken, width: width, height: height - taken)
+    )
   }
 
   /// The left `columns` columns (clamped) and the rest.
   public func splitLeft(_ columns: Int) -> (left: Rect, rest: Rect) {
     let taken = min(max(0, columns), width)
-    return (Rect(x: x, y: y, width: taken, height: height), Rect(x: x + taken, y: y, width: width - taken, height: height))
+    return (
+      Rect(x: x, y: y, width: taken, height: height), Rect(x: x + taken, y: y, width: width - taken, height: height)
+    )
   }
 
   /// The row `index` (0-based, relative to `y`) as a one-row rectangle.

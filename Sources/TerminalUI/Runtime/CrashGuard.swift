@@ -1,9 +1,9 @@
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 /// Last-resort cleanup if plugin-dev crashes while the screen is active: on a fatal signal
@@ -25,7 +25,8 @@ enum CrashGuard {
   nonisolated(unsafe) private static var previous = UnsafeMutablePointer<sigaction>.allocate(capacity: 65)
   nonisolated(unsafe) private static var installed = false
   /// Mouse off, attributes off, cursor on, alternate screen off.
-  private static let reset: [UInt8] = Array("\u{1b}[?1000l\u{1b}[?1002l\u{1b}[?1006l\u{1b}[0m\u{1b}[?25h\u{1b}[?1049l\r\n".utf8)
+  private static let reset: [UInt8] = Array(
+    "\u{1b}[?1000l\u{1b}[?1002l\u{1b}[?1006l\u{1b}[0m\u{1b}[?25h\u{1b}[?1049l\r\n".utf8)
 
   /// Remembers the terminal modes (call before curses changes them) and installs the handlers once.
   static func prepare() {
@@ -60,7 +61,9 @@ enum CrashGuard {
     savedStderr.store(fd, ordering: .sequentiallyConsistent)
   }
 
-  private static func handle(_ signal: Int32, _ info: UnsafeMutablePointer<siginfo_t>?, _ context: UnsafeMutableRawPointer?) {
+  private static func handle(
+    _ signal: Int32, _ info: UnsafeMutablePointer<siginfo_t>?, _ context: UnsafeMutableRawPointer?
+  ) {
     if armed.exchange(false, ordering: .sequentiallyConsistent) {
       reset.withUnsafeBufferPointer { bytes in _ = write(STDOUT_FILENO, bytes.baseAddress, bytes.count) }
       if haveSavedModes { _ = tcsetattr(STDIN_FILENO, TCSANOW, &savedModes) }

@@ -3,9 +3,9 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 /// The terminal, through ncursesw: the only code that calls curses.
@@ -365,7 +365,8 @@ public final class NcursesScreen: Sendable {
         if color == .default { return defaultColors ? -1 : fallback }
         return Int16(color.rawValue)
       }
-      _ = init_pair(Int16(next), curses(style.fg, fallback: Int16(COLOR_WHITE)), curses(style.bg, fallback: Int16(COLOR_BLACK)))
+      _ = init_pair(
+        Int16(next), curses(style.fg, fallback: Int16(COLOR_WHITE)), curses(style.bg, fallback: Int16(COLOR_BLACK)))
       pairs[key] = Int16(next)
       return Int16(next)
     }

@@ -3,9 +3,9 @@ import PluginHost
 import WireTap
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 /// `plugin-dev run` in a terminal: starts the session, feeds its events, keys and ticks to
@@ -108,13 +108,16 @@ public struct TUIApp: Sendable {
       FileHandle.standardError.write(Data("plugin-dev: wrote \(state.frames.count) frames to \(exportPath)\n".utf8))
       return 0
     } catch {
-      FileHandle.standardError.write(Data("plugin-dev: could not write \(exportPath): \(error.localizedDescription)\n".utf8))
+      FileHandle.standardError.write(
+        Data("plugin-dev: could not write \(exportPath): \(error.localizedDescription)\n".utf8))
       return 1
     }
   }
 
   /// Processes actions until quitting is done (the session finished, or the stop timed out).
-  private func loop(actions: AsyncStream<Action>, sink: AsyncStream<Action>.Continuation, screen: NcursesScreen) async -> AppState {
+  private func loop(actions: AsyncStream<Action>, sink: AsyncStream<Action>.Continuation, screen: NcursesScreen) async
+    -> AppState
+  {
     let clock = ContinuousClock()
     var state = AppState(pluginName: session.target.name, frameCapacity: frameLimit, now: Date())
     state.queueExecs(execs)
@@ -157,7 +160,8 @@ public struct TUIApp: Sendable {
     return state
   }
 
-  private func perform(_ effect: Effect, state: AppState, sink: AsyncStream<Action>.Continuation, screen: NcursesScreen) {
+  private func perform(_ effect: Effect, state: AppState, sink: AsyncStream<Action>.Continuation, screen: NcursesScreen)
+  {
     let session = self.session
     switch effect {
     case .runCall(let command, let text):

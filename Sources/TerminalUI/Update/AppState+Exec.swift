@@ -10,7 +10,8 @@ extension AppState {
   mutating func pluginBecameReady(_ ready: Bool) -> [Effect] {
     guard !pendingExecs.isEmpty, !execInFlight else { return [] }
     guard ready else {
-      console.output.append(.error("--exec: \(pendingExecs.count) commands wait until the plugin is ready (r restarts it)"))
+      console.output.append(
+        .error("--exec: \(pendingExecs.count) commands wait until the plugin is ready (r restarts it)"))
       return []
     }
     return runQueuedExecs()

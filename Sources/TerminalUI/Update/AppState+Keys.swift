@@ -37,7 +37,8 @@ extension AppState {
       console.output.append(.info("restarting the plugin without its build step…"))
       return [.restart(rebuild: false)]
     case .character("1"), .character("2"), .character("3"):
-      if case .character(let digit) = key, let number = digit.wholeNumberValue, let tab = SideTab(rawValue: number - 1) {
+      if case .character(let digit) = key, let number = digit.wholeNumberValue, let tab = SideTab(rawValue: number - 1)
+      {
         sideTab = tab
         sideTabChosen = true
       }

@@ -43,7 +43,9 @@ extension AppState {
         focus = .side
         if event.y == layout.side.y {
           let column = event.x - layout.side.x
-          if let index = SidePaneView.tabRanges(self).firstIndex(where: { $0.contains(column) }), let tab = SideTab(rawValue: index) {
+          if let index = SidePaneView.tabRanges(self).firstIndex(where: { $0.contains(column) }),
+            let tab = SideTab(rawValue: index)
+          {
             sideTab = tab
             sideTabChosen = true
           }

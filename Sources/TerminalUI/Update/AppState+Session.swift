@@ -17,13 +17,17 @@ extension AppState {
         logs.append(LogLine(time: time, source: .notice(String(format: "build done in %.1f s", seconds))))
       } else {
         phase = .buildFailed(status.description)
-        logs.append(LogLine(time: time, source: .notice(String(format: "build FAILED (%@) after %.1f s", status.description, seconds))))
+        logs.append(
+          LogLine(
+            time: time, source: .notice(String(format: "build FAILED (%@) after %.1f s", status.description, seconds))))
         if !sideTabChosen { sideTab = .logs }
       }
     case .started(let info):
       if info.generation > 1, let last = frames.last {
         restartMarks.append(RestartMark(afterSequence: last.sequence, pid: info.pid, generation: info.generation))
-        if restartMarks.count > Self.restartMarkLimit { restartMarks.removeFirst(restartMarks.count - Self.restartMarkLimit) }
+        if restartMarks.count > Self.restartMarkLimit {
+          restartMarks.removeFirst(restartMarks.count - Self.restartMarkLimit)
+        }
       }
       phase = .handshaking
       pid = info.pid

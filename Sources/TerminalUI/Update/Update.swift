@@ -33,7 +33,10 @@ private func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     state.console.pendingCalls = max(0, state.console.pendingCalls - 1)
     return state.execCallFinished(record)
   case .restartFinished(let ready):
-    state.console.output.append(ready ? .info("restarted: the plugin is ready") : .error("restart: the plugin did not become ready (see Handshake and Logs)"))
+    state.console.output.append(
+      ready
+        ? .info("restarted: the plugin is ready")
+        : .error("restart: the plugin did not become ready (see Handshake and Logs)"))
     if state.execInFlight { state.execInFlight = false }
     return state.pluginBecameReady(ready)
   case .exportFinished(let path, let frames, let error):
@@ -83,7 +86,8 @@ extension AppState {
   func maxSideScroll(_ tab: SideTab, layout: Layout) -> Int {
     let content = layout.sideContent
     if tab == .logs { return max(0, logs.count - content.height) }
-    return TextView.maxScroll(count: SidePaneView.document(self, tab: tab, width: content.width).count, rows: content.height)
+    return TextView.maxScroll(
+      count: SidePaneView.document(self, tab: tab, width: content.width).count, rows: content.height)
   }
 
   func maxInspectorScroll(_ layout: Layout) -> Int {

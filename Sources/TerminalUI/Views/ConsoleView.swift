@@ -10,7 +10,8 @@ enum ConsoleView {
     canvas.fill(rect.row(0), with: "─", style: ruleStyle)
     var title = StyledLine(" Console ", focused ? Theme.focusedTitle : Theme.title)
     if state.console.pendingCalls > 0 {
-      title.append(" \(state.console.pendingCalls) call\(state.console.pendingCalls == 1 ? "" : "s") running… ", Theme.warning)
+      title.append(
+        " \(state.console.pendingCalls) call\(state.console.pendingCalls == 1 ? "" : "s") running… ", Theme.warning)
     }
     canvas.put(title, x: rect.x + 1, y: rect.y, limit: rect.width - 2)
 

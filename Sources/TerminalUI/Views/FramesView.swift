@@ -47,7 +47,8 @@ enum FramesView {
     let rows = max(0, inner.height - 1)
     guard rows > 0 else { return }
     if list.count(in: log) == 0 {
-      canvas.put(emptyMessage(state), x: inner.x + 1, y: inner.y + 1, style: Theme.dim, limit: inner.width - 1, ellipsis: true)
+      canvas.put(
+        emptyMessage(state), x: inner.x + 1, y: inner.y + 1, style: Theme.dim, limit: inner.width - 1, ellipsis: true)
       return
     }
     for (offset, displayRow) in window(state, rows: rows).enumerated() {
@@ -58,10 +59,17 @@ enum FramesView {
       case .frame(let row):
         guard let record = list.record(atRow: row, in: log) else { continue }
         let highlighted = state.isPartOfLastCall(record)
-        canvas.put(line(record, columns: columns, zone: state.timeZone, highlighted: highlighted), x: inner.x, y: y, limit: inner.width, ellipsis: true)
+        canvas.put(
+          line(record, columns: columns, zone: state.timeZone, highlighted: highlighted), x: inner.x, y: y,
+          limit: inner.width, ellipsis: true)
         if row == list.selected {
           canvas.restyle(Rect(x: inner.x, y: y, width: inner.width, height: 1)) { style in
-            if focused { style.reverse = true } else { style.bold = true; style.underline = true }
+            if focused {
+              style.reverse = true
+            } else {
+              style.bold = true
+              style.underline = true
+            }
           }
         }
       }
@@ -84,14 +92,17 @@ enum FramesView {
     while true {
       let (shown, trailing) = build(state, from: start, rows: rows, total: total)
       let selectedShown = shown.contains(.frame(list.selected))
-      let trailingShown = !(list.follow && trailing) || shown.last.map { if case .restart = $0 { true } else { false } } == true
+      let trailingShown =
+        !(list.follow && trailing) || shown.last.map { if case .restart = $0 { true } else { false } } == true
       if start >= list.selected || (selectedShown && trailingShown) { return shown }
       start += 1
     }
   }
 
   /// Display rows from list row `start`; `trailing`: a restart follows the last frame.
-  private static func build(_ state: AppState, from start: Int, rows: Int, total: Int) -> (rows: [DisplayRow], trailing: Bool) {
+  private static func build(_ state: AppState, from start: Int, rows: Int, total: Int) -> (
+    rows: [DisplayRow], trailing: Bool
+  ) {
     let list = state.frameList
     let log = state.frames
     let marks = state.restartMarks
@@ -185,7 +196,8 @@ enum FramesView {
     switch state.phase {
     case .idle, .building, .handshaking: return "waiting for the plugin…"
     case .handshakeFailed: return "no frames: the handshake failed (see Handshake)"
-    case .running: return state.tap == nil ? "no frames yet" : "no frames yet: gRPC traffic through the relay shows here"
+    case .running:
+      return state.tap == nil ? "no frames yet" : "no frames yet: gRPC traffic through the relay shows here"
     default: return "no frames"
     }
   }

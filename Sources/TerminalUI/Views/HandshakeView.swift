@@ -33,8 +33,10 @@ enum HandshakeView {
     }
     if let handshake = state.handshake {
       lines.append(StyledLine("Handshake line", Theme.heading))
-      lines.append(StyledLine(Self.abbreviatingCertificate(handshake.raw.trimmingCharacters(in: .whitespacesAndNewlines)), Theme.label)
-        + StyledLine(String(format: "  (%.0f ms after start)", handshake.seconds * 1000), Theme.dim))
+      lines.append(
+        StyledLine(
+          Self.abbreviatingCertificate(handshake.raw.trimmingCharacters(in: .whitespacesAndNewlines)), Theme.label)
+          + StyledLine(String(format: "  (%.0f ms after start)", handshake.seconds * 1000), Theme.dim))
       lines += fields(handshake.line, offered: state.environment[PluginEnvironment.Key.protocolVersions], width: width)
       for warning in handshake.warnings {
         lines.append(StyledLine("⚠ ", Theme.warning) + StyledLine(warning.description, Theme.warning))
@@ -48,13 +50,15 @@ enum HandshakeView {
     if !state.environment.isEmpty {
       lines.append(StyledLine("Environment sent", Theme.heading))
       for key in state.environment.keys.sorted() {
-        lines.append(StyledLine(key, Theme.label) + StyledLine("=" + PluginEnvironment.displayValue(state.environment[key] ?? "")))
+        lines.append(
+          StyledLine(key, Theme.label) + StyledLine("=" + PluginEnvironment.displayValue(state.environment[key] ?? "")))
       }
       if !state.removedEnvironment.isEmpty {
         lines.append(StyledLine("unset ", Theme.label) + StyledLine(state.removedEnvironment.joined(separator: " ")))
       }
       if state.inheritedEnvironmentCount > 0 {
-        lines.append(StyledLine("+ \(state.inheritedEnvironmentCount) inherited from plugin-dev (--unset NAME)", Theme.dim))
+        lines.append(
+          StyledLine("+ \(state.inheritedEnvironmentCount) inherited from plugin-dev (--unset NAME)", Theme.dim))
       }
       lines.append("")
     }

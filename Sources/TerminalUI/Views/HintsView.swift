@@ -17,22 +17,38 @@ enum HintsView {
     if state.showHelp { return [("j/k", "scroll"), ("q/Esc", "close (any other key too)")] }
     if state.logViewer != nil { return [("j/k", "scroll"), ("Esc/q", "close"), ("?", "help")] }
     if state.inspector != nil {
-      return [("Esc", "close"), ("j/k", "scroll"), ("n/p", "stream frames"), ("←/→", "prev/next frame"), ("?", "help"), ("q", "quit")]
+      return [
+        ("Esc", "close"), ("j/k", "scroll"), ("n/p", "stream frames"), ("←/→", "prev/next frame"), ("?", "help"),
+        ("q", "quit"),
+      ]
     }
     if state.frameList.editing {
-      return [("Enter", "apply"), ("Esc", "cancel"), ("e.g.", "put  method:Get  stream:3  type:DATA  dir:in  is:error  -type:PING")]
+      return [
+        ("Enter", "apply"), ("Esc", "cancel"),
+        ("e.g.", "put  method:Get  stream:3  type:DATA  dir:in  is:error  -type:PING"),
+      ]
     }
     switch state.focus {
     case .console:
-      return [("Enter", "run"), ("↑/↓", "history"), ("Esc", "leave"), ("Tab", "focus"), ("", "get KEY · put KEY VALUE · health · restart · clear · export FILE · help")]
+      return [
+        ("Enter", "run"), ("↑/↓", "history"), ("Esc", "leave"), ("Tab", "focus"),
+        ("", "get KEY · put KEY VALUE · health · restart · clear · export FILE · help"),
+      ]
     case .side:
       if state.sideTab == .logs {
-        return [("j/k", "select"), ("Enter", "full line"), ("1/2/3 h/l", "tabs"), ("z", "zoom"), ("Esc", "leave"), ("?", "help"), ("q", "quit")]
+        return [
+          ("j/k", "select"), ("Enter", "full line"), ("1/2/3 h/l", "tabs"), ("z", "zoom"), ("Esc", "leave"),
+          ("?", "help"), ("q", "quit"),
+        ]
       }
-      return [("1/2/3 h/l", "tabs"), ("j/k", "scroll"), ("z", "zoom"), ("Esc", "leave"), (":", "console"), ("r", "restart"), ("?", "help"), ("q", "quit")]
+      return [
+        ("1/2/3 h/l", "tabs"), ("j/k", "scroll"), ("z", "zoom"), ("Esc", "leave"), (":", "console"), ("r", "restart"),
+        ("?", "help"), ("q", "quit"),
+      ]
     case .frames:
       return [
-        ("Tab", "focus"), ("j/k", "move"), ("Enter", "inspect"), ("/", "filter"), ("a", state.frameList.showAll ? "calls only" : "all frames"),
+        ("Tab", "focus"), ("j/k", "move"), ("Enter", "inspect"), ("/", "filter"),
+        ("a", state.frameList.showAll ? "calls only" : "all frames"),
         ("z", "zoom"), ("f", "follow"), (":", "console"), ("r", "restart"), ("?", "help"), ("q", "quit"),
       ]
     }

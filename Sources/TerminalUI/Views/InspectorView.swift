@@ -12,17 +12,26 @@ enum InspectorView {
   static func documents(_ state: AppState, width: Int) -> (left: [StyledLine], right: [StyledLine]?) {
     guard let inspector = state.inspector else { return ([], nil) }
     guard let position = state.frames.position(ofSequence: inspector.sequence) else {
-      return ([StyledLine("Frame #\(inspector.sequence) is no longer held (the log keeps the newest \(state.frames.capacity)).", Theme.warning)], nil)
+      return (
+        [
+          StyledLine(
+            "Frame #\(inspector.sequence) is no longer held (the log keeps the newest \(state.frames.capacity)).",
+            Theme.warning)
+        ], nil
+      )
     }
     let record = state.frames[position]
     if width >= twoColumnWidth {
       let leftWidth = (width - 3) / 2
       let rightWidth = width - 3 - leftWidth
       let left = TextView.wrap(facts(record, state) + headers(record) + messages(record), width: leftWidth)
-      let right = TextView.wrap(payload(record, width: rightWidth) + stream(record, inspector, state), width: rightWidth)
+      let right = TextView.wrap(
+        payload(record, width: rightWidth) + stream(record, inspector, state), width: rightWidth)
       return (left, Array(right.drop { $0.spans.allSatisfy { $0.text.isEmpty } }))
     }
-    let all = facts(record, state) + headers(record) + messages(record) + payload(record, width: width) + stream(record, inspector, state)
+    let all =
+      facts(record, state) + headers(record) + messages(record) + payload(record, width: width)
+      + stream(record, inspector, state)
     return (TextView.wrap(all, width: width), nil)
   }
 
@@ -41,21 +50,30 @@ enum InspectorView {
     let title: StyledLine
     if let position = state.frames.position(ofSequence: inspector.sequence) {
       let record = state.frames[position]
-      title = StyledLine("Frame #\(record.sequence) · \(record.type) · stream \(record.streamID) · \(record.direction.sender) → \(record.direction.receiver)")
+      title = StyledLine(
+        "Frame #\(record.sequence) · \(record.type) · stream \(record.streamID) · \(record.direction.sender) → \(record.direction.receiver)"
+      )
     } else {
       title = StyledLine("Frame #\(inspector.sequence)")
     }
-    let inner = Panel(title: title, footer: StyledLine("Esc close · j/k scroll · n/p stream · ←/→ list", Theme.dim), focused: true)
-      .draw(into: &canvas, layout.overlay)
+    let inner = Panel(
+      title: title, footer: StyledLine("Esc close · j/k scroll · n/p stream · ←/→ list", Theme.dim), focused: true
+    )
+    .draw(into: &canvas, layout.overlay)
     guard !inner.isEmpty else { return }
     let content = Rect(x: inner.x + 1, y: inner.y, width: inner.width - 2, height: inner.height)
     let (left, right) = documents(state, width: content.width)
-    let scroll = min(max(0, inspector.scroll), TextView.maxScroll(count: max(left.count, right?.count ?? 0), rows: content.height))
+    let scroll = min(
+      max(0, inspector.scroll), TextView.maxScroll(count: max(left.count, right?.count ?? 0), rows: content.height))
     if let right {
       let leftWidth = (content.width - 3) / 2
-      TextView.draw(left, scroll: min(scroll, TextView.maxScroll(count: left.count, rows: content.height)), into: &canvas, Rect(x: content.x, y: content.y, width: leftWidth, height: content.height))
+      TextView.draw(
+        left, scroll: min(scroll, TextView.maxScroll(count: left.count, rows: content.height)), into: &canvas,
+        Rect(x: content.x, y: content.y, width: leftWidth, height: content.height))
       for y in content.y..<content.maxY { canvas.set("│", x: content.x + leftWidth + 1, y: y, style: Theme.border) }
-      TextView.draw(right, scroll: min(scroll, TextView.maxScroll(count: right.count, rows: content.height)), into: &canvas, Rect(x: content.x + leftWidth + 3, y: content.y, width: content.width - leftWidth - 3, height: content.height))
+      TextView.draw(
+        right, scroll: min(scroll, TextView.maxScroll(count: right.count, rows: content.height)), into: &canvas,
+        Rect(x: content.x + leftWidth + 3, y: content.y, width: content.width - leftWidth - 3, height: content.height))
     } else {
       TextView.draw(left, scroll: scroll, into: &canvas, content)
     }
@@ -67,26 +85,35 @@ enum InspectorView {
     head.append(record.type, Theme.frameType(record.type))
     head.append("  stream \(record.streamID)  connection \(record.connection)")
     lines.append(head)
-    lines.append(StyledLine(record.direction == .hostToPlugin ? "> host → plugin" : "< plugin → host",
-      record.direction == .hostToPlugin ? Theme.hostToPlugin : Theme.pluginToHost)
-      + StyledLine("  " + Format.clock(record.time, state.timeZone) + "  \(record.length) bytes", Theme.dim))
-    if !record.flags.isEmpty { lines.append(StyledLine("flags    ", Theme.label) + StyledLine(record.flags.joined(separator: " "))) }
+    lines.append(
+      StyledLine(
+        record.direction == .hostToPlugin ? "> host → plugin" : "< plugin → host",
+        record.direction == .hostToPlugin ? Theme.hostToPlugin : Theme.pluginToHost)
+        + StyledLine("  " + Format.clock(record.time, state.timeZone) + "  \(record.length) bytes", Theme.dim))
+    if !record.flags.isEmpty {
+      lines.append(StyledLine("flags    ", Theme.label) + StyledLine(record.flags.joined(separator: " ")))
+    }
     if let method = record.method { lines.append(StyledLine("method   ", Theme.label) + StyledLine(method)) }
     lines.append(StyledLine("summary  ", Theme.label) + StyledLine(record.summary))
     if let status = record.grpcStatus {
       let name = GRPCStatusName.name(for: status).map { " (\($0))" } ?? ""
-      lines.append(StyledLine("grpc-status  ", Theme.label) + StyledLine("\(status)\(name)", status == 0 ? Theme.ok : Theme.error))
+      lines.append(
+        StyledLine("grpc-status  ", Theme.label) + StyledLine("\(status)\(name)", status == 0 ? Theme.ok : Theme.error))
     }
     if let message = record.grpcMessage {
       lines.append(StyledLine("grpc-message ", Theme.label) + StyledLine(message, Theme.error))
     }
-    if let code = record.errorCode { lines.append(StyledLine("error code ", Theme.label) + StyledLine(code, Theme.error)) }
+    if let code = record.errorCode {
+      lines.append(StyledLine("error code ", Theme.label) + StyledLine(code, Theme.error))
+    }
     if let note = record.note { lines.append(StyledLine("note: " + note, Theme.notice)) }
     if let error = record.decodeError { lines.append(StyledLine("✗ decode error: " + error, Theme.error)) }
     if let settings = record.settings {
       lines.append("")
       lines.append(StyledLine("Settings (\(settings.count))", Theme.heading))
-      for setting in settings { lines.append(StyledLine(setting.name, Theme.label) + StyledLine(" = \(setting.value)")) }
+      for setting in settings {
+        lines.append(StyledLine(setting.name, Theme.label) + StyledLine(" = \(setting.value)"))
+      }
     }
     return lines
   }
@@ -102,7 +129,8 @@ enum InspectorView {
     var lines: [StyledLine] = []
     for message in record.messages {
       lines.append("")
-      var title = "Message \(message.typeName ?? "(unknown type)") · \(message.isRequest ? "request" : "response") · \(message.byteCount) bytes"
+      var title =
+        "Message \(message.typeName ?? "(unknown type)") · \(message.isRequest ? "request" : "response") · \(message.byteCount) bytes"
       if message.compressed { title += " · compressed" }
       if message.schemaless { title += " · decoded without schema" }
       lines.append(StyledLine(title, Theme.heading))
@@ -121,7 +149,11 @@ enum InspectorView {
 
   private static func stream(_ record: FrameRecord, _ inspector: InspectorState, _ state: AppState) -> [StyledLine] {
     let sequences = inspector.streamSequences
-    var lines: [StyledLine] = ["", StyledLine("Stream \(record.streamID) on connection \(record.connection): \(sequences.count) frames", Theme.heading)]
+    var lines: [StyledLine] = [
+      "",
+      StyledLine(
+        "Stream \(record.streamID) on connection \(record.connection): \(sequences.count) frames", Theme.heading),
+    ]
     let index = sequences.firstIndex(of: record.sequence) ?? 0
     let start = max(0, min(index - 50, sequences.count - 100))
     let end = min(sequences.count, start + 100)
@@ -132,7 +164,8 @@ enum InspectorView {
       let current = sequence == record.sequence
       var line = StyledLine(current ? "▶ " : "  ", Theme.key)
       line.append("#\(other.sequence) ", current ? Theme.label : Theme.dim)
-      line.append(other.direction.arrow + " ", other.direction == .hostToPlugin ? Theme.hostToPlugin : Theme.pluginToHost)
+      line.append(
+        other.direction.arrow + " ", other.direction == .hostToPlugin ? Theme.hostToPlugin : Theme.pluginToHost)
       line.append(other.summary, current ? Theme.label : .plain)
       lines.append(line)
     }

@@ -19,7 +19,8 @@ public enum KeyTable {
     Entry(keys: "Esc", action: "close an overlay; leave the side pane, the console or the filter being typed"),
     Entry(keys: "/", action: "filter the frames (terms below); Enter keeps it, Esc restores the previous one"),
     Entry(keys: "x", action: "clear the frame filter"),
-    Entry(keys: "a", action: "all frames / calls only (default: PING, WINDOW_UPDATE, SETTINGS and health checks hidden)"),
+    Entry(
+      keys: "a", action: "all frames / calls only (default: PING, WINDOW_UPDATE, SETTINGS and health checks hidden)"),
     Entry(keys: "z", action: "zoom the focused pane (frames or side pane) to the whole screen, and back"),
     Entry(keys: "f", action: "follow mode on / off (keep the newest frame selected)"),
     Entry(keys: ": or i", action: "type in the console (commands below)"),
@@ -31,7 +32,9 @@ public enum KeyTable {
     Entry(keys: "R", action: "restart without the build step"),
     Entry(keys: "Ctrl-L", action: "redraw the screen"),
     Entry(keys: "?", action: "this help (j/k scroll it; q, Esc or any other key closes it)"),
-    Entry(keys: "q / Ctrl-C", action: "quit: stop the plugin, restore the terminal (q closes the help or a log line instead)"),
+    Entry(
+      keys: "q / Ctrl-C",
+      action: "quit: stop the plugin, restore the terminal (q closes the help or a log line instead)"),
     Entry(keys: "mouse", action: "wheel scrolls; click focuses, selects; again inspects"),
   ]
 

@@ -64,6 +64,7 @@ enum LogViewerView {
     let inner = Panel(title: title, focused: true).draw(into: &canvas, layout.overlay)
     guard !inner.isEmpty else { return }
     let content = Rect(x: inner.x + 1, y: inner.y, width: inner.width - 1, height: inner.height)
-    TextView.draw(document(viewer.line, zone: state.timeZone, width: content.width), scroll: viewer.scroll, into: &canvas, content)
+    TextView.draw(
+      document(viewer.line, zone: state.timeZone, width: content.width), scroll: viewer.scroll, into: &canvas, content)
   }
 }

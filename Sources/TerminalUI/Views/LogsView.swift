@@ -9,7 +9,9 @@ enum LogsView {
     guard !rect.isEmpty else { return }
     let logs = state.logs
     if logs.isEmpty {
-      canvas.put("No output yet: plugin stderr, stray stdout and notices show here.", x: rect.x, y: rect.y, style: Theme.dim, limit: rect.width, ellipsis: true)
+      canvas.put(
+        "No output yet: plugin stderr, stray stdout and notices show here.", x: rect.x, y: rect.y, style: Theme.dim,
+        limit: rect.width, ellipsis: true)
       return
     }
     let scroll = min(max(0, state.logScroll), max(0, logs.count - rect.height))
@@ -17,7 +19,8 @@ enum LogsView {
     let start = max(0, end - rect.height)
     let selected = logs.count - 1 - state.logSelected
     for (offset, index) in (start..<end).enumerated() {
-      canvas.put(line(logs[index], zone: state.timeZone), x: rect.x, y: rect.y + offset, limit: rect.width, ellipsis: true)
+      canvas.put(
+        line(logs[index], zone: state.timeZone), x: rect.x, y: rect.y + offset, limit: rect.width, ellipsis: true)
       if focused, index == selected {
         canvas.restyle(Rect(x: rect.x, y: rect.y + offset, width: rect.width, height: 1)) { $0.reverse = true }
       }

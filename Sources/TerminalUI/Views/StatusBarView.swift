@@ -49,10 +49,12 @@ enum StatusBarView {
       pieces.append(Piece(line: StyledLine(state.phase.label, bar), priority: 9))
     }
     if let started = state.startedAt, state.pid != nil {
-      pieces.append(Piece(line: StyledLine("up " + Format.duration(state.now.timeIntervalSince(started)), bar), priority: 3))
+      pieces.append(
+        Piece(line: StyledLine("up " + Format.duration(state.now.timeIntervalSince(started)), bar), priority: 3))
     }
     if let diagnosis = state.diagnosis {
-      pieces.append(Piece(line: StyledLine("✗ " + diagnosis.title, Style(fg: .red, bold: true, reverse: true)), priority: 9))
+      pieces.append(
+        Piece(line: StyledLine("✗ " + diagnosis.title, Style(fg: .red, bold: true, reverse: true)), priority: 9))
     } else if let handshake = state.handshake {
       let line = handshake.line
       var text = StyledLine("\(line.coreVersion)|\(line.appVersion)|\(line.network.rawValue)|\(line.protocolName)", bar)

@@ -1,7 +1,8 @@
 /// Draws an input line: prompt, text scrolled so the cursor is visible, cursor as a reversed cell.
 enum InputLineView {
   static func draw(
-    _ input: InputLine, prompt: StyledLine, placeholder: String = "", focused: Bool, into canvas: inout Canvas, _ rect: Rect
+    _ input: InputLine, prompt: StyledLine, placeholder: String = "", focused: Bool, into canvas: inout Canvas,
+    _ rect: Rect
   ) {
     guard !rect.isEmpty else { return }
     let used = canvas.put(prompt, x: rect.x, y: rect.y, limit: rect.width)

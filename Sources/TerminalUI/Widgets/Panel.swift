@@ -34,7 +34,8 @@ struct Panel {
       let pad = StyledLine(" ", focused && !keepTitleStyles ? Theme.focusedTitle : Theme.title)
       canvas.put(pad + line + pad, x: rect.x + 1, y: rect.y, limit: room + 2, ellipsis: true)
       if let footer {
-        canvas.put(StyledLine(" ") + footer + StyledLine(" "), x: rect.x + 1, y: rect.maxY - 1, limit: room + 2, ellipsis: true)
+        canvas.put(
+          StyledLine(" ") + footer + StyledLine(" "), x: rect.x + 1, y: rect.maxY - 1, limit: room + 2, ellipsis: true)
       }
     }
     return rect.inset(by: 1)

@@ -11,7 +11,8 @@ enum TabBar {
         column += 1
       }
       let text = "\(index + 1) \(title)"
-      let style: Style = index == active
+      let style: Style =
+        index == active
         ? (focused ? Theme.focusedTitle : Style(bold: true, reverse: true)) : Theme.dim
       line.append(text, style)
       ranges.append(column..<(column + text.count))

@@ -7,7 +7,9 @@ extension ConnectionDecoder {
 
   // MARK: DATA
 
-  mutating func decodeData(_ frame: HTTP2Frame, direction: Direction, into record: inout FrameRecord) throws(HTTP2FrameError) {
+  mutating func decodeData(_ frame: HTTP2Frame, direction: Direction, into record: inout FrameRecord)
+    throws(HTTP2FrameError)
+  {
     guard frame.streamID != 0 else { throw HTTP2FrameError("DATA on stream 0 (must belong to a stream)") }
     let content = try frame.dataContent()
     let endStream = frame.has(HTTP2Frame.endStreamFlag)
@@ -82,7 +84,8 @@ extension ConnectionDecoder {
       }
     }
     record.settings = values
-    record.summary = values.isEmpty
+    record.summary =
+      values.isEmpty
       ? "SETTINGS (empty)" : "SETTINGS " + values.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
   }
 
@@ -99,7 +102,8 @@ extension ConnectionDecoder {
     let ack = frame.has(HTTP2Frame.ackFlag)
     record.summary = "PING \(ack ? "ack " : "")\(Hex.encode(frame.payload))"
     if frame.payload == Self.grpcGoBDPPing {
-      let text = ack
+      let text =
+        ack
         ? "answer to grpc-go's BDP-estimation PING"
         : "grpc-go BDP-estimation PING (grpc-go sends one with almost every RPC to size its flow-control window)"
       record.note = record.note.map { text + ". " + $0 } ?? text
@@ -130,7 +134,8 @@ extension ConnectionDecoder {
         sender: direction.sender, peer: direction.receiver,
         debug: String(decoding: debug, as: UTF8.self), controlFramesReceived: received)
     } else if code != .noError {
-      record.note = "the \(direction.sender) is closing the connection because of an error; calls on streams above \(lastStream) were not processed and may be retried"
+      record.note =
+        "the \(direction.sender) is closing the connection because of an error; calls on streams above \(lastStream) were not processed and may be retried"
     }
   }
 

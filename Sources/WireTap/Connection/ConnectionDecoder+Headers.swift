@@ -4,20 +4,27 @@ import NIOHPACK
 /// Header blocks: HEADERS, PUSH_PROMISE and CONTINUATION, HPACK decoding and their gRPC
 /// meaning (request, response headers, trailers).
 extension ConnectionDecoder {
-  mutating func decodeHeaders(_ frame: HTTP2Frame, direction: Direction, into record: inout FrameRecord) throws(HTTP2FrameError) {
+  mutating func decodeHeaders(_ frame: HTTP2Frame, direction: Direction, into record: inout FrameRecord)
+    throws(HTTP2FrameError)
+  {
     guard frame.streamID != 0 else { throw HTTP2FrameError("HEADERS on stream 0 (must belong to a stream)") }
     let (fragment, _) = try frame.headerBlockFragment()
     let origin = DirectionState.PendingHeaderBlock.Origin.headers(endStream: frame.has(HTTP2Frame.endStreamFlag))
     try startHeaderBlock(frame, origin: origin, fragment: fragment, direction: direction, into: &record)
   }
 
-  mutating func decodePushPromise(_ frame: HTTP2Frame, direction: Direction, into record: inout FrameRecord) throws(HTTP2FrameError) {
+  mutating func decodePushPromise(_ frame: HTTP2Frame, direction: Direction, into record: inout FrameRecord)
+    throws(HTTP2FrameError)
+  {
     guard frame.streamID != 0 else { throw HTTP2FrameError("PUSH_PROMISE on stream 0 (must belong to a stream)") }
     let (promised, fragment) = try frame.pushPromiseContent()
-    try startHeaderBlock(frame, origin: .pushPromise(promisedStreamID: promised), fragment: fragment, direction: direction, into: &record)
+    try startHeaderBlock(
+      frame, origin: .pushPromise(promisedStreamID: promised), fragment: fragment, direction: direction, into: &record)
   }
 
-  mutating func decodeContinuation(_ frame: HTTP2Frame, direction: Direction, into record: inout FrameRecord) throws(HTTP2FrameError) {
+  mutating func decodeContinuation(_ frame: HTTP2Frame, direction: Direction, into record: inout FrameRecord)
+    throws(HTTP2FrameError)
+  {
     // A pending block on another stream was already dropped by the sequencing check.
     guard var pending = withSide(direction, { $0.pendingBlock }) else {
       throw HTTP2FrameError("CONTINUATION on stream \(frame.streamID) without a preceding HEADERS or PUSH_PROMISE")
@@ -66,7 +73,8 @@ extension ConnectionDecoder {
         updateStream(block.streamID) { $0.ended.insert(direction) }
       }
       throw HTTP2FrameError(
-        "HPACK decoding failed (\(error)); later header blocks sent by the \(direction.sender) may not decode either, since HPACK state is shared by the connection")
+        "HPACK decoding failed (\(error)); later header blocks sent by the \(direction.sender) may not decode either, since HPACK state is shared by the connection"
+      )
     }
     let fields = headers.map { HeaderField(name: $0.name, value: $0.value) }
     record.headers = fields

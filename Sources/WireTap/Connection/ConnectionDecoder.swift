@@ -58,7 +58,8 @@ public struct ConnectionDecoder: Sendable {
       switch output {
       case .preface:
         record = FrameRecord(
-          kind: .preface, time: time, direction: direction, type: "PREFACE", length: HTTP2FrameParser.clientPreface.count,
+          kind: .preface, time: time, direction: direction, type: "PREFACE",
+          length: HTTP2FrameParser.clientPreface.count,
           summary: "PREFACE PRI * HTTP/2.0 (client connection preface)", payloadPrefix: HTTP2FrameParser.clientPreface)
       case .frame(let frame):
         record = decode(frame, direction: direction, at: time)

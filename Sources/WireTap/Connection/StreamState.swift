@@ -36,7 +36,9 @@ struct StreamState: Sendable {
   }
 
   /// Feeds DATA content to the assembler of `direction`.
-  mutating func feedMessages(_ bytes: ArraySlice<UInt8>, direction: Direction, endStream: Bool) -> [GRPCMessageAssembler.Output] {
+  mutating func feedMessages(_ bytes: ArraySlice<UInt8>, direction: Direction, endStream: Bool) -> [GRPCMessageAssembler
+    .Output]
+  {
     direction == .hostToPlugin
       ? requestAssembler.feed(bytes, endStream: endStream)
       : responseAssembler.feed(bytes, endStream: endStream)

@@ -88,13 +88,16 @@ public struct GRPCMessageAssembler: Sendable {
         let flag = prefix[0]
         guard flag <= 1 else {
           outputs.append(
-            .error("gRPC message flag byte is 0x\(Hex.encode([flag])) (must be 0 or 1): this DATA is not gRPC length-prefixed framing; stopped decoding messages on this stream"))
+            .error(
+              "gRPC message flag byte is 0x\(Hex.encode([flag])) (must be 0 or 1): this DATA is not gRPC length-prefixed framing; stopped decoding messages on this stream"
+            ))
           state = .failed
           return outputs
         }
         let length = Int(HTTP2Frame.uint32(prefix[1..<5]))
         if length > maxMessageLength {
-          outputs.append(.error("gRPC message of \(length) bytes is larger than the tap's \(maxMessageLength)-byte limit; skipped"))
+          outputs.append(
+            .error("gRPC message of \(length) bytes is larger than the tap's \(maxMessageLength)-byte limit; skipped"))
           state = length == 0 ? .prefix([]) : .skipping(remaining: length)
         } else if length == 0 {
           outputs.append(.message(Message(compressed: flag == 1, bytes: [])))

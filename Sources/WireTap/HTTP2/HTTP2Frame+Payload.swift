@@ -22,7 +22,8 @@ extension HTTP2Frame {
     var priority: PriorityInfo?
     if has(Self.priorityFlag) {
       guard body.count >= 5 else {
-        throw HTTP2FrameError("HEADERS has the PRIORITY flag but only \(body.count) bytes left for its 5-byte priority fields")
+        throw HTTP2FrameError(
+          "HEADERS has the PRIORITY flag but only \(body.count) bytes left for its 5-byte priority fields")
       }
       priority = Self.priorityInfo(body.prefix(5))
       body = body.dropFirst(5)
@@ -57,7 +58,8 @@ extension HTTP2Frame {
     }
     let available = payload.count - 1
     guard Int(padLength) <= available else {
-      throw HTTP2FrameError("\(type.name) padding length \(padLength) exceeds the \(available) bytes after the Pad Length byte")
+      throw HTTP2FrameError(
+        "\(type.name) padding length \(padLength) exceeds the \(available) bytes after the Pad Length byte")
     }
     return payload[1..<(payload.count - Int(padLength))]
   }

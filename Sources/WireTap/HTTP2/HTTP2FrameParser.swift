@@ -115,8 +115,10 @@ public struct HTTP2FrameParser: Sendable {
   /// Describes bytes that should have been the client preface, with a guess at what they are.
   private func prefaceMismatchMessage(matched: Int) -> String {
     let preface = Self.clientPreface
-    let seen = Array(preface[0..<matched]) + Array(buffer[readIndex..<min(buffer.count, readIndex + preface.count - matched)])
-    let shown = TextPreview.printableText(seen).map { TextPreview.quoted($0, maxCharacters: 24) }
+    let seen =
+      Array(preface[0..<matched]) + Array(buffer[readIndex..<min(buffer.count, readIndex + preface.count - matched)])
+    let shown =
+      TextPreview.printableText(seen).map { TextPreview.quoted($0, maxCharacters: 24) }
       ?? "<\(Hex.spaced(seen))>"
     var message = "expected the HTTP/2 client preface \"PRI * HTTP/2.0\\r\\n\\r\\nSM\\r\\n\\r\\n\" but got \(shown)"
     if let hint = Self.hint(for: seen) {
@@ -129,9 +131,11 @@ public struct HTTP2FrameParser: Sendable {
   private static func hint(for seen: [UInt8]) -> String? {
     let text = String(decoding: seen.prefix(8), as: UTF8.self)
     if seen.count >= 2, seen[0] == 0x16, seen[1] == 0x03 {
-      return "this looks like a TLS handshake: the client speaks TLS (go-plugin AutoMTLS?) but the tap expects plaintext HTTP/2"
+      return
+        "this looks like a TLS handshake: the client speaks TLS (go-plugin AutoMTLS?) but the tap expects plaintext HTTP/2"
     }
-    for method in ["GET ", "POST ", "PUT ", "HEAD ", "HTTP/1", "OPTIONS ", "DELETE ", "CONNECT "] where text.hasPrefix(method) {
+    for method in ["GET ", "POST ", "PUT ", "HEAD ", "HTTP/1", "OPTIONS ", "DELETE ", "CONNECT "]
+    where text.hasPrefix(method) {
       return "this looks like HTTP/1.x, not HTTP/2 with prior knowledge"
     }
     if seen.count >= 4, seen[3] == HTTP2FrameType.settings.rawValue, seen[0] == 0 {

@@ -14,7 +14,8 @@ public struct MessageDecoder: Sendable {
   }
 
   /// Decodes one message of the method at `path` (nil when the stream's path is unknown).
-  public func decode(_ bytes: [UInt8], path: String?, isRequest: Bool, compressed: Bool = false) -> DecodedMessageRecord {
+  public func decode(_ bytes: [UInt8], path: String?, isRequest: Bool, compressed: Bool = false) -> DecodedMessageRecord
+  {
     if compressed {
       return DecodedMessageRecord(
         typeName: path.flatMap { registry.messageType(for: $0, isRequest: isRequest)?.protoMessageName },
@@ -22,7 +23,8 @@ public struct MessageDecoder: Sendable {
         summary: "compressed message (\(bytes.count) bytes)",
         tree: ProtoTreeNode(
           label: "compressed message",
-          value: TextPreview.bytes(bytes.prefix(RenderLimits.storedBytesPrefix), totalCount: bytes.count, maxCharacters: 64, maxHexBytes: 32)),
+          value: TextPreview.bytes(
+            bytes.prefix(RenderLimits.storedBytesPrefix), totalCount: bytes.count, maxCharacters: 64, maxHexBytes: 32)),
         byteCount: bytes.count, compressed: true, schemaless: true,
         note: "the gRPC compressed flag is set; the tap does not decompress (see the stream's grpc-encoding header)")
     }
@@ -39,11 +41,15 @@ public struct MessageDecoder: Sendable {
   }
 
   /// Decodes `bytes` as `type`; fails with SwiftProtobuf's error when they do not parse.
-  public func decode(_ bytes: [UInt8], as type: any Message.Type, isRequest: Bool) -> Result<DecodedMessageRecord, any Error> {
+  public func decode(_ bytes: [UInt8], as type: any Message.Type, isRequest: Bool) -> Result<
+    DecodedMessageRecord, any Error
+  > {
     Self.decodeTyped(bytes, as: type, isRequest: isRequest)
   }
 
-  private static func decodeTyped<M: Message>(_ bytes: [UInt8], as type: M.Type, isRequest: Bool) -> Result<DecodedMessageRecord, any Error> {
+  private static func decodeTyped<M: Message>(_ bytes: [UInt8], as type: M.Type, isRequest: Bool) -> Result<
+    DecodedMessageRecord, any Error
+  > {
     let message: M
     do {
       message = try M(serializedBytes: bytes, partial: true)

@@ -47,7 +47,8 @@ enum MessageRendering {
       return ProtoTreeNode(
         label: label,
         value: TextPreview.bytes(
-          prefix, totalCount: count, maxCharacters: RenderLimits.treeBytesCharacters, maxHexBytes: RenderLimits.treeHexBytes))
+          prefix, totalCount: count, maxCharacters: RenderLimits.treeBytesCharacters,
+          maxHexBytes: RenderLimits.treeHexBytes))
     case .message(let nested):
       let children = fieldNodes(nested)
       let value = children.isEmpty ? "{}" : nested.typeName.map(shortName) ?? ""

@@ -51,7 +51,9 @@ struct RawProtoDecoder {
   }
 
   /// Scans fields until `end`, or until the END_GROUP tag for `endGroup` (consumed).
-  private func scanFields(_ position: inout Int, end: Int, depth: Int, endGroup: Int?) -> (fields: [WireField], omitted: Int)? {
+  private func scanFields(_ position: inout Int, end: Int, depth: Int, endGroup: Int?) -> (
+    fields: [WireField], omitted: Int
+  )? {
     var fields: [WireField] = []
     var omitted = 0
     while position < end {

@@ -169,7 +169,9 @@ public struct FrameFilter: Sendable, Hashable {
       }
       return .success(.stream(Set(ids)))
     case "type", "t":
-      guard !values.isEmpty else { return .failure(Problem(text: "\(word): type needs a frame type, e.g. type:HEADERS")) }
+      guard !values.isEmpty else {
+        return .failure(Problem(text: "\(word): type needs a frame type, e.g. type:HEADERS"))
+      }
       return .success(.type(values.map { $0.uppercased() }))
     case "dir", "d":
       switch value.lowercased() {

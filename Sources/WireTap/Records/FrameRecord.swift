@@ -92,7 +92,9 @@ public struct FrameRecord: Sendable, Hashable, Codable {
   // MARK: Codable (stable, readable JSON: ISO 8601 time, hex payload, empty fields left out)
 
   private enum CodingKeys: String, CodingKey {
-    case sequence, connection, kind, time, direction, streamID = "stream", type, flags, length,
+    case sequence, connection, kind, time, direction
+    case streamID = "stream"
+    case type, flags, length,
       summary, method, headers, messages, grpcStatus, grpcMessage, errorCode, settings, note,
       decodeError, payloadHex, payloadTruncated
   }
@@ -106,7 +108,8 @@ public struct FrameRecord: Sendable, Hashable, Codable {
     let timeText = try container.decode(String.self, forKey: .time)
     guard let parsed = Self.parseTime(timeText) else {
       throw DecodingError.dataCorruptedError(
-        forKey: .time, in: container, debugDescription: "time \"\(timeText)\" is not ISO 8601 (e.g. 2026-11-27T17:53:00.123Z)")
+        forKey: .time, in: container,
+        debugDescription: "time \"\(timeText)\" is not ISO 8601 (e.g. 2026-11-27T17:53:00.123Z)")
     }
     time = parsed
     direction = try container.decode(Direction.self, forKey: .direction)
@@ -126,7 +129,8 @@ public struct FrameRecord: Sendable, Hashable, Codable {
     decodeError = try container.decodeIfPresent(String.self, forKey: .decodeError)
     let hex = try container.decodeIfPresent(String.self, forKey: .payloadHex) ?? ""
     guard let bytes = Hex.decode(hex) else {
-      throw DecodingError.dataCorruptedError(forKey: .payloadHex, in: container, debugDescription: "payloadHex is not hex")
+      throw DecodingError.dataCorruptedError(
+        forKey: .payloadHex, in: container, debugDescription: "payloadHex is not hex")
     }
     payloadPrefix = bytes
     payloadTruncated = try container.decodeIfPresent(Bool.self, forKey: .payloadTruncated) ?? false

@@ -14,7 +14,8 @@ enum CheckReportFormatter {
 
   /// One text line for a result.
   static func text(_ result: CheckResult) -> String {
-    var line = result.status.label + "  " + result.id.rawValue.padding(toLength: idWidth, withPad: " ", startingAt: 0)
+    var line =
+      result.status.label + "  " + result.id.rawValue.padding(toLength: idWidth, withPad: " ", startingAt: 0)
       + "  " + oneLine(result.seen)
     if let goPlugin = result.goPlugin, result.status == .fail || result.status == .warn {
       // go-plugin's first line says it (quoted as printed); the rest is its generic explanation.
@@ -56,7 +57,8 @@ enum CheckReportFormatter {
   }
 
   private static func encode(_ object: [String: Any]) -> String {
-    guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+    guard
+      let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
     else { return "{}" }
     return String(decoding: data, as: UTF8.self)
   }

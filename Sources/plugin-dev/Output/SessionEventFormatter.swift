@@ -37,16 +37,22 @@ struct SessionEventFormatter: Sendable {
         ? String(format: "build     done in %.1f s", seconds)
         : String(format: "build     FAILED (%@) after %.1f s", status.description, seconds)
     case .started(let info):
-      let env = info.environment.keys.sorted().map { "\($0)=\(PluginEnvironment.displayValue(info.environment[$0] ?? ""))" }
-        .joined(separator: " ")
+      let env = info.environment.keys.sorted().map {
+        "\($0)=\(PluginEnvironment.displayValue(info.environment[$0] ?? ""))"
+      }
+      .joined(separator: " ")
       var line = "started   pid \(info.pid): \(info.command)\n          env \(env)"
       if info.inheritedCount > 0 {
-        line += "\n          and \(info.inheritedCount) variables inherited from plugin-dev's environment (--unset NAME removes one)"
+        line +=
+          "\n          and \(info.inheritedCount) variables inherited from plugin-dev's environment (--unset NAME removes one)"
       }
-      if !info.removedEnvironment.isEmpty { line += "\n          unset \(info.removedEnvironment.joined(separator: " "))" }
+      if !info.removedEnvironment.isEmpty {
+        line += "\n          unset \(info.removedEnvironment.joined(separator: " "))"
+      }
       return line
     case .handshake(let line, let raw, let warnings, let seconds):
-      var text = String(format: "handshake %@ (%.0f ms): core %d, app %d, %@ %@, %@",
+      var text = String(
+        format: "handshake %@ (%.0f ms): core %d, app %d, %@ %@, %@",
         raw.trimmingCharacters(in: .whitespacesAndNewlines), seconds * 1000, line.coreVersion, line.appVersion,
         line.network.rawValue, line.address, line.protocolName)
       for warning in warnings { text += "\n          warning: \(warning)" }
@@ -54,7 +60,8 @@ struct SessionEventFormatter: Sendable {
     case .handshakeFailed(let diagnosis):
       return "FAILED    " + diagnosis.description.replacingOccurrences(of: "\n", with: "\n          ")
     case .log(let entry):
-      var text = "log       \(entry.level.rawValue.uppercased()) \(entry.module.map { "\($0): " } ?? "")\(entry.message)"
+      var text =
+        "log       \(entry.level.rawValue.uppercased()) \(entry.module.map { "\($0): " } ?? "")\(entry.message)"
       if !entry.fields.isEmpty { text += " " + entry.fields.map { "\($0.key)=\($0.value)" }.joined(separator: " ") }
       for problem in entry.problems { text += "\n          problem: \(problem)" }
       return text
@@ -73,7 +80,8 @@ struct SessionEventFormatter: Sendable {
       }
       return String(format: "health    %@ (%.1f ms)", sample.label, sample.latency * 1000)
     case .call(let call):
-      return String(format: "call      %@ → %@ %@ (%.1f ms)", call.command, call.code.description, call.result, call.latency * 1000)
+      return String(
+        format: "call      %@ → %@ %@ (%.1f ms)", call.command, call.code.description, call.result, call.latency * 1000)
     case .notice(let text):
       return "note      \(text)"
     case .exited(let status, let expected):
@@ -174,7 +182,8 @@ struct SessionEventFormatter: Sendable {
     case .finished:
       object["event"] = "finished"
     }
-    guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+    guard
+      let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
     else { return nil }
     return String(decoding: data, as: UTF8.self)
   }

@@ -45,7 +45,9 @@ struct TestServer {
     try await start(autoRead: false) { StallHandler() }
   }
 
-  static func start(autoRead: Bool = true, _ makeHandler: @escaping @Sendable () -> any ChannelHandler) async throws -> TestServer {
+  static func start(autoRead: Bool = true, _ makeHandler: @escaping @Sendable () -> any ChannelHandler) async throws
+    -> TestServer
+  {
     let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
       .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
       .childChannelOption(.allowRemoteHalfClosure, value: true)
@@ -77,7 +79,9 @@ func connectClient(_ address: SocketAddress) async throws -> NIOAsyncChannel<Byt
 }
 
 /// Writes `payload` in chunks, half-closes, and returns everything read until EOF.
-func exchange(_ client: NIOAsyncChannel<ByteBuffer, ByteBuffer>, _ payload: [UInt8], chunk: Int = 64 * 1024) async throws -> [UInt8] {
+func exchange(_ client: NIOAsyncChannel<ByteBuffer, ByteBuffer>, _ payload: [UInt8], chunk: Int = 64 * 1024)
+  async throws -> [UInt8]
+{
   try await client.executeThenClose { inbound, outbound in
     try await withThrowingTaskGroup(of: [UInt8]?.self) { group in
       group.addTask {

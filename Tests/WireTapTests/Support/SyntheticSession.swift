@@ -47,10 +47,16 @@ struct SyntheticSession {
     var session = SyntheticSession()
     var hostEncoder = BlockEncoder(useHuffman: huffman)
     var pluginEncoder = BlockEncoder(useHuffman: huffman)
-    func add(_ direction: Direction, _ bytes: [UInt8]) { session.chunks.append(Chunk(direction: direction, bytes: bytes)) }
+    func add(_ direction: Direction, _ bytes: [UInt8]) {
+      session.chunks.append(Chunk(direction: direction, bytes: bytes))
+    }
 
-    add(.hostToPlugin, HTTP2FrameParser.clientPreface + FrameBuilder.settings([(.enablePush, 0), (.initialWindowSize, 1 << 20)]))
-    add(.pluginToHost, FrameBuilder.settings([(.maxFrameSize, 16384), (.initialWindowSize, 65535)]) + FrameBuilder.settingsAck())
+    add(
+      .hostToPlugin,
+      HTTP2FrameParser.clientPreface + FrameBuilder.settings([(.enablePush, 0), (.initialWindowSize, 1 << 20)]))
+    add(
+      .pluginToHost,
+      FrameBuilder.settings([(.maxFrameSize, 16384), (.initialWindowSize, 65535)]) + FrameBuilder.settingsAck())
     add(.hostToPlugin, FrameBuilder.settingsAck())
 
     let request = try hostEncoder.encode(FrameBuilder.requestHeaders(path: path))

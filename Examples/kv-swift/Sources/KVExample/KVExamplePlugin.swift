@@ -3,9 +3,9 @@ import Logging
 import PluginProtocol
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 /// go-plugin's KV example plugin, written with the PluginProtocol library: the code behind the
@@ -23,19 +23,22 @@ public enum KVExamplePlugin {
 
     let networkName = environment["KV_PLUGIN_NETWORK"] ?? "unix"
     guard let network = PluginServer.Network(rawValue: networkName) else {
-      logger.error("plugin init error", metadata: ["error": "KV_PLUGIN_NETWORK is '\(networkName)'; use 'unix' or 'tcp'"])
+      logger.error(
+        "plugin init error", metadata: ["error": "KV_PLUGIN_NETWORK is '\(networkName)'; use 'unix' or 'tcp'"])
       exit(1)
     }
     let directory = URL(
       fileURLWithPath: environment["KV_STORE_DIR"] ?? FileManager.default.currentDirectoryPath, isDirectory: true)
     var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+    guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue
+    else {
       logger.error("plugin init error", metadata: ["error": "KV_STORE_DIR \(directory.path) is not a folder"])
       exit(1)
     }
 
     let server = PluginServer(
-      configuration: .init(handshake: .kvExample, network: network, name: name), environment: environment, logger: logger)
+      configuration: .init(handshake: .kvExample, network: network, name: name), environment: environment,
+      logger: logger)
     await server.serveAndExit { _ in
       [KVService(store: FileKVStore(directory: directory))]
     }
