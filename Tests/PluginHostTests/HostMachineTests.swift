@@ -28,7 +28,7 @@ struct HostMachineTests {
     case .running: return path(to: .connecting) + [.connected]
     case .shuttingDown: return path(to: .running) + [.stop(pluginSilent: false)]
     case .killing: return path(to: .handshaking) + [.stop(pluginSilent: false)]
-    case .finished: return [.finish]
+    case .finished: return [.finish(pluginSilent: false)]
     }
   }
 
@@ -56,7 +56,8 @@ struct HostMachineTests {
     ("health checked", .healthChecked),
     ("stop", .stop(pluginSilent: false)),
     ("stop silent", .stop(pluginSilent: true)),
-    ("finish", .finish),
+    ("finish", .finish(pluginSilent: false)),
+    ("finish silent", .finish(pluginSilent: true)),
     ("timer handshake", .timerFired(.handshake)),
     ("timer sigterm", .timerFired(.sigterm)),
     ("timer health", .timerFired(.health)),
@@ -101,6 +102,7 @@ struct HostMachineTests {
     .idle: [
       "start": "spawning: spawn",
       "finish": "finished: finished",
+      "finish silent": "finished: finished",
     ],
     .building: [
       "build ok": "spawning: spawn",
@@ -108,6 +110,7 @@ struct HostMachineTests {
       "stop": "idle: report(notice), cancelBuild, decide(false)",
       "stop silent": "idle: report(notice), cancelBuild, decide(false)",
       "finish": "finished: report(notice), cancelBuild, decide(false), finished",
+      "finish silent": "finished: report(notice), cancelBuild, decide(false), finished",
     ],
     .spawning: [
       "spawned": "handshaking: set(handshake)",
@@ -115,6 +118,7 @@ struct HostMachineTests {
       "stop": "killing: decide(false)",
       "stop silent": "killing: decide(false)",
       "finish": "killing: decide(false)",
+      "finish silent": "killing: decide(false)",
     ],
     .handshaking: [
       "handshake line": "connecting: report(handshake), connect, cancel(handshake)",
@@ -124,6 +128,7 @@ struct HostMachineTests {
       "stop": "killing: cancel(sigterm), cancel(handshake), kill, decide(false)",
       "stop silent": "killing: cancel(sigterm), cancel(handshake), kill, decide(false)",
       "finish": "killing: cancel(sigterm), cancel(handshake), kill, decide(false)",
+      "finish silent": "killing: cancel(sigterm), cancel(handshake), kill, decide(false)",
       "timer handshake": "handshaking: set(handshake)",
       "timer sigterm": "handshaking: signal(SIGTERM)",
     ],
@@ -136,6 +141,7 @@ struct HostMachineTests {
       "stop": "killing: cancel(sigterm), kill, decide(false)",
       "stop silent": "killing: cancel(sigterm), kill, decide(false)",
       "finish": "killing: cancel(sigterm), kill, decide(false)",
+      "finish silent": "killing: cancel(sigterm), kill, decide(false)",
     ],
     .running: [
       "junk line": "running: report(stray)",
@@ -145,6 +151,7 @@ struct HostMachineTests {
       "stop": "shuttingDown: cancel(sigterm), cancel(health), report(notice), sendShutdown, set(shutdownGrace)",
       "stop silent": "killing: cancel(sigterm), cancel(health), report(notice), kill",
       "finish": "shuttingDown: cancel(sigterm), cancel(health), report(notice), sendShutdown, set(shutdownGrace)",
+      "finish silent": "killing: cancel(sigterm), cancel(health), report(notice), kill",
       "timer health": "running: checkHealth",
     ],
     .shuttingDown: [
@@ -219,7 +226,7 @@ struct HostMachineTests {
     var m = Self.machine(in: .running)
     #expect(m.receive(.stop(pluginSilent: false), now: Self.t0).contains(.sendShutdown))
     #expect(m.receive(.stop(pluginSilent: false), now: Self.t0).isEmpty)
-    #expect(m.receive(.finish, now: Self.t0).isEmpty)
+    #expect(m.receive(.finish(pluginSilent: false), now: Self.t0).isEmpty)
     #expect(m.state == .shuttingDown)
     _ = m.receive(.exited(.exited(0), at: Self.t0), now: Self.t0)
     // The finish asked for during the stop ends everything once the plugin is gone.

@@ -96,8 +96,7 @@ public actor HostCore {
   /// reach it) unless `evenIfSilent`, as `check` asks, to observe the whole sequence.
   @discardableResult
   public func stop(evenIfSilent: Bool = false) async -> StopOutcome {
-    let silent = !evenIfSilent && (run?.connection.map { $0.traffic.bytesFromPlugin == 0 } ?? false)
-    feed(.stop(pluginSilent: silent))
+    feed(.stop(pluginSilent: !evenIfSilent && pluginIsSilent))
     await settled()
     return lastStop
   }
@@ -114,9 +113,12 @@ public actor HostCore {
 
   /// Stops everything; nothing starts afterwards.
   public func finish() async {
-    feed(.finish)
+    feed(.finish(pluginSilent: pluginIsSilent))
     await settled()
   }
+
+  /// Whether the plugin never sent a byte on the connection (a Shutdown cannot reach it).
+  private var pluginIsSilent: Bool { run?.connection.map { $0.traffic.bytesFromPlugin == 0 } ?? false }
 
   /// The pid of the running plugin, if any.
   public var pid: Int32? { run?.exit == nil ? run?.process?.pid : nil }

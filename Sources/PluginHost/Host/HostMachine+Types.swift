@@ -85,8 +85,8 @@ extension HostMachine {
     /// Stop the plugin; `pluginSilent` when the plugin never sent a byte on the connection (a
     /// Shutdown could not reach it).
     case stop(pluginSilent: Bool)
-    /// Stop the plugin and end.
-    case finish
+    /// Stop the plugin (as `.stop`) and end.
+    case finish(pluginSilent: Bool)
     /// A timer fired.
     case timerFired(Timer)
   }

@@ -48,9 +48,9 @@ public struct HostMachine: Sendable {
       guard state == .running, let interval = configuration.healthInterval else { return [] }
       return [.setTimer(.health, at: now + interval)]
     case .stop(let silent): return stop(pluginSilent: silent, now: now)
-    case .finish:
+    case .finish(let silent):
       finishing = true
-      return stop(pluginSilent: false, now: now)
+      return stop(pluginSilent: silent, now: now)
     case .timerFired(let timer): return fired(timer, now: now)
     }
   }
