@@ -1,0 +1,231 @@
+import AutoMTLS
+import Foundation
+import PluginProtocol
+import Relay
+import WireTap
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// `plugin-dev wrap`: stands where a real go-plugin host expects the plugin's command, starts
+/// the plugin with the host's environment, and puts a decoding relay between them.
+///
+/// The host sees the plugin's own handshake with the address pointing at the relay, the plugin's
+/// stderr and later stdout copied line by line, and its exit status. Before a handshake the
+/// plugin's output goes to the host unchanged, so the host reports its usual error; wrap adds
+/// its diagnosis as an hclog line on stderr. Under AutoMTLS wrap ends TLS on both sides (its own
+/// certificate towards the host and towards the plugin), so the log shows decrypted frames.
+public actor Wrapper {
+  /// What to start.
+  public let executable: String
+  /// Its arguments.
+  public let arguments: [String]
+  private let log: WrapLog?
+  private let environment: [String: String]
+  private var relay: TapProxy?
+  private var relayDirectory: PrivateDirectory?
+  private var process: PluginProcess?
+  private var handshakeSeen = false
+  private var frames = 0
+  private var decoding: (sink: AsyncStream<RelayDecoder.Input>.Continuation, task: Task<Void, Never>)?
+
+  /// A wrapper for `executable arguments`, logging to `log`, under the host environment `environment`.
+  public init(
+    executable: String, arguments: [String], log: WrapLog?,
+    environment: [String: String] = ProcessInfo.processInfo.environment
+  ) {
+    self.executable = executable
+    self.arguments = arguments
+    self.log = log
+    self.environment = environment
+  }
+
+  /// Runs the plugin until it exits; returns the exit code wrap should end with.
+  public func run() async -> Int32 {
+    // A host that went away leaves broken pipes: writes then fail instead of killing wrap.
+    signal(SIGPIPE, SIG_IGN)
+    var overrides: [String: String] = [:]
+    var removed: [String] = []
+    if environment[PluginEnvironment.Key.multiplexGRPC] != nil {
+      // Without yamux decoding the relay cannot follow a multiplexed connection: the plugin
+      // answers without multiplexing, which a host accepts unless it requires it.
+      removed.append(PluginEnvironment.Key.multiplexGRPC)
+      note(
+        "PLUGIN_MULTIPLEX_GRPC removed from the plugin's environment: wrap relays one gRPC connection per host connection"
+      )
+    }
+    var identity: AutoMTLSIdentity?
+    let hostCertificate = environment[PluginEnvironment.Key.clientCert].flatMap { $0.isEmpty ? nil : $0 }
+    if hostCertificate != nil {
+      do {
+        identity = try AutoMTLSIdentity.generate()
+        overrides[PluginEnvironment.Key.clientCert] = identity?.certificatePEM
+      } catch {
+        note("could not make wrap's AutoMTLS certificate (\(error)); passing the host's certificate through")
+      }
+    }
+    let process: PluginProcess
+    do {
+      process = try await PluginProcess.start(
+        .init(executable: executable, arguments: arguments, environment: overrides, removedEnvironment: removed))
+    } catch {
+      note("could not start the plugin: \(error.description)", level: "error")
+      return 1
+    }
+    self.process = process
+    let watchdog = Watchdog.start(processGroup: process.pid)
+    log?.event(
+      "wrap",
+      [
+        "version": WrapLog.version, "command": [executable] + arguments, "pid": Int(process.pid),
+        "hostPid": Int(getppid()), "autoMTLS": hostCertificate != nil,
+      ])
+    let signals = SignalRelay(signals: [SIGINT, SIGTERM, SIGHUP]) { signal in process.signalGroup(signal) }
+    HostWatch.start { [weak self] in Task { await self?.hostGone() } }
+    var status: PluginProcess.ExitStatus = .exited(1)
+    for await event in process.events {
+      switch event {
+      case .line(.stdout, let line, _):
+        if handshakeSeen {
+          Self.write(line, to: FileHandle.standardOutput)
+        } else {
+          handshakeSeen = true
+          await handshake(line.text, identity: identity, hostCertificate: hostCertificate)
+        }
+      case .line(.stderr, let line, _):
+        Self.write(line, to: FileHandle.standardError)
+      case .closed:
+        break
+      case .exited(let exitStatus, _):
+        status = exitStatus
+      }
+    }
+    signals.cancel()
+    if !handshakeSeen { note("the plugin ended (\(status)) before printing a handshake", level: "error") }
+    // Every frame is in the log before its last line.
+    await relay?.close()
+    if let decoding {
+      decoding.sink.finish()
+      await decoding.task.value
+    }
+    log?.event("exited", ["status": "\(status)", "frames": frames])
+    relayDirectory?.remove()
+    log?.close()
+    watchdog?.disarm()
+    switch status {
+    case .exited(let code): return code
+    case .signaled(let signal): return 128 + signal
+    }
+  }
+
+  /// The plugin's first stdout line: pointed at the relay and printed, or passed on unchanged.
+  private func handshake(_ raw: String, identity: AutoMTLSIdentity?, hostCertificate: String?) async {
+    guard let line = WrapHandshake(raw) else {
+      Self.print(raw)
+      note("the plugin's first stdout line is not a handshake wrap can relay; passed to the host unchanged: \(raw)")
+      log?.event("handshake", ["plugin": raw, "host": raw, "relayed": false])
+      return
+    }
+    do {
+      let (listen, address) = try listenAddress(network: line.network)
+      let target = TapProxy.Address(network: line.network == "unix" ? .unix : .tcp, address: line.address)
+      var listenTLS: TapProxy.TLS?
+      var targetTLS: TapProxy.TLS?
+      if let identity, let hostCertificate {
+        listenTLS = TapProxy.TLS(
+          context: try AutoMTLSContext.server(identity: identity, trustingClientCertificatePEM: hostCertificate))
+        if let der = line.certificateDER {
+          targetTLS = TapProxy.TLS(
+            context: try AutoMTLSContext.client(identity: identity, trustingServerCertificateDER: der),
+            serverHostname: AutoMTLSContext.serverHostname)
+        }
+      }
+      let (inputs, sink) = AsyncStream<RelayDecoder.Input>.makeStream(bufferingPolicy: .unbounded)
+      relay = try await TapProxy.start(
+        listen: listen, target: target, listenTLS: listenTLS, targetTLS: targetTLS,
+        onBytes: { connection, direction, chunk in
+          sink.yield(.bytes(connection: connection, direction: Direction(direction), bytes: chunk, time: Date()))
+        },
+        onEvent: { event in
+          if case .closed(let id) = event { sink.yield(.closed(connection: id)) }
+        })
+      decoding = (sink, Task { await self.decode(inputs) })
+      let printed = line.rewritten(address: address, certificate: listenTLS == nil ? nil : identity?.handshakeField)
+      Self.print(printed)
+      log?.event("handshake", ["plugin": raw, "host": printed, "relayed": true])
+    } catch {
+      Self.print(raw)
+      note("could not start the relay (\(error)); the host talks to the plugin directly, unlogged")
+      log?.event("handshake", ["plugin": raw, "host": raw, "relayed": false])
+    }
+  }
+
+  /// The host closed its end of our stdout without stopping the plugin (it crashed or forgot
+  /// `Kill()`): stop the plugin as a host would, SIGTERM then SIGKILL after 2 s.
+  private func hostGone() async {
+    guard let process, process.exitStatus == nil else { return }
+    note("the host closed the plugin's stdout; stopping the plugin")
+    process.signalGroup(SIGTERM)
+    if await process.waitForExit(timeout: .seconds(2)) == nil { process.signalGroup(SIGKILL) }
+  }
+
+  private func decode(_ inputs: AsyncStream<RelayDecoder.Input>) async {
+    var decoder = RelayDecoder(registry: MessageRegistry.goPlugin)
+    for await input in inputs {
+      for record in decoder.feed(input) {
+        frames += 1
+        log?.frame(record)
+      }
+    }
+  }
+
+  /// Where the relay listens: a unix socket in a private folder, or a 127.0.0.1 port inside the
+  /// host's `PLUGIN_MIN_PORT`..`PLUGIN_MAX_PORT`.
+  private func listenAddress(network: String) throws -> (TapProxy.Address, String) {
+    if network == "unix" {
+      let directory = try PrivateDirectory.make(prefix: "plugin-dev-wrap-")
+      relayDirectory = directory
+      let path = directory.appending("plugin.sock")
+      return (.unix(path: path), path)
+    }
+    let port = try Self.freePort(in: PluginEnvironment(reading: environment).portRange())
+    return (.tcp(host: "127.0.0.1", port: port), "127.0.0.1:\(port)")
+  }
+
+  /// A port of `range` nothing listens on now (tried in random order).
+  static func freePort(in range: ClosedRange<Int>) throws -> Int {
+    for port in range.shuffled().prefix(200) {
+      let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+      guard fd >= 0 else { continue }
+      defer { close(fd) }
+      var address = sockaddr_in()
+      address.sin_family = sa_family_t(AF_INET)
+      address.sin_port = in_port_t(UInt16(port).bigEndian)
+      address.sin_addr.s_addr = inet_addr("127.0.0.1")
+      let bound = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+      }
+      if bound == 0 { return port }
+    }
+    throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "no free port in \(range)"])
+  }
+
+  /// An hclog line on stderr (the host shows it among the plugin's logs) and a log event.
+  private func note(_ text: String, level: String = "warn") {
+    let line = HCLogFormat.line(level: level, message: text, module: "plugin-dev.wrap")
+    try? FileHandle.standardError.write(contentsOf: Data((line + "\n").utf8))
+    log?.event("note", ["level": level, "text": text])
+  }
+
+  private static func write(_ line: LineSplitter.Line, to handle: FileHandle) {
+    let text = line.continues ? line.text : line.text + "\n"
+    try? handle.write(contentsOf: Data(text.utf8))
+  }
+
+  private static func print(_ text: String) {
+    try? FileHandle.standardOutput.write(contentsOf: Data((text + "\n").utf8))
+  }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import PluginHost
+
+/// `plugin-dev wrap`: put where a host expects the plugin's command.
+struct Wrap: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "wrap",
+    abstract: "Stand between a real go-plugin host and a plugin, and log what they say.",
+    discussion: """
+      Give the host `plugin-dev wrap --log FILE -- COMMAND ARGS…` as the plugin's command. wrap
+      starts the plugin with the host's environment, relays the plugin's handshake pointing at a
+      decoding relay, copies its stderr and exit status, and writes every decoded frame to FILE.
+      """
+  )
+
+  @Option(name: .customLong("log"), help: "Write the session as JSON lines to this file, flushed per event.")
+  var logPath: String?
+
+  @Argument(parsing: .postTerminator, help: "The plugin's command and arguments (after --).")
+  var command: [String] = []
+
+  func validate() throws {
+    guard !command.isEmpty else {
+      throw ValidationError("give the plugin's command after --: plugin-dev wrap -- ./kv-plugin")
+    }
+  }
+
+  func run() async throws {
+    var log: WrapLog?
+    if let logPath {
+      do {
+        log = try WrapLog(path: (logPath as NSString).expandingTildeInPath)
+      } catch {
+        throw ValidationError("cannot write the log \(logPath): \(error.localizedDescription)")
+      }
+    }
+    let wrapper = Wrapper(executable: command[0], arguments: Array(command.dropFirst()), log: log)
+    let code = await wrapper.run()
+    throw ExitCode(code)
+  }
+}

@@ -1,0 +1,176 @@
+import Foundation
+import PluginHost
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// `plugin-dev wrap` under the genuine go-plugin host (Tests/Fixtures/gohost): invisible to the
+/// host, logging what it says, leaving nothing behind.
+@Suite(
+  "wrap under a genuine go-plugin host", .enabled(if: GoToolchain.shouldTest), .serialized, .timeLimit(.minutes(5)))
+struct WrapTests {
+  struct Outcome {
+    var status: PluginProcess.ExitStatus?
+    var stdout: [String]
+    var stderr: [String]
+    var transcript: String {
+      "exit: \(status.map { "\($0)" } ?? "none")\nstdout:\n\(stdout.joined(separator: "\n"))\nstderr:\n\(stderr.suffix(40).joined(separator: "\n"))"
+    }
+  }
+
+  /// Runs the Go host on `plugin` (a command line).
+  func host(_ plugin: [String], autoMTLS: Bool = false) async throws -> Outcome {
+    try #require(GoToolchain.isAvailable, "Go or Debian's go-plugin sources are missing: \(GoToolchain.installHint)")
+    let host = try await GoToolchain.kvHost()
+    let store = try Fixtures.temporaryDirectory("plugin-dev-wrap-store")
+    defer { try? FileManager.default.removeItem(at: store) }
+    let process = try await PluginProcess.start(
+      .init(
+        executable: host, arguments: (autoMTLS ? ["-automtls"] : []) + plugin, environment: ["KV_STORE_DIR": store.path]
+      ))
+    let output = OutputCollector(process: process)
+    let status = await process.waitForExit(timeout: .seconds(60))
+    if status == nil { await process.kill() }
+    await output.finished()
+    return Outcome(status: status, stdout: output.stdout, stderr: output.stderr)
+  }
+
+  static func log(_ path: String) -> [[String: Any]] {
+    let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+    return text.split(separator: "\n").compactMap {
+      (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
+    }
+  }
+
+  /// The request paths of the log's HEADERS frames, in order.
+  static func requestPaths(_ log: [[String: Any]]) -> [String] {
+    log.compactMap { line -> String? in
+      guard let summary = line["summary"] as? String, summary.hasPrefix("HEADERS /") else { return nil }
+      return String(summary.dropFirst("HEADERS ".count))
+    }
+  }
+
+  struct Plugin: Sendable, CustomTestStringConvertible {
+    var name: String
+    var autoMTLS: Bool
+    var testDescription: String { name + (autoMTLS ? " with AutoMTLS" : "") }
+    func command() async throws -> [String] {
+      switch name {
+      case "kv-swift": return [Fixtures.executable("kv-swift")]
+      case "kv-swift over tcp": return ["/usr/bin/env", "KV_PLUGIN_NETWORK=tcp", Fixtures.executable("kv-swift")]
+      case "python example":
+        return [Fixtures.python, Fixtures.packageRoot.appendingPathComponent("Examples/kv-python/plugin.py").path]
+      default: return [try await GoToolchain.goTemplatePlugin() + "/kvgo"]
+      }
+    }
+  }
+
+  @Test(
+    "the host's calls pass through and are logged in its order",
+    arguments: [
+      Plugin(name: "kv-swift", autoMTLS: false), Plugin(name: "kv-swift", autoMTLS: true),
+      Plugin(name: "kv-swift over tcp", autoMTLS: true), Plugin(name: "python example", autoMTLS: false),
+      Plugin(name: "go template", autoMTLS: true),
+    ])
+  func theHostsCallsPassThrough(_ plugin: Plugin) async throws {
+    let folder = try Fixtures.temporaryDirectory("plugin-dev-wrap-log")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let logPath = folder.appendingPathComponent("wrap.jsonl").path
+    let outcome = try await host(
+      [PluginDevCLI.executable, "wrap", "--log", logPath, "--"] + (try await plugin.command()),
+      autoMTLS: plugin.autoMTLS)
+    #expect(outcome.status == .exited(0), "\(outcome.transcript)")
+    #expect(outcome.stdout == ["get greeting = hello from a Go host", "ping ok"], "\(outcome.transcript)")
+    #expect(!outcome.stderr.contains { $0.contains("plugin failed to exit gracefully") }, "\(outcome.transcript)")
+    let log = Self.log(logPath)
+    #expect(log.first?["event"] as? String == "wrap" && log.first?["version"] as? Int == 1)
+    #expect(log.first?["autoMTLS"] as? Bool == plugin.autoMTLS)
+    let handshake = log.first { $0["event"] as? String == "handshake" }
+    #expect(handshake?["relayed"] as? Bool == true, "\(String(describing: handshake))")
+    let paths = Self.requestPaths(log)
+    // go-plugin 1.0.1's order: the host's Put, the broker stream it opens, Get, Ping (health), Shutdown at Kill().
+    for path in ["/proto.KV/Put", "/plugin.GRPCBroker/StartStream", "/proto.KV/Get", "/grpc.health.v1.Health/Check"] {
+      #expect(paths.contains(path), "\(paths)")
+    }
+    let put = paths.firstIndex(of: "/proto.KV/Put") ?? .max
+    let get = paths.firstIndex(of: "/proto.KV/Get") ?? -1
+    let ping = paths.lastIndex(of: "/grpc.health.v1.Health/Check") ?? -1
+    #expect(put < get && get < ping, "\(paths)")
+    #expect(paths.last == "/plugin.GRPCController/Shutdown", "\(paths)")
+    #expect(log.last?["event"] as? String == "exited", "\(String(describing: log.last))")
+  }
+
+  /// A plugin that fails before its handshake: the host says exactly what it says without wrap.
+  @Test(arguments: ["early-exit.sh", "junk-before.sh"])
+  func failuresBeforeTheHandshakeReadTheSame(_ fixture: String) async throws {
+    let direct = try await host([PluginDevCLI.fixture(fixture)])
+    let wrapped = try await host([PluginDevCLI.executable, "wrap", "--", PluginDevCLI.fixture(fixture)])
+    #expect(direct.status == .exited(1), "\(direct.transcript)")
+    #expect(wrapped.status == direct.status, "\(wrapped.transcript)")
+    #expect(wrapped.stdout == direct.stdout, "direct:\n\(direct.transcript)\nwrapped:\n\(wrapped.transcript)")
+  }
+
+  static let hostEnvironment = [
+    "BASIC_PLUGIN": "hello", "PLUGIN_PROTOCOL_VERSIONS": "1", "PLUGIN_MIN_PORT": "10000", "PLUGIN_MAX_PORT": "25000",
+  ]
+
+  /// Starts wrap on the Python example as a host would and waits for the handshake; returns wrap, its output and the plugin's pid.
+  func wrapPython(log: String) async throws -> (PluginProcess, OutputCollector, Int32) {
+    let wrap = try await PluginDevCLI.start(
+      [
+        "wrap", "--log", log, "--", Fixtures.python,
+        Fixtures.packageRoot.appendingPathComponent("Examples/kv-python/plugin.py").path,
+      ],
+      environment: Self.hostEnvironment)
+    let output = OutputCollector(process: wrap)
+    let deadline = ContinuousClock.now + .seconds(30)
+    while ContinuousClock.now < deadline, output.stdout.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
+    let pid = Self.log(log).first?["pid"] as? Int
+    return (wrap, output, Int32(try #require(pid, "no pid in the log: \(output.stderr)")))
+  }
+
+  @Test func aHostThatSIGKILLsWrapLeavesNoPlugin() async throws {
+    let folder = try Fixtures.temporaryDirectory("plugin-dev-wrap-kill")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let (wrap, output, plugin) = try await wrapPython(log: folder.appendingPathComponent("w.jsonl").path)
+    #expect(output.stdout.first?.hasPrefix("1|1|tcp|127.0.0.1:") == true, "\(output.stdout)")
+    #expect(PluginDevCLI.isAlive(plugin))
+    kill(wrap.pid, SIGKILL)
+    _ = await wrap.waitForExit(timeout: .seconds(5))
+    let deadline = ContinuousClock.now + .seconds(10)
+    while ContinuousClock.now < deadline, PluginDevCLI.isAlive(plugin) { try await Task.sleep(for: .milliseconds(50)) }
+    #expect(!PluginDevCLI.isAlive(plugin), "the plugin outlived wrap")
+  }
+
+  @Test func aHostThatGoesAwayStopsThePlugin() async throws {
+    let folder = try Fixtures.temporaryDirectory("plugin-dev-wrap-gone")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let log = folder.appendingPathComponent("w.jsonl").path
+    // A "host" that reads the handshake and exits without Kill(): wrap's stdout pipe closes.
+    let script = "\"$0\" wrap --log \"$1\" -- \"$2\" \"$3\" | head -1"
+    let shell = try await PluginProcess.start(
+      .init(
+        executable: "/bin/sh",
+        arguments: [
+          "-c", script, PluginDevCLI.executable, log, Fixtures.python,
+          Fixtures.packageRoot.appendingPathComponent("Examples/kv-python/plugin.py").path,
+        ], environment: Self.hostEnvironment))
+    let output = OutputCollector(process: shell)
+    _ = await shell.waitForExit(timeout: .seconds(30))
+    await output.finished()
+    #expect(output.stdout.first?.hasPrefix("1|1|tcp|") == true, "\(output.stdout)")
+    let deadline = ContinuousClock.now + .seconds(15)
+    var lines = Self.log(log)
+    while ContinuousClock.now < deadline, lines.last?["event"] as? String != "exited" {
+      try await Task.sleep(for: .milliseconds(100))
+      lines = Self.log(log)
+    }
+    #expect(lines.last?["event"] as? String == "exited", "\(lines)")
+    if let pid = lines.first?["pid"] as? Int { #expect(!PluginDevCLI.isAlive(Int32(pid))) }
+  }
+}
