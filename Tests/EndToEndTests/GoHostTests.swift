@@ -7,33 +7,13 @@ import Testing
 /// project's plugins and calls Put, Get and Ping, with and without AutoMTLS.
 @Suite("genuine go-plugin host", .enabled(if: GoToolchain.shouldTest), .serialized, .timeLimit(.minutes(5)))
 struct GoHostTests {
-  struct Outcome {
-    var status: PluginProcess.ExitStatus?
-    var stdout: [String]
-    var stderr: [String]
-    var transcript: String {
-      "exit: \(status.map { "\($0)" } ?? "none")\nstdout:\n\(stdout.joined(separator: "\n"))\nstderr:\n\(stderr.suffix(40).joined(separator: "\n"))"
-    }
-  }
-
-  /// Runs the host on `plugin` (a command line) in a fresh store folder.
-  func host(_ plugin: [String], autoMTLS: Bool) async throws -> Outcome {
+  /// Runs the host on `plugin` (a command line).
+  func host(_ plugin: [String], autoMTLS: Bool = false) async throws -> GoHostRun {
     try #require(GoToolchain.isAvailable, "Go or Debian's go-plugin sources are missing: \(GoToolchain.installHint)")
-    let host = try await GoToolchain.kvHost()
-    let store = try Fixtures.temporaryDirectory("plugin-dev-gohost-store")
-    defer { try? FileManager.default.removeItem(at: store) }
-    let process = try await PluginProcess.start(
-      .init(
-        executable: host, arguments: (autoMTLS ? ["-automtls"] : []) + plugin, environment: ["KV_STORE_DIR": store.path]
-      ))
-    let output = OutputCollector(process: process)
-    let status = await process.waitForExit(timeout: .seconds(60))
-    if status == nil { await process.kill() }
-    await output.finished()
-    return Outcome(status: status, stdout: output.stdout, stderr: output.stderr)
+    return try await GoHostRun.run(plugin, autoMTLS: autoMTLS)
   }
 
-  func expectWorks(_ outcome: Outcome, autoMTLS: Bool) {
+  func expectWorks(_ outcome: GoHostRun, autoMTLS: Bool) {
     #expect(outcome.status == .exited(0), "\(outcome.transcript)")
     #expect(outcome.stdout == ["get greeting = hello from a Go host", "ping ok"], "\(outcome.transcript)")
     #expect(

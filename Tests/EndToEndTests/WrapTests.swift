@@ -14,30 +14,10 @@ import Testing
 @Suite(
   "wrap under a genuine go-plugin host", .enabled(if: GoToolchain.shouldTest), .serialized, .timeLimit(.minutes(5)))
 struct WrapTests {
-  struct Outcome {
-    var status: PluginProcess.ExitStatus?
-    var stdout: [String]
-    var stderr: [String]
-    var transcript: String {
-      "exit: \(status.map { "\($0)" } ?? "none")\nstdout:\n\(stdout.joined(separator: "\n"))\nstderr:\n\(stderr.suffix(40).joined(separator: "\n"))"
-    }
-  }
-
-  /// Runs the Go host on `plugin` (a command line).
-  func host(_ plugin: [String], autoMTLS: Bool = false) async throws -> Outcome {
+  /// Runs the host on `plugin` (a command line).
+  func host(_ plugin: [String], autoMTLS: Bool = false) async throws -> GoHostRun {
     try #require(GoToolchain.isAvailable, "Go or Debian's go-plugin sources are missing: \(GoToolchain.installHint)")
-    let host = try await GoToolchain.kvHost()
-    let store = try Fixtures.temporaryDirectory("plugin-dev-wrap-store")
-    defer { try? FileManager.default.removeItem(at: store) }
-    let process = try await PluginProcess.start(
-      .init(
-        executable: host, arguments: (autoMTLS ? ["-automtls"] : []) + plugin, environment: ["KV_STORE_DIR": store.path]
-      ))
-    let output = OutputCollector(process: process)
-    let status = await process.waitForExit(timeout: .seconds(60))
-    if status == nil { await process.kill() }
-    await output.finished()
-    return Outcome(status: status, stdout: output.stdout, stderr: output.stderr)
+    return try await GoHostRun.run(plugin, autoMTLS: autoMTLS)
   }
 
   static func log(_ path: String) -> [[String: Any]] {
