@@ -9,6 +9,7 @@ let package = Package(
     .library(name: "WireTap", targets: ["WireTap"]),
     .library(name: "Relay", targets: ["Relay"]),
     .library(name: "AutoMTLS", targets: ["AutoMTLS"]),
+    .library(name: "Capture", targets: ["Capture"]),
     .library(name: "PluginHost", targets: ["PluginHost"]),
     .library(name: "TerminalUI", targets: ["TerminalUI"]),
     .executable(name: "plugin-dev", targets: ["plugin-dev"]),
@@ -73,6 +74,7 @@ let package = Package(
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
       ]
     ),
+    .target(name: "Capture"),
     .target(
       name: "PluginHost",
       dependencies: [
@@ -139,6 +141,10 @@ let package = Package(
         .product(name: "NIOHPACK", package: "swift-nio-http2"),
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
       ]
+    ),
+    .testTarget(
+      name: "CaptureTests",
+      dependencies: ["Capture"]
     ),
     .testTarget(
       name: "RelayTests",
