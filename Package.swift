@@ -80,6 +80,7 @@ let package = Package(
       dependencies: [
         "PluginProtocol",
         "AutoMTLS",
+        "Capture",
         "Relay",
         "WireTap",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
@@ -106,6 +107,7 @@ let package = Package(
       dependencies: [
         "KVExample",
         "PluginProtocol",
+        "Capture",
         "PluginHost",
         "Scaffold",
         "TerminalUI",
@@ -157,7 +159,7 @@ let package = Package(
     .testTarget(
       name: "PluginHostTests",
       dependencies: [
-        "PluginHost", "PluginProtocol", "WireTap",
+        "PluginHost", "PluginProtocol", "WireTap", "Capture",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
       ]
     ),
