@@ -9,6 +9,7 @@ let package = Package(
     .library(name: "WireTap", targets: ["WireTap"]),
     .library(name: "Relay", targets: ["Relay"]),
     .library(name: "AutoMTLS", targets: ["AutoMTLS"]),
+    .library(name: "Capture", targets: ["Capture"]),
     .library(name: "PluginHost", targets: ["PluginHost"]),
     .library(name: "TerminalUI", targets: ["TerminalUI"]),
     .executable(name: "plugin-dev", targets: ["plugin-dev"]),
@@ -73,11 +74,13 @@ let package = Package(
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
       ]
     ),
+    .target(name: "Capture"),
     .target(
       name: "PluginHost",
       dependencies: [
         "PluginProtocol",
         "AutoMTLS",
+        "Capture",
         "Relay",
         "WireTap",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
@@ -104,6 +107,7 @@ let package = Package(
       dependencies: [
         "KVExample",
         "PluginProtocol",
+        "Capture",
         "PluginHost",
         "Scaffold",
         "TerminalUI",
@@ -141,6 +145,10 @@ let package = Package(
       ]
     ),
     .testTarget(
+      name: "CaptureTests",
+      dependencies: ["Capture"]
+    ),
+    .testTarget(
       name: "RelayTests",
       dependencies: [
         "Relay",
@@ -151,7 +159,7 @@ let package = Package(
     .testTarget(
       name: "PluginHostTests",
       dependencies: [
-        "PluginHost", "PluginProtocol", "WireTap",
+        "PluginHost", "PluginProtocol", "WireTap", "Capture",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
       ]
     ),

@@ -66,6 +66,13 @@ struct HeadlessRunner {
             if !record.ok && !Task.isCancelled { failures.add() }
           case .restart:
             if !(await session.restart()) { failures.add() }
+          case .export(let path) where ConsoleCommand.isCaptureExport(path):
+            do {
+              writeLine(stderr: true, "plugin-dev: \(try await session.exportCapture(to: path))")
+            } catch {
+              writeLine(stderr: true, "plugin-dev: --exec '\(text)': \(error)")
+              failures.add()
+            }
           case .clear, .help, .export:
             writeLine(stderr: true, "plugin-dev: '\(text)' only makes sense in the TUI; ignored")
           }
@@ -90,6 +97,10 @@ struct HeadlessRunner {
     stopContinuation.finish()
     var code: Int32 = await work.value ? 0 : 2
     let log = await printer.value
+    if let capture = await session.captureFile {
+      writeLine(stderr: true, "plugin-dev: \(capture)")
+      if capture.error != nil { code = max(code, 1) }
+    }
     if let exportPath {
       do {
         try log.exportJSONLines().write(toFile: exportPath, atomically: true, encoding: .utf8)

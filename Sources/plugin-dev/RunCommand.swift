@@ -1,4 +1,5 @@
 import ArgumentParser
+import Capture
 import Foundation
 import PluginHost
 import PluginProtocol
@@ -24,6 +25,7 @@ struct Run: AsyncParsableCommand {
         plugin-dev run ./kv-plugin
         plugin-dev run --headless --exec 'put a hi' --exec 'get a' ./kv
         plugin-dev run --headless --json --for 5s -- python3 plugin.py
+        plugin-dev run --headless --pcap kv.pcapng --exec 'get a' ./kv   (then: tshark -r kv.pcapng -d tcp.port==50051,http2)
       Exit status (headless): 0 ok, 1 a call failed or the plugin died, 2 build or handshake failed,
       64 a usage error (a bad option).
       """
@@ -74,12 +76,25 @@ struct Run: AsyncParsableCommand {
   @Option(name: .customLong("export"), help: "Write the frame log as JSON lines to this file when the session ends.")
   var exportPath: String?
 
+  @Option(
+    name: .customLong("pcap"),
+    help: ArgumentHelp(
+      "Write the relay's traffic as pcapng to this file as it happens, for Wireshark or tshark.",
+      discussion:
+        "One TCP flow per relay connection (synthesized headers, real timestamps); plugin-dev prints the tshark command "
+        + "to read it: tshark -r FILE -d tcp.port==PORT,http2 (PORT: the plugin's TCP port, or 50051 for a unix socket).",
+      valueName: "file"))
+  var pcapPath: String?
+
   @Flag(name: .customLong("no-tap"), help: "Connect to the plugin directly, without the decoding relay (no frame log).")
   var noTap = false
 
   func validate() throws {
     if target != nil && !command.isEmpty {
       throw ValidationError("give either a TARGET or a command after --, not both")
+    }
+    if pcapPath != nil && noTap {
+      throw ValidationError("--pcap records the decoding relay's traffic, and --no-tap turns the relay off: drop one")
     }
     if frameLimit < 1 { throw ValidationError("--frame-limit must be at least 1") }
     if json && !headless && isatty(STDOUT_FILENO) == 1 { throw ValidationError("--json needs --headless") }
@@ -99,6 +114,15 @@ struct Run: AsyncParsableCommand {
     runHost.apply(to: &options)
     options.healthInterval = healthInterval.duration == .zero ? nil : healthInterval.duration
     options.tap = !noTap
+    if let pcapPath {
+      // Fail before the plugin starts when the file cannot be made (the session writes it from the first connection).
+      do {
+        try PcapngFile(path: pcapPath).close()
+      } catch {
+        throw ValidationError(error.description)
+      }
+      options.pcapPath = pcapPath
+    }
     let session = Session(target: pluginTarget, options: options)
     let interactive = !headless && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
     if interactive {

@@ -19,6 +19,12 @@ struct ConsoleCommandTests {
     #expect(try ConsoleCommand.parse(text) == command)
   }
 
+  @Test func aPcapngPathExportsTheCapture() throws {
+    #expect(ConsoleCommand.isCaptureExport("/tmp/x.pcapng") && ConsoleCommand.isCaptureExport("X.PcapNG"))
+    #expect(!ConsoleCommand.isCaptureExport("/tmp/x.jsonl") && !ConsoleCommand.isCaptureExport("/tmp/pcapng"))
+    #expect(try ConsoleCommand.parse("export my capture.pcapng") == .export(path: "my capture.pcapng"))
+  }
+
   @Test(
     "bad input says what to type",
     arguments: [

@@ -145,6 +145,7 @@ extension HostCore {
       for task in run.tasks { task.cancel() }
       await run.connection?.close()
       await run.proxy?.close()
+      await self.drainTraffic(of: run)
       run.proxyDirectory?.remove()
       if run.killed { LeftoverSocket.remove(announcedBy: run.handshake) }
       self.tornDown(outcome)

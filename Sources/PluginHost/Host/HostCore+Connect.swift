@@ -47,6 +47,7 @@ extension HostCore {
     guard self.run === run, machine.state == .connecting else {
       await run.proxy?.close()
       run.proxyDirectory?.remove()
+      await drainTraffic(of: run)
       return
     }
     do {
@@ -83,34 +84,24 @@ extension HostCore {
     // it, with plugin-dev's client certificate under AutoMTLS (issue #16 item 1c).
     let directory = try PrivateDirectory.make(prefix: "plugin-dev-tap-")
     let listen: TapProxy.Address = .unix(path: directory.appending("tap.sock"))
-    let (inputs, sink) = AsyncStream<RelayDecoder.Input>.makeStream(bufferingPolicy: .unbounded)
+    let traffic = decode ? startTraffic(for: line, listen: directory.appending("tap.sock"), decrypted: tls != nil) : nil
     let proxy: TapProxy
     let epoch = run.epoch
     do {
       proxy = try await TapProxy.start(
         listen: listen, target: target, targetTLS: tls,
-        onBytes: { connection, direction, chunk in
-          if decode {
-            sink.yield(.bytes(connection: connection, direction: Direction(direction), bytes: chunk, time: Date()))
-          }
-        },
+        onBytes: { connection, direction, chunk in traffic?.bytes(connection, direction, chunk) },
         onEvent: { [weak self] event in
-          if case .closed(let id) = event { sink.yield(.closed(connection: id)) }
+          traffic?.event(event)
           guard let self else { return }
           Task { await self.relayEvent(event, epoch: epoch) }
         })
     } catch {
+      traffic?.cancel()
       directory.remove()
       throw error
     }
-    let observe = self.observe
-    run.tasks.append(
-      Task {
-        var decoder = RelayDecoder(registry: MessageRegistry.goPlugin)
-        for await input in inputs {
-          for record in decoder.feed(input) { observe(.frame(record)) }
-        }
-      })
+    run.traffic = traffic
     return (proxy, directory.appending("tap.sock"), directory)
   }
 

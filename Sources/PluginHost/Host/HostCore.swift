@@ -1,4 +1,5 @@
 import AutoMTLS
+import Capture
 import Foundation
 import GRPCCore
 import PluginProtocol
@@ -41,6 +42,10 @@ public actor HostCore {
   var buildTask: Task<Void, Never>?
   var buildOnStart: Bool
   var identity: AutoMTLSIdentity?
+  /// The relay traffic as pcapng (with the tap): `--pcap`'s file and the console's export.
+  nonisolated let capture: TrafficCapture?
+  /// The `--pcap` file's summary, once finished.
+  var captureSummary: CaptureSummary?
   /// How the last stop went.
   public internal(set) var lastStop = StopOutcome()
 
@@ -52,6 +57,7 @@ public actor HostCore {
     var connection: PluginConnection?
     var proxy: TapProxy?
     var proxyDirectory: PrivateDirectory?
+    var traffic: RelayTraffic?
     var streams: GoHostStreams?
     var tasks: [Task<Void, Never>] = []
     var shutdown: (sent: ContinuousClock.Instant, task: Task<Void, Never>)?
@@ -69,6 +75,7 @@ public actor HostCore {
     self.options = options
     self.observe = observe
     buildOnStart = options.runBuild
+    capture = options.tap ? TrafficCapture(pcapPath: options.pcapPath, memoryLimit: options.captureMemoryLimit) : nil
     var configuration = HostMachine.Configuration(
       expectations: HostLaunch.environment(target, options).expectations(), handshakeTimeout: options.handshakeTimeout,
       healthInterval: options.healthInterval)
@@ -115,6 +122,7 @@ public actor HostCore {
   public func finish() async {
     feed(.finish(pluginSilent: pluginIsSilent))
     await settled()
+    captureSummary = capture?.finish()
   }
 
   /// Whether the plugin never sent a byte on the connection (a Shutdown cannot reach it).

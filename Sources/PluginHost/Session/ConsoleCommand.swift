@@ -12,7 +12,8 @@ public enum ConsoleCommand: Sendable, Equatable {
   case restart
   /// `clear`: clear the frame log and console.
   case clear
-  /// `export FILE`: write the frame log as JSON lines.
+  /// `export FILE`: write the frame log as JSON lines; `export FILE.pcapng`: write the relay's
+  /// traffic as pcapng (`isCaptureExport`).
   case export(path: String)
   /// `help`: list the commands.
   case help
@@ -24,9 +25,14 @@ public enum ConsoleCommand: Sendable, Equatable {
     ("health", "call grpc.health.v1.Health/Check for \"plugin\""),
     ("restart", "stop the plugin (Shutdown, 2 s, SIGKILL) and start it again"),
     ("clear", "clear the frame log and console output"),
-    ("export FILE", "write the frame log to FILE as JSON lines"),
+    ("export FILE", "write the frame log to FILE as JSON lines; FILE.pcapng: the traffic, for Wireshark/tshark"),
     ("help", "show this list"),
   ]
+
+  /// Whether `export PATH` writes the capture (pcapng) rather than the frame log: PATH ends in `.pcapng`.
+  public static func isCaptureExport(_ path: String) -> Bool {
+    path.lowercased().hasSuffix(".pcapng")
+  }
 
   /// Parses one line; the error says what was wrong and lists the commands.
   public static func parse(_ line: String) throws(ConsoleCommandError) -> ConsoleCommand {

@@ -27,6 +27,11 @@ public struct SessionOptions: Sendable, Equatable {
   /// Open `plugin.GRPCBroker/StartStream` and `plugin.GRPCStdio/StreamStdio` right after connecting, as a
   /// go-plugin host does.
   public var actLikeGoHost = true
+  /// Write the relay's traffic as pcapng to this file as it comes (`run --pcap`; needs `tap`).
+  public var pcapPath: String?
+  /// Most bytes of pcapng kept in memory for the console's `export FILE.pcapng`; later traffic is
+  /// not kept (the export says so).
+  public var captureMemoryLimit = 32 << 20
   /// Act like a go-plugin host with `AutoMTLS: true`: send `PLUGIN_CLIENT_CERT` (a P-521 certificate
   /// made for the session) and talk mutual TLS to the plugin. The relay does the TLS, so the
   /// frame log shows the decrypted HTTP/2.

@@ -44,8 +44,8 @@ public struct TUIApp: Sendable {
     self.screenOptions = NcursesScreen.Options(colors: !noColor, mouse: true)
   }
 
-  /// Runs until the user quits; returns the exit status (0, or 1 when `exportPath` could not
-  /// be written). Throws when the terminal cannot be used (then nothing was started).
+  /// Runs until the user quits; returns the exit status (0, or 1 when `exportPath` or the
+  /// `--pcap` file could not be written). Throws when the terminal cannot be used (then nothing was started).
   public func run() async throws(TUIError) -> Int32 {
     let (actions, sink) = AsyncStream<Action>.makeStream(bufferingPolicy: .unbounded)
     let capture = StderrCapture { sink.yield(.hostOutput($0)) }
@@ -102,11 +102,16 @@ public struct TUIApp: Sendable {
     Self.replay(capture?.restore() ?? [])
     sink.finish()
 
-    guard let exportPath else { return 0 }
+    var code: Int32 = 0
+    if let capture = await session.captureFile {
+      FileHandle.standardError.write(Data("plugin-dev: \(capture)\n".utf8))
+      if capture.error != nil { code = 1 }
+    }
+    guard let exportPath else { return code }
     do {
       try state.frames.writeJSONLines(to: URL(fileURLWithPath: (exportPath as NSString).expandingTildeInPath))
       FileHandle.standardError.write(Data("plugin-dev: wrote \(state.frames.count) frames to \(exportPath)\n".utf8))
-      return 0
+      return code
     } catch {
       FileHandle.standardError.write(
         Data("plugin-dev: could not write \(exportPath): \(error.localizedDescription)\n".utf8))
@@ -183,6 +188,15 @@ public struct TUIApp: Sendable {
           sink.yield(.exportFinished(path: url.path, frames: log.count, error: nil))
         } catch {
           sink.yield(.exportFinished(path: url.path, frames: 0, error: error.localizedDescription))
+        }
+      }
+    case .exportCapture(let path):
+      Task.detached {
+        do {
+          let summary = try await session.exportCapture(to: path)
+          sink.yield(.captureExportFinished(path: path, summary: summary.description, error: nil))
+        } catch {
+          sink.yield(.captureExportFinished(path: path, summary: nil, error: "\(error)"))
         }
       }
     case .repaint:

@@ -22,6 +22,8 @@ public enum Action: Sendable {
   case restartFinished(Bool)
   /// An export ended: frames written, or why it failed.
   case exportFinished(path: String, frames: Int, error: String?)
+  /// A capture export ended: what it wrote and how to read it, or why it failed.
+  case captureExportFinished(path: String, summary: String?, error: String?)
   /// Stop was requested from outside (a signal).
   case quitRequested(reason: String)
   /// A line plugin-dev itself wrote to stderr while the screen was active.

@@ -8,6 +8,8 @@ public enum Effect: Sendable, Equatable {
   case restart(rebuild: Bool)
   /// Write the frame log as JSON lines to a file; answers `.exportFinished`.
   case export(path: String)
+  /// Write the relay's traffic as pcapng to a file; answers `.captureExportFinished`.
+  case exportCapture(path: String)
   /// Redraw the whole terminal (after Ctrl-L).
   case repaint
   /// Stop the plugin, restore the terminal and exit.

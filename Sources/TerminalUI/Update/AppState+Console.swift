@@ -48,6 +48,9 @@ extension AppState {
       console.output.removeAll()
       console.lastCall = nil
       return []
+    case .export(let path) where ConsoleCommand.isCaptureExport(path):
+      console.output.append(.info("writing the relay's traffic to \(path) (pcapng)…"))
+      return [.exportCapture(path: path)]
     case .export(let path):
       console.output.append(.info("exporting \(frames.count) frames to \(path)…"))
       return [.export(path: path)]

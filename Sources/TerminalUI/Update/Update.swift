@@ -46,6 +46,13 @@ private func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
       state.console.output.append(.info("wrote \(frames) frames to \(path) (JSON lines)"))
     }
     return state.execStepFinished()
+  case .captureExportFinished(let path, let summary, let error):
+    if let error {
+      state.console.output.append(.error("export to \(path) failed: \(error)"))
+    } else if let summary {
+      state.console.output.append(.info(summary))
+    }
+    return state.execStepFinished()
   case .quitRequested(let reason):
     return state.quit(reason: reason)
   case .hostOutput(let line):

@@ -1,0 +1,66 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// A pcapng file written as the capture goes: every write goes straight to the file, so memory
+/// stays bounded however long the session, and the file can be read while it grows.
+public final class PcapngFile: Sendable {
+  /// Where the file is.
+  public let path: String
+  private let handle: FileHandle
+
+  /// Creates (or empties) the file at `path` (`~` expanded).
+  /// - Throws: `PcapngFileError.cannotCreate` with the system's reason.
+  public init(path: String) throws(PcapngFileError) {
+    let expanded = (path as NSString).expandingTildeInPath
+    let descriptor = open(expanded, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else { throw .cannotCreate(path: path, reason: String(cString: strerror(errno))) }
+    self.path = expanded
+    handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+  }
+
+  /// Appends bytes.
+  /// - Throws: `PcapngFileError.writeFailed` (disk full, file system gone).
+  public func write(_ bytes: [UInt8]) throws(PcapngFileError) {
+    guard !bytes.isEmpty else { return }
+    do {
+      try handle.write(contentsOf: bytes)
+    } catch {
+      throw .writeFailed(path: path, reason: error.localizedDescription)
+    }
+  }
+
+  /// Closes the file; later writes fail.
+  public func close() {
+    try? handle.close()
+  }
+
+  /// Writes a whole capture to `path` at once, replacing the file (a snapshot export).
+  public static func write(_ bytes: [UInt8], to path: String) throws(PcapngFileError) {
+    let file = try PcapngFile(path: path)
+    defer { file.close() }
+    try file.write(bytes)
+  }
+}
+
+/// Why a capture file could not be written.
+public enum PcapngFileError: Error, Sendable, Hashable, CustomStringConvertible {
+  /// The file could not be created.
+  case cannotCreate(path: String, reason: String)
+  /// Writing failed part-way; the file ends early.
+  case writeFailed(path: String, reason: String)
+
+  /// What happened and what to do.
+  public var description: String {
+    switch self {
+    case .cannotCreate(let path, let reason):
+      "cannot create the capture file \(path): \(reason) (check that its folder exists and is writable)"
+    case .writeFailed(let path, let reason):
+      "writing the capture file \(path) failed: \(reason); the file ends where the failure happened"
+    }
+  }
+}

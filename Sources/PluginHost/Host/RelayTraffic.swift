@@ -1,0 +1,112 @@
+import Capture
+import Foundation
+import Relay
+import WireTap
+
+/// The traffic of one relay (one start of the plugin): chunks and connection events leave the
+/// event loop through a stream, in the order the relay reported them, to one task that decodes
+/// them into frame records and records them in the session's capture.
+///
+/// At the stop the stream is ended and drained (within a deadline), so the frame log and the
+/// capture both hold the last frames (the Shutdown call, GOAWAY) and agree with each other.
+final class RelayTraffic: Sendable {
+  /// What the stream carries: the relay's events, and markers that say when all before them is handled.
+  private enum Item: Sendable {
+    case event(CaptureEvent)
+    case marker(Int)
+  }
+
+  /// Waiters for markers not reached yet; all are resumed when the task ends.
+  private struct Waiters: Sendable {
+    var next = 0
+    var waiting: [Int: CheckedContinuation<Void, Never>] = [:]
+    var ended = false
+  }
+
+  private let continuation: AsyncStream<Item>.Continuation
+  private let task: Task<Void, Never>
+  private let waiters: LockedValue<Waiters>
+
+  /// Starts the task; `observe` hears the decoded frames.
+  init(capture: TrafficCapture?, observe: @escaping @Sendable (HostEvent) -> Void) {
+    let (items, continuation) = AsyncStream<Item>.makeStream(bufferingPolicy: .unbounded)
+    let waiters = LockedValue(Waiters())
+    self.continuation = continuation
+    self.waiters = waiters
+    task = Task {
+      var decoder = RelayDecoder(registry: MessageRegistry.goPlugin)
+      for await item in items {
+        switch item {
+        case .marker(let id):
+          waiters.withLock { $0.waiting.removeValue(forKey: id) }?.resume()
+        case .event(let event):
+          capture?.record(event)
+          for record in Self.decode(event, with: &decoder) { observe(.frame(record)) }
+        }
+      }
+      let left = waiters.withLock { waiters in
+        waiters.ended = true
+        defer { waiters.waiting.removeAll() }
+        return Array(waiters.waiting.values)
+      }
+      for waiter in left { waiter.resume() }
+    }
+  }
+
+  private static func decode(_ event: CaptureEvent, with decoder: inout RelayDecoder) -> [FrameRecord] {
+    switch event {
+    case .bytes(let connection, let direction, let bytes, let time):
+      decoder.feed(.bytes(connection: connection, direction: Direction(direction), bytes: bytes, time: time))
+    case .closed(let connection, _):
+      decoder.feed(.closed(connection: connection))
+    case .opened:
+      []
+    }
+  }
+
+  /// A chunk the relay forwards. Called on the event loop: it only enqueues.
+  func bytes(_ connection: Int, _ direction: TapProxy.Direction, _ chunk: [UInt8]) {
+    let event = CaptureEvent.bytes(
+      connection: connection, direction: FlowDirection(direction), bytes: chunk, at: Date())
+    continuation.yield(.event(event))
+  }
+
+  /// A connection event of the relay (opened and closed matter; a failed dial never opened).
+  func event(_ event: TapProxy.ConnectionEvent) {
+    switch event {
+    case .opened(let id): continuation.yield(.event(.opened(connection: id, at: Date())))
+    case .closed(let id): continuation.yield(.event(.closed(connection: id, at: Date())))
+    case .failed, .error: break
+    }
+  }
+
+  /// Returns once everything the relay reported before the call is decoded and recorded (at
+  /// once when the task has ended).
+  func caughtUp() async {
+    await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+      let id: Int? = waiters.withLock { waiters in
+        guard !waiters.ended else { return nil }
+        waiters.next += 1
+        waiters.waiting[waiters.next] = waiter
+        return waiters.next
+      }
+      guard let id else { return waiter.resume() }
+      // When the stream has ended already, the task resumes every waiter left as it finishes.
+      continuation.yield(.marker(id))
+    }
+  }
+
+  /// Ends the stream and waits, at most `limit`, for everything fed to be decoded and recorded;
+  /// false when the wait was cut short (the rest is dropped).
+  func drain(within limit: Duration) async -> Bool {
+    continuation.finish()
+    await HostCore.first(task, within: limit)
+    return !task.isCancelled
+  }
+
+  /// Ends the stream and the task at once, dropping what was not handled yet.
+  func cancel() {
+    continuation.finish()
+    task.cancel()
+  }
+}
