@@ -17,6 +17,11 @@ struct Wrap: AsyncParsableCommand {
   @Option(name: .customLong("log"), help: "Write the session as JSON lines to this file, flushed per event.")
   var logPath: String?
 
+  @Option(
+    name: .customLong("pcap"),
+    help: "Write the relay's traffic as pcapng to this file as it happens, for Wireshark or tshark.")
+  var pcapPath: String?
+
   @Argument(parsing: .postTerminator, help: "The plugin's command and arguments (after --).")
   var command: [String] = []
 
@@ -35,7 +40,9 @@ struct Wrap: AsyncParsableCommand {
         throw ValidationError("cannot write the log \(logPath): \(error.localizedDescription)")
       }
     }
-    let wrapper = Wrapper(executable: command[0], arguments: Array(command.dropFirst()), log: log)
+    let wrapper = Wrapper(
+      executable: command[0], arguments: Array(command.dropFirst()), log: log,
+      pcapPath: pcapPath.map { ($0 as NSString).expandingTildeInPath })
     let code = await wrapper.run()
     throw ExitCode(code)
   }

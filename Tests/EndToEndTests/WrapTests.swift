@@ -61,8 +61,9 @@ struct WrapTests {
     let folder = try Fixtures.temporaryDirectory("plugin-dev-wrap-log")
     defer { try? FileManager.default.removeItem(at: folder) }
     let logPath = folder.appendingPathComponent("wrap.jsonl").path
+    let capture = folder.appendingPathComponent("wrap.pcapng").path
     let outcome = try await host(
-      [PluginDevCLI.executable, "wrap", "--log", logPath, "--"] + (try await plugin.command()),
+      [PluginDevCLI.executable, "wrap", "--log", logPath, "--pcap", capture, "--"] + (try await plugin.command()),
       autoMTLS: plugin.autoMTLS)
     #expect(outcome.status == .exited(0), "\(outcome.transcript)")
     #expect(outcome.stdout == ["get greeting = hello from a Go host", "ping ok"], "\(outcome.transcript)")
@@ -83,6 +84,16 @@ struct WrapTests {
     #expect(put < get && get < ping, "\(paths)")
     #expect(paths.last == "/plugin.GRPCController/Shutdown", "\(paths)")
     #expect(log.last?["event"] as? String == "exited", "\(String(describing: log.last))")
+
+    // The capture: what tshark dissects is what the log holds, frame for frame (decrypted under AutoMTLS).
+    try #require(Tshark.path != nil, "tshark is missing: \(Tshark.installHint)")
+    let read = log.first { $0["event"] as? String == "capture" }?["read"] as? String
+    let port = try #require(read?.split(separator: "=").last?.split(separator: ",").first.flatMap { Int($0) }, "\(log)")
+    let frames = log.filter { $0["kind"] as? String == "frame" }
+    let types = try await Tshark.values(of: "http2.type", in: capture, http2Port: port)
+    #expect(types.count == frames.count, "tshark sees \(types.count) HTTP/2 frames, the log \(frames.count)")
+    let tsharkPaths = try await Tshark.values(of: "http2.headers.path", in: capture, http2Port: port)
+    #expect(tsharkPaths == paths, "tshark: \(tsharkPaths)\nlog: \(paths)")
   }
 
   /// A plugin that fails before its handshake: the host says exactly what it says without wrap.

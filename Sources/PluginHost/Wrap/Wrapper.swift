@@ -1,4 +1,5 @@
 import AutoMTLS
+import Capture
 import Foundation
 import PluginProtocol
 import Relay
@@ -24,22 +25,25 @@ public actor Wrapper {
   /// Its arguments.
   public let arguments: [String]
   private let log: WrapLog?
+  private let capture: TrafficCapture?
   private let environment: [String: String]
   private var relay: TapProxy?
   private var relayDirectory: PrivateDirectory?
   private var process: PluginProcess?
   private var handshakeSeen = false
-  private var frames = 0
-  private var decoding: (sink: AsyncStream<RelayDecoder.Input>.Continuation, task: Task<Void, Never>)?
+  private var traffic: RelayTraffic?
+  private let frames = LockedValue(0)
 
-  /// A wrapper for `executable arguments`, logging to `log`, under the host environment `environment`.
+  /// A wrapper for `executable arguments`, logging to `log` and recording pcapng to `pcapPath`,
+  /// under the host environment `environment`.
   public init(
-    executable: String, arguments: [String], log: WrapLog?,
+    executable: String, arguments: [String], log: WrapLog?, pcapPath: String? = nil,
     environment: [String: String] = ProcessInfo.processInfo.environment
   ) {
     self.executable = executable
     self.arguments = arguments
     self.log = log
+    capture = pcapPath.map { TrafficCapture(pcapPath: $0, memoryLimit: 0) }
     self.environment = environment
   }
 
@@ -107,11 +111,15 @@ public actor Wrapper {
     if !handshakeSeen { note("the plugin ended (\(status)) before printing a handshake", level: "error") }
     // Every frame is in the log before its last line.
     await relay?.close()
-    if let decoding {
-      decoding.sink.finish()
-      await decoding.task.value
+    if let traffic, await !traffic.drain(within: .seconds(5)) {
+      note("the relay's last traffic was not all decoded within 5 s: the log and capture end early")
     }
-    log?.event("exited", ["status": "\(status)", "frames": frames])
+    capture?.relayEnded()
+    if let summary = capture?.finish() {
+      note(summary.description, level: summary.error == nil ? "info" : "warn")
+      log?.event("capture", ["path": summary.path, "read": summary.readCommand])
+    }
+    log?.event("exited", ["status": "\(status)", "frames": frames.value])
     relayDirectory?.remove()
     log?.close()
     watchdog?.disarm()
@@ -143,16 +151,25 @@ public actor Wrapper {
             serverHostname: AutoMTLSContext.serverHostname)
         }
       }
-      let (inputs, sink) = AsyncStream<RelayDecoder.Input>.makeStream(bufferingPolicy: .unbounded)
+      if let capture {
+        let relayed = CaptureRelay(
+          host: "the go-plugin host (via wrap's \(line.network) address \(address))",
+          plugin: "the plugin at \(line.network):\(line.address)",
+          pluginTCPPort: line.network == "tcp" ? line.address.split(separator: ":").last.flatMap { Int($0) } : nil,
+          decrypted: targetTLS != nil)
+        if let notice = capture.relayStarted(relayed) { note(notice, level: "info") }
+      }
+      let (log, frames) = (self.log, self.frames)
+      let traffic = RelayTraffic(capture: capture) { event in
+        guard case .frame(let record) = event else { return }
+        frames.withLock { $0 += 1 }
+        log?.frame(record)
+      }
+      self.traffic = traffic
       relay = try await TapProxy.start(
         listen: listen, target: target, listenTLS: listenTLS, targetTLS: targetTLS,
-        onBytes: { connection, direction, chunk in
-          sink.yield(.bytes(connection: connection, direction: Direction(direction), bytes: chunk, time: Date()))
-        },
-        onEvent: { event in
-          if case .closed(let id) = event { sink.yield(.closed(connection: id)) }
-        })
-      decoding = (sink, Task { await self.decode(inputs) })
+        onBytes: { connection, direction, chunk in traffic.bytes(connection, direction, chunk) },
+        onEvent: { event in traffic.event(event) })
       let printed = line.rewritten(address: address, certificate: listenTLS == nil ? nil : identity?.handshakeField)
       Self.print(printed)
       log?.event("handshake", ["plugin": raw, "host": printed, "relayed": true])
@@ -170,16 +187,6 @@ public actor Wrapper {
     note("the host closed the plugin's stdout; stopping the plugin")
     process.signalGroup(SIGTERM)
     if await process.waitForExit(timeout: .seconds(2)) == nil { process.signalGroup(SIGKILL) }
-  }
-
-  private func decode(_ inputs: AsyncStream<RelayDecoder.Input>) async {
-    var decoder = RelayDecoder(registry: MessageRegistry.goPlugin)
-    for await input in inputs {
-      for record in decoder.feed(input) {
-        frames += 1
-        log?.frame(record)
-      }
-    }
   }
 
   /// Where the relay listens: a unix socket in a private folder, or a 127.0.0.1 port inside the
