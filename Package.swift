@@ -128,6 +128,10 @@ let package = Package(
       path: "Examples/kv-swift/Sources/kv-swift"
     ),
     .target(
+      name: "TestHelpers",
+      path: "Tests/TestHelpers"
+    ),
+    .target(
       name: "TestSupport",
       dependencies: [
         "PluginProtocol",
@@ -139,6 +143,7 @@ let package = Package(
       name: "WireTapTests",
       dependencies: [
         "WireTap",
+        "TestHelpers",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOHPACK", package: "swift-nio-http2"),
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -152,6 +157,7 @@ let package = Package(
       name: "RelayTests",
       dependencies: [
         "Relay",
+        "TestHelpers",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
       ]

@@ -1,12 +1,12 @@
 /// Thrown when a bounded test step takes too long.
-struct TimeoutError: Error, CustomStringConvertible {
-  var seconds: Double
-  var what: String
-  var description: String { "\(what) did not finish within \(seconds) s" }
+public struct TimeoutError: Error, CustomStringConvertible {
+  public var seconds: Double
+  public var what: String
+  public var description: String { "\(what) did not finish within \(seconds) s" }
 }
 
 /// Runs `body`, failing with `TimeoutError` after `seconds` (the body is cancelled).
-func withTimeout<T: Sendable>(
+public func withTimeout<T: Sendable>(
   _ seconds: Double, _ what: String = "operation", _ body: @escaping @Sendable () async throws -> T
 ) async throws -> T {
   try await withThrowingTaskGroup(of: T.self) { group in
@@ -22,7 +22,7 @@ func withTimeout<T: Sendable>(
 }
 
 /// Polls `condition` until it holds, failing after `seconds`.
-func waitUntil(_ seconds: Double, _ what: String, _ condition: @escaping @Sendable () -> Bool) async throws {
+public func waitUntil(_ seconds: Double, _ what: String, _ condition: @escaping @Sendable () -> Bool) async throws {
   let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
   while !condition() {
     if ContinuousClock.now > deadline { throw TimeoutError(seconds: seconds, what: what) }
