@@ -28,7 +28,7 @@ public actor Wrapper {
   private let capture: TrafficCapture?
   private let environment: [String: String]
   private var relay: TapProxy?
-  private var relayDirectory: PrivateDirectory?
+  private var listener: PluginListener?
   private var process: PluginProcess?
   private var handshakeSeen = false
   private var traffic: RelayTraffic?
@@ -120,7 +120,7 @@ public actor Wrapper {
       log?.event("capture", ["path": summary.path, "read": summary.readCommand])
     }
     log?.event("exited", ["status": "\(status)", "frames": frames.value])
-    relayDirectory?.remove()
+    listener?.cleanUp()
     log?.close()
     watchdog?.disarm()
     switch status {
@@ -138,7 +138,9 @@ public actor Wrapper {
       return
     }
     do {
-      let (listen, address) = try listenAddress(network: line.network)
+      let listener = try self.listener(network: line.network)
+      self.listener = listener
+      let address = listener.address
       let target = TapProxy.Address(network: line.network == "unix" ? .unix : .tcp, address: line.address)
       var listenTLS: TapProxy.TLS?
       var targetTLS: TapProxy.TLS?
@@ -167,7 +169,9 @@ public actor Wrapper {
       }
       self.traffic = traffic
       relay = try await TapProxy.start(
-        listen: listen, target: target, listenTLS: listenTLS, targetTLS: targetTLS,
+        listeningSocketDescriptor: listener.fileDescriptor,
+        address: TapProxy.Address(network: listener.network, address: address), target: target, listenTLS: listenTLS,
+        targetTLS: targetTLS,
         onBytes: { connection, direction, chunk in traffic.bytes(connection, direction, chunk) },
         onEvent: { event in traffic.event(event) })
       let printed = line.rewritten(address: address, certificate: listenTLS == nil ? nil : identity?.handshakeField)
@@ -189,35 +193,16 @@ public actor Wrapper {
     if await process.waitForExit(timeout: .seconds(2)) == nil { process.signalGroup(SIGKILL) }
   }
 
-  /// Where the relay listens: a unix socket in a private folder, or a 127.0.0.1 port inside the
-  /// host's `PLUGIN_MIN_PORT`..`PLUGIN_MAX_PORT`.
-  private func listenAddress(network: String) throws -> (TapProxy.Address, String) {
+  /// Where the relay listens for the host: bound as go-plugin binds a plugin's listener (a
+  /// 127.0.0.1 port from `PLUGIN_MIN_PORT` up, or a socket in `PLUGIN_UNIX_SOCKET_DIR` or a
+  /// private folder, given to `PLUGIN_UNIX_SOCKET_GROUP`).
+  private func listener(network: String) throws -> PluginListener {
     if network == "unix" {
-      let directory = try PrivateDirectory.make(prefix: "plugin-dev-wrap-")
-      relayDirectory = directory
-      let path = directory.appending("plugin.sock")
-      return (.unix(path: path), path)
+      return try PluginListener.unix(
+        directory: environment[PluginEnvironment.Key.unixSocketDir],
+        group: environment[PluginEnvironment.Key.unixSocketGroup])
     }
-    let port = try Self.freePort(in: PluginEnvironment(reading: environment).portRange())
-    return (.tcp(host: "127.0.0.1", port: port), "127.0.0.1:\(port)")
-  }
-
-  /// A port of `range` nothing listens on now (tried in random order).
-  static func freePort(in range: ClosedRange<Int>) throws -> Int {
-    for port in range.shuffled().prefix(200) {
-      let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-      guard fd >= 0 else { continue }
-      defer { close(fd) }
-      var address = sockaddr_in()
-      address.sin_family = sa_family_t(AF_INET)
-      address.sin_port = in_port_t(UInt16(port).bigEndian)
-      address.sin_addr.s_addr = inet_addr("127.0.0.1")
-      let bound = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-      }
-      if bound == 0 { return port }
-    }
-    throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "no free port in \(range)"])
+    return try PluginListener.tcp(ports: try PluginEnvironment(reading: environment).portRange())
   }
 
   /// An hclog line on stderr (the host shows it among the plugin's logs) and a log event.

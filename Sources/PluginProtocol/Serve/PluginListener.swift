@@ -10,25 +10,26 @@ import Foundation
 ///
 /// TCP: 127.0.0.1, ports tried in order from `PLUGIN_MIN_PORT` to `PLUGIN_MAX_PORT` (first
 /// free wins). Unix: a socket in `PLUGIN_UNIX_SOCKET_DIR` or in a fresh private directory,
-/// given to `PLUGIN_UNIX_SOCKET_GROUP` when set (reference §2.1).
-struct PluginListener: Sendable {
+/// given to `PLUGIN_UNIX_SOCKET_GROUP` when set (reference §2.1). `PluginServer` serves on it;
+/// `wrap` listens on it for the host, so its relay binds exactly where the plugin would.
+public struct PluginListener: Sendable {
   /// The bound, listening descriptor (ownership passes to the gRPC transport).
-  let fileDescriptor: Int32
+  public let fileDescriptor: Int32
   /// Field 3 of the handshake line.
-  let network: HandshakeLine.Network
+  public let network: HandshakeLine.Network
   /// Field 4 of the handshake line.
-  let address: String
+  public let address: String
   /// Socket file and private directory to remove on exit.
   let socketPath: String?
   let createdDirectory: String?
 
   /// Removes the socket file and the directory this listener created.
-  func cleanUp() {
+  public func cleanUp() {
     if let socketPath { unlink(socketPath) }
     if let createdDirectory { rmdir(createdDirectory) }
   }
 
-  static func tcp(ports: ClosedRange<Int>) throws(PluginServerError) -> PluginListener {
+  public static func tcp(ports: ClosedRange<Int>) throws(PluginServerError) -> PluginListener {
     for port in ports {
       let fd = socket(AF_INET, Int32(socketStreamType), 0)
       guard fd >= 0 else { throw .listen("couldn't create socket: \(errnoText())") }
@@ -60,7 +61,7 @@ struct PluginListener: Sendable {
     throw .listen("couldn't bind plugin TCP listener (ports \(ports.lowerBound)–\(ports.upperBound) are all in use)")
   }
 
-  static func unix(directory: String?, group: String?) throws(PluginServerError) -> PluginListener {
+  public static func unix(directory: String?, group: String?) throws(PluginServerError) -> PluginListener {
     var created: String?
     let dir: String
     if let directory, !directory.isEmpty {
