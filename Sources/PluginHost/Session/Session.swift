@@ -20,11 +20,12 @@ public actor Session {
   nonisolated let core: HostCore
   private var finished = false
 
-  /// Creates a session; nothing runs until `start()`.
-  public init(target: PluginTarget, options: SessionOptions = .init()) {
+  /// Creates a session; nothing runs until `start()`. With a `recorder`, every event is also
+  /// written to its log as it happens (`run --export`).
+  public init(target: PluginTarget, options: SessionOptions = .init(), recorder: SessionRecorder? = nil) {
     self.target = target
     self.options = options
-    let events = SessionEvents()
+    let events = SessionEvents(recorder: recorder)
     let reporter = Reporter(events: events, maxLineLength: options.maxLineLength)
     self.events = events
     core = HostCore(target: target, options: options, observe: reporter.receive)

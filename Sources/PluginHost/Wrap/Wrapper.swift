@@ -24,7 +24,7 @@ public actor Wrapper {
   public let executable: String
   /// Its arguments.
   public let arguments: [String]
-  private let log: WrapLog?
+  private let log: SessionRecorder?
   private let capture: TrafficCapture?
   private let environment: [String: String]
   private var relay: TapProxy?
@@ -33,11 +33,14 @@ public actor Wrapper {
   private var handshakeSeen = false
   private var traffic: RelayTraffic?
   private let frames = LockedValue(0)
+  private var stderrParser = LogLineParser()
+  private var startedAt = ContinuousClock.now
+  private var signalled = false
 
   /// A wrapper for `executable arguments`, logging to `log` and recording pcapng to `pcapPath`,
   /// under the host environment `environment`.
   public init(
-    executable: String, arguments: [String], log: WrapLog?, pcapPath: String? = nil,
+    executable: String, arguments: [String], log: SessionRecorder?, pcapPath: String? = nil,
     environment: [String: String] = ProcessInfo.processInfo.environment
   ) {
     self.executable = executable
@@ -80,14 +83,13 @@ public actor Wrapper {
       return 1
     }
     self.process = process
+    startedAt = process.startedAt
     let watchdog = Watchdog.start(processGroup: process.pid)
-    log?.event(
-      "wrap",
-      [
-        "version": WrapLog.version, "command": [executable] + arguments, "pid": Int(process.pid),
-        "hostPid": Int(getppid()), "autoMTLS": hostCertificate != nil,
-      ])
-    let signals = SignalRelay(signals: [SIGINT, SIGTERM, SIGHUP]) { signal in process.signalGroup(signal) }
+    log?.record(.started(startInfo(pid: process.pid, overrides: overrides, removed: removed)))
+    let signals = SignalRelay(signals: [SIGINT, SIGTERM, SIGHUP]) { [weak self] signal in
+      process.signalGroup(signal)
+      Task { await self?.markSignalled() }
+    }
     HostWatch.start { [weak self] in Task { await self?.hostGone() } }
     var status: PluginProcess.ExitStatus = .exited(1)
     for await event in process.events {
@@ -95,12 +97,16 @@ public actor Wrapper {
       case .line(.stdout, let line, _):
         if handshakeSeen {
           Self.write(line, to: FileHandle.standardOutput)
+          log?.record(.strayStdout(line.text))
         } else {
           handshakeSeen = true
           await handshake(line.text, identity: identity, hostCertificate: hostCertificate)
         }
       case .line(.stderr, let line, _):
         Self.write(line, to: FileHandle.standardError)
+        if log != nil {
+          log?.record(.log(stderrParser.parse(line.text, isPartOfLongLine: line.continues || line.isContinuation)))
+        }
       case .closed:
         break
       case .exited(let exitStatus, _):
@@ -117,9 +123,10 @@ public actor Wrapper {
     capture?.relayEnded()
     if let summary = capture?.finish() {
       note(summary.description, level: summary.error == nil ? "info" : "warn")
-      log?.event("capture", ["path": summary.path, "read": summary.readCommand])
     }
-    log?.event("exited", ["status": "\(status)", "frames": frames.value])
+    // Expected: the host stopped it (a signal wrap forwarded, Shutdown, or the host gone), or it ended well.
+    log?.record(.exited(status, expected: status.isSuccess || signalled))
+    log?.record(.finished)
     listener?.cleanUp()
     log?.close()
     watchdog?.disarm()
@@ -134,9 +141,10 @@ public actor Wrapper {
     guard let line = WrapHandshake(raw) else {
       Self.print(raw)
       note("the plugin's first stdout line is not a handshake wrap can relay; passed to the host unchanged: \(raw)")
-      log?.event("handshake", ["plugin": raw, "host": raw, "relayed": false])
+      recordHandshake(raw)
       return
     }
+    recordHandshake(raw)
     do {
       let listener = try self.listener(network: line.network)
       self.listener = listener
@@ -163,9 +171,12 @@ public actor Wrapper {
       }
       let (log, frames) = (self.log, self.frames)
       let traffic = RelayTraffic(capture: capture) { event in
-        guard case .frame(let record) = event else { return }
-        frames.withLock { $0 += 1 }
-        log?.frame(record)
+        guard case .frame(var record) = event else { return }
+        record.sequence = frames.withLock { count in
+          count += 1
+          return count
+        }
+        log?.record(.frame(record))
       }
       self.traffic = traffic
       relay = try await TapProxy.start(
@@ -176,11 +187,12 @@ public actor Wrapper {
         onEvent: { event in traffic.event(event) })
       let printed = line.rewritten(address: address, certificate: listenTLS == nil ? nil : identity?.handshakeField)
       Self.print(printed)
-      log?.event("handshake", ["plugin": raw, "host": printed, "relayed": true])
+      log?.record(
+        .tapReady(local: "\(listener.network.rawValue):\(address)", plugin: "\(line.network):\(line.address)"))
+      note("the host is given \(printed)", level: "debug")
     } catch {
       Self.print(raw)
       note("could not start the relay (\(error)); the host talks to the plugin directly, unlogged")
-      log?.event("handshake", ["plugin": raw, "host": raw, "relayed": false])
     }
   }
 
@@ -188,6 +200,7 @@ public actor Wrapper {
   /// `Kill()`): stop the plugin as a host would, SIGTERM then SIGKILL after 2 s.
   private func hostGone() async {
     guard let process, process.exitStatus == nil else { return }
+    signalled = true
     note("the host closed the plugin's stdout; stopping the plugin")
     process.signalGroup(SIGTERM)
     if await process.waitForExit(timeout: .seconds(2)) == nil { process.signalGroup(SIGKILL) }
@@ -208,13 +221,47 @@ public actor Wrapper {
   /// An hclog line on stderr (the host shows it among the plugin's logs) and a log event.
   private func note(_ text: String, level: String = "warn") {
     let line = HCLogFormat.line(level: level, message: text, module: "plugin-dev.wrap")
-    try? FileHandle.standardError.write(contentsOf: Data((line + "\n").utf8))
-    log?.event("note", ["level": level, "text": text])
+    if level != "debug" { try? FileHandle.standardError.write(contentsOf: Data((line + "\n").utf8)) }
+    log?.record(.notice("wrap: " + text))
   }
 
+  private func markSignalled() {
+    signalled = true
+  }
+
+  /// The plugin's first stdout line as `run` would judge it, for the log.
+  private func recordHandshake(_ raw: String) {
+    guard let log else { return }
+    let variables = PluginEnvironment(reading: environment)
+    let expectations = HandshakeExpectations(
+      offeredVersions: variables.offeredVersions().versions, allowedProtocols: ["grpc", "netrpc"],
+      clientCertificateSent: environment[PluginEnvironment.Key.clientCert].map { !$0.isEmpty } ?? false)
+    do {
+      let line = try HandshakeLine.parse(raw, expecting: expectations)
+      log.record(
+        .handshake(
+          line, raw: raw, warnings: line.warnings(rawLine: raw, expecting: expectations),
+          seconds: (ContinuousClock.now - startedAt).seconds))
+    } catch {
+      log.record(.handshakeFailed(.invalid(error, line: raw)))
+    }
+  }
+
+  /// What the plugin was started with, as `run` reports it: the go-plugin variables (`PLUGIN_*`
+  /// as the host set them, with wrap's changes) and how many others it inherits.
+  private func startInfo(pid: Int32, overrides: [String: String], removed: [String]) -> SessionEvent.StartInfo {
+    var sent = environment.filter { $0.key.hasPrefix("PLUGIN_") }
+    sent.merge(overrides) { _, new in new }
+    for name in removed { sent[name] = nil }
+    return SessionEvent.StartInfo(
+      pid: pid, command: ([executable] + arguments).joined(separator: " "), environment: sent,
+      removedEnvironment: removed, workingDirectory: FileManager.default.currentDirectoryPath, startedAt: Date(),
+      generation: 1, inheritedCount: environment.count - sent.count)
+  }
+
+  /// Passes a line on byte for byte (its `\r\n`, invalid UTF-8, or a missing last newline too).
   private static func write(_ line: LineSplitter.Line, to handle: FileHandle) {
-    let text = line.continues ? line.text : line.text + "\n"
-    try? handle.write(contentsOf: Data(text.utf8))
+    try? handle.write(contentsOf: Data(line.originalBytes))
   }
 
   private static func print(_ text: String) {

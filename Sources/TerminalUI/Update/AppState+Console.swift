@@ -33,6 +33,10 @@ extension AppState {
       console.output.append(.error(error.description))
       return []
     }
+    if let viewing, command.actsOnThePlugin {
+      console.output.append(.error(viewing.readOnlyMessage))
+      return []
+    }
     switch command {
     case .get, .put, .health:
       console.pendingCalls += 1
