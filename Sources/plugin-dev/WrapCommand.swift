@@ -52,7 +52,6 @@ struct Wrap: AsyncParsableCommand {
     let wrapper = Wrapper(
       executable: command[0], arguments: Array(command.dropFirst()), log: log,
       pcapPath: pcapPath.map { ($0 as NSString).expandingTildeInPath })
-    let code = await wrapper.run()
-    throw ExitCode(code)
+    Wrapper.end(like: await wrapper.run())
   }
 }

@@ -209,9 +209,15 @@ struct WrapTests {
     let outcome = try await host([
       PluginDevCLI.executable, "wrap", "--log", logPath, "--", Fixtures.python, PluginDevCLI.fixture("crashes.py"),
     ])
-    // The host's Get fails as it would without wrap, and it ends.
+    // The host's Get fails as it does without wrap, and it sees the plugin die the same way.
+    let direct = try await host([Fixtures.python, PluginDevCLI.fixture("crashes.py")])
     #expect(outcome.status == .exited(1), "\(outcome.transcript)")
-    #expect(outcome.stdout.first?.hasPrefix("get: ") == true, "\(outcome.transcript)")
+    #expect(outcome.stdout == direct.stdout, "direct:\n\(direct.transcript)\nwrapped:\n\(outcome.transcript)")
+    let ending = { (run: GoHostRun) in
+      run.stderr.first { $0.contains("plugin process exited") }?.components(separatedBy: " error=").last
+    }
+    #expect(ending(direct) == "\"signal: aborted\"", "\(direct.transcript)")
+    #expect(ending(outcome) == ending(direct), "\(outcome.transcript)")
     let log = Self.log(logPath)
     let exited = log.first { $0["event"] as? String == "exited" }
     #expect(

@@ -10,7 +10,7 @@ import Scaffold
 
 /// `wrap [--log FILE] -- COMMAND…` inside this binary: what `plugin-dev wrap` does (the same
 /// `Wrapper` and log), built in release like the rest of the benchmark.
-func wrapShim(_ arguments: [String]) async -> Int32 {
+func wrapShim(_ arguments: [String]) async -> Never {
   var rest = arguments[...]
   var log: SessionRecorder?
   if rest.first == "--log", rest.count > 1 {
@@ -20,8 +20,8 @@ func wrapShim(_ arguments: [String]) async -> Int32 {
     rest = rest.dropFirst(2)
   }
   if rest.first == "--" { rest = rest.dropFirst() }
-  guard let executable = rest.first else { return 2 }
-  return await Wrapper(executable: executable, arguments: Array(rest.dropFirst()), log: log).run()
+  guard let executable = rest.first else { exit(2) }
+  Wrapper.end(like: await Wrapper(executable: executable, arguments: Array(rest.dropFirst()), log: log).run())
 }
 
 /// The genuine go-plugin 1.0.1 host (Tests/Fixtures/gohost) calling the Go template's plugin

@@ -22,7 +22,7 @@ if arguments.first == "serve-kv" {
   await KVExamplePlugin.runAndExit(name: "bench-kv")
 }
 if arguments.first == "wrap" && arguments.count > 1 {
-  exit(await wrapShim(Array(arguments.dropFirst())))
+  await wrapShim(Array(arguments.dropFirst()))
 }
 
 /// Median of a list of numbers.

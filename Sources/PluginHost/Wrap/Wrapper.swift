@@ -50,8 +50,9 @@ public actor Wrapper {
     self.environment = environment
   }
 
-  /// Runs the plugin until it exits; returns the exit code wrap should end with.
-  public func run() async -> Int32 {
+  /// Runs the plugin until it exits; returns how it ended (`exited(1)` when it could not be
+  /// started), for `end(like:)`.
+  public func run() async -> PluginProcess.ExitStatus {
     // A host that went away leaves broken pipes: writes then fail instead of killing wrap.
     signal(SIGPIPE, SIG_IGN)
     var overrides: [String: String] = [:]
@@ -80,7 +81,7 @@ public actor Wrapper {
         .init(executable: executable, arguments: arguments, environment: overrides, removedEnvironment: removed))
     } catch {
       note("could not start the plugin: \(error.description)", level: "error")
-      return 1
+      return .exited(1)
     }
     self.process = process
     startedAt = process.startedAt
@@ -130,10 +131,29 @@ public actor Wrapper {
     listener?.cleanUp()
     log?.close()
     watchdog?.disarm()
-    switch status {
-    case .exited(let code): return code
-    case .signaled(let signal): return 128 + signal
+    return status
+  }
+
+  /// Ends this process the way the plugin ended, so the host sees what it would have seen
+  /// without wrap: the same exit code, or death by the same signal (no core dump of wrap).
+  public static func end(like status: PluginProcess.ExitStatus) -> Never {
+    if case .signaled(let number) = status {
+      var noCore = rlimit(rlim_cur: 0, rlim_max: 0)
+      #if canImport(Glibc)
+        _ = setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &noCore)
+      #else
+        _ = setrlimit(RLIMIT_CORE, &noCore)
+      #endif
+      signal(number, SIG_DFL)
+      var set = sigset_t()
+      sigemptyset(&set)
+      sigaddset(&set, number)
+      sigprocmask(SIG_UNBLOCK, &set, nil)
+      kill(getpid(), number)
+      exit(128 + number)
     }
+    if case .exited(let code) = status { exit(code) }
+    exit(1)
   }
 
   /// The plugin's first stdout line: pointed at the relay and printed, or passed on unchanged.
