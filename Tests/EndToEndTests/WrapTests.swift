@@ -55,6 +55,7 @@ struct WrapTests {
     arguments: [
       Plugin(name: "kv-swift", autoMTLS: false), Plugin(name: "kv-swift", autoMTLS: true),
       Plugin(name: "kv-swift over tcp", autoMTLS: true), Plugin(name: "python example", autoMTLS: false),
+      Plugin(name: "go template", autoMTLS: false),
       Plugin(name: "go template", autoMTLS: true),
     ])
   func theHostsCallsPassThrough(_ plugin: Plugin) async throws {
@@ -85,6 +86,10 @@ struct WrapTests {
     #expect(paths.last == "/plugin.GRPCController/Shutdown", "\(paths)")
     #expect(log.last?["event"] as? String == "finished", "\(String(describing: log.last))")
     #expect(log.contains { $0["event"] as? String == "exited" })
+    // Nothing left running once the host is done: wrap, the plugin.
+    let pids = [log.first?["pid"], log.first { $0["event"] as? String == "started" }?["pid"]].compactMap { $0 as? Int }
+    #expect(pids.count == 2, "\(log.prefix(3))")
+    for pid in pids { #expect(!PluginDevCLI.isAlive(Int32(pid)), "pid \(pid) outlived the host") }
 
     // view reads the log back: the host's calls, in its order.
     let view = try await PluginDevCLI.run(["view", "--headless", logPath])
@@ -115,6 +120,17 @@ struct WrapTests {
     let direct = try await host([PluginDevCLI.fixture(fixture)])
     let wrapped = try await host([PluginDevCLI.executable, "wrap", "--", PluginDevCLI.fixture(fixture)])
     #expect(direct.status == .exited(1), "\(direct.transcript)")
+    #expect(wrapped.status == direct.status, "\(wrapped.transcript)")
+    #expect(wrapped.stdout == direct.stdout, "direct:\n\(direct.transcript)\nwrapped:\n\(wrapped.transcript)")
+  }
+
+  /// A plugin that ignores AutoMTLS fails under an AutoMTLS host with wrap as without it: wrap
+  /// does not make a broken plugin work by doing the TLS for it.
+  @Test func aPluginWithoutAutoMTLSFailsTheSameThroughWrap() async throws {
+    let plugin = [Fixtures.python, Fixtures.packageRoot.appendingPathComponent("Examples/kv-python/plugin.py").path]
+    let direct = try await host(plugin, autoMTLS: true)
+    let wrapped = try await host([PluginDevCLI.executable, "wrap", "--"] + plugin, autoMTLS: true)
+    #expect(direct.stdout.first?.contains("tls: first record does not look like a TLS handshake") == true)
     #expect(wrapped.status == direct.status, "\(wrapped.transcript)")
     #expect(wrapped.stdout == direct.stdout, "direct:\n\(direct.transcript)\nwrapped:\n\(wrapped.transcript)")
   }

@@ -172,14 +172,15 @@ public actor Wrapper {
       let target = TapProxy.Address(network: line.network == "unix" ? .unix : .tcp, address: line.address)
       var listenTLS: TapProxy.TLS?
       var targetTLS: TapProxy.TLS?
-      if let identity, let hostCertificate {
+      // TLS on both sides only when the plugin answered AutoMTLS with its certificate. A plugin
+      // that ignores PLUGIN_CLIENT_CERT serves plaintext: the relay does too, so the host's TLS
+      // dial fails as it would without wrap (wrap must not make a broken plugin work).
+      if let identity, let hostCertificate, let der = line.certificateDER {
         listenTLS = TapProxy.TLS(
           context: try AutoMTLSContext.server(identity: identity, trustingClientCertificatePEM: hostCertificate))
-        if let der = line.certificateDER {
-          targetTLS = TapProxy.TLS(
-            context: try AutoMTLSContext.client(identity: identity, trustingServerCertificateDER: der),
-            serverHostname: AutoMTLSContext.serverHostname)
-        }
+        targetTLS = TapProxy.TLS(
+          context: try AutoMTLSContext.client(identity: identity, trustingServerCertificateDER: der),
+          serverHostname: AutoMTLSContext.serverHostname)
       }
       if let capture {
         let relayed = CaptureRelay(
