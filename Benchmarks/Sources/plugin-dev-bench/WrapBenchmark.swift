@@ -63,6 +63,7 @@ func wrapBenchmark() async throws {
     }
   }
   let plugin = src.appendingPathComponent("kvgo/kvgo").path
+  try FileManager.default.createDirectory(at: gopath.appendingPathComponent("store"), withIntermediateDirectories: true)
   let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
   let log = gopath.appendingPathComponent("wrap.jsonl").path
   let modes: [(String, [String])] = [
@@ -108,8 +109,11 @@ private func hostBench(_ host: String, _ command: [String], calls: Int, store: U
       executable: host, arguments: ["-bench", "\(calls)"] + command,
       environment: ["KV_STORE_DIR": store.appendingPathComponent("store").path]))
   var line = ""
+  var output: [String] = []
   for await event in process.events {
-    if case .line(.stdout, let text, _) = event, text.text.hasPrefix("bench ") { line = text.text }
+    guard case .line(let stream, let text, _) = event else { continue }
+    if stream == .stdout, text.text.hasPrefix("bench ") { line = text.text }
+    if !text.text.contains("[DEBUG]") { output.append(text.text) }
   }
   var values: [String: Double] = [:]
   for field in line.split(separator: " ").dropFirst() {
@@ -117,7 +121,8 @@ private func hostBench(_ host: String, _ command: [String], calls: Int, store: U
     if parts.count == 2 { values[String(parts[0])] = Double(parts[1]) }
   }
   guard let p50 = values["p50_us"], let p99 = values["p99_us"], let ready = values["ready_us"] else {
-    throw BenchError(description: "kvhost printed no bench line for \(command)")
+    throw BenchError(
+      description: "kvhost printed no bench line for \(command):\n\(output.suffix(20).joined(separator: "\n"))")
   }
   return (p50, p99, ready)
 }
