@@ -57,6 +57,8 @@ public actor HostCore {
     var connection: PluginConnection?
     var proxy: TapProxy?
     var proxyDirectory: PrivateDirectory?
+    /// `--socket-dir`'s folder of this start.
+    var socketFolder: SocketFolder?
     var traffic: RelayTraffic?
     var streams: GoHostStreams?
     var tasks: [Task<Void, Never>] = []

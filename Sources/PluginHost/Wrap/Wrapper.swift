@@ -80,7 +80,6 @@ public actor Wrapper {
       return 1
     }
     self.process = process
-    let watchdog = Watchdog.start(processGroup: process.pid)
     log?.event(
       "wrap",
       [
@@ -122,7 +121,6 @@ public actor Wrapper {
     log?.event("exited", ["status": "\(status)", "frames": frames.value])
     listener?.cleanUp()
     log?.close()
-    watchdog?.disarm()
     switch status {
     case .exited(let code): return code
     case .signaled(let signal): return 128 + signal
