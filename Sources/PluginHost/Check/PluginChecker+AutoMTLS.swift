@@ -82,7 +82,7 @@ extension PluginChecker {
     var firstError: HandshakeError?
     for _ in 0..<4 {
       do {
-        return try HandshakeLine.parse(text, expecting: host)
+        return try HandshakeLine.parseAndCheck(text, expecting: host)
       } catch {
         if HandshakeChecks.category(of: error) == .handshakeCert { throw error }
         firstError = firstError ?? error
