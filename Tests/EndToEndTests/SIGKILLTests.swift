@@ -11,15 +11,15 @@ import Testing
 /// the watchdog shell sees plugin-dev's end of its socket close and SIGKILLs the group.
 @Suite("SIGKILL-proof: nothing outlives a SIGKILLed plugin-dev", .timeLimit(.minutes(3)))
 struct SIGKILLTests {
-  /// Starts `plugin-dev ARGUMENTS -- python writes-pids.py`, waits for the plugin's pid line (and
+  /// Starts `plugin-dev ARGUMENTS -- python writes-pids.py` (with `environment`), waits for the plugin's pid line (and
   /// for `ready` on stdout or stderr when given), SIGKILLs plugin-dev, and returns the pids the plugin wrote.
-  func killDuring(_ arguments: [String], ready: String?) async throws -> [Int32] {
+  func killDuring(_ arguments: [String], ready: String?, environment: [String: String] = [:]) async throws -> [Int32] {
     let folder = try Fixtures.temporaryDirectory("plugin-dev-sigkill")
     defer { try? FileManager.default.removeItem(at: folder) }
     let pidsFile = folder.appendingPathComponent("pids").path
     let process = try await PluginDevCLI.start(
       arguments + ["--", Fixtures.python, PluginDevCLI.fixture("writes-pids.py")],
-      environment: ["PIDS_FILE": pidsFile], workingDirectory: folder)
+      environment: environment.merging(["PIDS_FILE": pidsFile]) { _, file in file }, workingDirectory: folder)
     let output = OutputCollector(process: process)
     let deadline = ContinuousClock.now + .seconds(60)
     func pids() -> [Int32] {
@@ -64,8 +64,10 @@ struct SIGKILLTests {
   }
 
   @Test func check() async throws {
-    // Killed in the main run (the first start), as soon as the plugin has started its child.
-    let pids = try await killDuring(["check"], ready: nil)
+    // Killed in the main run (the first start) while it waits for the handshake: the plugin
+    // pauses 5 minutes first, so however slowly this test runs it finds it there.
+    let pids = try await killDuring(["check", "--timeout", "600s"], ready: nil, environment: ["PAUSE_SECONDS": "300"])
+    #expect(pids.count == 2, "more than the main run started: \(pids)")
     try await expectGone(pids)
   }
 }

@@ -47,6 +47,7 @@ public struct PluginChecker: Sendable {
     func report(_ results: [CheckResult], failure: String? = nil) -> CheckReport {
       CheckReport(target: target.name, results: results, startFailure: failure, seconds: (clock.now - started).seconds)
     }
+    if let attach = options.session.attach { return await runAttached(attach, progress: progress) }
 
     if options.session.runBuild, let build = target.build {
       let status = await runBuild(build, progress: progress)

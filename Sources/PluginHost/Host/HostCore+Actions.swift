@@ -161,6 +161,7 @@ extension HostCore {
       run.proxyDirectory?.remove()
       run.socketFolder?.remove()
       if run.killed { LeftoverSocket.remove(announcedBy: run.handshake) }
+      if self.options.attach != nil { await self.noteAttachedAfterStop(run) }
       self.tornDown(outcome)
     }
   }

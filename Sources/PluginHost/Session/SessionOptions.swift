@@ -21,6 +21,9 @@ public struct SessionOptions: Sendable, Equatable {
   /// Like a host with `UnixSocketConfig.Group`: `PLUGIN_UNIX_SOCKET_GROUP` (a name or gid); the
   /// folder made for `unixSocketBaseDirectory` is given to the group (0770), as go-plugin does.
   public var unixSocketGroup: String?
+  /// `run --attach`: connect to this already running plugin instead of starting one; no
+  /// build, no process control (stop sends Shutdown only and never kills).
+  public var attach: AttachTarget?
   /// Like a host with `SkipHostEnv`: the plugin does not inherit plugin-dev's environment, only
   /// the target's variables, `extraEnvironment` and the go-plugin variables.
   public var skipHostEnvironment = false
