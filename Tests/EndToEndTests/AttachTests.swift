@@ -18,14 +18,16 @@ struct AttachTests {
     let output: OutputCollector
     let line: String
 
-    static func start(_ command: [String], folder: URL) async throws -> ByHand {
-      let env = try await PluginDevCLI.run(["env", "--json", "--"] + command)
+    static func start(
+      _ command: [String], folder: URL, envArguments: [String] = [], extra: [String: String] = [:]
+    ) async throws -> ByHand {
+      let env = try await PluginDevCLI.run(["env", "--json"] + envArguments + ["--"] + command)
       let object = try #require(env.events.first, "\(env.transcript)")
       let environment = try #require(object["environment"] as? [String: String])
       let process = try await PluginProcess.start(
         .init(
           executable: command[0], arguments: Array(command.dropFirst()),
-          environment: environment.merging(["KV_STORE_DIR": folder.path]) { _, given in given },
+          environment: environment.merging(extra.merging(["KV_STORE_DIR": folder.path]) { a, _ in a }) { _, b in b },
           removedEnvironment: object["unset"] as? [String] ?? []))
       let output = OutputCollector(process: process)
       let line = try #require(
@@ -141,6 +143,33 @@ struct AttachTests {
     }
     // Shutdown was honoured: the plugin ended by itself.
     #expect(await plugin.process.waitForExit(timeout: .seconds(15)) == .exited(0))
+    await plugin.end()
+  }
+
+  /// An AutoMTLS plugin on a unix socket: env wrote the host's key, `--mtls-dir` hands it to the
+  /// relay, and the calls go over mutual TLS (the frame log shows them decrypted).
+  @Test func runAttachWithAutoMTLS() async throws {
+    let folder = try Fixtures.temporaryDirectory("plugin-dev-attach-mtls")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let keys = folder.appendingPathComponent("keys").path
+    let plugin = try await ByHand.start(
+      [Fixtures.executable("kv-swift")], folder: folder, envArguments: ["--auto-mtls", "--mtls-dir", keys],
+      extra: ["KV_PLUGIN_NETWORK": "unix"])
+    let line = try HandshakeLine.parse(plugin.line, expecting: .init(clientCertificateSent: true))
+    #expect(line.network == .unix && line.carriesCertificate, "\(plugin.line)")
+    let withoutKeys = try await PluginDevCLI.run(["run", "--attach", plugin.line, "--headless"])
+    #expect(withoutKeys.status == .exited(64))
+    #expect(withoutKeys.stderr.joined().contains("--mtls-dir"), "\(withoutKeys.transcript)")
+    let result = try await PluginDevCLI.run(
+      [
+        "run", "--attach", plugin.line, "--mtls-dir", keys, "--headless", "--json", "--exec", "put a tls", "--exec",
+        "get a",
+      ])
+    #expect(result.status == .exited(0), "\(result.transcript)")
+    #expect(result.events("call").last?["result"] as? String == "tls", "\(result.transcript)")
+    let frames = result.events("frame").compactMap { $0["frame"] as? [String: Any] }
+    #expect(frames.contains { $0["method"] as? String == "/proto.KV/Get" }, "no decrypted Get frame")
+    #expect(await plugin.process.waitForExit(timeout: .seconds(15)) != nil, "the plugin did not end after Shutdown")
     await plugin.end()
   }
 
