@@ -53,10 +53,11 @@ struct AttachTests {
     let plugin = try await ByHand.start(
       [Fixtures.python, Fixtures.packageRoot.appendingPathComponent("Examples/kv-python/plugin.py").path],
       folder: folder)
+    // A restart in between only reconnects: the value put before it is still there after it.
     let result = try await PluginDevCLI.run(
       [
         "run", "--attach", plugin.line, "--headless", "--json", "--for", "3s", "--exec", "put a by-hand", "--exec",
-        "get a",
+        "restart", "--exec", "get a",
       ])
     #expect(result.status == .exited(0), "\(result.transcript)")
     #expect(result.events("started").isEmpty, "attach started a process")
@@ -65,7 +66,12 @@ struct AttachTests {
     #expect(result.events("health").contains { $0["status"] as? String == "SERVING" }, "\(result.transcript)")
     let frames = result.events("frame").compactMap { $0["frame"] as? [String: Any] }
     #expect(frames.contains { $0["method"] as? String == "/proto.KV/Put" }, "no Put frame")
-    #expect(frames.contains { $0["method"] as? String == "/plugin.GRPCController/Shutdown" }, "no Shutdown sent")
+    let shutdowns = frames.filter {
+      $0["method"] as? String == "/plugin.GRPCController/Shutdown" && $0["direction"] as? String == "hostToPlugin"
+        && ($0["summary"] as? String)?.hasPrefix("HEADERS") == true
+    }
+    #expect(shutdowns.count == 1, "Shutdown sent \(shutdowns.count) times (only at the end)")
+    #expect(Self.notices(result).contains { $0.hasPrefix("disconnecting from the attached plugin") })
     let status = await plugin.process.waitForExit(timeout: .seconds(15))
     #expect(status == .exited(0), "the plugin did not end after Shutdown: \(String(describing: status))")
     #expect(Self.notices(result).contains { $0.hasPrefix("detached: the plugin no longer accepts connections") })

@@ -37,19 +37,32 @@ struct HostMachineAttachTests {
   }
 
   @Test(arguments: [false, true])
-  func stopSendsShutdownThenLetsGo(_ silent: Bool) {
+  func finishSendsShutdownThenLetsGo(_ silent: Bool) {
     var m = Self.attached()
     var actions = m.receive(.start(build: false), now: Self.t0)
     actions += m.receive(.connected, now: Self.t0)
-    actions += m.receive(.stop(pluginSilent: silent), now: Self.t0)
+    actions += m.receive(.finish(pluginSilent: silent), now: Self.t0)
     #expect(actions.contains(.sendShutdown) == !silent)
     if !silent {
       #expect(m.state == .shuttingDown)
       actions += m.receive(.timerFired(.shutdownGrace), now: Self.t0 + .seconds(2))
     }
+    #expect(m.state == .finished)
+    #expect(actions.contains(.teardown) && actions.contains(.finished))
+    #expect(Self.neverTouchesAProcess(actions))
+  }
+
+  /// A restart stops first: attached, that only disconnects (the plugin may be in a debugger).
+  @Test func aStopDisconnectsWithoutShutdown() {
+    var m = Self.attached()
+    var actions = m.receive(.start(build: false), now: Self.t0)
+    actions += m.receive(.connected, now: Self.t0)
+    actions += m.receive(.stop(pluginSilent: false), now: Self.t0)
+    #expect(!actions.contains(.sendShutdown))
     #expect(m.state == .idle)
     #expect(actions.contains(.teardown))
     #expect(Self.neverTouchesAProcess(actions))
+    #expect(m.receive(.start(build: false), now: Self.t0).contains(.connect(Self.line)))
   }
 
   @Test func aStopWhileConnectingAndAFailedConnectEndWithoutAKill() {

@@ -49,7 +49,9 @@ extension PluginChecker {
       later.append(ServiceChecks.stdio(stdio))
       later.append(ServiceChecks.reflection(await ReflectionProbe.run(connection.client)))
       later.append(KVRoundTrip.evaluate(await KVRoundTrip.run(connection)))
-      let stop = await host.stop(evenIfSilent: true)
+      // The finish sends Shutdown (a stop of an attached host only disconnects).
+      await host.finish()
+      let stop = await host.lastStop
       let controller = ShutdownChecks.controller(
         .init(
           controller: stop.controller ?? .noReply, exitedAfter: nil, exitStatus: nil, leftBehind: [],

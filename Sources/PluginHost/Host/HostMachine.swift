@@ -15,7 +15,8 @@ import PluginProtocol
 /// It owns the `HandshakeWatcher` of the current start and the stop sequence of go-plugin's
 /// `Kill()`: Shutdown, up to `shutdownGrace` for the exit, then SIGKILL to the process group.
 /// Attached (`Configuration.attach`, `run --attach`) a start connects to the given line at once,
-/// and the stop is Shutdown and the grace only: nothing is ever spawned, signalled or killed.
+/// a stop (a restart) disconnects, and the finish is Shutdown and the grace only: nothing is ever
+/// spawned, signalled or killed.
 public struct HostMachine: Sendable {
   /// The configuration.
   public var configuration: Configuration
@@ -211,6 +212,13 @@ public struct HostMachine: Sendable {
       return stopRequested() + [.kill, .decide(false)]
     case .running:
       var actions = stopRequested() + [.cancelTimer(.health)]
+      if configuration.attach != nil, !finishing {
+        // A restart of an attached session reconnects: Shutdown would end the plugin being debugged.
+        return actions + [
+          .report(.notice("disconnecting from the attached plugin (Shutdown is sent only when plugin-dev quits)"))
+        ]
+          + ended()
+      }
       if pluginSilent, configuration.attach != nil {
         return actions + [
           .report(
