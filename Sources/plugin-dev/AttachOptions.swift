@@ -16,7 +16,7 @@ struct AttachOptions: ParsableArguments {
   @Option(
     name: .customLong("mtls-dir"),
     help: ArgumentHelp(
-      "With --attach to an AutoMTLS plugin: the folder where `plugin-dev env --auto-mtls` wrote the host's key and certificate.",
+      "With --attach to an AutoMTLS plugin: the folder where `plugin-dev env` wrote the host's key and certificate.",
       valueName: "folder"))
   var mtlsDirectory: String?
 
