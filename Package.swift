@@ -35,6 +35,7 @@ let package = Package(
   ],
   targets: [
     .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
+    .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
     .target(
       name: "PluginProtocol",
       dependencies: [
@@ -62,6 +63,7 @@ let package = Package(
     .target(
       name: "WireTap",
       dependencies: [
+        "CZlib",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOHPACK", package: "swift-nio-http2"),
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),

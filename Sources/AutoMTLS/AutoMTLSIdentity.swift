@@ -16,6 +16,8 @@ public struct AutoMTLSIdentity: Sendable {
   public let privateKey: NIOSSLPrivateKey
   /// The certificate, for NIOSSL.
   public let certificate: NIOSSLCertificate
+  /// The private key as PEM (PKCS#8), to write beside the certificate (`plugin-dev env --auto-mtls`).
+  public let privateKeyPEM: String
 
   /// Makes a fresh identity.
   public static func generate(now: Date = Date()) throws -> AutoMTLSIdentity {
@@ -37,10 +39,17 @@ public struct AutoMTLSIdentity: Sendable {
       issuer: name, subject: name, signatureAlgorithm: .ecdsaWithSHA512,
       extensions: extensions, issuerPrivateKey: Certificate.PrivateKey(key))
     let pem = try certificate.serializeAsPEM()
-    return AutoMTLSIdentity(
-      certificateDER: pem.derBytes, certificatePEM: pem.pemString,
-      privateKey: try NIOSSLPrivateKey(bytes: Array(key.pemRepresentation.utf8), format: .pem),
-      certificate: try NIOSSLCertificate(bytes: pem.derBytes, format: .der))
+    return try AutoMTLSIdentity(certificatePEM: pem.pemString, privateKeyPEM: key.pemRepresentation)
+  }
+
+  /// An identity read back from the PEM texts `generate` made (e.g. files written by `plugin-dev env`).
+  public init(certificatePEM: String, privateKeyPEM: String) throws {
+    let certificate = try NIOSSLCertificate(bytes: Array(certificatePEM.utf8), format: .pem)
+    self.certificateDER = try certificate.toDERBytes()
+    self.certificatePEM = certificatePEM
+    self.privateKeyPEM = privateKeyPEM
+    self.privateKey = try NIOSSLPrivateKey(bytes: Array(privateKeyPEM.utf8), format: .pem)
+    self.certificate = certificate
   }
 
   /// The certificate as handshake field 6: Go's `base64.RawStdEncoding` (no `=` padding).

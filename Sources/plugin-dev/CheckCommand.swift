@@ -42,6 +42,8 @@ struct Check: AsyncParsableCommand {
 
   @OptionGroup var host: HostOptions
 
+  @OptionGroup var attachment: AttachOptions
+
   @Flag(help: "Print one JSON object per check and a summary object, instead of text lines.")
   var json = false
 
@@ -49,21 +51,28 @@ struct Check: AsyncParsableCommand {
     if target != nil && !command.isEmpty {
       throw ValidationError("give either a TARGET or a command after --, not both")
     }
+    try attachment.validate(target: target, command: command, autoMTLS: false)
   }
 
   func run() async throws {
     signal(SIGPIPE, SIG_IGN)
+    let attach = try attachment.target()
     let resolved: (PluginTarget, @Sendable () -> Void)
-    do {
-      resolved = try resolvePluginTarget(target, command: command)
-    } catch {
-      finish(CheckReport(target: target ?? command.first ?? "plugin", results: [], startFailure: "\(error)"))
-      throw ExitCode(2)
+    if let attach {
+      resolved = (attach.pluginTarget, {})
+    } else {
+      do {
+        resolved = try resolvePluginTarget(target, command: command)
+      } catch {
+        finish(CheckReport(target: target ?? command.first ?? "plugin", results: [], startFailure: "\(error)"))
+        throw ExitCode(2)
+      }
     }
     let (pluginTarget, cleanup) = resolved
     defer { cleanup() }
 
     var options = CheckOptions(session: try host.sessionOptions())
+    options.session.attach = attach
     options.session.tap = false
     options.session.healthInterval = nil
     options.narrowPortRange = !host.portRangeGiven

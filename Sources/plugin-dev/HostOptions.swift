@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PluginHost
 import PluginProtocol
 
@@ -30,10 +31,31 @@ struct HostOptions: ParsableArguments {
   /// Whether `--min-port` or `--max-port` was given (even with go-plugin's default value).
   var portRangeGiven: Bool { minPort != nil || maxPort != nil }
 
+  @Option(
+    name: .customLong("socket-dir"),
+    help: ArgumentHelp(
+      "Make each start's unix-socket folder inside this folder and name it in PLUGIN_UNIX_SOCKET_DIR.",
+      discussion:
+        "Like a go-plugin host with UnixSocketConfig.TempDir and a RunnerFunc (the only case in which go-plugin "
+        + "sends PLUGIN_UNIX_SOCKET_DIR); the folder is removed when the plugin ends.",
+      valueName: "folder"))
+  var socketDirectory: String?
+
+  @Option(
+    name: .customLong("socket-group"),
+    help: ArgumentHelp(
+      "Set PLUGIN_UNIX_SOCKET_GROUP (a group name or gid), like a host with UnixSocketConfig.Group.",
+      discussion:
+        "The plugin gives its socket to the group (0660); with --socket-dir the folder is the group's too (0770).",
+      valueName: "group"))
+  var socketGroup: String?
+
   @Flag(
-    name: .customLong("multiplex"),
-    help: "Set PLUGIN_MULTIPLEX_GRPC=true like a go-plugin v1.6+ host with broker multiplexing.")
-  var multiplex = false
+    name: .customLong("skip-host-env"),
+    help:
+      "Like a host with SkipHostEnv: the plugin inherits none of plugin-dev's environment, only the target's variables, --env and the go-plugin variables."
+  )
+  var skipHostEnvironment = false
 
   @Option(name: .customLong("env"), help: "Extra environment for the plugin, KEY=VALUE (repeatable).")
   var environment: [String] = []
@@ -69,7 +91,20 @@ struct HostOptions: ParsableArguments {
       throw ValidationError("--min-port \(low) / --max-port \(high): ports are 0–65535 and min ≤ max")
     }
     options.portRange = low...high
-    options.requestMultiplexing = multiplex
+    if let socketDirectory {
+      var isFolder: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: socketDirectory, isDirectory: &isFolder), isFolder.boolValue else {
+        throw ValidationError("--socket-dir \(socketDirectory): no such folder (go-plugin expects it to exist)")
+      }
+      options.unixSocketBaseDirectory = socketDirectory
+    }
+    if let socketGroup {
+      guard UnixGroup.id(socketGroup) != nil else {
+        throw ValidationError("--socket-group \(socketGroup): no such group on this machine (give a name or a gid)")
+      }
+      options.unixSocketGroup = socketGroup
+    }
+    options.skipHostEnvironment = skipHostEnvironment
     for pair in environment {
       guard let eq = pair.firstIndex(of: "="), eq != pair.startIndex else {
         throw ValidationError("--env '\(pair)': use KEY=VALUE")

@@ -94,10 +94,13 @@ struct Run: AsyncParsableCommand {
   @Flag(name: .customLong("no-tap"), help: "Connect to the plugin directly, without the decoding relay (no frame log).")
   var noTap = false
 
+  @OptionGroup var attachment: AttachOptions
+
   func validate() throws {
     if target != nil && !command.isEmpty {
       throw ValidationError("give either a TARGET or a command after --, not both")
     }
+    try attachment.validate(target: target, command: command, autoMTLS: runHost.autoMTLS)
     if pcapPath != nil && noTap {
       throw ValidationError("--pcap records the decoding relay's traffic, and --no-tap turns the relay off: drop one")
     }
@@ -108,15 +111,21 @@ struct Run: AsyncParsableCommand {
   func run() async throws {
     // A closed stdout (e.g. `| head`) must end the session cleanly, not kill plugin-dev mid-way.
     signal(SIGPIPE, SIG_IGN)
-    let (pluginTarget, cleanup): (PluginTarget, @Sendable () -> Void)
-    do {
-      (pluginTarget, cleanup) = try resolvePluginTarget(target, command: command)
-    } catch {
-      throw ValidationError(error.description)
-    }
-    defer { cleanup() }
     var options = try host.sessionOptions()
     runHost.apply(to: &options)
+    options.attach = try attachment.target()
+    let (pluginTarget, cleanup): (PluginTarget, @Sendable () -> Void)
+    if let attach = options.attach {
+      (pluginTarget, cleanup) = (attach.pluginTarget, {})
+      options.runBuild = false
+    } else {
+      do {
+        (pluginTarget, cleanup) = try resolvePluginTarget(target, command: command)
+      } catch {
+        throw ValidationError(error.description)
+      }
+    }
+    defer { cleanup() }
     options.healthInterval = healthInterval.duration == .zero ? nil : healthInterval.duration
     options.tap = !noTap
     if let pcapPath {

@@ -124,7 +124,7 @@ struct CheckHandshakeTests {
   func refusedLines(_ c: LineCase) throws {
     let error: HandshakeError
     do {
-      _ = try HandshakeLine.parse(c.raw)
+      _ = try HandshakeLine.parseAndCheck(c.raw)
       Issue.record("the line parsed")
       return
     } catch let e {

@@ -73,9 +73,32 @@ let handshakeCases: [HandshakeCase] = [
   .init(
     line: "1|1|tcp|127.0.0.1:1234|grpc|\(longCert)", expectations: .init(clientCertificateSent: true),
     expected: "error parsing server cert: x509: malformed certificate"),
+  // Field 6 is decoded before anything looks at AutoMTLS, as go-plugin's loadServerCert does.
   .init(
-    line: "1|1|tcp|127.0.0.1:1234|grpc|\(longCert)",
-    expected: "Field 6 carries a certificate but the host did not send PLUGIN_CLIENT_CERT"),
+    line: "1|1|tcp|127.0.0.1:1234|grpc|\(longCert)=",
+    expected: "error parsing server cert: illegal base64 data at input byte 60"),
+  .init(
+    line: "1|1|tcp|127.0.0.1:1234|grpc|\(longCert)", expected: "error parsing server cert: x509: malformed certificate"),
+  // A valid certificate to a host without AutoMTLS: go-plugin stores it in a nil TLS config.
+  .init(
+    line: "1|1|tcp|127.0.0.1:1234|grpc|\(TestCertificate.field)",
+    expected: "panic: runtime error: invalid memory address or nil pointer dereference"),
+  .init(
+    line: "1|1|tcp|127.0.0.1:1234|grpc|\(TestCertificate.field)", expectations: .init(clientCertificateSent: true),
+    expected: nil),
+  // Field 4 through net.ResolveTCPAddr: service names, signs, clamping, host names.
+  .init(line: "1|1|tcp|127.0.0.1:http|grpc", expected: nil),
+  .init(line: "1|1|tcp|127.0.0.1:HTTPS|grpc", expected: nil),
+  .init(line: "1|1|tcp|127.0.0.1:+1234|grpc", expected: nil),
+  .init(line: "1|1|tcp|127.0.0.1:|grpc", expected: nil),
+  .init(line: "1|1|tcp|:1234|grpc", expected: nil),
+  .init(line: "1|1|tcp|[fe80::1%lo]:1234|grpc", expected: nil),
+  .init(line: "1|1|tcp|127.0.0.1:-1|grpc", expected: "address -1: invalid port"),
+  .init(line: "1|1|tcp|127.0.0.1:99999999999|grpc", expected: "address 99999999999: invalid port"),
+  .init(line: "1|1|tcp|127.0.0.1:no-such-service|grpc", expected: "lookup tcp/no-such-service: unknown port"),
+  .init(line: "1|1|tcp|no-such-host.invalid:1234|grpc", expected: "lookup no-such-host.invalid: no such host"),
+  // The port is looked at before the host, as in Go.
+  .init(line: "1|1|tcp|no-such-host.invalid:70000|grpc", expected: "address 70000: invalid port"),
   .init(
     line: "1|1|unix|/tmp/p|grpc|", expectations: .init(multiplexRequested: true),
     expected: "client requested gRPC broker multiplexing but plugin does not support the feature; for Go plugins"),
@@ -85,9 +108,17 @@ let handshakeCases: [HandshakeCase] = [
   .init(
     line: "1|1|unix|/tmp/p|grpc||false", expectations: .init(multiplexRequested: true),
     expected: "client requested gRPC broker multiplexing but plugin does not support the feature"),
-  .init(line: "1|1|unix||grpc", expected: "Field 4 is empty"),
-  .init(
-    line: "1|1|unix|/\(String(repeating: "d", count: 120))/plugin.sock|grpc", expected: "The socket path is 133 bytes"),
+]
+
+/// Lines go-plugin accepts (its connection then fails) that plugin-dev's own checks find unusable.
+let pluginDevCheckCases: [(line: String, expectations: HandshakeExpectations, error: HandshakeError)] = [
+  ("1|1|unix||grpc", .init(), .emptySocketPath),
+  (
+    "1|1|unix|/\(String(repeating: "d", count: 120))/plugin.sock|grpc", .init(),
+    .socketPathTooLong("/\(String(repeating: "d", count: 120))/plugin.sock", limit: HandshakeLine.maxSocketPathLength)
+  ),
+  ("1|1|tcp|127.0.0.1:1234|grpc|", .init(clientCertificateSent: true), .missingServerCertificate),
+  ("1|1|tcp|127.0.0.1:1234|grpc|short", .init(clientCertificateSent: true), .missingServerCertificate),
 ]
 
 @Suite("HandshakeLine")
@@ -107,6 +138,19 @@ struct HandshakeLineTests {
       #expect(text.hasPrefix(expected), "got: \(text)")
       #expect(!error.hint.isEmpty)
     }
+  }
+
+  /// go-plugin accepts these lines; plugin-dev reports its own finding as a warning, and
+  /// `parseAndCheck` (run, check) refuses them without claiming a go-plugin message.
+  @Test("plugin-dev's own checks are not go-plugin's", arguments: pluginDevCheckCases.indices)
+  func pluginDevChecks(_ index: Int) throws {
+    let c = pluginDevCheckCases[index]
+    let line = try HandshakeLine.parse(c.line, expecting: c.expectations)
+    #expect(line.warnings(rawLine: c.line, expecting: c.expectations).first == .pluginDevCheck(c.error))
+    #expect(throws: c.error) { try HandshakeLine.parseAndCheck(c.line, expecting: c.expectations) }
+    #expect(c.error.isPluginDevCheck)
+    #expect(c.error.goPluginMessage == nil)
+    #expect(c.error.description.hasPrefix("plugin-dev's own check (go-plugin accepts this line"))
   }
 
   @Test func fieldsOfAGoPluginLine() throws {
@@ -162,7 +206,7 @@ struct HandshakeLineTests {
     let goEmpty = try HandshakeLine.parse("1|1|unix|/tmp/p|grpc|")
     #expect(!goEmpty.carriesCertificate && goEmpty.serverCertificateDER == nil)
     #expect(throws: HandshakeError.missingServerCertificate) {
-      try HandshakeLine.parse("1|1|tcp|127.0.0.1:1|grpc|", expecting: .init(clientCertificateSent: true))
+      try HandshakeLine.parseAndCheck("1|1|tcp|127.0.0.1:1|grpc|", expecting: .init(clientCertificateSent: true))
     }
   }
 }

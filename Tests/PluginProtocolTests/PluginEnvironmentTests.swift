@@ -16,14 +16,18 @@ struct PluginEnvironmentTests {
   @Test func hostVariablesCanBeChanged() {
     let env = PluginEnvironment.host(
       config: .kvExample, includeCookie: false, protocolVersions: [2, 3], portRange: 1...2,
-      clientCertificatePEM: "PEM", unixSocketDir: "/d", unixSocketGroup: "g", multiplex: true)
+      clientCertificatePEM: "PEM", unixSocketDir: "/d", unixSocketGroup: "g")
     #expect(env["BASIC_PLUGIN"] == nil)
     #expect(env["PLUGIN_PROTOCOL_VERSIONS"] == "2,3")
-    #expect(env["PLUGIN_MULTIPLEX_GRPC"] == "true")
+    #expect(env["PLUGIN_UNIX_SOCKET_DIR"] == "/d")
+    #expect(env["PLUGIN_UNIX_SOCKET_GROUP"] == "g")
+    #expect(env["PLUGIN_MULTIPLEX_GRPC"] == nil)
     #expect(
       env.expectations()
         == HandshakeExpectations(
-          offeredVersions: [2, 3], allowedProtocols: ["grpc"], clientCertificateSent: true, multiplexRequested: true))
+          offeredVersions: [2, 3], allowedProtocols: ["grpc"], clientCertificateSent: true, multiplexRequested: false))
+    // A real host's request is still read (wrap sees it).
+    #expect(PluginEnvironment(reading: ["PLUGIN_MULTIPLEX_GRPC": "true"]).expectations().multiplexRequested)
   }
 
   @Test func cookie() throws {

@@ -19,7 +19,7 @@ struct TCPAddressTests {
   }
 
   @Test(arguments: [
-    "127.0.0.1", "::1:80", "[::1]", "[::1]x:80", "a[b]:80", "host:http", "host:65536", "host:", "[::1:80",
+    "127.0.0.1", "::1:80", "[::1]", "[::1]x:80", "a[b]:80", "host:no-such-service", "host:65536", "host:", "[::1:80",
   ])
   func refusesWhatGoRefuses(_ text: String) {
     #expect(TCPAddress(text) == nil)
@@ -36,11 +36,33 @@ struct TCPAddressTests {
   }
 
   @Test func goErrorTextsAreKept() {
-    #expect(GoSyntax.tcpAddressError("127.0.0.1") == "address 127.0.0.1: missing port in address")
-    #expect(GoSyntax.tcpAddressError("::1:80") == "address ::1:80: too many colons in address")
-    #expect(GoSyntax.tcpAddressError("[::1") == "address [::1: missing ']' in address")
-    #expect(GoSyntax.tcpAddressError("host:http") == "lookup tcp/http: unknown port")
-    #expect(GoSyntax.tcpAddressError("host:70000") == "address 70000: invalid port")
-    #expect(GoSyntax.tcpAddressError("host:") == nil)
+    #expect(GoResolve.tcpAddressError("127.0.0.1") == "address 127.0.0.1: missing port in address")
+    #expect(GoResolve.tcpAddressError("::1:80") == "address ::1:80: too many colons in address")
+    #expect(GoResolve.tcpAddressError("[::1") == "address [::1: missing ']' in address")
+    #expect(GoResolve.tcpAddressError("localhost:http2x") == "lookup tcp/http2x: unknown port")
+    #expect(GoResolve.tcpAddressError("localhost:70000") == "address 70000: invalid port")
+    #expect(GoResolve.tcpAddressError("localhost:") == nil)  // port 0, as Go's parsePort("") gives
+    #expect(GoResolve.tcpAddressError("localhost:http") == nil)
+  }
+
+  /// Go's `parsePort`: a sign, digits, clamping at 2^30 so the range check fails; the rest is a service name.
+  @Test(arguments: [
+    ("", 0, false), ("80", 80, false), ("+80", 80, false), ("-1", -1, false), ("0080", 80, false),
+    ("99999999999999999999", (1 << 30) - 1, false), ("-99999999999999999999", -(1 << 30), false),
+    ("http", 0, true), ("8o", 0, true),
+  ])
+  func parsePort(_ text: String, _ port: Int, _ needsLookup: Bool) {
+    #expect(GoResolve.parsePort(Substring(text)) == (port, needsLookup))
+  }
+
+  /// Service names: Go's built-in table, case-insensitive, and /etc/services' tcp names and aliases.
+  @Test func serviceNames() {
+    #expect(TCPAddress("127.0.0.1:http")?.port == 80)
+    #expect(TCPAddress("127.0.0.1:HTTPS")?.port == 443)
+    #expect(TCPAddress("127.0.0.1:ssh")?.port == 22)
+    #expect(TCPAddress("127.0.0.1:no-such-service") == nil)
+    let services = GoResolve.parseServices(
+      "# comment\npostgresql\t5432/tcp\tpostgres # PostgreSQL\nsyslog\t514/udp\nbad\tx/tcp\n")
+    #expect(services == ["postgresql": 5432, "postgres": 5432])
   }
 }

@@ -174,7 +174,7 @@ public enum HandshakeChecks {
     var stoppedAt: Int?
     for _ in 0..<4 {
       do {
-        parsed = try HandshakeLine.parse(text, expecting: host)
+        parsed = try HandshakeLine.parseAndCheck(text, expecting: host)
         break
       } catch {
         errors.append(error)

@@ -16,11 +16,13 @@ extension PluginChecker {
     } catch {
       return .skip(.autoMTLS, "plugin-dev could not make a host certificate: \(error)")
     }
-    let session = options.session
-    let environment = PluginEnvironment.host(
-      config: target.handshake, includeCookie: true, cookieValue: session.cookieValue,
-      protocolVersions: session.protocolVersions, portRange: range, clientCertificatePEM: identity.certificatePEM,
-      multiplex: session.requestMultiplexing)
+    let socketDirectory = try? HostLaunch.socketDirectory(options.session)
+    defer { socketDirectory?.remove() }
+    var session = options.session
+    session.sendCookie = true
+    session.portRange = range
+    let environment = HostLaunch.environment(
+      target, session, clientCertificatePEM: identity.certificatePEM, socketDirectory: socketDirectory?.path)
     var observation: AutoMTLSCheck.Observation?
     var probeClient: TLSProbeClient?
     let run = await probe(launch(environment, store: store), wait: wait) { run in
@@ -80,7 +82,7 @@ extension PluginChecker {
     var firstError: HandshakeError?
     for _ in 0..<4 {
       do {
-        return try HandshakeLine.parse(text, expecting: host)
+        return try HandshakeLine.parseAndCheck(text, expecting: host)
       } catch {
         if HandshakeChecks.category(of: error) == .handshakeCert { throw error }
         firstError = firstError ?? error

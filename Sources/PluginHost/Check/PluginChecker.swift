@@ -47,6 +47,7 @@ public struct PluginChecker: Sendable {
     func report(_ results: [CheckResult], failure: String? = nil) -> CheckReport {
       CheckReport(target: target.name, results: results, startFailure: failure, seconds: (clock.now - started).seconds)
     }
+    if let attach = options.session.attach { return await runAttached(attach, progress: progress) }
 
     if options.session.runBuild, let build = target.build {
       let status = await runBuild(build, progress: progress)
@@ -242,10 +243,12 @@ public struct PluginChecker: Sendable {
 
   private func cookieCheck(range: ClosedRange<Int>, store: URL, wait: Duration) async -> CheckResult {
     let key = target.handshake.magicCookieKey
-    let environment = PluginEnvironment.host(
-      config: target.handshake, includeCookie: false, protocolVersions: options.session.protocolVersions,
-      portRange: range,
-      multiplex: options.session.requestMultiplexing)
+    let socketDirectory = try? HostLaunch.socketDirectory(options.session)
+    defer { socketDirectory?.remove() }
+    var session = options.session
+    session.sendCookie = false
+    session.portRange = range
+    let environment = HostLaunch.environment(target, session, socketDirectory: socketDirectory?.path)
     guard let run = await probe(launch(environment, store: store, withoutCookie: true), wait: wait) else {
       return .skip(.cookieRefused, "the plugin could not be started a second time")
     }
@@ -257,10 +260,13 @@ public struct PluginChecker: Sendable {
     let supported = target.handshake.protocolVersions
     let offeredBefore = options.session.protocolVersions ?? supported
     let offered = NegotiationCheck.unsupportedVersions(supported: supported + offeredBefore + [answered])
-    let environment = PluginEnvironment.host(
-      config: target.handshake, includeCookie: true, cookieValue: options.session.cookieValue,
-      protocolVersions: offered,
-      portRange: range, multiplex: options.session.requestMultiplexing)
+    let socketDirectory = try? HostLaunch.socketDirectory(options.session)
+    defer { socketDirectory?.remove() }
+    var session = options.session
+    session.sendCookie = true
+    session.protocolVersions = offered
+    session.portRange = range
+    let environment = HostLaunch.environment(target, session, socketDirectory: socketDirectory?.path)
     guard let run = await probe(launch(environment, store: store), wait: wait) else {
       return .skip(.negotiationUnsupportedVersion, "the plugin could not be started a second time")
     }

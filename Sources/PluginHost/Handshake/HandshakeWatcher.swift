@@ -121,7 +121,7 @@ public struct HandshakeWatcher: Sendable {
       return []
     case .waiting:
       do {
-        let line = try HandshakeLine.parse(raw, expecting: expectations)
+        let line = try HandshakeLine.parseAndCheck(raw, expecting: expectations)
         phase = .accepted
         accepted = (raw, at)
         return [.accepted(line, raw: raw, warnings: line.warnings(rawLine: raw, expecting: expectations))]

@@ -26,7 +26,20 @@ extension HostCore {
   func spawn() {
     let epoch = self.epoch
     starts += 1
-    let environment = HostLaunch.environment(target, options, clientCertificatePEM: autoMTLSIdentity?.certificatePEM)
+    run = Run(epoch: epoch)
+    do {
+      run?.socketFolder = try HostLaunch.socketDirectory(options)
+    } catch {
+      // Fed later, as a spawn's failure is: the machine is still performing this start's actions.
+      Task {
+        guard epoch == self.epoch else { return }
+        self.observe(.notice(error.description))
+        self.feed(.spawnFailed(reason: error.description), from: epoch)
+      }
+      return
+    }
+    let environment = HostLaunch.environment(
+      target, options, clientCertificatePEM: autoMTLSIdentity?.certificatePEM, socketDirectory: run?.socketFolder?.path)
     machine.configuration.expectations = environment.expectations()
     let launch = HostLaunch.launch(target, options, environment: environment)
     if starts == 1, let unbuffered = options.pythonUnbufferedToRemove(given: launch.environment),
@@ -37,7 +50,6 @@ extension HostCore {
           "PYTHONUNBUFFERED is set here but not passed on: a host on another machine rarely has it, and without it "
             + "a Python plugin that does not flush its handshake hangs (--env PYTHONUNBUFFERED=1 passes it)"))
     }
-    run = Run(epoch: epoch)
     let info = SessionEvent.StartInfo(
       pid: 0, command: target.command.description, environment: environment.variables,
       removedEnvironment: launch.removedEnvironment, workingDirectory: target.workingDirectory.path, startedAt: Date(),
@@ -147,7 +159,9 @@ extension HostCore {
       await run.proxy?.close()
       await self.drainTraffic(of: run)
       run.proxyDirectory?.remove()
+      run.socketFolder?.remove()
       if run.killed { LeftoverSocket.remove(announcedBy: run.handshake) }
+      if self.options.attach != nil { await self.noteAttachedAfterStop(run) }
       self.tornDown(outcome)
     }
   }

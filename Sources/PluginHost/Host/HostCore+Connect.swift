@@ -17,6 +17,10 @@ extension HostCore {
     var network = line.network
     var address = line.address
     var tls: TapProxy.TLS?
+    if options.attach != nil, line.carriesCertificate, identity == nil {
+      let reason = attachIdentityProblem ?? "no host certificate to talk AutoMTLS with"
+      return feed(.connectFailed(.unreachable(address: line.address, reason: reason)), from: epoch)
+    }
     if let identity, line.carriesCertificate {
       do {
         tls = TapProxy.TLS(

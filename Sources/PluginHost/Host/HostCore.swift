@@ -38,6 +38,10 @@ public actor HostCore {
   var decided: Bool?
   /// Work that must end before a stop returns (a teardown, a cancelled build).
   var pending = 0
+  /// Attached: why the host certificate of `--mtls-dir` could not be read, if it could not.
+  var attachIdentityProblem: String?
+  /// Attached: whether the plugin stopped answering health checks (paused at a breakpoint?).
+  var attachedSilent = false
   var building: PluginProcess?
   var buildTask: Task<Void, Never>?
   var buildOnStart: Bool
@@ -57,6 +61,8 @@ public actor HostCore {
     var connection: PluginConnection?
     var proxy: TapProxy?
     var proxyDirectory: PrivateDirectory?
+    /// `--socket-dir`'s folder of this start.
+    var socketFolder: SocketFolder?
     var traffic: RelayTraffic?
     var streams: GoHostStreams?
     var tasks: [Task<Void, Never>] = []
@@ -80,7 +86,11 @@ public actor HostCore {
       expectations: HostLaunch.environment(target, options).expectations(), handshakeTimeout: options.handshakeTimeout,
       healthInterval: options.healthInterval)
     configuration.shutdownGrace = .seconds(2)
+    configuration.attach = options.attach?.line
     machine = HostMachine(configuration)
+    if let directory = options.attach?.mtlsDirectory {
+      (identity, attachIdentityProblem) = Self.loadIdentity(from: directory)
+    }
   }
 
   // MARK: - Lifecycle
@@ -92,6 +102,10 @@ public actor HostCore {
     decided = nil
     lastStop = StopOutcome()
     epoch += 1
+    if options.attach != nil {
+      run = Run(epoch: epoch)
+      attachedSilent = false
+    }
     let build = target.build != nil && buildOnStart
     feed(.start(build: build))
     if let decided { return decided }
@@ -235,6 +249,7 @@ public actor HostCore {
     // A check that ends after a stop began reports nothing: the plugin is going away.
     guard epoch == self.epoch, machine.state == .running else { return }
     observe(.health(sample))
+    if options.attach != nil { noteAttachedHealth(sample) }
     feed(.healthChecked)
   }
 

@@ -6,14 +6,24 @@ import PluginProtocol
 /// `PYTHONUNBUFFERED` removed unless asked for. `run`, `check` and every later host mode start
 /// plugins through this one description.
 enum HostLaunch {
-  /// The go-plugin variables the options ask for (with `PLUGIN_CLIENT_CERT` when given a certificate).
+  /// The go-plugin variables the options ask for (with `PLUGIN_CLIENT_CERT` when given a
+  /// certificate, and `PLUGIN_UNIX_SOCKET_DIR` when given the start's socket folder).
   static func environment(
-    _ target: PluginTarget, _ options: SessionOptions, clientCertificatePEM: String? = nil
+    _ target: PluginTarget, _ options: SessionOptions, clientCertificatePEM: String? = nil,
+    socketDirectory: String? = nil
   ) -> PluginEnvironment {
     PluginEnvironment.host(
       config: target.handshake, includeCookie: options.sendCookie, cookieValue: options.cookieValue,
       protocolVersions: options.protocolVersions, portRange: options.portRange,
-      clientCertificatePEM: clientCertificatePEM, multiplex: options.requestMultiplexing)
+      clientCertificatePEM: clientCertificatePEM, unixSocketDir: socketDirectory,
+      unixSocketGroup: options.unixSocketGroup.flatMap { $0.isEmpty ? nil : $0 })
+  }
+
+  /// Makes the socket folder of one start inside `--socket-dir` (nil without it), as go-plugin
+  /// makes `plugin-dir*` inside `UnixSocketConfig.TempDir`.
+  static func socketDirectory(_ options: SessionOptions) throws(SocketFolder.Failure) -> SocketFolder? {
+    guard let base = options.unixSocketBaseDirectory else { return nil }
+    return try SocketFolder.make(in: base, group: options.unixSocketGroup)
   }
 
   /// The launch of `target` with `environment`.
@@ -33,11 +43,14 @@ enum HostLaunch {
     }
     return PluginProcess.Launch(
       executable: executable, arguments: arguments, environment: variables, removedEnvironment: removed,
-      workingDirectory: target.workingDirectory.path, maxLineLength: options.maxLineLength)
+      workingDirectory: target.workingDirectory.path, maxLineLength: options.maxLineLength,
+      inheritsEnvironment: !options.skipHostEnvironment)
   }
 
   /// Variables the plugin inherits from plugin-dev's environment besides the ones shown.
   static func inheritedCount(_ launch: PluginProcess.Launch, shown: [String: String]) -> Int {
-    Set(ProcessInfo.processInfo.environment.keys).subtracting(launch.removedEnvironment).subtracting(shown.keys).count
+    guard launch.inheritsEnvironment else { return 0 }
+    return Set(ProcessInfo.processInfo.environment.keys).subtracting(launch.removedEnvironment).subtracting(shown.keys)
+      .count
   }
 }

@@ -15,6 +15,9 @@ extension HostMachine {
     public var shutdownGrace: Duration = .seconds(2)
     /// Between SIGINT and SIGTERM when probing for an unflushed handshake.
     public var signalGap: Duration = .milliseconds(600)
+    /// Attached to a plugin already running at this line's address (`run --attach`): a start
+    /// connects at once, and nothing is ever spawned, signalled or killed.
+    public var attach: HandshakeLine?
 
     /// Creates a configuration.
     public init(expectations: HandshakeExpectations, handshakeTimeout: Duration, healthInterval: Duration?) {

@@ -14,6 +14,9 @@ import PluginProtocol
 ///
 /// It owns the `HandshakeWatcher` of the current start and the stop sequence of go-plugin's
 /// `Kill()`: Shutdown, up to `shutdownGrace` for the exit, then SIGKILL to the process group.
+/// Attached (`Configuration.attach`, `run --attach`) a start connects to the given line at once,
+/// a stop (a restart) disconnects, and the finish is Shutdown and the grace only: nothing is ever
+/// spawned, signalled or killed.
 public struct HostMachine: Sendable {
   /// The configuration.
   public var configuration: Configuration
@@ -34,7 +37,7 @@ public struct HostMachine: Sendable {
   /// Feeds one event that happens at `now`; returns the actions to perform, in order.
   public mutating func receive(_ event: Event, now: ContinuousClock.Instant) -> [Action] {
     switch event {
-    case .start(let build): return start(build: build)
+    case .start(let build): return start(build: build, now: now)
     case .buildFinished(let success): return buildFinished(success)
     case .spawned(let at): return spawned(at: at)
     case .spawnFailed(let reason): return spawnFailed(reason)
@@ -57,11 +60,18 @@ public struct HostMachine: Sendable {
 
   // MARK: - Starting
 
-  private mutating func start(build: Bool) -> [Action] {
+  private mutating func start(build: Bool, now: ContinuousClock.Instant) -> [Action] {
     switch state {
     case .idle:
       accepted = false
       watcher = nil
+      if let line = configuration.attach {
+        // Attached: the plugin printed its line long ago; connect to it.
+        accepted = true
+        state = .connecting
+        let warnings = line.warnings(rawLine: line.formatted, expecting: configuration.expectations)
+        return [.report(.handshake(line, raw: line.formatted, warnings: warnings, at: now)), .connect(line)]
+      }
       state = build ? .building : .spawning
       return [build ? .runBuild : .spawn]
     case .finished:
@@ -196,10 +206,27 @@ public struct HostMachine: Sendable {
     case .spawning:
       state = .killing
       return [.decide(false)]
+    case .connecting where configuration.attach != nil:
+      return ended()
     case .handshaking, .connecting:
       return stopRequested() + [.kill, .decide(false)]
     case .running:
       var actions = stopRequested() + [.cancelTimer(.health)]
+      if configuration.attach != nil, !finishing {
+        // A restart of an attached session reconnects: Shutdown would end the plugin being debugged.
+        return actions + [
+          .report(.notice("disconnecting from the attached plugin (Shutdown is sent only when plugin-dev quits)"))
+        ]
+          + ended()
+      }
+      if pluginSilent, configuration.attach != nil {
+        return actions + [
+          .report(
+            .notice(
+              "stopping: the plugin never sent a byte of HTTP/2, so Shutdown cannot reach it; attached, so it is left running"
+            ))
+        ] + ended()
+      }
       if pluginSilent {
         actions += [
           .report(
@@ -210,8 +237,11 @@ public struct HostMachine: Sendable {
       }
       state = .shuttingDown
       let grace = configuration.shutdownGrace
+      let then =
+        configuration.attach == nil
+        ? "then up to \(Self.text(grace))" : "waiting \(Self.text(grace)) (attached: never killed)"
       return actions + [
-        .report(.notice("stopping: plugin.GRPCController/Shutdown, then up to \(Self.text(grace))")),
+        .report(.notice("stopping: plugin.GRPCController/Shutdown, \(then)")),
         .sendShutdown, .setTimer(.shutdownGrace, at: now + grace),
       ]
     }
@@ -236,6 +266,9 @@ public struct HostMachine: Sendable {
       return [.signal(SIGTERM)]
     case (.health, .running):
       return [.checkHealth]
+    case (.shutdownGrace, .shuttingDown) where configuration.attach != nil:
+      // Attached: whatever the plugin did with Shutdown, plugin-dev lets go of it.
+      return ended()
     case (.shutdownGrace, .shuttingDown):
       state = .killing
       let grace = configuration.shutdownGrace

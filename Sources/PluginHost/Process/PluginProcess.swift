@@ -11,6 +11,7 @@ import SystemPackage
 
 /// A plugin child process: spawned in its own process group with the host environment, its
 /// stdout and stderr read line by line for its whole life, stopped by signalling the group.
+/// The group is ended with plugin-dev even when plugin-dev is SIGKILLed (`Watchdog`).
 ///
 /// stdin is /dev/null (a TUI keeps the terminal for itself); go-plugin hands the host's stdin
 /// on, which only matters for plugins that read it.
@@ -29,11 +30,15 @@ public final class PluginProcess: Sendable {
     public var workingDirectory: String?
     /// Longest stdout/stderr line before it is split (go-plugin: 64 KiB).
     public var maxLineLength: Int
+    /// Whether the process inherits plugin-dev's environment (false: only `environment`, like
+    /// go-plugin's `SkipHostEnv`).
+    public var inheritsEnvironment: Bool
 
     /// Creates a launch description.
     public init(
       executable: String, arguments: [String] = [], environment: [String: String] = [:],
-      removedEnvironment: [String] = [], workingDirectory: String? = nil, maxLineLength: Int = 64 * 1024
+      removedEnvironment: [String] = [], workingDirectory: String? = nil, maxLineLength: Int = 64 * 1024,
+      inheritsEnvironment: Bool = true
     ) {
       self.executable = executable
       self.arguments = arguments
@@ -41,6 +46,7 @@ public final class PluginProcess: Sendable {
       self.removedEnvironment = removedEnvironment
       self.workingDirectory = workingDirectory
       self.maxLineLength = maxLineLength
+      self.inheritsEnvironment = inheritsEnvironment
     }
   }
 
@@ -144,6 +150,7 @@ public final class PluginProcess: Sendable {
       if let pid {
         posixKill(-pid, SIGKILL)
         running.withLock { _ = $0.remove(pid) }
+        Watchdog.release(pid)
       }
       continuation.yield(.exited(status, at: .now))
       continuation.finish()
@@ -165,7 +172,7 @@ public final class PluginProcess: Sendable {
     let (stream, continuation) = AsyncStream<Event>.makeStream(bufferingPolicy: .unbounded)
     let window = OutputWindow()
     let events = Events(stream: stream, window: window)
-    var environment = Environment.inherit
+    var environment = launch.inheritsEnvironment ? Environment.inherit : Environment.custom([:])
     var updates: [Environment.Key: String?] = [:]
     for key in launch.removedEnvironment { updates[Environment.Key(stringLiteral: key)] = .some(nil) }
     for (key, value) in launch.environment { updates[Environment.Key(stringLiteral: key)] = value }
@@ -188,6 +195,7 @@ public final class PluginProcess: Sendable {
           let pid = execution.processIdentifier.value
           shared.state.withLock { $0.pid = pid }
           running.withLock { _ = $0.insert(pid) }
+          Watchdog.watch(pid)
           startedContinuation.yield(.success((pid, .now)))
           startedContinuation.finish()
           async let out: Void = pump(execution.standardOutput, .stdout, launch.maxLineLength, continuation, window)

@@ -28,10 +28,12 @@ public enum ProcessTable {
     snapshot().filter { $0.pgrp == pgrp && $0.pid != except && !$0.isZombie }
   }
 
-  /// Children of this process other than `except` (after `ChildSubreaper.enable()`, orphans of its descendants).
+  /// Children of this process other than `except` and the `Watchdog` (after
+  /// `ChildSubreaper.enable()`, orphans of its descendants).
   public static func ownChildren(except: Set<Int32> = []) -> [ProcessEntry] {
     let me = getpid()
-    return snapshot().filter { $0.ppid == me && !except.contains($0.pid) }
+    let watchdog = Watchdog.pid
+    return snapshot().filter { $0.ppid == me && !except.contains($0.pid) && $0.pid != watchdog }
   }
 
   /// The command line of `pid` (arguments joined by spaces), or nil when it is gone or a zombie

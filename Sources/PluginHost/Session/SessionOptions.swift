@@ -14,8 +14,19 @@ public struct SessionOptions: Sendable, Equatable {
   public var protocolVersions: [Int]?
   /// `PLUGIN_MIN_PORT`…`PLUGIN_MAX_PORT`.
   public var portRange: ClosedRange<Int> = PluginEnvironment.defaultPortRange
-  /// Set `PLUGIN_MULTIPLEX_GRPC=true`.
-  public var requestMultiplexing = false
+  /// Like a host with `UnixSocketConfig.TempDir` (and a `RunnerFunc`, the only case where
+  /// go-plugin sends the folder): each start gets a fresh folder made inside this one, named in
+  /// `PLUGIN_UNIX_SOCKET_DIR` and removed when the plugin ends.
+  public var unixSocketBaseDirectory: String?
+  /// Like a host with `UnixSocketConfig.Group`: `PLUGIN_UNIX_SOCKET_GROUP` (a name or gid); the
+  /// folder made for `unixSocketBaseDirectory` is given to the group (0770), as go-plugin does.
+  public var unixSocketGroup: String?
+  /// `run --attach`: connect to this already running plugin instead of starting one; no
+  /// build, no process control (stop sends Shutdown only and never kills).
+  public var attach: AttachTarget?
+  /// Like a host with `SkipHostEnv`: the plugin does not inherit plugin-dev's environment, only
+  /// the target's variables, `extraEnvironment` and the go-plugin variables.
+  public var skipHostEnvironment = false
   /// More variables for the plugin.
   public var extraEnvironment: [String: String] = [:]
   /// Inherited variables to remove.

@@ -85,7 +85,6 @@ public actor Wrapper {
     }
     self.process = process
     startedAt = process.startedAt
-    let watchdog = Watchdog.start(processGroup: process.pid)
     log?.record(.started(startInfo(pid: process.pid, overrides: overrides, removed: removed)))
     let signals = SignalRelay(signals: [SIGINT, SIGTERM, SIGHUP]) { [weak self] signal in
       process.signalGroup(signal)
@@ -130,7 +129,6 @@ public actor Wrapper {
     log?.record(.finished)
     listener?.cleanUp()
     log?.close()
-    watchdog?.disarm()
     return status
   }
 

@@ -39,14 +39,16 @@ public struct PluginEnvironment: Sendable, Equatable {
 
   /// The variables a go-plugin host sets, with go-plugin's defaults.
   ///
+  /// Never `PLUGIN_MULTIPLEX_GRPC`: plugin-dev does not implement the yamux host side it asks for
+  /// (README, "Multiplexing"); a real host's request is still read (`multiplexRequested`).
+  ///
   /// - Parameters:
   ///   - cookie: set `nil` to leave the cookie out (to test a plugin's cookie check).
   ///   - protocolVersions: the versions offered, written comma-separated in this order.
   public static func host(
     config: HandshakeConfig, includeCookie: Bool = true, cookieValue: String? = nil,
     protocolVersions: [Int]? = nil, portRange: ClosedRange<Int> = defaultPortRange,
-    clientCertificatePEM: String? = nil, unixSocketDir: String? = nil, unixSocketGroup: String? = nil,
-    multiplex: Bool = false
+    clientCertificatePEM: String? = nil, unixSocketDir: String? = nil, unixSocketGroup: String? = nil
   ) -> PluginEnvironment {
     var v: [String: String] = [:]
     if includeCookie { v[config.magicCookieKey] = cookieValue ?? config.magicCookieValue }
@@ -56,7 +58,6 @@ public struct PluginEnvironment: Sendable, Equatable {
     if let clientCertificatePEM { v[Key.clientCert] = clientCertificatePEM }
     if let unixSocketDir { v[Key.unixSocketDir] = unixSocketDir }
     if let unixSocketGroup { v[Key.unixSocketGroup] = unixSocketGroup }
-    if multiplex { v[Key.multiplexGRPC] = "true" }
     return PluginEnvironment(reading: v)
   }
 

@@ -42,21 +42,6 @@ enum GoSyntax {
     "[" + values.map { "\($0)" }.joined(separator: " ") + "]"
   }
 
-  /// Go's `net.SplitHostPort` followed by the port checks of `net.ResolveTCPAddr`.
-  /// Returns nil when the address is valid, otherwise Go's error text.
-  static func tcpAddressError(_ address: String) -> String? {
-    let port: Substring
-    switch TCPAddress.split(address) {
-    case .failure(let error): return error.text
-    case .success(let parts): port = parts.port
-    }
-    if port.isEmpty || !port.allSatisfy({ $0.isASCII && $0.isNumber }) {
-      return port.isEmpty ? nil : "lookup tcp/\(port): unknown port"
-    }
-    guard let number = Int(port), number <= 65535 else { return "address \(port): invalid port" }
-    return nil
-  }
-
   /// Go's `base64.RawStdEncoding.DecodeString`: standard alphabet, no `=` padding.
   /// Returns the bytes or Go's error text (`illegal base64 data at input byte N`).
   static func rawStdBase64Decode(_ text: String) -> Result<[UInt8], Base64Error> {

@@ -17,17 +17,20 @@ public enum HandshakeError: Error, Sendable, Equatable, Codable, CustomStringCon
   case unknownNetwork(network: String, address: String)
   /// Field 4 is not a valid `host:port` for a tcp line.
   case badTCPAddress(String, goError: String)
-  /// Field 4 is empty for a unix line.
+  /// Field 4 is empty for a unix line (plugin-dev's own check: go-plugin accepts it and fails to connect).
   case emptySocketPath
-  /// Field 4 is longer than the OS allows for a unix socket path.
+  /// Field 4 is longer than the OS allows for a unix socket path (plugin-dev's own check:
+  /// go-plugin accepts it and fails to connect).
   case socketPathTooLong(String, limit: Int)
   /// Field 5 is not a protocol the host allows (`netrpc` when the line has four fields).
   case unsupportedProtocol(String, allowed: [String], fieldCount: Int)
   /// Field 6 is not unpadded standard base64 of a DER certificate.
   case badServerCertificate(goError: String)
-  /// Field 6 carries a certificate but the host did not ask for AutoMTLS.
+  /// Field 6 carries a valid certificate but the host did not ask for AutoMTLS (go-plugin does
+  /// not check this: it stores the certificate in its nil TLS config and panics).
   case certificateWithoutAutoMTLS
-  /// The host sent `PLUGIN_CLIENT_CERT` but field 6 has no certificate.
+  /// The host sent `PLUGIN_CLIENT_CERT` but field 6 has no certificate (plugin-dev's own check:
+  /// go-plugin accepts the line and its TLS connection fails).
   case missingServerCertificate
   /// Multiplexing requested and field 7 missing.
   case multiplexUnsupported
@@ -36,7 +39,16 @@ public enum HandshakeError: Error, Sendable, Equatable, Codable, CustomStringCon
   /// Multiplexing requested and field 7 is false.
   case multiplexDeclined
 
-  /// The message a go-plugin host (HEAD) reports, or nil where go-plugin has none (it panics or fails later).
+  /// Whether this is one of plugin-dev's own checks, which go-plugin does not make (it accepts
+  /// the line, and the connection fails later): `HandshakeLine.parse` never throws these.
+  public var isPluginDevCheck: Bool {
+    switch self {
+    case .emptySocketPath, .socketPathTooLong, .missingServerCertificate: return true
+    default: return false
+    }
+  }
+
+  /// The message a go-plugin host (HEAD) reports, or nil for plugin-dev's own checks (`isPluginDevCheck`).
   public var goPluginMessage: String? {
     switch self {
     case .unrecognized(let line):
@@ -55,7 +67,9 @@ public enum HandshakeError: Error, Sendable, Equatable, Codable, CustomStringCon
       return "unknown address type: \(address)"
     case .badTCPAddress(_, let goError):
       return goError
-    case .emptySocketPath, .socketPathTooLong, .certificateWithoutAutoMTLS, .missingServerCertificate:
+    case .certificateWithoutAutoMTLS:
+      return HandshakeError.nilTLSConfigPanic
+    case .emptySocketPath, .socketPathTooLong, .missingServerCertificate:
       return nil
     case .unsupportedProtocol(let p, let allowed, _):
       return "unsupported plugin protocol \(GoSyntax.goQuote(p)). Supported: \(GoSyntax.list(allowed))"
@@ -70,6 +84,10 @@ public enum HandshakeError: Error, Sendable, Equatable, Codable, CustomStringCon
       return "client requested gRPC broker multiplexing but plugin does not support the feature"
     }
   }
+
+  /// What a go-plugin host without AutoMTLS (and no TLS config of its own) prints when field 6
+  /// carries a valid certificate: `loadServerCert` sets `RootCAs` on a nil `*tls.Config`.
+  public static let nilTLSConfigPanic = "panic: runtime error: invalid memory address or nil pointer dereference"
 
   /// The runner's explanation go-plugin (v1.4.7+) appends to "Unrecognized remote plugin message".
   public static let unrecognizedExplanation = """
@@ -118,10 +136,11 @@ public enum HandshakeError: Error, Sendable, Equatable, Codable, CustomStringCon
     case .badTCPAddress(let address, _):
       return "Field 4 is \(GoSyntax.goQuote(address)); a tcp address must be host:port, e.g. 127.0.0.1:1234."
     case .emptySocketPath:
-      return "Field 4 is empty; a unix line needs the socket's path, e.g. 1|1|unix|/tmp/plugin123/plugin.sock|grpc."
+      return "Field 4 is empty; a unix line needs the socket's path, e.g. 1|1|unix|/tmp/plugin123/plugin.sock|grpc "
+        + "(go-plugin accepts the line and then fails to connect)."
     case .socketPathTooLong(let path, let limit):
-      return "The socket path is \(path.utf8.count) bytes; connect(2) accepts at most \(limit). Use a shorter "
-        + "directory (honour PLUGIN_UNIX_SOCKET_DIR, or a short TMPDIR)."
+      return "The socket path is \(path.utf8.count) bytes; connect(2) accepts at most \(limit) (go-plugin accepts "
+        + "the line and then fails to connect). Use a shorter directory (honour PLUGIN_UNIX_SOCKET_DIR, or a short TMPDIR)."
     case .unsupportedProtocol(let p, _, let count):
       if count == 4 {
         return "The line has only four fields, so the host assumes 'netrpc'. Add a fifth field 'grpc'."
@@ -132,10 +151,11 @@ public enum HandshakeError: Error, Sendable, Equatable, Codable, CustomStringCon
         + "(Go's RawStdEncoding), on one line."
     case .certificateWithoutAutoMTLS:
       return "Field 6 carries a certificate but the host did not send PLUGIN_CLIENT_CERT; a Go host without AutoMTLS "
-        + "crashes on this. Only send a certificate when PLUGIN_CLIENT_CERT is set."
+        + "crashes on this (it stores the certificate in a TLS config it never made). Only send a certificate when "
+        + "PLUGIN_CLIENT_CERT is set."
     case .missingServerCertificate:
-      return "The host sent PLUGIN_CLIENT_CERT (AutoMTLS) but the plugin sent no certificate in field 6; the TLS "
-        + "connection will fail. Serve TLS with your own certificate and print its base64 DER in field 6."
+      return "The host sent PLUGIN_CLIENT_CERT (AutoMTLS) but the plugin sent no certificate in field 6; go-plugin "
+        + "accepts the line and its TLS connection then fails. Serve TLS with your own certificate and print its base64 DER in field 6."
     case .multiplexUnsupported, .multiplexDeclined:
       return "The host set PLUGIN_MULTIPLEX_GRPC=true; it only accepts plugins that answer 'true' in field 7 and "
         + "multiplex connections over yamux."
@@ -159,9 +179,10 @@ public enum HandshakeError: Error, Sendable, Equatable, Codable, CustomStringCon
     }
   }
 
-  /// go-plugin's message (when it has one) followed by the hint.
+  /// go-plugin's message (when it has one) followed by the hint; plugin-dev's own checks say so.
   public var description: String {
     if let message = goPluginMessage { return "\(message)\n→ \(hint)" }
+    if isPluginDevCheck { return "plugin-dev's own check (go-plugin accepts this line; the connection fails): " + hint }
     return hint
   }
 }

@@ -44,8 +44,8 @@ public struct HandshakeLine: Sendable, Equatable, Codable {
   /// (Go plugins print it empty) are "unused extra data" (`client.go`).
   public static let certificateFieldThreshold = 50
 
-  /// Whether field 6 holds a certificate by go-plugin's rule (more than 50 characters).
-  public var carriesCertificate: Bool { (serverCertificate?.count ?? 0) > Self.certificateFieldThreshold }
+  /// Whether field 6 holds a certificate by go-plugin's rule (more than 50 bytes: Go's `len`).
+  public var carriesCertificate: Bool { (serverCertificate?.utf8.count ?? 0) > Self.certificateFieldThreshold }
 
   /// The certificate's DER bytes from field 6 (Go's `RawStdEncoding`), nil when there is none
   /// or it does not decode.
@@ -68,7 +68,21 @@ public struct HandshakeLine: Sendable, Equatable, Codable {
     return fields.joined(separator: "|")
   }
 
-  /// Parses and validates a first stdout line the way a go-plugin host does.
+  /// Parses and validates a first stdout line exactly as a go-plugin host (HEAD `client.go`)
+  /// does, in its order, throwing the first error it would report:
+  /// `strings.TrimSpace` and fewer than four fields; field 1 by `strconv.Atoi` and == 1; field 2
+  /// among the offered versions; field 3 `tcp` (field 4 through `net.ResolveTCPAddr`: port
+  /// numbers with a sign, service names, host names — `GoResolve`) or `unix`; field 5 (absent:
+  /// `netrpc`) among the allowed protocols; field 6 when longer than 50 bytes decoded
+  /// (RawStdEncoding base64, then an X.509 certificate) *before* anything else looks at it, and
+  /// only then the host without AutoMTLS, which go-plugin does not check but dereferences a nil
+  /// TLS config on (`certificateWithoutAutoMTLS`, a panic); field 7 when multiplexing was asked for.
+  ///
+  /// Not reproduced: the runner's `PluginToHost` address mapping (identity for a local
+  /// process). Not checked here because go-plugin does not check them: an empty or too long
+  /// socket path, or no certificate under AutoMTLS — the line is accepted and the connection
+  /// fails later; `warnings(rawLine:expecting:)` reports them as plugin-dev's own findings, and
+  /// `parseAndCheck` turns them into errors for hosts that must not go on (`run`, `check`).
   ///
   /// - Parameters:
   ///   - line: the raw line; surrounding whitespace (including `\r`) is trimmed as Go does.
@@ -100,7 +114,7 @@ public struct HandshakeLine: Sendable, Equatable, Codable {
     let network: Network
     switch parts[2] {
     case "tcp":
-      if let error = GoSyntax.tcpAddressError(address) { throw .badTCPAddress(address, goError: error) }
+      if let error = GoResolve.tcpAddressError(address) { throw .badTCPAddress(address, goError: error) }
       network = .tcp
     case "unix":
       network = .unix
@@ -114,8 +128,9 @@ public struct HandshakeLine: Sendable, Equatable, Codable {
     }
 
     let cert: String? = parts.count >= 6 ? parts[5] : nil
-    if let cert, cert.count > certificateFieldThreshold {
-      guard host.clientCertificateSent else { throw .certificateWithoutAutoMTLS }
+    if let cert, cert.utf8.count > certificateFieldThreshold {
+      // go-plugin's loadServerCert: decode, parse, and only then store it in a TLS config that
+      // is nil on a host without AutoMTLS.
       switch GoSyntax.rawStdBase64Decode(cert) {
       case .failure(let e): throw .badServerCertificate(goError: e.description)
       case .success(let der):
@@ -123,8 +138,7 @@ public struct HandshakeLine: Sendable, Equatable, Codable {
           throw .badServerCertificate(goError: problem)
         }
       }
-    } else if host.clientCertificateSent {
-      throw .missingServerCertificate
+      guard host.clientCertificateSent else { throw .certificateWithoutAutoMTLS }
     }
 
     let multiplex: String? = parts.count >= 7 ? parts[6] : nil
@@ -132,13 +146,6 @@ public struct HandshakeLine: Sendable, Equatable, Codable {
       guard let multiplex else { throw .multiplexUnsupported }
       guard let value = GoSyntax.parseBool(multiplex) else { throw .multiplexNotBoolean(multiplex) }
       guard value else { throw .multiplexDeclined }
-    }
-
-    if network == .unix {
-      if address.isEmpty { throw .emptySocketPath }
-      if address.utf8.count > HandshakeLine.maxSocketPathLength {
-        throw .socketPathTooLong(address, limit: HandshakeLine.maxSocketPathLength)
-      }
     }
 
     return HandshakeLine(
@@ -153,9 +160,34 @@ public struct HandshakeLine: Sendable, Equatable, Codable {
     public static let maxSocketPathLength = 103
   #endif
 
-  /// Things a Go host accepts but that deserve a look, for a line that parsed.
+  /// `parse`, then plugin-dev's own checks that go-plugin does not make but that leave the line
+  /// unusable (`HandshakeWarning.blockingError`): the first of them is thrown, marked as
+  /// plugin-dev's (`HandshakeError.isPluginDevCheck`, no go-plugin message).
+  public static func parseAndCheck(_ line: String, expecting host: HandshakeExpectations = .init())
+    throws(HandshakeError) -> HandshakeLine
+  {
+    let parsed = try parse(line, expecting: host)
+    if let blocking = parsed.unusable(expecting: host).first { throw blocking }
+    return parsed
+  }
+
+  /// plugin-dev's own checks on a line go-plugin accepts, which no connection can get past.
+  public func unusable(expecting host: HandshakeExpectations = .init()) -> [HandshakeError] {
+    var out: [HandshakeError] = []
+    if network == .unix {
+      if address.isEmpty { out.append(.emptySocketPath) }
+      if address.utf8.count > HandshakeLine.maxSocketPathLength {
+        out.append(.socketPathTooLong(address, limit: HandshakeLine.maxSocketPathLength))
+      }
+    }
+    if host.clientCertificateSent, !carriesCertificate { out.append(.missingServerCertificate) }
+    return out
+  }
+
+  /// Things a Go host accepts but that deserve a look, for a line that parsed: plugin-dev's own
+  /// findings, never go-plugin's; the ones no connection gets past come first (`pluginDevCheck`).
   public func warnings(rawLine: String, expecting host: HandshakeExpectations = .init()) -> [HandshakeWarning] {
-    var out: [HandshakeWarning] = []
+    var out: [HandshakeWarning] = unusable(expecting: host).map(HandshakeWarning.pluginDevCheck)
     let withoutNewline = rawLine.hasSuffix("\n") ? String(rawLine.dropLast()) : rawLine
     if withoutNewline != HandshakeLine.goTrimSpace(withoutNewline) {
       out.append(.surroundingWhitespace)
@@ -210,6 +242,10 @@ public enum HandshakeWarning: Sendable, Equatable, Codable, CustomStringConverti
   case unrequestedMultiplexField
   /// A tcp address other than loopback.
   case listensBeyondLoopback(String)
+  /// One of plugin-dev's own checks that go-plugin does not make, which leaves the line
+  /// unusable (the connection fails later): an empty or too long socket path, no certificate
+  /// under AutoMTLS.
+  case pluginDevCheck(HandshakeError)
 
   /// What was seen and what to do.
   public var description: String {
@@ -223,6 +259,8 @@ public enum HandshakeWarning: Sendable, Equatable, Codable, CustomStringConverti
     case .listensBeyondLoopback(let address):
       return "the plugin listens on \(address), not on 127.0.0.1; anyone on the network can call it. "
         + "Listen on 127.0.0.1."
+    case .pluginDevCheck(let error):
+      return error.description
     }
   }
 }

@@ -13,9 +13,12 @@ public struct TCPAddress: Sendable, Equatable, Hashable {
   /// The host to dial: `127.0.0.1` for an empty host, otherwise `host`.
   public var dialHost: String { host.isEmpty ? "127.0.0.1" : host }
 
-  /// Parses `address`; nil unless Go would accept it and the port is a number.
+  /// Parses `address`; nil unless Go would accept its form and port (a number, or a service
+  /// name Go knows, as `net.ResolveTCPAddr` takes it). The host is not resolved here.
   public init?(_ address: String) {
-    guard case .success(let parts) = Self.split(address), let port = Int(parts.port), port <= 65535 else { return nil }
+    guard case .success(let parts) = Self.split(address), !parts.port.isEmpty,
+      case .success(let port) = GoResolve.port(parts.port)
+    else { return nil }
     self.host = String(parts.host)
     self.port = port
     self.isBracketed = address.hasPrefix("[")

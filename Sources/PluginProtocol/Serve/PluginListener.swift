@@ -102,15 +102,17 @@ public struct PluginListener: Sendable {
       throw .listen("couldn't bind unix socket \(path): \(text)")
     }
     if let group, !group.isEmpty {
-      let gid: gid_t? = UInt32(group).map { gid_t($0) } ?? getgrnam(group).map { $0.pointee.gr_gid }
-      guard let gid, chown(path, uid_t.max, gid) == 0 else {
+      // The socket, and the private folder made for it (else the group could not reach the
+      // socket inside), belong to the group, as go-plugin's setGroupWritable leaves them.
+      let failure =
+        UnixGroup.give(path, to: group, mode: 0o660)
+        ?? (created != nil ? UnixGroup.give(dir, to: group, mode: 0o770) : nil)
+      if let failure {
         close(fd)
         unlink(path)
         if let created { rmdir(created) }
-        throw .listen("couldn't give socket \(path) to group \(group) (PLUGIN_UNIX_SOCKET_GROUP): \(errnoText())")
+        throw .listen("couldn't give socket \(path) to group \(group) (PLUGIN_UNIX_SOCKET_GROUP): \(failure)")
       }
-      chmod(path, 0o660)
-      if created != nil { chmod(dir, 0o770) }
     } else {
       chmod(path, 0o600)
     }

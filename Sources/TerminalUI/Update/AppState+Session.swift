@@ -44,7 +44,8 @@ extension AppState {
       logs.append(LogLine(time: time, source: .notice("started pid \(info.pid): \(info.command)")))
     case .handshake(let line, let raw, let warnings, let seconds):
       handshake = HandshakeInfo(line: line, raw: raw, warnings: warnings, seconds: seconds)
-      if phase == .handshaking { phase = .running }
+      // Attached (`run --attach`), a session has no start: its handshake means running too.
+      if phase == .handshaking || phase == .idle { phase = .running }
     case .handshakeFailed(let failure):
       diagnosis = failure
       phase = .handshakeFailed

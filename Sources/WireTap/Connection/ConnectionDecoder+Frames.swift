@@ -25,9 +25,13 @@ extension ConnectionDecoder {
     for output in outputs {
       switch output {
       case .message(let message):
-        var decoded = decoder.decode(message.bytes, path: path, isRequest: isRequest, compressed: message.compressed)
-        if message.compressed, let encoding {
-          decoded.note = "compressed with grpc-encoding \(encoding); the tap does not decompress"
+        let payload = GRPCDecompression.payload(message, encoding: encoding)
+        var decoded = decoder.decode(
+          payload.bytes, path: path, isRequest: isRequest, compressed: payload.stillCompressed)
+        decoded.compressed = message.compressed
+        if let note = payload.note {
+          decoded.note =
+            payload.stillCompressed ? note : [note, decoded.note].compactMap { $0 }.joined(separator: "; ")
         }
         record.messages.append(decoded)
       case .error(let text):

@@ -10,7 +10,7 @@ public struct DecodedMessageRecord: Sendable, Hashable, Codable {
   public var tree: ProtoTreeNode
   /// Size of the message in bytes (without the 5-byte gRPC prefix).
   public var byteCount: Int
-  /// Whether the gRPC compressed flag was set (the tap does not decompress).
+  /// Whether the gRPC compressed flag was set (gzip and deflate are decompressed before decoding; `note` says so).
   public var compressed: Bool
   /// Whether it was decoded without a schema (field numbers instead of names).
   public var schemaless: Bool
