@@ -41,6 +41,8 @@ struct Run: AsyncParsableCommand {
 
   @OptionGroup var runHost: RunHostOptions
 
+  @OptionGroup(title: "Schemas") var schemaSources: SchemaArguments
+
   @Flag(help: "Print events as lines instead of opening the TUI.")
   var headless = false
 
@@ -114,6 +116,8 @@ struct Run: AsyncParsableCommand {
     runHost.apply(to: &options)
     options.healthInterval = healthInterval.duration == .zero ? nil : healthInterval.duration
     options.tap = !noTap
+    options.schemas = schemaSources.options
+    let schemas = try schemaSources.load(manifestProtos: pluginTarget.protos)
     if let pcapPath {
       // Fail before the plugin starts when the file cannot be made (the session writes it from the first connection).
       do {
@@ -123,7 +127,7 @@ struct Run: AsyncParsableCommand {
       }
       options.pcapPath = pcapPath
     }
-    let session = Session(target: pluginTarget, options: options)
+    let session = Session(target: pluginTarget, options: options, schemas: schemas)
     let interactive = !headless && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
     if interactive {
       let code = try await TUIApp(session: session, frameLimit: frameLimit, exportPath: exportPath, execs: execs).run()
