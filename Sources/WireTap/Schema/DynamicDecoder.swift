@@ -130,6 +130,11 @@ struct DynamicDecoder {
   /// `json_name` as protoc filled it, else lowerCamelCase of the field name.
   static func jsonName(_ field: Google_Protobuf_FieldDescriptorProto) -> String {
     if field.hasJsonName, !field.jsonName.isEmpty { return field.jsonName }
+    return jsonName(withoutOverride: field)
+  }
+
+  /// lowerCamelCase of the field name (what `json_name` is unless the .proto sets it).
+  static func jsonName(withoutOverride field: Google_Protobuf_FieldDescriptorProto) -> String {
     var out = ""
     var upper = false
     for char in field.name {

@@ -2,6 +2,7 @@
 Python protobuf serializes (hex) and json_format.MessageToDict of those bytes.
 
 Usage: make_cases.py DESCRIPTOR_SET  (protoc --include_imports --descriptor_set_out of features.proto)
+       make_cases.py DESCRIPTOR_SET --decode  (stdin: {"type", "hex"} lines; stdout: MessageToDict of each)
 """
 import json
 import sys
@@ -104,6 +105,14 @@ CASES = [
         "empty": {}, "mask": "user.displayName,photo"})),
     ("unknown_fields", "Unknowns", unknown_fields),
 ]
+
+if sys.argv[2:] == ["--decode"]:
+    for line in sys.stdin:
+        request = json.loads(line)
+        message_class = message_factory.GetMessageClass(pool.FindMessageTypeByName(request["type"]))
+        parsed = message_class.FromString(bytes.fromhex(request["hex"]))
+        print(json.dumps({"dict": json_format.MessageToDict(parsed, descriptor_pool=pool)}))
+    sys.exit(0)
 
 for name, type_name, build in CASES:
     message = build()
