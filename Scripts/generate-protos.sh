@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates the committed Swift code in Sources/PluginProtocol/Generated from Protos/, and
 # Sources/PluginHost/Generated/BuiltInDescriptors.swift: the descriptors of the built-in services
-# (go-plugin's, the KV example, gRPC reflection) and the well-known types, as a FileDescriptorSet.
+# (go-plugin's, the KV example, gRPC reflection), the well-known types and google.rpc.Status, as a
+# FileDescriptorSet.
 # Needs protoc (Debian: apt-get install protobuf-compiler); the two Swift generators are
 # built from this package's own dependencies (swift-protobuf, grpc-swift-protobuf).
 set -euo pipefail
@@ -24,6 +25,7 @@ protoc -I Protos -I /usr/include \
 ls "$OUT"
 WKT=()
 for name in any duration empty field_mask struct timestamp wrappers; do WKT+=("google/protobuf/$name.proto"); done
+WKT+=(google/rpc/status.proto)   # the details of a gRPC error (grpc-status-details-bin)
 SET=$(mktemp)
 trap 'rm -f "$SET"' EXIT
 protoc -I Protos -I /usr/include --include_imports --descriptor_set_out="$SET" "${PROTOS[@]}" "${WKT[@]}"

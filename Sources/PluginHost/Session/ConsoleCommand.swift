@@ -17,6 +17,12 @@ public enum ConsoleCommand: Sendable, Equatable {
   case export(path: String)
   /// `help`: list the commands.
   case help
+  /// `services`: every service and method, streaming kinds, and where each schema came from.
+  case services
+  /// `describe NAME`: a service, method, message or enum in proto syntax.
+  case describe(name: String)
+  /// `call METHOD JSON`: a unary or server-streaming call with a request in protobuf's JSON mapping.
+  case call(method: String, json: String)
 
   /// Commands and what they do, for `help` and error messages.
   public static let usage: [(String, String)] = [
@@ -26,6 +32,9 @@ public enum ConsoleCommand: Sendable, Equatable {
     ("restart", "stop the plugin (Shutdown, 2 s, SIGKILL) and start it again"),
     ("clear", "clear the frame log and console output"),
     ("export FILE", "write the frame log to FILE as JSON lines; FILE.pcapng: the traffic, for Wireshark/tshark"),
+    ("services", "list the plugin's services and methods (streaming kinds, where each schema came from)"),
+    ("describe NAME", "show a service, method, message or enum in proto syntax"),
+    ("call METHOD JSON", "call a unary or server-streaming method with a JSON request (protobuf JSON mapping)"),
     ("help", "show this list"),
   ]
 
@@ -58,6 +67,14 @@ public enum ConsoleCommand: Sendable, Equatable {
       return .export(path: parts.dropFirst().joined(separator: " "))
     case "help", "?":
       return .help
+    case "services":
+      return .services
+    case "describe":
+      guard parts.count >= 2 else { throw .usage("describe NAME (a service, method, message or enum)") }
+      return .describe(name: parts[1])
+    case "call":
+      guard parts.count >= 2 else { throw .usage("call METHOD JSON, e.g. call proto.KV/Get {\"key\": \"a\"}") }
+      return .call(method: parts[1], json: parts.count == 3 ? parts[2] : "{}")
     default:
       throw .unknown(verb)
     }

@@ -7,8 +7,22 @@ extension Session {
   /// the built-in ones (the first source wins per symbol).
   public var schemaRegistry: DescriptorRegistry { BuiltInSchemas.completing(schemas.registry) }
 
-  /// Asks gRPC server reflection for the plugin's schemas (once it is SERVING) and adds them;
-  /// says what it found, or that the plugin does not serve reflection.
+  /// Asks reflection once per start of the plugin (on its first SERVING answer, or at the first
+  /// schema command if that comes earlier); later callers wait for that answer.
+  func ensureReflection() async {
+    guard options.schemas.reflection else { return }
+    let start = reporter.starts
+    if let reflection, reflection.start == start {
+      await reflection.task.value
+      return
+    }
+    let task = Task { await self.askReflection() }
+    reflection = (start, task)
+    await task.value
+  }
+
+  /// Asks gRPC server reflection for the plugin's schemas and adds them; says what it found, or
+  /// that the plugin does not serve reflection.
   func askReflection() async {
     guard options.schemas.reflection, let connection = await core.connection else { return }
     switch await ReflectionClient.fetch(connection.client) {
@@ -34,6 +48,7 @@ extension Session.Reporter {
   /// Called once per start of the plugin, on its first SERVING health answer.
   struct ServingWatch: Sendable {
     var seen = false
+    var starts = 0
     var handler: (@Sendable () -> Void)?
   }
 }

@@ -20,6 +20,10 @@ public actor Session {
   nonisolated let core: HostCore
   /// The descriptors the frame log decodes with (reflection's are added as they come).
   nonisolated let schemas: SchemaStore
+  /// Hears the host core; counts the starts (reflection is asked once per start).
+  nonisolated let reporter: Reporter
+  /// The reflection fetch of the current start, once begun.
+  var reflection: (start: Int, task: Task<Void, Never>)?
   private var finished = false
 
   /// Creates a session; nothing runs until `start()`. `schemas` are the descriptors loaded
@@ -32,9 +36,10 @@ public actor Session {
     let reporter = Reporter(events: events, maxLineLength: options.maxLineLength, schemas: store, initial: schemas)
     self.events = events
     self.schemas = store
+    self.reporter = reporter
     core = HostCore(target: target, options: options, schemas: store, observe: reporter.receive)
     reporter.onFirstServing { [weak self] in
-      Task { await self?.askReflection() }
+      Task { await self?.ensureReflection() }
     }
   }
 
@@ -106,6 +111,9 @@ extension Session {
       self.initialSchemas = initial
     }
 
+    /// How many times the plugin was started.
+    var starts: Int { serving.withLock { $0.starts } }
+
     /// Sets what runs on the first SERVING health answer of each start.
     func onFirstServing(_ handler: @escaping @Sendable () -> Void) {
       serving.withLock { $0.handler = handler }
@@ -121,7 +129,10 @@ extension Session {
       case .started(let process, let info):
         parsing.withLock { $0.startedAt = process.startedAt }
         // A new start asks reflection again, from the schemas loaded before the first start.
-        serving.withLock { $0.seen = false }
+        serving.withLock {
+          $0.seen = false
+          $0.starts += 1
+        }
         schemas.replace(with: initialSchemas)
         events.yield(.started(info))
       case .output(.line(.stderr, let line, _)):

@@ -34,7 +34,7 @@ extension AppState {
       return []
     }
     switch command {
-    case .get, .put, .health:
+    case .get, .put, .health, .services, .describe, .call:
       console.pendingCalls += 1
       return [.runCall(command, text: text)]
     case .restart:

@@ -64,6 +64,7 @@ extension AppState {
       health.append(sample)
     case .call(let record):
       console.output.append(.result(record))
+      for line in record.detail { console.output.append(.info("  " + line)) }
       console.scroll = 0
       if !record.method.isEmpty { console.lastCall = record }
     case .notice(let text):
