@@ -28,6 +28,7 @@ extension Session {
     switch await ReflectionClient.fetch(connection.client) {
     case .loaded(let registry, let version, let services, let unresolved):
       schemas.merge(registry)
+      emit(.schemas(SchemaCatalog(schemaRegistry)))
       let listed = services.isEmpty ? "no services" : services.sorted().joined(separator: ", ")
       emit(.notice("reflection (\(version)): \(listed)"))
       if !unresolved.isEmpty {

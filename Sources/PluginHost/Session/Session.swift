@@ -47,6 +47,7 @@ public actor Session {
   @discardableResult
   public func start() async -> Bool {
     guard !finished else { return false }
+    emit(.schemas(SchemaCatalog(schemaRegistry)))
     return await core.start()
   }
 

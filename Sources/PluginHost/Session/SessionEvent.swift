@@ -31,6 +31,8 @@ public enum SessionEvent: Sendable {
   case call(CallRecord)
   /// Informational text (stopping, restarting, …).
   case notice(String)
+  /// The schemas changed (at the start, after reflection): the methods the console can call.
+  case schemas(SchemaCatalog)
   /// The plugin process ended; `expected` when plugin-dev stopped it.
   case exited(PluginProcess.ExitStatus, expected: Bool)
   /// The session is over (no more events).

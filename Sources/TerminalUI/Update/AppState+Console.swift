@@ -7,6 +7,7 @@ extension AppState {
     switch key {
     case .enter: return runConsoleLine()
     case .escape: focus = .frames
+    case .tab where completeMethod(): break
     case .tab, .backTab: focus = focus.cycled(backwards: key == .backTab)
     case .pageUp: console.scroll = min(console.scroll + rows, max(0, console.output.count - rows))
     case .pageDown: console.scroll = max(0, console.scroll - rows)

@@ -67,6 +67,8 @@ extension AppState {
       for line in record.detail { console.output.append(.info("  " + line)) }
       console.scroll = 0
       if !record.method.isEmpty { console.lastCall = record }
+    case .schemas(let catalog):
+      console.catalog = catalog
     case .notice(let text):
       logs.append(LogLine(time: time, source: .notice(text)))
     case .exited(let status, let expected):

@@ -89,6 +89,8 @@ struct SessionEventFormatter: Sendable {
         + detail
     case .notice(let text):
       return "note      \(text)"
+    case .schemas:
+      return nil
     case .exited(let status, let expected):
       return "exited    \(status)\(expected ? "" : " (unexpected)")"
     case .finished:
@@ -187,6 +189,8 @@ struct SessionEventFormatter: Sendable {
     case .notice(let text):
       object["event"] = "notice"
       object["text"] = text
+    case .schemas:
+      return nil
     case .exited(let status, let expected):
       object["event"] = "exited"
       object["status"] = status.description
