@@ -60,4 +60,18 @@ struct CompletionTests {
     Fixture.press(&state, [.tab])
     #expect(state.console.output.last == .error("no method starts with \"Zzz\" (`services` lists them)"))
   }
+
+  @Test func escAndCtrlCCancelACallInFlightAndKeepTheSession() {
+    var state = Self.state()
+    Fixture.type(&state, #"call WatchStock {"sku": "a"}"#)
+    #expect(
+      Fixture.press(&state, [.enter]) == [
+        .runCall(.call(method: "WatchStock", json: #"{"sku": "a"}"#), text: #"call WatchStock {"sku": "a"}"#)
+      ])
+    #expect(Fixture.press(&state, [.escape]) == [.cancelCalls])
+    #expect(state.focus == .console)
+    #expect(state.console.output.last == .info("cancelling the call in flight…"))
+    #expect(Fixture.press(&state, [.control("c")]) == [.cancelCalls])
+    #expect(!state.quitting)
+  }
 }

@@ -54,7 +54,15 @@ extension Session {
         started: started, ended: Date())
     case .call(let method, let json):
       await ensureReflection()
-      record = await invoke(method, json: json, text: text, on: connection, started: started)
+      let id = UUID()
+      let task = Task { await self.invoke(method, json: json, text: text, on: connection, started: started) }
+      callTasks[id] = task
+      record = await task.value
+      callTasks[id] = nil
+      if task.isCancelled, !record.ok {
+        record.code = .cancelled
+        record.result = "cancelled from the console"
+      }
     default:
       record = CallRecord(
         command: text, method: "", code: .invalidArgument, result: "not a plugin call", started: started, ended: Date())

@@ -8,6 +8,11 @@ extension Session {
   /// Longest a server-streaming `call` may run before it is ended with `deadlineExceeded`.
   public static let streamingCallTimeout: Duration = .seconds(60)
 
+  /// Cancels the `call`s in flight (Esc or Ctrl-C in the TUI console); the session goes on.
+  public func cancelCalls() {
+    for task in callTasks.values { task.cancel() }
+  }
+
   /// `services` and `describe NAME`: read from the schemas, no call to the plugin.
   func schemaCommand(_ command: ConsoleCommand, text: String, started: Date) -> CallRecord {
     let registry = schemaRegistry

@@ -24,6 +24,8 @@ public actor Session {
   nonisolated let reporter: Reporter
   /// The reflection fetch of the current start, once begun.
   var reflection: (start: Int, task: Task<Void, Never>)?
+  /// `call`s in flight, so the console can cancel them (`cancelCalls`).
+  var callTasks: [UUID: Task<CallRecord, Never>] = [:]
   private var finished = false
 
   /// Creates a session; nothing runs until `start()`. `schemas` are the descriptors loaded

@@ -31,6 +31,12 @@ extension AppState {
     return true
   }
 
+  /// Esc or Ctrl-C while calls are in flight: cancel them, keep the session.
+  mutating func cancelCalls() -> [Effect] {
+    console.output.append(.info("cancelling \(console.pendingCalls == 1 ? "the call" : "the calls") in flight…"))
+    return [.cancelCalls]
+  }
+
   static func commonPrefix(_ words: [String]) -> String {
     guard var prefix = words.first.map(Array.init) else { return "" }
     for word in words.dropFirst() {

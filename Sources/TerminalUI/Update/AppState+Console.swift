@@ -6,6 +6,7 @@ extension AppState {
     let rows = max(1, Layout(state: self).consoleOutputRows)
     switch key {
     case .enter: return runConsoleLine()
+    case .escape where console.pendingCalls > 0: return cancelCalls()
     case .escape: focus = .frames
     case .tab where completeMethod(): break
     case .tab, .backTab: focus = focus.cycled(backwards: key == .backTab)
