@@ -3,12 +3,17 @@ import Foundation
 /// A JSON value whose objects keep their key order, written compactly: the protobuf JSON
 /// mapping of a decoded message (`call` results) and what `call` parses its argument into.
 public indirect enum JSONValue: Sendable, Hashable {
+  /// `null`.
   case null
+  /// `true` or `false`.
   case bool(Bool)
   /// A number, kept as its JSON text.
   case number(String)
+  /// A string.
   case string(String)
+  /// An array.
   case array([JSONValue])
+  /// An object, its members in order.
   case object([(String, JSONValue)])
 
   /// Compact JSON text (`{"a":1,"b":[true]}`).
@@ -70,6 +75,8 @@ public indirect enum JSONValue: Sendable, Hashable {
     return members.first { $0.0 == key }?.1
   }
 
+  /// Equal when their JSON text is (member order and number spelling count).
   public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool { lhs.text == rhs.text }
+  /// Hashes the JSON text.
   public func hash(into hasher: inout Hasher) { hasher.combine(text) }
 }
