@@ -1,4 +1,5 @@
 import Foundation
+import TestHelpers
 import Testing
 
 @testable import WireTap
@@ -9,8 +10,8 @@ struct DescriptorEncoderTests {
   static let caseNames = DescriptorDecoderTests.caseNames.filter { $0 != "unknown_fields" && $0 != "nested_merged" }
 
   /// Encodes each case's Python JSON with our encoder, then has Python decode our bytes.
-  @Test func pythonReadsWhatTheEncoderWritesAsTheSameJSON() throws {
-    let cases = try ProtocCases.get()
+  @Test func pythonReadsWhatTheEncoderWritesAsTheSameJSON() async throws {
+    let cases = try await ProtocCases.get()
     var requests = ""
     var expected: [(String, JSONValue)] = []
     for name in Self.caseNames {
@@ -25,12 +26,12 @@ struct DescriptorEncoderTests {
     try requests.write(to: input, atomically: true, encoding: .utf8)
     defer { try? FileManager.default.removeItem(at: input) }
     let set = FileManager.default.temporaryDirectory.appendingPathComponent("encoder-\(UUID().uuidString).pb")
-    _ = try ProtocCases.run([
+    _ = try await Self.offPool([
       "protoc", "-I", ProtocCases.protos.path, "--include_imports", "--descriptor_set_out=\(set.path)",
       ProtocCases.protos.appendingPathComponent("features.proto").path,
     ])
     defer { try? FileManager.default.removeItem(at: set) }
-    let output = try ProtocCases.run([
+    let output = try await Self.offPool([
       "sh", "-c", "\"$0\" \"$1\" \"$2\" --decode < \"$3\"", ProtocCases.python(),
       ProtocCases.protos.appendingPathComponent("make_cases.py").path, set.path, input.path,
     ])
@@ -42,44 +43,55 @@ struct DescriptorEncoderTests {
     }
   }
 
-  static func encode(_ json: String, as type: String) throws -> [UInt8] {
-    let cases = try ProtocCases.get()
+  /// `ProtocCases.run` on a thread of its own.
+  static func offPool(_ arguments: [String]) async throws -> Data {
+    try await onOwnThread { Result { try ProtocCases.run(arguments) } }.get()
+  }
+
+  static func encode(_ json: String, as type: String) async throws -> [UInt8] {
+    let cases = try await ProtocCases.get()
     return try DynamicEncoder(registry: cases.registry).encode(try JSONValue.parse(json), as: "features.v1." + type)
   }
 
-  static func failure(_ json: String, as type: String) throws -> String {
+  static func failure(_ json: String, as type: String) async throws -> String {
     do {
-      _ = try encode(json, as: type)
+      _ = try await encode(json, as: type)
     } catch let failure as DynamicEncoder.Failure {
       return failure.description
     }
     return "no error"
   }
 
-  @Test func fieldNamesJSONNamesEnumNumbersAnd64BitNumbersAreAccepted() throws {
-    let cases = try ProtocCases.get()
-    let bytes = try Self.encode(
+  @Test func fieldNamesJSONNamesEnumNumbersAnd64BitNumbersAreAccepted() async throws {
+    let cases = try await ProtocCases.get()
+    let bytes = try await Self.encode(
       #"{"display_name": "a", "renamed": "b", "i64": 5, "u64": "7", "fl": "NaN"}"#, as: "Scalars")
     let json = try #require(cases.registry.json(of: bytes, type: "features.v1.Scalars"))
     #expect(json.text == #"{"i64":"5","u64":"7","fl":"NaN","displayName":"a","renamed":"b"}"#)
-    let enums = try Self.encode(#"{"color": 2, "colors": ["RED", 9]}"#, as: "Enums")
+    let enums = try await Self.encode(#"{"color": 2, "colors": ["RED", 9]}"#, as: "Enums")
     #expect(cases.registry.json(of: enums, type: "features.v1.Enums")?.text == #"{"color":"GREEN","colors":["RED",9]}"#)
   }
 
-  @Test func errorsNameTheField() throws {
-    #expect(try Self.failure(#"{"i32": "x"}"#, as: "Scalars") == #"field "i32": expected a 32-bit integer, got "x""#)
-    #expect(try Self.failure(#"{"i32": 3000000000}"#, as: "Scalars").hasPrefix(#"field "i32": expected a 32-bit"#))
+  @Test func errorsNameTheField() async throws {
     #expect(
-      try Self.failure(#"{"items": [{"label": "a"}, {"count": true}]}"#, as: "Nested")
+      try await Self.failure(#"{"i32": "x"}"#, as: "Scalars") == #"field "i32": expected a 32-bit integer, got "x""#)
+    #expect(
+      try await Self.failure(#"{"i32": 3000000000}"#, as: "Scalars").hasPrefix(#"field "i32": expected a 32-bit"#))
+    #expect(
+      try await Self.failure(#"{"items": [{"label": "a"}, {"count": true}]}"#, as: "Nested")
         == #"field "items[1].count": expected a 32-bit integer, got true"#)
     #expect(
-      try Self.failure(#"{"colour": "RED"}"#, as: "Enums")
+      try await Self.failure(#"{"colour": "RED"}"#, as: "Enums")
         == #"field "colour": features.v1.Enums has no field "colour" (did you mean "color", "colors"?); its fields: color, colors, size"#
     )
-    #expect(try Self.failure(#"{"color": "PINK"}"#, as: "Enums").contains("values: COLOR_UNSPECIFIED, RED, GREEN"))
-    #expect(try Self.failure(#"{"text": "a", "number": 1}"#, as: "Oneofs").contains("oneof choice is set already"))
-    #expect(try Self.failure(#"{"at": "yesterday"}"#, as: "WellKnown").hasPrefix(#"field "at": expected an RFC 3339"#))
-    #expect(try Self.failure(#"[1]"#, as: "Scalars") == "expected an object for features.v1.Scalars, got an array")
+    #expect(
+      try await Self.failure(#"{"color": "PINK"}"#, as: "Enums").contains("values: COLOR_UNSPECIFIED, RED, GREEN"))
+    #expect(
+      try await Self.failure(#"{"text": "a", "number": 1}"#, as: "Oneofs").contains("oneof choice is set already"))
+    #expect(
+      try await Self.failure(#"{"at": "yesterday"}"#, as: "WellKnown").hasPrefix(#"field "at": expected an RFC 3339"#))
+    #expect(
+      try await Self.failure(#"[1]"#, as: "Scalars") == "expected an object for features.v1.Scalars, got an array")
   }
 
   @Test func badJSONSaysWhere() {
@@ -92,8 +104,8 @@ struct DescriptorEncoderTests {
     #expect((try? JSONParser.parse(#"{"a":[1,-2.5e3,"\u00e9\n"],"b":{}}"#))?.text == #"{"a":[1,-2.5e3,"é\n"],"b":{}}"#)
   }
 
-  @Test func methodsResolveByPathDottedNameOrUniqueShortName() throws {
-    let methods = try ProtocCases.get().registry.methods
+  @Test func methodsResolveByPathDottedNameOrUniqueShortName() async throws {
+    let methods = try await ProtocCases.get().registry.methods
     for name in [
       "/features.v1.Features/Echo", "features.v1.Features/Echo", "features.v1.Features.Echo", "Echo", "echo",
     ] {
@@ -118,8 +130,8 @@ struct DescriptorEncoderTests {
     #expect(MethodResolver.completions(of: "Wa", in: methods) == ["/features.v1.Features/Watch"])
   }
 
-  @Test func describeWritesProtoSyntax() throws {
-    let registry = try ProtocCases.get().registry
+  @Test func describeWritesProtoSyntax() async throws {
+    let registry = try await ProtocCases.get().registry
     let service = try ProtoSyntax.describe("features.v1.Features", in: registry)
     #expect(
       Array(service.dropFirst()) == [

@@ -1,5 +1,6 @@
 import Foundation
 import SwiftProtobuf
+import TestHelpers
 
 @testable import WireTap
 
@@ -22,8 +23,21 @@ struct ProtocCases: Sendable {
     .deletingLastPathComponent().deletingLastPathComponent()
   static let protos = packageRoot.appendingPathComponent("Tests/Fixtures/protos")
 
-  /// Loaded once for all tests.
-  static let shared: Result<ProtocCases, LoadError> = Result { try load() }.mapError { LoadError("\($0)") }
+  /// Loads once for all tests, on a thread of its own (protoc and Python run meanwhile).
+  private actor Cache {
+    var task: Task<Result<ProtocCases, LoadError>, Never>?
+
+    func value() async -> Result<ProtocCases, LoadError> {
+      if let task { return await task.value }
+      let task = Task {
+        await onOwnThread { Result { try ProtocCases.load() }.mapError { LoadError("\($0)") } }
+      }
+      self.task = task
+      return await task.value
+    }
+  }
+
+  private static let cache = Cache()
 
   struct LoadError: Error, CustomStringConvertible {
     var description: String
@@ -89,7 +103,7 @@ struct ProtocCases: Sendable {
     return ProtocCases(registry: DescriptorRegistry(descriptorSet, source: .protoset(set)), cases: cases)
   }
 
-  static func get() throws -> ProtocCases { try shared.get() }
+  static func get() async throws -> ProtocCases { try await cache.value().get() }
 
   /// JSON values equal after normalising: objects by key (order ignored), numbers as doubles
   /// (relative 1e-6: Python writes float fields at float precision, Swift its shortest form).
