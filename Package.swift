@@ -15,6 +15,7 @@ let package = Package(
     .executable(name: "plugin-dev", targets: ["plugin-dev"]),
     .executable(name: "kv-swift", targets: ["kv-swift"]),
     .library(name: "KVExample", targets: ["KVExample"]),
+    .library(name: "Scaffold", targets: ["Scaffold"]),
   ],
   dependencies: [
     .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),

@@ -1,6 +1,6 @@
 // swift-tools-version: 6.0
 // Benchmarks for plugin-dev, kept out of the main package so CI stays fast.
-// Run: cd Benchmarks && swift run -c release plugin-dev-bench [decoder|relay|automtls|all]
+// Run: cd Benchmarks && swift run -c release plugin-dev-bench [decoder|relay|automtls|wrap|all]
 import PackageDescription
 
 let package = Package(
@@ -20,6 +20,7 @@ let package = Package(
         .product(name: "TerminalUI", package: "plugin-dev"),
         .product(name: "AutoMTLS", package: "plugin-dev"),
         .product(name: "KVExample", package: "plugin-dev"),
+        .product(name: "Scaffold", package: "plugin-dev"),
       ]
     )
   ]

@@ -19,8 +19,6 @@ struct HeadlessRunner {
   let everyHealth: Bool
   let execs: [String]
   let runFor: Duration?
-  let frameLimit: Int
-  let exportPath: String?
 
   /// Runs to the end; returns the exit status (0 ok, 1 a call failed or the plugin died, 2 build/handshake failed).
   func run() async -> Int32 {
@@ -31,16 +29,10 @@ struct HeadlessRunner {
     defer { signals.cancel() }
 
     let failures = FailureCount()
-    let printer = Task { [session, json, showFrames, everyHealth, frameLimit] () -> FrameLog in
+    let printer = Task { [session, json, showFrames, everyHealth] in
       var formatter = SessionEventFormatter(showFrames: showFrames, showEveryHealthCheck: everyHealth)
-      var log = FrameLog(capacity: frameLimit)
-      for await received in session.events {
-        var event = received
+      for await event in session.events {
         switch event {
-        case .frame(var record):
-          // Live frames carry the same sequence numbers as the export.
-          record.sequence = log.append(record)
-          event = .frame(record)
         case .exited(_, let expected) where !expected:
           failures.add()
           stopContinuation.yield("plugin exited")
@@ -50,7 +42,6 @@ struct HeadlessRunner {
           stopContinuation.yield("stdout closed")
         }
       }
-      return log
     }
 
     // Everything that waits on the plugin runs apart from the stop requests, so Ctrl-C stops
@@ -96,22 +87,31 @@ struct HeadlessRunner {
     await session.finish()
     stopContinuation.finish()
     var code: Int32 = await work.value ? 0 : 2
-    let log = await printer.value
+    _ = await printer.value
     if let capture = await session.captureFile {
       writeLine(stderr: true, "plugin-dev: \(capture)")
       if capture.error != nil { code = max(code, 1) }
     }
-    if let exportPath {
-      do {
-        try log.exportJSONLines().write(toFile: exportPath, atomically: true, encoding: .utf8)
-        writeLine(stderr: true, "plugin-dev: wrote \(log.count) frames to \(exportPath)")
-      } catch {
-        writeLine(stderr: true, "plugin-dev: could not write \(exportPath): \(error.localizedDescription)")
-        code = max(code, 1)
-      }
+    if let recorded = Self.recordingSummary(session.events.recorder) {
+      writeLine(stderr: true, recorded.text)
+      if recorded.failed { code = max(code, 1) }
     }
     if code == 0 && failures.count > 0 { code = 1 }
     return code
+  }
+}
+
+extension HeadlessRunner {
+  /// What `--export` recorded, for the last line on stderr (the TUI prints it too).
+  static func recordingSummary(_ recorder: SessionRecorder?) -> (text: String, failed: Bool)? {
+    guard let recorder else { return nil }
+    if let failure = recorder.failure {
+      return ("plugin-dev: could not write \(recorder.path): \(failure) (the log ends early)", true)
+    }
+    return (
+      "plugin-dev: recorded \(recorder.frames) frames (\(recorder.events) events) to \(recorder.path); "
+        + "read it with: plugin-dev view \(recorder.path)", false
+    )
   }
 }
 

@@ -75,7 +75,12 @@ struct Run: AsyncParsableCommand {
   @Option(name: .customLong("frame-limit"), help: "Frames kept in the frame log (oldest dropped).")
   var frameLimit: Int = 100_000
 
-  @Option(name: .customLong("export"), help: "Write the frame log as JSON lines to this file when the session ends.")
+  @Option(
+    name: .customLong("export"),
+    help: ArgumentHelp(
+      "Record the session to this file as it happens: handshake, logs, health, calls and every frame, as JSON lines.",
+      discussion: "The same log `wrap --log` writes (README: The log); read it with `plugin-dev view FILE`.",
+      valueName: "file"))
   var exportPath: String?
 
   @Option(
@@ -127,16 +132,33 @@ struct Run: AsyncParsableCommand {
       }
       options.pcapPath = pcapPath
     }
-    let session = Session(target: pluginTarget, options: options, schemas: schemas)
+    var recorder: SessionRecorder?
+    if let exportPath {
+      // Fail before the plugin starts when the file cannot be made.
+      do {
+        recorder = try SessionRecorder(
+          path: (exportPath as NSString).expandingTildeInPath,
+          header: RecordingHeader(
+            writer: "run", hostPid: getpid(), hostCommand: CommandLine.arguments.joined(separator: " "),
+            plugin: pluginTarget.name, command: [pluginTarget.command.description], autoMTLS: options.autoMTLS))
+      } catch {
+        throw ValidationError("--export: \(error)")
+      }
+    }
+    let session = Session(target: pluginTarget, options: options, recorder: recorder, schemas: schemas)
     let interactive = !headless && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
     if interactive {
-      let code = try await TUIApp(session: session, frameLimit: frameLimit, exportPath: exportPath, execs: execs).run()
+      var code = try await TUIApp(session: session, frameLimit: frameLimit, execs: execs).run()
+      if let recorded = HeadlessRunner.recordingSummary(recorder) {
+        writeLine(stderr: true, recorded.text)
+        if recorded.failed { code = max(code, 1) }
+      }
       if code != 0 { throw ExitCode(code) }
       return
     }
     let runner = HeadlessRunner(
       session: session, json: json, showFrames: !noFrames, everyHealth: everyHealth, execs: execs,
-      runFor: runFor?.duration, frameLimit: frameLimit, exportPath: exportPath)
+      runFor: runFor?.duration)
     let code = await runner.run()
     if code != 0 { throw ExitCode(code) }
   }

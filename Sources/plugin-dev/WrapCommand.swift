@@ -14,7 +14,11 @@ struct Wrap: AsyncParsableCommand {
       """
   )
 
-  @Option(name: .customLong("log"), help: "Write the session as JSON lines to this file, flushed per event.")
+  @Option(
+    name: .customLong("log"),
+    help:
+      "Record the session to this file as it happens (JSON lines, flushed per event); read it with `plugin-dev view FILE`."
+  )
   var logPath: String?
 
   @Option(
@@ -32,18 +36,22 @@ struct Wrap: AsyncParsableCommand {
   }
 
   func run() async throws {
-    var log: WrapLog?
+    var log: SessionRecorder?
     if let logPath {
+      let host = getppid()
       do {
-        log = try WrapLog(path: (logPath as NSString).expandingTildeInPath)
+        log = try SessionRecorder(
+          path: (logPath as NSString).expandingTildeInPath,
+          header: RecordingHeader(
+            writer: "wrap", hostPid: host, hostCommand: RecordingHeader.commandLine(ofProcess: host), command: command,
+            autoMTLS: !(ProcessInfo.processInfo.environment["PLUGIN_CLIENT_CERT"] ?? "").isEmpty))
       } catch {
-        throw ValidationError("cannot write the log \(logPath): \(error.localizedDescription)")
+        throw ValidationError("--log: \(error)")
       }
     }
     let wrapper = Wrapper(
       executable: command[0], arguments: Array(command.dropFirst()), log: log,
       pcapPath: pcapPath.map { ($0 as NSString).expandingTildeInPath })
-    let code = await wrapper.run()
-    throw ExitCode(code)
+    Wrapper.end(like: await wrapper.run())
   }
 }

@@ -55,6 +55,7 @@ struct WrapTests {
     arguments: [
       Plugin(name: "kv-swift", autoMTLS: false), Plugin(name: "kv-swift", autoMTLS: true),
       Plugin(name: "kv-swift over tcp", autoMTLS: true), Plugin(name: "python example", autoMTLS: false),
+      Plugin(name: "go template", autoMTLS: false),
       Plugin(name: "go template", autoMTLS: true),
     ])
   func theHostsCallsPassThrough(_ plugin: Plugin) async throws {
@@ -69,10 +70,10 @@ struct WrapTests {
     #expect(outcome.stdout == ["get greeting = hello from a Go host", "ping ok"], "\(outcome.transcript)")
     #expect(!outcome.stderr.contains { $0.contains("plugin failed to exit gracefully") }, "\(outcome.transcript)")
     let log = Self.log(logPath)
-    #expect(log.first?["event"] as? String == "wrap" && log.first?["version"] as? Int == 1)
-    #expect(log.first?["autoMTLS"] as? Bool == plugin.autoMTLS)
-    let handshake = log.first { $0["event"] as? String == "handshake" }
-    #expect(handshake?["relayed"] as? Bool == true, "\(String(describing: handshake))")
+    #expect(log.first?["event"] as? String == "header" && log.first?["version"] as? Int == 2)
+    #expect(log.first?["writer"] as? String == "wrap" && log.first?["autoMTLS"] as? Bool == plugin.autoMTLS)
+    #expect(log.contains { $0["event"] as? String == "handshake" }, "\(log.prefix(5))")
+    #expect(log.contains { $0["event"] as? String == "tap" }, "the handshake was relayed: \(log.prefix(5))")
     let paths = Self.requestPaths(log)
     // go-plugin 1.0.1's order: the host's Put, the broker stream it opens, Get, Ping (health), Shutdown at Kill().
     for path in ["/proto.KV/Put", "/plugin.GRPCBroker/StartStream", "/proto.KV/Get", "/grpc.health.v1.Health/Check"] {
@@ -83,12 +84,29 @@ struct WrapTests {
     let ping = paths.lastIndex(of: "/grpc.health.v1.Health/Check") ?? -1
     #expect(put < get && get < ping, "\(paths)")
     #expect(paths.last == "/plugin.GRPCController/Shutdown", "\(paths)")
-    #expect(log.last?["event"] as? String == "exited", "\(String(describing: log.last))")
+    #expect(log.last?["event"] as? String == "finished", "\(String(describing: log.last))")
+    #expect(log.contains { $0["event"] as? String == "exited" })
+    // Nothing left running once the host is done: wrap, the plugin.
+    let pids = [log.first?["pid"], log.first { $0["event"] as? String == "started" }?["pid"]].compactMap { $0 as? Int }
+    #expect(pids.count == 2, "\(log.prefix(3))")
+    for pid in pids { #expect(!PluginDevCLI.isAlive(Int32(pid)), "pid \(pid) outlived the host") }
+
+    // view reads the log back: the host's calls, in its order.
+    let view = try await PluginDevCLI.run(["view", "--headless", logPath])
+    #expect(view.status == .exited(0), "\(view.transcript)")
+    #expect(view.stdout.first?.hasPrefix("log       \(logPath): written by wrap") == true, "\(view.transcript)")
+    #expect(view.stdout.contains { $0.hasPrefix("host      pid ") && $0.contains("kvhost") }, "\(view.transcript)")
+    let viewed = view.stdout.compactMap { line -> String? in
+      guard line.hasPrefix("frame "), let range = line.range(of: "HEADERS /") else { return nil }
+      return String(line[range.upperBound...]).split(separator: " ").first.map { "/" + $0 }
+    }
+    #expect(viewed == paths, "\(view.transcript)")
 
     // The capture: what tshark dissects is what the log holds, frame for frame (decrypted under AutoMTLS).
     try #require(Tshark.path != nil, "tshark is missing: \(Tshark.installHint)")
-    let read = log.first { $0["event"] as? String == "capture" }?["read"] as? String
-    let port = try #require(read?.split(separator: "=").last?.split(separator: ",").first.flatMap { Int($0) }, "\(log)")
+    let read = log.compactMap { $0["text"] as? String }.first { $0.contains("-d tcp.port==") }
+    let port = try #require(
+      read?.components(separatedBy: "tcp.port==").last?.split(separator: ",").first.flatMap { Int($0) }, "\(log)")
     let frames = log.filter { $0["kind"] as? String == "frame" }
     let types = try await Tshark.values(of: "http2.type", in: capture, http2Port: port)
     #expect(types.count == frames.count, "tshark sees \(types.count) HTTP/2 frames, the log \(frames.count)")
@@ -102,6 +120,17 @@ struct WrapTests {
     let direct = try await host([PluginDevCLI.fixture(fixture)])
     let wrapped = try await host([PluginDevCLI.executable, "wrap", "--", PluginDevCLI.fixture(fixture)])
     #expect(direct.status == .exited(1), "\(direct.transcript)")
+    #expect(wrapped.status == direct.status, "\(wrapped.transcript)")
+    #expect(wrapped.stdout == direct.stdout, "direct:\n\(direct.transcript)\nwrapped:\n\(wrapped.transcript)")
+  }
+
+  /// A plugin that ignores AutoMTLS fails under an AutoMTLS host with wrap as without it: wrap
+  /// does not make a broken plugin work by doing the TLS for it.
+  @Test func aPluginWithoutAutoMTLSFailsTheSameThroughWrap() async throws {
+    let plugin = [Fixtures.python, Fixtures.packageRoot.appendingPathComponent("Examples/kv-python/plugin.py").path]
+    let direct = try await host(plugin, autoMTLS: true)
+    let wrapped = try await host([PluginDevCLI.executable, "wrap", "--"] + plugin, autoMTLS: true)
+    #expect(direct.stdout.first?.contains("tls: first record does not look like a TLS handshake") == true)
     #expect(wrapped.status == direct.status, "\(wrapped.transcript)")
     #expect(wrapped.stdout == direct.stdout, "direct:\n\(direct.transcript)\nwrapped:\n\(wrapped.transcript)")
   }
@@ -121,7 +150,7 @@ struct WrapTests {
     let output = OutputCollector(process: wrap)
     let deadline = ContinuousClock.now + .seconds(30)
     while ContinuousClock.now < deadline, output.stdout.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
-    let pid = Self.log(log).first?["pid"] as? Int
+    let pid = Self.log(log).first { $0["event"] as? String == "started" }?["pid"] as? Int
     return (wrap, output, Int32(try #require(pid, "no pid in the log: \(output.stderr)")))
   }
 
@@ -157,11 +186,67 @@ struct WrapTests {
     #expect(output.stdout.first?.hasPrefix("1|1|tcp|") == true, "\(output.stdout)")
     let deadline = ContinuousClock.now + .seconds(15)
     var lines = Self.log(log)
-    while ContinuousClock.now < deadline, lines.last?["event"] as? String != "exited" {
+    while ContinuousClock.now < deadline, lines.last?["event"] as? String != "finished" {
       try await Task.sleep(for: .milliseconds(100))
       lines = Self.log(log)
     }
-    #expect(lines.last?["event"] as? String == "exited", "\(lines)")
-    if let pid = lines.first?["pid"] as? Int { #expect(!PluginDevCLI.isAlive(Int32(pid))) }
+    #expect(lines.last?["event"] as? String == "finished", "\(lines)")
+    let pid = lines.first { $0["event"] as? String == "started" }?["pid"] as? Int
+    #expect(!PluginDevCLI.isAlive(Int32(try #require(pid))))
+  }
+
+  @Test func viewFollowsALogWhileWrapWritesIt() async throws {
+    let folder = try Fixtures.temporaryDirectory("plugin-dev-wrap-view")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let log = folder.appendingPathComponent("w.jsonl").path
+    let (wrap, _, plugin) = try await wrapPython(log: log)
+    let view = try await PluginDevCLI.start(["view", "--headless", log])
+    let output = OutputCollector(process: view)
+    let deadline = ContinuousClock.now + .seconds(30)
+    while ContinuousClock.now < deadline, !output.stdout.contains(where: { $0.hasPrefix("note      following ") }) {
+      try await Task.sleep(for: .milliseconds(50))
+    }
+    #expect(output.stdout.contains { $0.hasPrefix("handshake 1|1|tcp|127.0.0.1:") }, "\(output.stdout)")
+    #expect(output.stdout.contains { $0.hasPrefix("note      following \(log)") }, "\(output.stdout)")
+    #expect(view.exitStatus == nil, "view waits while wrap writes")
+    // The host stops the plugin: wrap ends, and view with it, having shown the end.
+    kill(wrap.pid, SIGTERM)
+    #expect(await wrap.waitForExit(timeout: .seconds(30)) != nil)
+    #expect(await view.waitForExit(timeout: .seconds(30)) == .exited(0), "\(output.stdout)")
+    await output.finished()
+    #expect(output.stdout.contains { $0.hasPrefix("exited    ") }, "\(output.stdout)")
+    #expect(!PluginDevCLI.isAlive(plugin))
+  }
+
+  @Test func aPluginThatCrashesMidCallLeavesNothingBehind() async throws {
+    let folder = try Fixtures.temporaryDirectory("plugin-dev-wrap-crash")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let logPath = folder.appendingPathComponent("w.jsonl").path
+    let outcome = try await host([
+      PluginDevCLI.executable, "wrap", "--log", logPath, "--", Fixtures.python, PluginDevCLI.fixture("crashes.py"),
+    ])
+    // The host's Get fails as it does without wrap, and it sees the plugin die the same way.
+    let direct = try await host([Fixtures.python, PluginDevCLI.fixture("crashes.py")])
+    #expect(outcome.status == .exited(1), "\(outcome.transcript)")
+    #expect(outcome.stdout == direct.stdout, "direct:\n\(direct.transcript)\nwrapped:\n\(outcome.transcript)")
+    let ending = { (run: GoHostRun) in
+      run.stderr.first { $0.contains("plugin process exited") }?.components(separatedBy: " error=").last
+    }
+    #expect(ending(direct) == "\"signal: aborted\"", "\(direct.transcript)")
+    #expect(ending(outcome) == ending(direct), "\(outcome.transcript)")
+    let log = Self.log(logPath)
+    let exited = log.first { $0["event"] as? String == "exited" }
+    #expect(
+      (exited?["status"] as? [String: Any])?["signaled"] != nil, "the plugin's own end: \(String(describing: exited))")
+    #expect(log.last?["event"] as? String == "finished", "wrap finished its log")
+    let wrap = try #require(log.first?["pid"] as? Int)
+    let plugin = try #require(log.first { $0["event"] as? String == "started" }?["pid"] as? Int)
+    let deadline = ContinuousClock.now + .seconds(10)
+    while ContinuousClock.now < deadline, PluginDevCLI.isAlive(Int32(wrap)) || PluginDevCLI.isAlive(Int32(plugin)) {
+      try await Task.sleep(for: .milliseconds(50))
+    }
+    #expect(!PluginDevCLI.isAlive(Int32(wrap)), "wrap is gone")
+    #expect(!PluginDevCLI.isAlive(Int32(plugin)), "the plugin is gone")
+    #expect(Self.requestPaths(log).contains("/proto.KV/Get"), "the call it died in is in the log")
   }
 }

@@ -35,3 +35,27 @@ struct LineSplitterTests {
     #expect(splitter.feed([0x61, 0xFF, 0x62, 0x0A]).first?.text == "a\u{FFFD}b")
   }
 }
+
+@Suite("LineSplitter: the bytes wrap passes on")
+struct LineSplitterOriginalBytesTests {
+  @Test(
+    "a line's original bytes are the bytes fed",
+    arguments: [
+      Array("plain\n".utf8), Array("crlf\r\n".utf8), [0x62, 0x61, 0x64, 0xFF, 0xFE, 0x0A], Array("no newline".utf8),
+      Array("\n".utf8), Array("τέλος\r\n".utf8), [0xE2, 0x82, 0x0D, 0x0A],
+    ])
+  func originalBytes(_ input: [UInt8]) {
+    var splitter = LineSplitter()
+    var lines = splitter.feed(input)
+    if let last = splitter.finish() { lines.append(last) }
+    #expect(lines.flatMap(\.originalBytes) == input)
+  }
+
+  @Test func aLongLineInPiecesIsPassedOnWhole() {
+    var splitter = LineSplitter(maxLineLength: 4)
+    let input = Array("abcdefghij\r\nxy".utf8)
+    var lines = splitter.feed(input)
+    if let last = splitter.finish() { lines.append(last) }
+    #expect(lines.flatMap(\.originalBytes) == input)
+  }
+}

@@ -4,8 +4,10 @@
 //   swift run -c release plugin-dev-bench decoder    # WireTap decoding of a recorded KV session
 //   swift run -c release plugin-dev-bench relay      # KV round trip through the tap vs direct
 //   swift run -c release plugin-dev-bench automtls   # KV round trip over AutoMTLS (as `run --auto-mtls`) vs plaintext
+//   swift run -c release plugin-dev-bench wrap       # the genuine Go host's KV call through `wrap` vs direct
 //
-// The KV plugin is this executable re-run as `serve-kv` (the same code as Examples/kv-swift).
+// The KV plugin is this executable re-run as `serve-kv` (the same code as Examples/kv-swift);
+// `wrap` re-runs it as `wrap` (the same `Wrapper` that `plugin-dev wrap` runs).
 import AutoMTLS
 import Foundation
 import KVExample
@@ -18,6 +20,9 @@ import WireTap
 let arguments = CommandLine.arguments.dropFirst()
 if arguments.first == "serve-kv" {
   await KVExamplePlugin.runAndExit(name: "bench-kv")
+}
+if arguments.first == "wrap" && arguments.count > 1 {
+  await wrapShim(Array(arguments.dropFirst()))
 }
 
 /// Median of a list of numbers.
@@ -286,3 +291,4 @@ let which = arguments.first ?? "all"
 if which == "decoder" || which == "all" { try await decoderBenchmark() }
 if which == "relay" || which == "all" { try await relayBenchmark() }
 if which == "automtls" || which == "all" { try await autoMTLSBenchmark() }
+if which == "wrap" || which == "all" { try await wrapBenchmark() }

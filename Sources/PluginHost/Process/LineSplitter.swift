@@ -16,6 +16,18 @@ public struct LineSplitter: Sendable {
     public var isContinuation: Bool
     /// True for a last line that ended without `\n` (end of stream).
     public var unterminated: Bool
+    /// True when the line ended in `\r\n` (the `\r` is not in `text`).
+    public var carriageReturn = false
+    /// The line's bytes, when `text` does not hold them exactly (invalid UTF-8 was repaired).
+    public var invalidUTF8: [UInt8]?
+
+    /// The line as it was written, its line ending included (`wrap` passes lines on with these).
+    public var originalBytes: [UInt8] {
+      var bytes = invalidUTF8 ?? Array(text.utf8)
+      if carriageReturn { bytes.append(0x0D) }
+      if !continues, !unterminated { bytes.append(0x0A) }
+      return bytes
+    }
 
     /// Creates a line value.
     public init(
@@ -74,10 +86,15 @@ public struct LineSplitter: Sendable {
 
   private mutating func makeLine(_ bytes: [UInt8], continues: Bool, unterminated: Bool) -> Line {
     var slice = bytes[...]
-    if !continues, slice.last == 0x0D { slice = slice.dropLast() }
+    let carriageReturn = !continues && slice.last == 0x0D
+    if carriageReturn { slice = slice.dropLast() }
     let wasContinuation = inLongLine
-    return Line(
-      text: String(decoding: slice, as: UTF8.self), byteCount: slice.count, continues: continues,
-      isContinuation: wasContinuation, unterminated: unterminated)
+    let text = String(decoding: slice, as: UTF8.self)
+    var line = Line(
+      text: text, byteCount: slice.count, continues: continues, isContinuation: wasContinuation,
+      unterminated: unterminated)
+    line.carriageReturn = carriageReturn
+    if !text.utf8.elementsEqual(slice) { line.invalidUTF8 = Array(slice) }
+    return line
   }
 }

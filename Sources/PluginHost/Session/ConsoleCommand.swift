@@ -31,12 +31,25 @@ public enum ConsoleCommand: Sendable, Equatable {
     ("health", "call grpc.health.v1.Health/Check for \"plugin\""),
     ("restart", "stop the plugin (Shutdown, 2 s, SIGKILL) and start it again"),
     ("clear", "clear the frame log and console output"),
-    ("export FILE", "write the frame log to FILE as JSON lines; FILE.pcapng: the traffic, for Wireshark/tshark"),
+    (
+      "export FILE",
+      "write what the TUI holds to FILE as a plugin-dev log (`plugin-dev view FILE`); FILE.pcapng: the traffic, for Wireshark/tshark"
+    ),
     ("services", "list the plugin's services and methods (streaming kinds, where each schema came from)"),
     ("describe NAME", "show a service, method, message or enum in proto syntax"),
     ("call METHOD JSON", "call a unary or server-streaming method with a JSON request (protobuf JSON mapping)"),
     ("help", "show this list"),
   ]
+
+  /// Whether the command needs the running plugin or its session (a call, the session's schemas,
+  /// a restart, the relay's capture).
+  public var actsOnThePlugin: Bool {
+    switch self {
+    case .get, .put, .health, .restart, .call, .services, .describe: return true
+    case .export(let path): return Self.isCaptureExport(path)
+    case .clear, .help: return false
+    }
+  }
 
   /// Whether `export PATH` writes the capture (pcapng) rather than the frame log: PATH ends in `.pcapng`.
   public static func isCaptureExport(_ path: String) -> Bool {

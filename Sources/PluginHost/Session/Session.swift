@@ -28,12 +28,16 @@ public actor Session {
   var callTasks: [UUID: Task<CallRecord, Never>] = [:]
   private var finished = false
 
-  /// Creates a session; nothing runs until `start()`. `schemas` are the descriptors loaded
+  /// Creates a session; nothing runs until `start()`. With a `recorder`, every event is also
+  /// written to its log as it happens (`run --export`). `schemas` are the descriptors loaded
   /// before the start (`SchemaLoader`); reflection's are added each time the plugin is SERVING.
-  public init(target: PluginTarget, options: SessionOptions = .init(), schemas: DescriptorRegistry = .init()) {
+  public init(
+    target: PluginTarget, options: SessionOptions = .init(), recorder: SessionRecorder? = nil,
+    schemas: DescriptorRegistry = .init()
+  ) {
     self.target = target
     self.options = options
-    let events = SessionEvents()
+    let events = SessionEvents(recorder: recorder)
     let store = SchemaStore(schemas)
     let reporter = Reporter(events: events, maxLineLength: options.maxLineLength, schemas: store, initial: schemas)
     self.events = events

@@ -12,22 +12,37 @@ public final class SessionEvents: AsyncSequence, Sendable {
 
   /// Bytes of events held before the oldest droppable ones go (default 32 MiB).
   public let budget: Int
+  /// Where every event is also written as it happens (`run --export`), before any can be dropped.
+  public let recorder: SessionRecorder?
   private let state: Mutex<EventQueue>
+  private let nextFrame = Mutex(1)
 
   /// Creates an empty, open queue.
-  public init(budget: Int = 32 << 20) {
+  public init(budget: Int = 32 << 20, recorder: SessionRecorder? = nil) {
     self.budget = budget
+    self.recorder = recorder
     state = Mutex(EventQueue(budget: budget))
   }
 
-  /// Adds an event (nothing after `finish()`).
+  /// Adds an event (nothing after `finish()`). Frames are numbered here, 1, 2, 3, … as a
+  /// `FrameLog` numbers them, so live frames, the frame log and the recording agree.
   func yield(_ event: SessionEvent) {
+    var event = event
+    if case .frame(var record) = event {
+      record.sequence = nextFrame.withLock { next in
+        defer { next += 1 }
+        return next
+      }
+      event = .frame(record)
+    }
+    recorder?.record(event)
     let waiter = state.withLock { $0.push(event) }
     waiter?.resume(returning: state.withLock { $0.pop() })
   }
 
   /// Ends the sequence once the events held are read.
   func finish() {
+    recorder?.close()
     let waiter = state.withLock { $0.close() }
     waiter?.resume(returning: nil)
   }

@@ -24,7 +24,7 @@ public actor Wrapper {
   public let executable: String
   /// Its arguments.
   public let arguments: [String]
-  private let log: WrapLog?
+  private let log: SessionRecorder?
   private let capture: TrafficCapture?
   private let environment: [String: String]
   private var relay: TapProxy?
@@ -33,11 +33,14 @@ public actor Wrapper {
   private var handshakeSeen = false
   private var traffic: RelayTraffic?
   private let frames = LockedValue(0)
+  private var stderrParser = LogLineParser()
+  private var startedAt = ContinuousClock.now
+  private var signalled = false
 
   /// A wrapper for `executable arguments`, logging to `log` and recording pcapng to `pcapPath`,
   /// under the host environment `environment`.
   public init(
-    executable: String, arguments: [String], log: WrapLog?, pcapPath: String? = nil,
+    executable: String, arguments: [String], log: SessionRecorder?, pcapPath: String? = nil,
     environment: [String: String] = ProcessInfo.processInfo.environment
   ) {
     self.executable = executable
@@ -47,8 +50,9 @@ public actor Wrapper {
     self.environment = environment
   }
 
-  /// Runs the plugin until it exits; returns the exit code wrap should end with.
-  public func run() async -> Int32 {
+  /// Runs the plugin until it exits; returns how it ended (`exited(1)` when it could not be
+  /// started), for `end(like:)`.
+  public func run() async -> PluginProcess.ExitStatus {
     // A host that went away leaves broken pipes: writes then fail instead of killing wrap.
     signal(SIGPIPE, SIG_IGN)
     var overrides: [String: String] = [:]
@@ -77,17 +81,16 @@ public actor Wrapper {
         .init(executable: executable, arguments: arguments, environment: overrides, removedEnvironment: removed))
     } catch {
       note("could not start the plugin: \(error.description)", level: "error")
-      return 1
+      return .exited(1)
     }
     self.process = process
+    startedAt = process.startedAt
     let watchdog = Watchdog.start(processGroup: process.pid)
-    log?.event(
-      "wrap",
-      [
-        "version": WrapLog.version, "command": [executable] + arguments, "pid": Int(process.pid),
-        "hostPid": Int(getppid()), "autoMTLS": hostCertificate != nil,
-      ])
-    let signals = SignalRelay(signals: [SIGINT, SIGTERM, SIGHUP]) { signal in process.signalGroup(signal) }
+    log?.record(.started(startInfo(pid: process.pid, overrides: overrides, removed: removed)))
+    let signals = SignalRelay(signals: [SIGINT, SIGTERM, SIGHUP]) { [weak self] signal in
+      process.signalGroup(signal)
+      Task { await self?.markSignalled() }
+    }
     HostWatch.start { [weak self] in Task { await self?.hostGone() } }
     var status: PluginProcess.ExitStatus = .exited(1)
     for await event in process.events {
@@ -95,12 +98,16 @@ public actor Wrapper {
       case .line(.stdout, let line, _):
         if handshakeSeen {
           Self.write(line, to: FileHandle.standardOutput)
+          log?.record(.strayStdout(line.text))
         } else {
           handshakeSeen = true
           await handshake(line.text, identity: identity, hostCertificate: hostCertificate)
         }
       case .line(.stderr, let line, _):
         Self.write(line, to: FileHandle.standardError)
+        if log != nil {
+          log?.record(.log(stderrParser.parse(line.text, isPartOfLongLine: line.continues || line.isContinuation)))
+        }
       case .closed:
         break
       case .exited(let exitStatus, _):
@@ -117,16 +124,36 @@ public actor Wrapper {
     capture?.relayEnded()
     if let summary = capture?.finish() {
       note(summary.description, level: summary.error == nil ? "info" : "warn")
-      log?.event("capture", ["path": summary.path, "read": summary.readCommand])
     }
-    log?.event("exited", ["status": "\(status)", "frames": frames.value])
+    // Expected: the host stopped it (a signal wrap forwarded, Shutdown, or the host gone), or it ended well.
+    log?.record(.exited(status, expected: status.isSuccess || signalled))
+    log?.record(.finished)
     listener?.cleanUp()
     log?.close()
     watchdog?.disarm()
-    switch status {
-    case .exited(let code): return code
-    case .signaled(let signal): return 128 + signal
+    return status
+  }
+
+  /// Ends this process the way the plugin ended, so the host sees what it would have seen
+  /// without wrap: the same exit code, or death by the same signal (no core dump of wrap).
+  public static func end(like status: PluginProcess.ExitStatus) -> Never {
+    if case .signaled(let number) = status {
+      var noCore = rlimit(rlim_cur: 0, rlim_max: 0)
+      #if canImport(Glibc)
+        _ = setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &noCore)
+      #else
+        _ = setrlimit(RLIMIT_CORE, &noCore)
+      #endif
+      signal(number, SIG_DFL)
+      var set = sigset_t()
+      sigemptyset(&set)
+      sigaddset(&set, number)
+      sigprocmask(SIG_UNBLOCK, &set, nil)
+      kill(getpid(), number)
+      exit(128 + number)
     }
+    if case .exited(let code) = status { exit(code) }
+    exit(1)
   }
 
   /// The plugin's first stdout line: pointed at the relay and printed, or passed on unchanged.
@@ -134,9 +161,10 @@ public actor Wrapper {
     guard let line = WrapHandshake(raw) else {
       Self.print(raw)
       note("the plugin's first stdout line is not a handshake wrap can relay; passed to the host unchanged: \(raw)")
-      log?.event("handshake", ["plugin": raw, "host": raw, "relayed": false])
+      recordHandshake(raw)
       return
     }
+    recordHandshake(raw)
     do {
       let listener = try self.listener(network: line.network)
       self.listener = listener
@@ -144,14 +172,15 @@ public actor Wrapper {
       let target = TapProxy.Address(network: line.network == "unix" ? .unix : .tcp, address: line.address)
       var listenTLS: TapProxy.TLS?
       var targetTLS: TapProxy.TLS?
-      if let identity, let hostCertificate {
+      // TLS on both sides only when the plugin answered AutoMTLS with its certificate. A plugin
+      // that ignores PLUGIN_CLIENT_CERT serves plaintext: the relay does too, so the host's TLS
+      // dial fails as it would without wrap (wrap must not make a broken plugin work).
+      if let identity, let hostCertificate, let der = line.certificateDER {
         listenTLS = TapProxy.TLS(
           context: try AutoMTLSContext.server(identity: identity, trustingClientCertificatePEM: hostCertificate))
-        if let der = line.certificateDER {
-          targetTLS = TapProxy.TLS(
-            context: try AutoMTLSContext.client(identity: identity, trustingServerCertificateDER: der),
-            serverHostname: AutoMTLSContext.serverHostname)
-        }
+        targetTLS = TapProxy.TLS(
+          context: try AutoMTLSContext.client(identity: identity, trustingServerCertificateDER: der),
+          serverHostname: AutoMTLSContext.serverHostname)
       }
       if let capture {
         let relayed = CaptureRelay(
@@ -163,9 +192,12 @@ public actor Wrapper {
       }
       let (log, frames) = (self.log, self.frames)
       let traffic = RelayTraffic(capture: capture) { event in
-        guard case .frame(let record) = event else { return }
-        frames.withLock { $0 += 1 }
-        log?.frame(record)
+        guard case .frame(var record) = event else { return }
+        record.sequence = frames.withLock { count in
+          count += 1
+          return count
+        }
+        log?.record(.frame(record))
       }
       self.traffic = traffic
       relay = try await TapProxy.start(
@@ -176,11 +208,12 @@ public actor Wrapper {
         onEvent: { event in traffic.event(event) })
       let printed = line.rewritten(address: address, certificate: listenTLS == nil ? nil : identity?.handshakeField)
       Self.print(printed)
-      log?.event("handshake", ["plugin": raw, "host": printed, "relayed": true])
+      log?.record(
+        .tapReady(local: "\(listener.network.rawValue):\(address)", plugin: "\(line.network):\(line.address)"))
+      note("the host is given \(printed)", level: "debug")
     } catch {
       Self.print(raw)
       note("could not start the relay (\(error)); the host talks to the plugin directly, unlogged")
-      log?.event("handshake", ["plugin": raw, "host": raw, "relayed": false])
     }
   }
 
@@ -188,6 +221,7 @@ public actor Wrapper {
   /// `Kill()`): stop the plugin as a host would, SIGTERM then SIGKILL after 2 s.
   private func hostGone() async {
     guard let process, process.exitStatus == nil else { return }
+    signalled = true
     note("the host closed the plugin's stdout; stopping the plugin")
     process.signalGroup(SIGTERM)
     if await process.waitForExit(timeout: .seconds(2)) == nil { process.signalGroup(SIGKILL) }
@@ -208,13 +242,47 @@ public actor Wrapper {
   /// An hclog line on stderr (the host shows it among the plugin's logs) and a log event.
   private func note(_ text: String, level: String = "warn") {
     let line = HCLogFormat.line(level: level, message: text, module: "plugin-dev.wrap")
-    try? FileHandle.standardError.write(contentsOf: Data((line + "\n").utf8))
-    log?.event("note", ["level": level, "text": text])
+    if level != "debug" { try? FileHandle.standardError.write(contentsOf: Data((line + "\n").utf8)) }
+    log?.record(.notice("wrap: " + text))
   }
 
+  private func markSignalled() {
+    signalled = true
+  }
+
+  /// The plugin's first stdout line as `run` would judge it, for the log.
+  private func recordHandshake(_ raw: String) {
+    guard let log else { return }
+    let variables = PluginEnvironment(reading: environment)
+    let expectations = HandshakeExpectations(
+      offeredVersions: variables.offeredVersions().versions, allowedProtocols: ["grpc", "netrpc"],
+      clientCertificateSent: environment[PluginEnvironment.Key.clientCert].map { !$0.isEmpty } ?? false)
+    do {
+      let line = try HandshakeLine.parse(raw, expecting: expectations)
+      log.record(
+        .handshake(
+          line, raw: raw, warnings: line.warnings(rawLine: raw, expecting: expectations),
+          seconds: (ContinuousClock.now - startedAt).seconds))
+    } catch {
+      log.record(.handshakeFailed(.invalid(error, line: raw)))
+    }
+  }
+
+  /// What the plugin was started with, as `run` reports it: the go-plugin variables (`PLUGIN_*`
+  /// as the host set them, with wrap's changes) and how many others it inherits.
+  private func startInfo(pid: Int32, overrides: [String: String], removed: [String]) -> SessionEvent.StartInfo {
+    var sent = environment.filter { $0.key.hasPrefix("PLUGIN_") }
+    sent.merge(overrides) { _, new in new }
+    for name in removed { sent[name] = nil }
+    return SessionEvent.StartInfo(
+      pid: pid, command: ([executable] + arguments).joined(separator: " "), environment: sent,
+      removedEnvironment: removed, workingDirectory: FileManager.default.currentDirectoryPath, startedAt: Date(),
+      generation: 1, inheritedCount: environment.count - sent.count)
+  }
+
+  /// Passes a line on byte for byte (its `\r\n`, invalid UTF-8, or a missing last newline too).
   private static func write(_ line: LineSplitter.Line, to handle: FileHandle) {
-    let text = line.continues ? line.text : line.text + "\n"
-    try? handle.write(contentsOf: Data(text.utf8))
+    try? handle.write(contentsOf: Data(line.originalBytes))
   }
 
   private static func print(_ text: String) {

@@ -15,12 +15,18 @@ import WireTap
 /// SIGINT, SIGTERM and SIGHUP take the same path as `q`; a crash restores the terminal and
 /// kills the plugin's process group (`CrashGuard`); `atexit` ends curses if the process exits.
 public struct TUIApp: Sendable {
-  /// The session to run (not started yet; the TUI starts it so the build and handshake show).
-  public let session: Session
+  /// What the TUI shows.
+  public enum Source: Sendable {
+    /// A session to run (not started yet; the TUI starts it so the build and handshake show).
+    case session(Session)
+    /// A plugin-dev log, read-only (`plugin-dev view`), followed while its writer adds to it.
+    case recording(RecordingFollower)
+  }
+
+  /// What the TUI shows.
+  public let source: Source
   /// Frames kept in the frame log.
   public var frameLimit: Int
-  /// Where to write the frame log (JSON lines) when the TUI ends.
-  public var exportPath: String?
   /// How the terminal is used.
   public var screenOptions: NcursesScreen.Options
   /// Console commands to run, in order, once the plugin is ready (`run --exec`), shown in the console.
@@ -33,19 +39,26 @@ public struct TUIApp: Sendable {
 
   /// Creates the app; colours are off when `NO_COLOR` is set to anything non-empty.
   public init(
-    session: Session, frameLimit: Int = 100_000, exportPath: String? = nil, execs: [String] = [],
+    session: Session, frameLimit: Int = 100_000, execs: [String] = [],
     environment: [String: String] = ProcessInfo.processInfo.environment
   ) {
-    self.session = session
+    self.init(source: .session(session), frameLimit: frameLimit, execs: execs, environment: environment)
+  }
+
+  /// Creates the app on `source`.
+  public init(
+    source: Source, frameLimit: Int = 100_000, execs: [String] = [],
+    environment: [String: String] = ProcessInfo.processInfo.environment
+  ) {
+    self.source = source
     self.execs = execs
     self.frameLimit = frameLimit
-    self.exportPath = exportPath
     let noColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
     self.screenOptions = NcursesScreen.Options(colors: !noColor, mouse: true)
   }
 
-  /// Runs until the user quits; returns the exit status (0, or 1 when `exportPath` or the
-  /// `--pcap` file could not be written). Throws when the terminal cannot be used (then nothing was started).
+  /// Runs until the user quits; returns the exit status (0, or 1 when the `--pcap` file could
+  /// not be written). Throws when the terminal cannot be used (then nothing was started).
   public func run() async throws(TUIError) -> Int32 {
     let (actions, sink) = AsyncStream<Action>.makeStream(bufferingPolicy: .unbounded)
     let capture = StderrCapture { sink.yield(.hostOutput($0)) }
@@ -67,21 +80,7 @@ public struct TUIApp: Sendable {
       sink.yield(.quitRequested(reason: "signal \(number)"))
     }
 
-    let session = self.session
-    let events = Task {
-      for await event in session.events {
-        switch event {
-        case .started(let info): CrashGuard.setPluginGroup(info.pid)
-        case .exited: CrashGuard.setPluginGroup(0)
-        default: break
-        }
-        sink.yield(.session(event, at: Date()))
-      }
-    }
-    Task {
-      let ready = await session.start()
-      sink.yield(.startFinished(ready))
-    }
+    let events = feed(sink)
     let ticks = Task {
       while !Task.isCancelled {
         try? await Task.sleep(for: .milliseconds(500))
@@ -89,11 +88,11 @@ public struct TUIApp: Sendable {
       }
     }
 
-    let state = await loop(actions: actions, sink: sink, screen: screen)
+    await loop(actions: actions, sink: sink, screen: screen)
 
     ticks.cancel()
     // A start still in its build step ends with it: after finish() nothing starts.
-    await session.finish()
+    if case .session(let session) = source { await session.finish() }
     events.cancel()
     await screen.close()
     signals.cancel()
@@ -101,30 +100,56 @@ public struct TUIApp: Sendable {
     CrashGuard.setSavedStderr(-1)
     Self.replay(capture?.restore() ?? [])
     sink.finish()
-
-    var code: Int32 = 0
-    if let capture = await session.captureFile {
+    if case .session(let session) = source, let capture = await session.captureFile {
       FileHandle.standardError.write(Data("plugin-dev: \(capture)\n".utf8))
-      if capture.error != nil { code = 1 }
+      if capture.error != nil { return 1 }
     }
-    guard let exportPath else { return code }
-    do {
-      try state.frames.writeJSONLines(to: URL(fileURLWithPath: (exportPath as NSString).expandingTildeInPath))
-      FileHandle.standardError.write(Data("plugin-dev: wrote \(state.frames.count) frames to \(exportPath)\n".utf8))
-      return code
-    } catch {
-      FileHandle.standardError.write(
-        Data("plugin-dev: could not write \(exportPath): \(error.localizedDescription)\n".utf8))
-      return 1
+    return 0
+  }
+
+  /// Feeds the source's events to the loop: a session's (started here), or a log's.
+  private func feed(_ sink: AsyncStream<Action>.Continuation) -> Task<Void, Never> {
+    switch source {
+    case .session(let session):
+      Task {
+        let ready = await session.start()
+        sink.yield(.startFinished(ready))
+      }
+      return Task {
+        for await event in session.events {
+          switch event {
+          case .started(let info): CrashGuard.setPluginGroup(info.pid)
+          case .exited: CrashGuard.setPluginGroup(0)
+          default: break
+          }
+          sink.yield(.session(event, at: Date()))
+        }
+      }
+    case .recording(let follower):
+      // A log's pids are history: nothing here is ever signalled.
+      return Task {
+        for await item in follower.items() {
+          switch item {
+          case .event(let event, let time): sink.yield(.session(event, at: time))
+          case .caughtUp: sink.yield(.viewProgress(.live))
+          case .end(let complete): sink.yield(.viewProgress(.ended(complete: complete)))
+          }
+        }
+      }
     }
   }
 
   /// Processes actions until quitting is done (the session finished, or the stop timed out).
-  private func loop(actions: AsyncStream<Action>, sink: AsyncStream<Action>.Continuation, screen: NcursesScreen) async
-    -> AppState
-  {
+  private func loop(actions: AsyncStream<Action>, sink: AsyncStream<Action>.Continuation, screen: NcursesScreen) async {
     let clock = ContinuousClock()
-    var state = AppState(pluginName: session.target.name, frameCapacity: frameLimit, now: Date())
+    var state: AppState
+    switch source {
+    case .session(let session):
+      state = AppState(pluginName: session.target.name, frameCapacity: frameLimit, now: Date())
+    case .recording(let follower):
+      state = AppState(pluginName: follower.pluginName, frameCapacity: frameLimit, now: follower.header.time)
+      state.viewing = ViewInfo(path: follower.path, header: follower.header)
+    }
     state.queueExecs(execs)
     var lastDraw = clock.now - .seconds(1)
     var drawScheduled = false
@@ -136,8 +161,9 @@ public struct TUIApp: Sendable {
       for effect in effects {
         perform(effect, state: state, sink: sink, screen: screen)
         if effect == .quit, stopDeadline == nil {
+          // A log has nothing to stop.
+          guard case .session(let session) = source else { return }
           stopDeadline = clock.now + Self.stopTimeout
-          let session = self.session
           Task {
             await session.finish()
             sink.yield(.tick(Date()))
@@ -162,12 +188,44 @@ public struct TUIApp: Sendable {
       }
       if case .tick = action { drawScheduled = false }
     }
-    return state
   }
 
   private func perform(_ effect: Effect, state: AppState, sink: AsyncStream<Action>.Continuation, screen: NcursesScreen)
   {
-    let session = self.session
+    switch effect {
+    case .export(let path):
+      // The TUI's content, as a plugin-dev log that `view` opens.
+      let events = state.recordingSnapshot()
+      let header = RecordingHeader(
+        writer: state.viewing == nil ? "run (console export)" : "view (console export of \(state.viewing?.path ?? ""))",
+        hostPid: state.viewing?.header.hostPid ?? getpid(),
+        hostCommand: state.viewing?.header.hostCommand ?? CommandLine.arguments.joined(separator: " "),
+        plugin: state.pluginName, command: state.command.map { [$0] } ?? [], autoMTLS: state.usedAutoMTLS)
+      let frames = state.frames.count
+      Task.detached {
+        let url = URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
+        do throws(RecordingError) {
+          let recorder = try SessionRecorder(path: url.path, header: header)
+          for (event, time) in events { recorder.record(event, at: time) }
+          recorder.close()
+          if let failure = recorder.failure { throw RecordingError(path: url.path, line: nil, message: failure) }
+          sink.yield(.exportFinished(path: url.path, frames: frames, error: nil))
+        } catch {
+          sink.yield(.exportFinished(path: url.path, frames: 0, error: error.message))
+        }
+      }
+    case .repaint:
+      screen.repaint()
+    case .quit:
+      break
+    default:
+      guard case .session(let session) = source else { return }
+      perform(effect, session: session, sink: sink)
+    }
+  }
+
+  /// The effects that act on the plugin.
+  private func perform(_ effect: Effect, session: Session, sink: AsyncStream<Action>.Continuation) {
     switch effect {
     case .runCall(let command, let text):
       Task {
@@ -181,17 +239,6 @@ public struct TUIApp: Sendable {
         let ready = await session.restart(rebuild: rebuild)
         sink.yield(.restartFinished(ready))
       }
-    case .export(let path):
-      let log = state.frames
-      Task.detached {
-        let url = URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
-        do {
-          try log.writeJSONLines(to: url)
-          sink.yield(.exportFinished(path: url.path, frames: log.count, error: nil))
-        } catch {
-          sink.yield(.exportFinished(path: url.path, frames: 0, error: error.localizedDescription))
-        }
-      }
     case .exportCapture(let path):
       Task.detached {
         do {
@@ -201,9 +248,7 @@ public struct TUIApp: Sendable {
           sink.yield(.captureExportFinished(path: path, summary: nil, error: "\(error)"))
         }
       }
-    case .repaint:
-      screen.repaint()
-    case .quit:
+    case .export, .repaint, .quit:
       break
     }
   }

@@ -26,6 +26,8 @@ public enum Action: Sendable {
   case captureExportFinished(path: String, summary: String?, error: String?)
   /// Stop was requested from outside (a signal).
   case quitRequested(reason: String)
+  /// `view`: where reading the log is.
+  case viewProgress(ViewInfo.Progress)
   /// A line plugin-dev itself wrote to stderr while the screen was active.
   case hostOutput(String)
 }

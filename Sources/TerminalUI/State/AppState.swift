@@ -37,6 +37,8 @@ public struct AppState: Sendable {
   public var tap: (local: String, plugin: String)?
   /// The last exit status, as text.
   public var lastExit: String?
+  /// `plugin-dev view`: the log shown, read-only (nil when running a plugin).
+  public var viewing: ViewInfo?
 
   // MARK: Data
 

@@ -35,6 +35,10 @@ extension AppState {
       console.output.append(.error(error.description))
       return []
     }
+    if let viewing, command.actsOnThePlugin {
+      console.output.append(.error(viewing.readOnlyMessage))
+      return []
+    }
     switch command {
     case .get, .put, .health, .services, .describe, .call:
       console.pendingCalls += 1

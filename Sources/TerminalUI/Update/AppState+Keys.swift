@@ -30,6 +30,8 @@ extension AppState {
       } else {
         frameList.followNewest(log: frames, visibleRows: visibleFrameRows)
       }
+    case .character("r") where viewing != nil, .character("R") where viewing != nil:
+      console.output.append(.error(viewing?.readOnlyMessage ?? ""))
     case .character("r"):
       console.output.append(.info("restarting the plugin: its build step first (if it has one), then start…"))
       return [.restart(rebuild: true)]

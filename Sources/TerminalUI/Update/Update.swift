@@ -55,6 +55,9 @@ private func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     return state.execStepFinished()
   case .quitRequested(let reason):
     return state.quit(reason: reason)
+  case .viewProgress(let progress):
+    state.viewing?.progress = progress
+    return []
   case .hostOutput(let line):
     state.logs.append(LogLine(time: state.now, source: .host(line)))
     return []

@@ -8,6 +8,19 @@ enum HandshakeView {
   /// The tab's lines, wrapped to `width`.
   static func document(_ state: AppState, width: Int) -> [StyledLine] {
     var lines: [StyledLine] = []
+    if let viewing = state.viewing {
+      let header = viewing.header
+      lines.append(StyledLine("Log (read-only)", Theme.heading))
+      lines.append(StyledLine("file    ", Theme.label) + StyledLine(viewing.path + "  · " + viewing.progressLabel))
+      lines.append(StyledLine("writer  ", Theme.label) + StyledLine("\(header.writer), pid \(header.pid)", Theme.dim))
+      if let hostPid = header.hostPid {
+        lines.append(
+          StyledLine("host    ", Theme.label)
+            + StyledLine("pid \(hostPid)" + (header.hostCommand.map { ": " + $0 } ?? "")))
+      }
+      lines.append(StyledLine("plugin  ", Theme.label) + StyledLine(header.command.joined(separator: " ")))
+      lines.append("")
+    }
     if let diagnosis = state.diagnosis {
       lines.append(StyledLine("✗ HANDSHAKE FAILED: " + diagnosis.title, Theme.error))
       lines.append(StyledLine("fix: ", Theme.ok) + StyledLine(diagnosis.hint, Theme.fix))
@@ -20,6 +33,8 @@ enum HandshakeView {
       lines.append("")
     }
     switch state.phase {
+    case .idle where state.viewing != nil:
+      break
     case .idle:
       lines.append(StyledLine("Starting the plugin…", Theme.dim))
     case .building:
@@ -58,7 +73,10 @@ enum HandshakeView {
       }
       if state.inheritedEnvironmentCount > 0 {
         lines.append(
-          StyledLine("+ \(state.inheritedEnvironmentCount) inherited from plugin-dev (--unset NAME)", Theme.dim))
+          StyledLine(
+            state.viewing?.header.writer == "wrap"
+              ? "+ \(state.inheritedEnvironmentCount) more from the host's environment"
+              : "+ \(state.inheritedEnvironmentCount) inherited from plugin-dev (--unset NAME)", Theme.dim))
       }
       lines.append("")
     }

@@ -11,8 +11,13 @@ enum HintsView {
     canvas.put(line, x: rect.x, y: rect.y, limit: rect.width, ellipsis: true)
   }
 
-  /// (key, meaning) pairs for the current mode.
+  /// (key, meaning) pairs for the current mode; a log (`view`) has no restart.
   static func hints(_ state: AppState) -> [(String, String)] {
+    let hints = allHints(state)
+    return state.viewing == nil ? hints : hints.filter { $0.0 != "r" }
+  }
+
+  private static func allHints(_ state: AppState) -> [(String, String)] {
     if state.quitting { return [("", "stopping the plugin (Shutdown, up to 2 s, then SIGKILL)…")] }
     if state.showHelp { return [("j/k", "scroll"), ("q/Esc", "close (any other key too)")] }
     if state.logViewer != nil { return [("j/k", "scroll"), ("Esc/q", "close"), ("?", "help")] }

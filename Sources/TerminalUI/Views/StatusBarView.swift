@@ -33,6 +33,10 @@ enum StatusBarView {
   private static func pieces(_ state: AppState) -> [Piece] {
     let bar = Theme.statusBar
     var pieces: [Piece] = [Piece(line: StyledLine(state.pluginName, Theme.statusName), priority: 10)]
+    if let viewing = state.viewing {
+      let style = viewing.progress == .ended(complete: false) ? Theme.warning : bar
+      pieces.append(Piece(line: StyledLine("view (read-only) · \(viewing.progressLabel)", style), priority: 11))
+    }
 
     if state.quitting {
       pieces.append(Piece(line: StyledLine("stopping the plugin…", Theme.warning), priority: 11))
@@ -48,7 +52,7 @@ enum StatusBarView {
     default:
       pieces.append(Piece(line: StyledLine(state.phase.label, bar), priority: 9))
     }
-    if let started = state.startedAt, state.pid != nil {
+    if let started = state.startedAt, state.pid != nil, state.viewing == nil || state.viewing?.progress == .live {
       pieces.append(
         Piece(line: StyledLine("up " + Format.duration(state.now.timeIntervalSince(started)), bar), priority: 3))
     }

@@ -100,22 +100,18 @@ struct SessionEventFormatter: Sendable {
 
   /// One JSON object (as a line) for `event`, or nil when it is not shown.
   mutating func json(_ event: SessionEvent, time: Date = Date()) -> String? {
-    var object: [String: Any] = ["time": Self.iso(time)]
+    var object: [String: Any] = ["time": Self.iso(time), "event": event.recordName]
     switch event {
     case .buildStarted(let command):
-      object["event"] = "build"
       object["command"] = command
     case .buildOutput(let line, let stream):
-      object["event"] = "build-output"
       object["line"] = line
       object["stream"] = stream.rawValue
     case .buildFinished(let status, let seconds):
-      object["event"] = "build-finished"
       object["status"] = status.description
       object["ok"] = status.isSuccess
       object["seconds"] = seconds
     case .started(let info):
-      object["event"] = "started"
       object["pid"] = Int(info.pid)
       object["command"] = info.command
       object["environment"] = info.environment
@@ -124,7 +120,6 @@ struct SessionEventFormatter: Sendable {
       object["workingDirectory"] = info.workingDirectory
       object["generation"] = info.generation
     case .handshake(let line, let raw, let warnings, let seconds):
-      object["event"] = "handshake"
       object["raw"] = raw
       object["core"] = line.coreVersion
       object["app"] = line.appVersion
@@ -134,12 +129,10 @@ struct SessionEventFormatter: Sendable {
       object["warnings"] = warnings.map(\.description)
       object["seconds"] = seconds
     case .handshakeFailed(let diagnosis):
-      object["event"] = "handshake-failed"
       object["title"] = diagnosis.title
       object["goPlugin"] = diagnosis.goPluginMessage ?? NSNull()
       object["hint"] = diagnosis.hint
     case .log(let entry):
-      object["event"] = "log"
       object["level"] = entry.level.rawValue
       object["message"] = entry.message
       object["module"] = entry.module ?? NSNull()
@@ -148,15 +141,12 @@ struct SessionEventFormatter: Sendable {
       object["problems"] = entry.problems
       object["raw"] = entry.raw
     case .strayStdout(let line):
-      object["event"] = "stray-stdout"
       object["line"] = line
     case .tapReady(let local, let plugin):
-      object["event"] = "tap"
       object["local"] = local
       object["plugin"] = plugin
     case .frame(let record):
       guard showFrames else { return nil }
-      object["event"] = "frame"
       if let data = try? Self.encoder.encode(record),
         let frame = try? JSONSerialization.jsonObject(with: data)
       {
@@ -164,7 +154,6 @@ struct SessionEventFormatter: Sendable {
       }
     case .health(let sample):
       guard healthWanted(sample) else { return nil }
-      object["event"] = "health"
       object["status"] = sample.label
       object["latencyMs"] = sample.latency * 1000
       if case .failed(let code, let message) = sample.outcome {
@@ -172,7 +161,6 @@ struct SessionEventFormatter: Sendable {
         object["message"] = message
       }
     case .call(let call):
-      object["event"] = "call"
       object["command"] = call.command
       object["method"] = call.method
       object["code"] = call.code.description
@@ -187,16 +175,14 @@ struct SessionEventFormatter: Sendable {
       if let index = call.streamIndex { object["message"] = index }
       object["latencyMs"] = call.latency * 1000
     case .notice(let text):
-      object["event"] = "notice"
       object["text"] = text
     case .schemas:
       return nil
     case .exited(let status, let expected):
-      object["event"] = "exited"
       object["status"] = status.description
       object["expected"] = expected
     case .finished:
-      object["event"] = "finished"
+      break
     }
     guard
       let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])

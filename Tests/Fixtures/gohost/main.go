@@ -5,9 +5,12 @@
 // Built in GOPATH mode against Debian's go-plugin 1.0.1 (see Tests/TestSupport/GoToolchain.swift),
 // with the Go template's generated proto package copied to kvhost/proto.
 //
-//	kvhost [-automtls] [-key K] [-value V] PLUGIN [ARGS...]
+//	kvhost [-automtls] [-key K] [-value V] [-bench N] PLUGIN [ARGS...]
 //
 // Prints "get K = V" and "ping ok" and exits 0, or prints "start: …" / "put: …" / … and exits 1.
+// With -bench N it then times N Get calls one after another and prints
+// "bench calls=N p50_us=… p99_us=… ready_us=…" (ready: from starting the plugin to the first
+// call's answer), so the Go host itself measures a plugin (Benchmarks/, `plugin-dev-bench wrap`).
 package main
 
 import (
@@ -16,6 +19,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"sort"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -37,7 +41,9 @@ func main() {
 	autoMTLS := flag.Bool("automtls", false, "turn on AutoMTLS (PLUGIN_CLIENT_CERT)")
 	key := flag.String("key", "greeting", "key to put and get")
 	value := flag.String("value", "hello from a Go host", "value to put")
+	bench := flag.Int("bench", 0, "time this many Get calls and print their p50 and p99")
 	flag.Parse()
+	launched := time.Now()
 	if flag.NArg() < 1 {
 		fmt.Println("usage: kvhost [-automtls] PLUGIN [ARGS...]")
 		os.Exit(2)
@@ -71,6 +77,7 @@ func main() {
 	if _, err := kv.Put(ctx, &proto.PutRequest{Key: *key, Value: []byte(*value)}); err != nil {
 		fail("put", err)
 	}
+	ready := time.Since(launched)
 	got, err := kv.Get(ctx, &proto.GetRequest{Key: *key})
 	if err != nil {
 		fail("get", err)
@@ -80,4 +87,17 @@ func main() {
 		fail("ping", err)
 	}
 	fmt.Println("ping ok")
+	if *bench > 0 {
+		durations := make([]time.Duration, 0, *bench)
+		for i := 0; i < *bench; i++ {
+			start := time.Now()
+			if _, err := kv.Get(context.Background(), &proto.GetRequest{Key: *key}); err != nil {
+				fail("bench get", err)
+			}
+			durations = append(durations, time.Since(start))
+		}
+		sort.Slice(durations, func(i, j int) bool { return durations[i] < durations[j] })
+		at := func(p float64) int64 { return durations[int(p*float64(len(durations)-1))].Microseconds() }
+		fmt.Printf("bench calls=%d p50_us=%d p99_us=%d ready_us=%d\n", *bench, at(0.50), at(0.99), ready.Microseconds())
+	}
 }

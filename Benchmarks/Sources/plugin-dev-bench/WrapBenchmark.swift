@@ -1,0 +1,139 @@
+import Foundation
+import PluginHost
+import Scaffold
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// `wrap [--log FILE] -- COMMAND…` inside this binary: what `plugin-dev wrap` does (the same
+/// `Wrapper` and log), built in release like the rest of the benchmark.
+func wrapShim(_ arguments: [String]) async -> Never {
+  var rest = arguments[...]
+  var log: SessionRecorder?
+  if rest.first == "--log", rest.count > 1 {
+    let path = rest.dropFirst().first ?? ""
+    log = try? SessionRecorder(
+      path: path, header: RecordingHeader(writer: "wrap", hostPid: getppid(), command: [], autoMTLS: false))
+    rest = rest.dropFirst(2)
+  }
+  if rest.first == "--" { rest = rest.dropFirst() }
+  guard let executable = rest.first else { exit(2) }
+  Wrapper.end(like: await Wrapper(executable: executable, arguments: Array(rest.dropFirst()), log: log).run())
+}
+
+/// The genuine go-plugin 1.0.1 host (Tests/Fixtures/gohost) calling the Go template's plugin
+/// directly and through `wrap` (with and without `--log`), in alternating rounds; the host
+/// measures each call itself (`kvhost -bench N`).
+func wrapBenchmark() async throws {
+  let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+  let debianGoPath = "/usr/share/gocode"
+  guard FileManager.default.fileExists(atPath: "\(debianGoPath)/src/github.com/hashicorp/go-plugin/server.go") else {
+    print("wrap: skipped: needs Go and Debian's go-plugin sources (.ci/run installs them)")
+    return
+  }
+  let gopath = FileManager.default.temporaryDirectory.appendingPathComponent("plugin-dev-bench-go-\(getpid())")
+  defer { try? FileManager.default.removeItem(at: gopath) }
+  let src = gopath.appendingPathComponent("src")
+  let host = src.appendingPathComponent("kvhost")
+  try FileManager.default.createDirectory(at: host.appendingPathComponent("proto"), withIntermediateDirectories: true)
+  try FileManager.default.copyItem(
+    at: root.appendingPathComponent("Tests/Fixtures/gohost/main.go"), to: host.appendingPathComponent("main.go"))
+  for name in ["kv.pb.go", "kv_grpc.pb.go"] {
+    try FileManager.default.copyItem(
+      at: root.appendingPathComponent("Templates/kv-go/proto/\(name)"),
+      to: host.appendingPathComponent("proto/\(name)"))
+  }
+  let library = try TemplateLibrary.load(root: root.appendingPathComponent("Templates"))
+  _ = try Scaffolder(pluginDevPath: root).generate(
+    template: try library.lookup(name: "kv", language: "go"), name: "kvgo", into: src)
+  for name in ["kvhost", "kvgo"] {
+    let status = try await run(
+      "go", ["build", "-o", name, "."], in: src.appendingPathComponent(name).path,
+      environment: [
+        "GO111MODULE": "off", "GOPATH": "\(gopath.path):\(debianGoPath)",
+        "GOCACHE": gopath.appendingPathComponent(".cache").path, "GOFLAGS": "",
+      ])
+    guard status == .exited(0) else {
+      print("wrap: skipped: go build \(name) failed")
+      return
+    }
+  }
+  let plugin = src.appendingPathComponent("kvgo/kvgo").path
+  let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+  let log = gopath.appendingPathComponent("wrap.jsonl").path
+  let modes: [(String, [String])] = [
+    ("direct", [plugin]), ("wrap", [me, "wrap", "--", plugin]),
+    ("wrap --log", [me, "wrap", "--log", log, "--", plugin]),
+  ]
+  let calls = 2000
+  var p50: [String: [Double]] = [:]
+  var p99: [String: [Double]] = [:]
+  var ready: [String: [Double]] = [:]
+  for _ in 0..<7 {
+    for (name, command) in modes {
+      let figures = try await hostBench(
+        host.appendingPathComponent("kvhost").path, command, calls: calls, store: gopath)
+      p50[name, default: []].append(figures.p50)
+      p99[name, default: []].append(figures.p99)
+      ready[name, default: []].append(figures.ready)
+    }
+  }
+  let base = median(p50["direct"] ?? [])
+  print(
+    String(
+      format:
+        "wrap: Go host → Go plugin, KV Get p50 direct %.0f µs (p99 %.0f µs), ready %.1f ms (medians of 7 rounds × %d calls)",
+      base, median(p99["direct"] ?? []), median(ready["direct"] ?? []) / 1000, calls))
+  for name in ["wrap", "wrap --log"] {
+    let ratios = zip(p50[name] ?? [], p50["direct"] ?? []).map { $0 / $1 }
+    print(
+      String(
+        format:
+          "wrap: %@: p50 %.0f µs, p99 %.0f µs, ready %.1f ms; p50 ratio to direct median %.3f (min %.3f, max %.3f) — target ≤ 1.10",
+        name, median(p50[name] ?? []), median(p99[name] ?? []), median(ready[name] ?? []) / 1000, median(ratios),
+        ratios.min() ?? .nan, ratios.max() ?? .nan))
+  }
+}
+
+/// One `kvhost -bench N` run: p50, p99 and ready in µs.
+private func hostBench(_ host: String, _ command: [String], calls: Int, store: URL) async throws -> (
+  p50: Double, p99: Double, ready: Double
+) {
+  let process = try await PluginProcess.start(
+    .init(
+      executable: host, arguments: ["-bench", "\(calls)"] + command,
+      environment: ["KV_STORE_DIR": store.appendingPathComponent("store").path]))
+  var line = ""
+  for await event in process.events {
+    if case .line(.stdout, let text, _) = event, text.text.hasPrefix("bench ") { line = text.text }
+  }
+  var values: [String: Double] = [:]
+  for field in line.split(separator: " ").dropFirst() {
+    let parts = field.split(separator: "=")
+    if parts.count == 2 { values[String(parts[0])] = Double(parts[1]) }
+  }
+  guard let p50 = values["p50_us"], let p99 = values["p99_us"], let ready = values["ready_us"] else {
+    throw BenchError(description: "kvhost printed no bench line for \(command)")
+  }
+  return (p50, p99, ready)
+}
+
+private struct BenchError: Error, CustomStringConvertible {
+  var description: String
+}
+
+/// Runs a command to its end, its output drained.
+private func run(_ executable: String, _ arguments: [String], in folder: String, environment: [String: String])
+  async throws -> PluginProcess.ExitStatus?
+{
+  let process = try await PluginProcess.start(
+    .init(executable: executable, arguments: arguments, environment: environment, workingDirectory: folder))
+  for await event in process.events {
+    if case .line(_, let line, _) = event { FileHandle.standardError.write(Data((line.text + "\n").utf8)) }
+  }
+  return process.exitStatus
+}

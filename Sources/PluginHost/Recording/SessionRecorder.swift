@@ -1,0 +1,112 @@
+import Foundation
+import WireTap
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Writes a plugin-dev log (`run --export`, `wrap --log`): the header, then one JSON line per
+/// event, each written and flushed as it happens so the file can be followed (`plugin-dev view`,
+/// `tail -f`).
+///
+/// The file is made readable by its owner only: it holds the plugin's environment (the magic
+/// cookie) and, under AutoMTLS, decrypted traffic.
+public final class SessionRecorder: Sendable {
+  /// Where it writes.
+  public let path: String
+  private struct State {
+    var descriptor: Int32
+    var frames = 0
+    var events = 0
+    var failure: String?
+  }
+  private let state: LockedValue<State>
+  private let encoder = LockedValue(RecordingLine.makeEncoder())
+
+  /// Creates (or truncates) `path` and writes `header`.
+  public init(path: String, header: RecordingHeader) throws(RecordingError) {
+    self.path = path
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+    guard descriptor >= 0 else {
+      throw RecordingError(path: path, line: nil, message: "cannot write it: \(String(cString: strerror(errno)))")
+    }
+    state = LockedValue(State(descriptor: descriptor))
+    append(RecordingLine(.header(header), time: header.time))
+  }
+
+  /// Records an event.
+  public func record(_ event: SessionEvent, at time: Date = Date()) {
+    if case .frame = event { state.withLock { $0.frames += 1 } }
+    append(RecordingLine(.event(event), time: time))
+  }
+
+  /// Frames written so far.
+  public var frames: Int { state.withLock { $0.frames } }
+  /// Events written so far (frames included).
+  public var events: Int { state.withLock { $0.events } }
+  /// Why a write failed (the first failure), if one did.
+  public var failure: String? { state.withLock { $0.failure } }
+
+  private func append(_ line: RecordingLine) {
+    guard var data = encoder.withLock({ try? $0.encode(line) }) else { return }
+    data.append(0x0A)
+    state.withLock { state in
+      guard state.descriptor >= 0, state.failure == nil else { return }
+      state.events += 1
+      if let failed = writeAll(state.descriptor, data) { state.failure = String(cString: strerror(failed)) }
+    }
+  }
+
+  /// Closes the file.
+  public func close() {
+    state.withLock { state in
+      if state.descriptor >= 0 { closeDescriptor(state.descriptor) }
+      state.descriptor = -1
+    }
+  }
+}
+
+/// Writes all of `data`; returns errno on failure.
+private func writeAll(_ descriptor: Int32, _ data: Data) -> Int32? {
+  data.withUnsafeBytes { buffer -> Int32? in
+    var offset = 0
+    while offset < buffer.count {
+      let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+      if written < 0 {
+        if errno == EINTR { continue }
+        return errno
+      }
+      offset += written
+    }
+    return nil
+  }
+}
+
+private func closeDescriptor(_ descriptor: Int32) {
+  _ = close(descriptor)
+}
+
+/// A log that cannot be written or read: which file, which line, what is wrong.
+public struct RecordingError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// The file.
+  public var path: String
+  /// The 1-based line, when the problem is in one.
+  public var line: Int?
+  /// What is wrong, and what to do.
+  public var message: String
+
+  /// Creates an error.
+  public init(path: String, line: Int?, message: String) {
+    self.path = path
+    self.line = line
+    self.message = message
+  }
+
+  /// `FILE:LINE: message`.
+  public var description: String {
+    if let line { return "\(path):\(line): \(message)" }
+    return "\(path): \(message)"
+  }
+}
