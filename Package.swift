@@ -170,6 +170,7 @@ let package = Package(
       dependencies: [
         "PluginHost", "PluginProtocol", "WireTap", "Capture",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
       ]
     ),
     .testTarget(

@@ -3,7 +3,7 @@
 # The Python example plugin needs a venv with grpcio; it is made here when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ -z "${PLUGIN_DEV_PYTHON:-}" ] && ! .venv/bin/python -c 'import grpc, grpc_health' 2>/dev/null; then
+if [ -z "${PLUGIN_DEV_PYTHON:-}" ] && ! .venv/bin/python -c 'import grpc, grpc_health, grpc_reflection' 2>/dev/null; then
   echo "== making .venv for the Python plugins (Examples/kv-python/requirements.txt)"
   python3 -m venv .venv
   .venv/bin/pip install --quiet --disable-pip-version-check -r Examples/kv-python/requirements.txt

@@ -4,7 +4,9 @@
 This file is the plugin: the store and the proto.KV service. goplugin.py, next to it, does the
 go-plugin part (cookie, versions, listener, health, controller, stdio, hclog logs, handshake).
 Values are stored in files kv_<key> in KV_STORE_DIR (default: the working directory);
-KV_PLUGIN_NETWORK=unix serves on a unix socket instead of TCP.
+KV_PLUGIN_NETWORK=unix serves on a unix socket instead of TCP. The plugin serves gRPC server
+reflection (grpcio-reflection), so tools such as plugin-dev, grpcurl or Evans learn proto.KV by
+asking it.
 """
 
 import json
@@ -15,6 +17,7 @@ import grpc
 import kv_pb2
 import kv_pb2_grpc
 from goplugin import log
+from grpc_reflection.v1alpha import reflection
 
 MAGIC_COOKIE_KEY = "BASIC_PLUGIN"  # the host's HandshakeConfig
 MAGIC_COOKIE_VALUE = "hello"
@@ -93,6 +96,8 @@ def check_key(key, context):
 def add_services(server):
     store = FileStore(os.path.abspath(os.environ.get("KV_STORE_DIR") or os.getcwd()))
     kv_pb2_grpc.add_KVServicer_to_server(KVServicer(store), server)
+    service = kv_pb2.DESCRIPTOR.services_by_name["KV"].full_name
+    reflection.enable_server_reflection([service, reflection.SERVICE_NAME], server)
 
 
 if __name__ == "__main__":

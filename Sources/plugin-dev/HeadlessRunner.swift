@@ -52,7 +52,7 @@ struct HeadlessRunner {
         do {
           let command = try ConsoleCommand.parse(text)
           switch command {
-          case .get, .put, .health:
+          case .get, .put, .health, .services, .describe, .call:
             let record = await session.call(command, text: text)
             if !record.ok && !Task.isCancelled { failures.add() }
           case .restart:

@@ -41,6 +41,8 @@ struct Run: AsyncParsableCommand {
 
   @OptionGroup var runHost: RunHostOptions
 
+  @OptionGroup(title: "Schemas") var schemaSources: SchemaArguments
+
   @Flag(help: "Print events as lines instead of opening the TUI.")
   var headless = false
 
@@ -128,6 +130,8 @@ struct Run: AsyncParsableCommand {
     defer { cleanup() }
     options.healthInterval = healthInterval.duration == .zero ? nil : healthInterval.duration
     options.tap = !noTap
+    options.schemas = schemaSources.options
+    let schemas = try schemaSources.load(manifestProtos: pluginTarget.protos)
     if let pcapPath {
       // Fail before the plugin starts when the file cannot be made (the session writes it from the first connection).
       do {
@@ -150,7 +154,7 @@ struct Run: AsyncParsableCommand {
         throw ValidationError("--export: \(error)")
       }
     }
-    let session = Session(target: pluginTarget, options: options, recorder: recorder)
+    let session = Session(target: pluginTarget, options: options, recorder: recorder, schemas: schemas)
     let interactive = !headless && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
     if interactive {
       var code = try await TUIApp(session: session, frameLimit: frameLimit, execs: execs).run()

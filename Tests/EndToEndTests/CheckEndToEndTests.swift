@@ -62,6 +62,9 @@ struct CheckEndToEndTests {
     #expect(byID["port.range"]?["status"] as? String == "pass", "\(result.transcript)")
     #expect(byID["kv.roundtrip"]?["status"] as? String == "pass", "\(result.transcript)")
     #expect(byID["stdio.stream"]?["status"] as? String == "pass")
+    // It serves reflection (grpcio-reflection), so that check passes too.
+    #expect(byID["reflection"]?["status"] as? String == "pass", "\(result.transcript)")
+    #expect(byID["reflection.descriptors"]?["status"] as? String == "pass", "\(result.transcript)")
     // Like go-plugin's own Python example it serves plaintext only: a warning, with the Go host's message.
     #expect(byID["tls.auto-mtls"]?["status"] as? String == "warn", "\(result.transcript)")
     #expect(

@@ -27,6 +27,8 @@ public enum CheckID: String, Sendable, Equatable, Hashable, Codable, CaseIterabl
   case stdioStream = "stdio.stream"
   /// gRPC server reflection is available (optional: a warning at most; §5.5).
   case reflection = "reflection"
+  /// Every service reflection lists has descriptors that resolve: no missing file or type (§5.5).
+  case reflectionDescriptors = "reflection.descriptors"
   /// For KV plugins: put then get returns the same bytes (text, empty, all 256 byte values, 1 MiB; §11.1).
   case kvRoundTrip = "kv.roundtrip"
   /// `plugin.GRPCController/Shutdown` is served and answers (§5.3, §6).
@@ -63,6 +65,7 @@ public enum CheckID: String, Sendable, Equatable, Hashable, Codable, CaseIterabl
     case .healthServing: return "health service \"plugin\" is SERVING"
     case .stdioStream: return "plugin.GRPCStdio/StreamStdio is served (a host only logs its absence)"
     case .reflection: return "gRPC server reflection (optional)"
+    case .reflectionDescriptors: return "each service reflection lists resolves: every file and type it needs is served"
     case .kvRoundTrip: return "KV put/get returns the same bytes (text, empty, 0x00–0xff, 1 MiB)"
     case .controllerShutdown: return "plugin.GRPCController/Shutdown is served"
     case .shutdownExit: return "exits within 2 s of Shutdown"
@@ -79,6 +82,6 @@ public enum CheckID: String, Sendable, Equatable, Hashable, Codable, CaseIterabl
 
   /// Whether the check can fail; the others warn at most.
   public var canFail: Bool {
-    self != .reflection && self != .stdoutAfterHandshake && self != .stdioStream
+    self != .reflection && self != .reflectionDescriptors && self != .stdoutAfterHandshake && self != .stdioStream
   }
 }

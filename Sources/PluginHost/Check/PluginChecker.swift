@@ -125,7 +125,8 @@ public struct PluginChecker: Sendable {
       running = await exercise(line, host: host, recorder: recorder, range: range, excluded: excluded)
     } else {
       running = [
-        .handshakeReachable, .portRange, .healthServing, .stdioStream, .reflection, .kvRoundTrip, .controllerShutdown,
+        .handshakeReachable, .portRange, .healthServing, .stdioStream, .reflection, .reflectionDescriptors,
+        .kvRoundTrip, .controllerShutdown,
         .shutdownExit, .shutdownNoChildren,
       ].map { CheckResult.skip($0, first.unusableReason) }
       await host.stop()
@@ -204,7 +205,7 @@ public struct PluginChecker: Sendable {
     ]
     guard let connection else {
       results.append(.skip(.portRange, "nothing listens at \(line.address)"))
-      for id in [CheckID.healthServing, .stdioStream, .reflection, .kvRoundTrip] {
+      for id in [CheckID.healthServing, .stdioStream, .reflection, .reflectionDescriptors, .kvRoundTrip] {
         results.append(.skip(id, "the address is unreachable"))
       }
       await host.stop()
@@ -227,13 +228,15 @@ public struct PluginChecker: Sendable {
     let healthResult = ServiceChecks.health(health.outcome, milliseconds: Int((health.latency * 1000).rounded()))
     let kv = await KVRoundTrip.run(connection)
     let reflection = await ReflectionProbe.run(connection.client)
+    let descriptors = await ReflectionClient.fetch(connection.client)
     // A stream cannot be open on a connection where the plugin never sent a byte.
     let stdio: ServiceChecks.StdioOutcome =
       connection.traffic.bytesFromPlugin == 0
       ? .failed(code: .unavailable, message: "the plugin sent no HTTP/2 at all")
       : await host.stdioOutcome() ?? .failed(code: .unavailable, message: "the stream was not opened")
     results += [
-      healthResult, ServiceChecks.stdio(stdio), ServiceChecks.reflection(reflection), KVRoundTrip.evaluate(kv),
+      healthResult, ServiceChecks.stdio(stdio), ServiceChecks.reflection(reflection),
+      ReflectionDescriptorCheck.evaluate(descriptors), KVRoundTrip.evaluate(kv),
     ]
     results += ShutdownChecks.evaluate(await stop(host, recorder: recorder, excluded: excluded))
     return results

@@ -2,6 +2,7 @@ import Capture
 import Foundation
 import PluginProtocol
 import Relay
+import WireTap
 
 /// The relay's traffic: the decoder and the pcapng capture fed from one stream per start.
 extension HostCore {
@@ -17,7 +18,7 @@ extension HostCore {
         decrypted: decrypted)
       if let notice = capture.relayStarted(relay) { observe(.notice(notice)) }
     }
-    return RelayTraffic(capture: capture, observe: observe)
+    return RelayTraffic(capture: capture, schemas: schemas, observe: observe)
   }
 
   /// At a stop, after the relay closed: lets the last traffic be decoded and recorded, then

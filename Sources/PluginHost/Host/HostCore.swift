@@ -48,6 +48,8 @@ public actor HostCore {
   var identity: AutoMTLSIdentity?
   /// The relay traffic as pcapng (with the tap): `--pcap`'s file and the console's export.
   nonisolated let capture: TrafficCapture?
+  /// The descriptors the relay's decoder consults before the built-in types (nil: none).
+  nonisolated let schemas: SchemaStore?
   /// The `--pcap` file's summary, once finished.
   var captureSummary: CaptureSummary?
   /// How the last stop went.
@@ -76,8 +78,12 @@ public actor HostCore {
   }
 
   /// A host for `target`; `observe` hears everything, in order, on the actor.
-  public init(target: PluginTarget, options: SessionOptions, observe: @escaping @Sendable (HostEvent) -> Void) {
+  public init(
+    target: PluginTarget, options: SessionOptions, schemas: SchemaStore? = nil,
+    observe: @escaping @Sendable (HostEvent) -> Void
+  ) {
     self.target = target
+    self.schemas = schemas
     self.options = options
     self.observe = observe
     buildOnStart = options.runBuild

@@ -27,14 +27,14 @@ final class RelayTraffic: Sendable {
   private let task: Task<Void, Never>
   private let waiters: LockedValue<Waiters>
 
-  /// Starts the task; `observe` hears the decoded frames.
-  init(capture: TrafficCapture?, observe: @escaping @Sendable (HostEvent) -> Void) {
+  /// Starts the task; `observe` hears the frames, decoded with `schemas` first, then the built-in types.
+  init(capture: TrafficCapture?, schemas: SchemaStore? = nil, observe: @escaping @Sendable (HostEvent) -> Void) {
     let (items, continuation) = AsyncStream<Item>.makeStream(bufferingPolicy: .unbounded)
     let waiters = LockedValue(Waiters())
     self.continuation = continuation
     self.waiters = waiters
     task = Task {
-      var decoder = RelayDecoder(registry: MessageRegistry.goPlugin)
+      var decoder = RelayDecoder(registry: MessageRegistry.goPlugin, schemas: schemas)
       for await item in items {
         switch item {
         case .marker(let id):

@@ -91,12 +91,16 @@ public struct PluginManifest: Sendable, Equatable, Codable {
   public var environment: [String: String]?
   /// App protocol versions and magic cookie the plugin expects.
   public var handshake: HandshakeConfig?
+  /// .proto files describing the plugin's services, relative to the folder (compiled with protoc).
+  public var protos: [String]?
 
   /// Creates a manifest.
   public init(
     name: String? = nil, description: String? = nil, build: Command? = nil, command: Command,
-    workingDirectory: String? = nil, environment: [String: String]? = nil, handshake: HandshakeConfig? = nil
+    workingDirectory: String? = nil, environment: [String: String]? = nil, handshake: HandshakeConfig? = nil,
+    protos: [String]? = nil
   ) {
+    self.protos = protos
     self.name = name
     self.description = description
     self.build = build

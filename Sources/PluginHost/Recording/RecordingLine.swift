@@ -100,6 +100,7 @@ extension SessionEvent {
     case .health: return "health"
     case .call: return "call"
     case .notice: return "notice"
+    case .schemas: return "schemas"
     case .exited: return "exited"
     case .finished: return "finished"
     }
@@ -153,6 +154,9 @@ extension RecordingLine: Codable {
         try container.encode(plugin, forKey: .plugin)
       case .call(let record): try record.encode(to: encoder)
       case .notice(let text): try container.encode(text, forKey: .text)
+      case .schemas(let catalog):
+        // For people reading the log; `view` has no console calls, so it reads this back as unknown.
+        try container.encode(catalog.methods.map(\.path).joined(separator: " "), forKey: .text)
       case .exited(let status, let expected):
         try container.encode(status, forKey: .status)
         try container.encode(expected, forKey: .expected)

@@ -17,6 +17,12 @@ public enum ConsoleCommand: Sendable, Equatable {
   case export(path: String)
   /// `help`: list the commands.
   case help
+  /// `services`: every service and method, streaming kinds, and where each schema came from.
+  case services
+  /// `describe NAME`: a service, method, message or enum in proto syntax.
+  case describe(name: String)
+  /// `call METHOD JSON`: a unary or server-streaming call with a request in protobuf's JSON mapping.
+  case call(method: String, json: String)
 
   /// Commands and what they do, for `help` and error messages.
   public static let usage: [(String, String)] = [
@@ -29,13 +35,17 @@ public enum ConsoleCommand: Sendable, Equatable {
       "export FILE",
       "write what the TUI holds to FILE as a plugin-dev log (`plugin-dev view FILE`); FILE.pcapng: the traffic, for Wireshark/tshark"
     ),
+    ("services", "list the plugin's services and methods (streaming kinds, where each schema came from)"),
+    ("describe NAME", "show a service, method, message or enum in proto syntax"),
+    ("call METHOD JSON", "call a unary or server-streaming method with a JSON request (protobuf JSON mapping)"),
     ("help", "show this list"),
   ]
 
-  /// Whether the command needs the running plugin (a call, a restart, the relay's capture).
+  /// Whether the command needs the running plugin or its session (a call, the session's schemas,
+  /// a restart, the relay's capture).
   public var actsOnThePlugin: Bool {
     switch self {
-    case .get, .put, .health, .restart: return true
+    case .get, .put, .health, .restart, .call, .services, .describe: return true
     case .export(let path): return Self.isCaptureExport(path)
     case .clear, .help: return false
     }
@@ -70,6 +80,14 @@ public enum ConsoleCommand: Sendable, Equatable {
       return .export(path: parts.dropFirst().joined(separator: " "))
     case "help", "?":
       return .help
+    case "services":
+      return .services
+    case "describe":
+      guard parts.count >= 2 else { throw .usage("describe NAME (a service, method, message or enum)") }
+      return .describe(name: parts[1])
+    case "call":
+      guard parts.count >= 2 else { throw .usage("call METHOD JSON, e.g. call proto.KV/Get {\"key\": \"a\"}") }
+      return .call(method: parts[1], json: parts.count == 3 ? parts[2] : "{}")
     default:
       throw .unknown(verb)
     }

@@ -22,6 +22,12 @@ extension MessageRegistry {
       path: "/plugin.GRPCStdio/StreamStdio", request: Google_Protobuf_Empty.self, response: Plugin_StdioData.self)
     registry.register(
       path: "/plugin.GRPCBroker/StartStream", request: Plugin_ConnInfo.self, response: Plugin_ConnInfo.self)
+    for version in ["v1", "v1alpha"] {
+      registry.register(
+        path: "/grpc.reflection.\(version).ServerReflection/ServerReflectionInfo",
+        request: Grpc_Reflection_V1_ServerReflectionRequest.self,
+        response: Grpc_Reflection_V1_ServerReflectionResponse.self)
+    }
     return registry
   }
 }

@@ -17,12 +17,16 @@ public struct PluginTarget: Sendable, Equatable {
   public var environment: [String: String]
   /// The handshake settings (app versions and cookie).
   public var handshake: HandshakeConfig
+  /// The manifest's `"protos"`, as absolute paths.
+  public var protos: [String]
 
   /// Creates a target.
   public init(
     name: String, build: PluginManifest.Command? = nil, command: PluginManifest.Command, folder: URL,
-    workingDirectory: URL? = nil, environment: [String: String] = [:], handshake: HandshakeConfig = .kvExample
+    workingDirectory: URL? = nil, environment: [String: String] = [:], handshake: HandshakeConfig = .kvExample,
+    protos: [String] = []
   ) {
+    self.protos = protos
     self.name = name
     self.build = build
     self.command = command
@@ -50,7 +54,8 @@ public struct PluginTarget: Sendable, Equatable {
       return PluginTarget(
         name: manifest.name ?? url.lastPathComponent, build: manifest.build, command: manifest.command, folder: url,
         workingDirectory: workingDirectory, environment: manifest.environment ?? [:],
-        handshake: manifest.effectiveHandshake)
+        handshake: manifest.effectiveHandshake,
+        protos: (manifest.protos ?? []).map { url.appendingPathComponent($0).standardizedFileURL.path })
     }
     guard FileManager.default.isExecutableFile(atPath: url.path) else { throw .notExecutable(path) }
     return PluginTarget(

@@ -5,10 +5,18 @@ import SwiftProtobuf
 
 extension Session {
 
-  /// Runs a console command that talks to the plugin (`get`, `put`, `health`); other commands
-  /// (restart, clear, export, help) are the caller's.
+  /// Runs a console command that talks to the plugin (`get`, `put`, `health`, `call`) or reads
+  /// its schemas (`services`, `describe`); other commands (restart, clear, export, help) are the caller's.
   public func call(_ command: ConsoleCommand, text: String) async -> CallRecord {
     let started = Date()
+    switch command {
+    case .services, .describe:
+      if await core.connection != nil { await ensureReflection() }
+      let record = schemaCommand(command, text: text, started: started)
+      emit(.call(record))
+      return record
+    default: break
+    }
     guard let connection = await core.connection else {
       let record = CallRecord(
         command: text, method: "", code: .unavailable, result: "the plugin is not running (no accepted handshake)",
@@ -44,6 +52,17 @@ extension Session {
         code: { if case .failed(let code, _) = sample.outcome { return code } else { return .ok } }(),
         result: { if case .failed(_, let message) = sample.outcome { return message } else { return sample.label } }(),
         started: started, ended: Date())
+    case .call(let method, let json):
+      await ensureReflection()
+      let id = UUID()
+      let task = Task { await self.invoke(method, json: json, text: text, on: connection, started: started) }
+      callTasks[id] = task
+      record = await task.value
+      callTasks[id] = nil
+      if task.isCancelled, !record.ok {
+        record.code = .cancelled
+        record.result = "cancelled from the console"
+      }
     default:
       record = CallRecord(
         command: text, method: "", code: .invalidArgument, result: "not a plugin call", started: started, ended: Date())

@@ -18,23 +18,42 @@ public actor Session {
   public nonisolated let options: SessionOptions
   /// The host core that runs the plugin.
   nonisolated let core: HostCore
+  /// The descriptors the frame log decodes with (reflection's are added as they come).
+  nonisolated let schemas: SchemaStore
+  /// Hears the host core; counts the starts (reflection is asked once per start).
+  nonisolated let reporter: Reporter
+  /// The reflection fetch of the current start, once begun.
+  var reflection: (start: Int, task: Task<Void, Never>)?
+  /// `call`s in flight, so the console can cancel them (`cancelCalls`).
+  var callTasks: [UUID: Task<CallRecord, Never>] = [:]
   private var finished = false
 
   /// Creates a session; nothing runs until `start()`. With a `recorder`, every event is also
-  /// written to its log as it happens (`run --export`).
-  public init(target: PluginTarget, options: SessionOptions = .init(), recorder: SessionRecorder? = nil) {
+  /// written to its log as it happens (`run --export`). `schemas` are the descriptors loaded
+  /// before the start (`SchemaLoader`); reflection's are added each time the plugin is SERVING.
+  public init(
+    target: PluginTarget, options: SessionOptions = .init(), recorder: SessionRecorder? = nil,
+    schemas: DescriptorRegistry = .init()
+  ) {
     self.target = target
     self.options = options
     let events = SessionEvents(recorder: recorder)
-    let reporter = Reporter(events: events, maxLineLength: options.maxLineLength)
+    let store = SchemaStore(schemas)
+    let reporter = Reporter(events: events, maxLineLength: options.maxLineLength, schemas: store, initial: schemas)
     self.events = events
-    core = HostCore(target: target, options: options, observe: reporter.receive)
+    self.schemas = store
+    self.reporter = reporter
+    core = HostCore(target: target, options: options, schemas: store, observe: reporter.receive)
+    reporter.onFirstServing { [weak self] in
+      Task { await self?.ensureReflection() }
+    }
   }
 
   /// Builds (when asked), starts the plugin and waits for the handshake; true when it is ready.
   @discardableResult
   public func start() async -> Bool {
     guard !finished else { return false }
+    emit(.schemas(SchemaCatalog(schemaRegistry)))
     return await core.start()
   }
 
@@ -88,10 +107,23 @@ extension Session {
     let events: SessionEvents
     private let maxLineLength: Int
     private let parsing = Mutex(Parsing())
+    private let schemas: SchemaStore
+    private let initialSchemas: DescriptorRegistry
+    private let serving = Mutex(ServingWatch())
 
-    init(events: SessionEvents, maxLineLength: Int) {
+    init(events: SessionEvents, maxLineLength: Int, schemas: SchemaStore, initial: DescriptorRegistry) {
       self.events = events
       self.maxLineLength = maxLineLength
+      self.schemas = schemas
+      self.initialSchemas = initial
+    }
+
+    /// How many times the plugin was started.
+    var starts: Int { serving.withLock { $0.starts } }
+
+    /// Sets what runs on the first SERVING health answer of each start.
+    func onFirstServing(_ handler: @escaping @Sendable () -> Void) {
+      serving.withLock { $0.handler = handler }
     }
 
     @Sendable func receive(_ event: HostEvent) {
@@ -103,6 +135,12 @@ extension Session {
       case .spawnFailed: break  // the machine's handshakeFailed follows
       case .started(let process, let info):
         parsing.withLock { $0.startedAt = process.startedAt }
+        // A new start asks reflection again, from the schemas loaded before the first start.
+        serving.withLock {
+          $0.seen = false
+          $0.starts += 1
+        }
+        schemas.replace(with: initialSchemas)
         events.yield(.started(info))
       case .output(.line(.stderr, let line, _)):
         let entry = parsing.withLock {
@@ -113,7 +151,15 @@ extension Session {
       case .report(let report): self.report(report)
       case .tapReady(let local, let plugin): events.yield(.tapReady(local: local, plugin: plugin))
       case .frame(let record): events.yield(.frame(record))
-      case .health(let sample): events.yield(.health(sample))
+      case .health(let sample):
+        events.yield(.health(sample))
+        if case .status("SERVING") = sample.outcome {
+          let handler = serving.withLock { watch -> (@Sendable () -> Void)? in
+            defer { watch.seen = true }
+            return watch.seen ? nil : watch.handler
+          }
+          handler?()
+        }
       case .stdio(let data): stdio(data)
       case .notice(let text): events.yield(.notice(text))
       }

@@ -31,6 +31,8 @@ public enum SessionEvent: Sendable {
   case call(CallRecord)
   /// Informational text (stopping, restarting, …).
   case notice(String)
+  /// The schemas changed (at the start, after reflection): the methods the console can call.
+  case schemas(SchemaCatalog)
   /// The plugin process ended; `expected` when plugin-dev stopped it.
   case exited(PluginProcess.ExitStatus, expected: Bool)
   /// The session is over (no more events).
@@ -191,6 +193,12 @@ public struct CallRecord: Sendable, Equatable, Codable {
   public var started: Date
   /// End time.
   public var ended: Date
+  /// More lines of the result (`services`, `describe`, an error's details), printed under it.
+  public var detail: [String] = []
+  /// The result as JSON text (`call`: the response message, protobuf JSON mapping).
+  public var resultJSON: String?
+  /// For a server-streaming `call`, which message this is (1, 2, …); nil for the call's end.
+  public var streamIndex: Int?
 
   /// Creates a record.
   public init(
@@ -211,7 +219,7 @@ public struct CallRecord: Sendable, Equatable, Codable {
   public var latency: Double { ended.timeIntervalSince(started) }
 
   private enum CodingKeys: String, CodingKey {
-    case command, method, code, result, value, started, ended
+    case command, method, code, result, value, started, ended, detail, resultJSON, streamIndex
   }
 
   /// Decodes a record.
@@ -224,6 +232,9 @@ public struct CallRecord: Sendable, Equatable, Codable {
     value = try container.decodeIfPresent(Data.self, forKey: .value)
     started = try container.decode(Date.self, forKey: .started)
     ended = try container.decode(Date.self, forKey: .ended)
+    detail = try container.decodeIfPresent([String].self, forKey: .detail) ?? []
+    resultJSON = try container.decodeIfPresent(String.self, forKey: .resultJSON)
+    streamIndex = try container.decodeIfPresent(Int.self, forKey: .streamIndex)
   }
 
   /// Encodes a record.
@@ -236,5 +247,8 @@ public struct CallRecord: Sendable, Equatable, Codable {
     try container.encodeIfPresent(value, forKey: .value)
     try container.encode(started, forKey: .started)
     try container.encode(ended, forKey: .ended)
+    if !detail.isEmpty { try container.encode(detail, forKey: .detail) }
+    try container.encodeIfPresent(resultJSON, forKey: .resultJSON)
+    try container.encodeIfPresent(streamIndex, forKey: .streamIndex)
   }
 }

@@ -51,6 +51,8 @@ public struct SessionOptions: Sendable, Equatable {
   /// a user's go-plugin host rarely has it, and with it a Python plugin that forgets to flush its
   /// handshake works here and hangs there (reference §12.2). `run` and `check` agree on this.
   public var unsetPythonUnbuffered = true
+  /// Where the plugin's schemas come from besides the built-in ones (`--proto`, `--protoset`, reflection).
+  public var schemas = SchemaOptions()
   /// Longest stderr/stdout line before it is split (go-plugin: 64 KiB).
   public var maxLineLength = 64 * 1024
 

@@ -232,6 +232,8 @@ public struct TUIApp: Sendable {
         let record = await session.call(command, text: text)
         sink.yield(.callFinished(record))
       }
+    case .cancelCalls:
+      Task { await session.cancelCalls() }
     case .restart(let rebuild):
       Task {
         let ready = await session.restart(rebuild: rebuild)

@@ -12,6 +12,8 @@ public struct ConsoleState: Sendable, Equatable {
   public var pendingCalls = 0
   /// The latest finished call; its frames are highlighted in the frame log.
   public var lastCall: CallRecord?
+  /// The methods `call` can name, for Tab completion.
+  public var catalog = SchemaCatalog()
 
   /// An empty console.
   public init() {}

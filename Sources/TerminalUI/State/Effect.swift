@@ -4,6 +4,8 @@ import PluginHost
 public enum Effect: Sendable, Equatable {
   /// Run a plugin call (`get`, `put`, `health`) through the session; answers `.callFinished`.
   case runCall(ConsoleCommand, text: String)
+  /// Cancel the console's `call`s in flight (the session goes on); each answers `.callFinished`.
+  case cancelCalls
   /// Restart the plugin, running its build step first when `rebuild`; answers `.restartFinished`.
   case restart(rebuild: Bool)
   /// Write the frame log as JSON lines to a file; answers `.exportFinished`.

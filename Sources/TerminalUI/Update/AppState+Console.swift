@@ -6,7 +6,9 @@ extension AppState {
     let rows = max(1, Layout(state: self).consoleOutputRows)
     switch key {
     case .enter: return runConsoleLine()
+    case .escape where console.pendingCalls > 0: return cancelCalls()
     case .escape: focus = .frames
+    case .tab where completeMethod(): break
     case .tab, .backTab: focus = focus.cycled(backwards: key == .backTab)
     case .pageUp: console.scroll = min(console.scroll + rows, max(0, console.output.count - rows))
     case .pageDown: console.scroll = max(0, console.scroll - rows)
@@ -38,7 +40,7 @@ extension AppState {
       return []
     }
     switch command {
-    case .get, .put, .health:
+    case .get, .put, .health, .services, .describe, .call:
       console.pendingCalls += 1
       return [.runCall(command, text: text)]
     case .restart:

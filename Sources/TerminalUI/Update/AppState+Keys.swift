@@ -4,7 +4,7 @@ extension AppState {
   /// Applies a key in the current mode: help, log viewer, inspector, filter typing, console,
   /// then panes.
   mutating func handle(_ key: Key) -> [Effect] {
-    if key == .control("c") { return quit(reason: "Ctrl-C") }
+    if key == .control("c") { return console.pendingCalls > 0 ? cancelCalls() : quit(reason: "Ctrl-C") }
     if quitting { return [] }
     if showHelp { return handleHelp(key) }
     if logViewer != nil { return handleLogViewer(key) }

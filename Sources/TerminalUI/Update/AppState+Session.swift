@@ -65,8 +65,11 @@ extension AppState {
       health.append(sample)
     case .call(let record):
       console.output.append(.result(record))
+      for line in record.detail { console.output.append(.info("  " + line)) }
       console.scroll = 0
       if !record.method.isEmpty { console.lastCall = record }
+    case .schemas(let catalog):
+      console.catalog = catalog
     case .notice(let text):
       logs.append(LogLine(time: time, source: .notice(text)))
     case .exited(let status, let expected):

@@ -37,12 +37,16 @@ public struct ConnectionDecoder: Sendable {
   ///
   /// - Parameters:
   ///   - registry: message types per gRPC method path.
+  ///   - schemas: descriptors consulted before `registry` (nil: none).
   ///   - connection: number stamped on the records (the proxy's connection id).
   ///   - maxHeaderListSize: HPACK header list limit (generous: a tap should not reject
   ///     what the peers accept).
-  public init(registry: MessageRegistry = MessageRegistry(), connection: Int = 0, maxHeaderListSize: Int = 1 << 20) {
+  public init(
+    registry: MessageRegistry = MessageRegistry(), schemas: SchemaStore? = nil, connection: Int = 0,
+    maxHeaderListSize: Int = 1 << 20
+  ) {
     self.connection = connection
-    self.messageDecoder = MessageDecoder(registry: registry)
+    self.messageDecoder = MessageDecoder(registry: registry, schemas: schemas)
     self.host = DirectionState(direction: .hostToPlugin, maxHeaderListSize: maxHeaderListSize)
     self.plugin = DirectionState(direction: .pluginToHost, maxHeaderListSize: maxHeaderListSize)
   }

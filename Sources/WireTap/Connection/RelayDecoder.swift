@@ -15,11 +15,13 @@ public struct RelayDecoder: Sendable {
   }
 
   private let registry: MessageRegistry
+  private let schemas: SchemaStore?
   private var decoders: [Int: ConnectionDecoder] = [:]
 
-  /// Creates a decoder for a relay whose gRPC messages are described by `registry`.
-  public init(registry: MessageRegistry) {
+  /// Creates a decoder for a relay whose gRPC messages are described by `schemas` (first) and `registry`.
+  public init(registry: MessageRegistry, schemas: SchemaStore? = nil) {
     self.registry = registry
+    self.schemas = schemas
   }
 
   /// How many connections have decoding state now.
@@ -29,8 +31,10 @@ public struct RelayDecoder: Sendable {
   public mutating func feed(_ input: Input) -> [FrameRecord] {
     switch input {
     case .bytes(let connection, let direction, let bytes, let time):
-      return decoders[connection, default: ConnectionDecoder(registry: registry, connection: connection)]
-        .feed(bytes, direction: direction, at: time)
+      return decoders[
+        connection, default: ConnectionDecoder(registry: registry, schemas: schemas, connection: connection)
+      ]
+      .feed(bytes, direction: direction, at: time)
     case .closed(let connection):
       decoders[connection] = nil
       return []

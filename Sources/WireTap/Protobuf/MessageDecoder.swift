@@ -1,16 +1,20 @@
 import SwiftProtobuf
 
-/// Decodes gRPC message bytes for display: with the registered type when the method is
-/// known, else schemaless like `protoc --decode_raw`.
+/// Decodes gRPC message bytes for display: by descriptor when a schema describes the method,
+/// else with the registered (generated) type, else schemaless like `protoc --decode_raw`.
 ///
 /// Never throws and never traps: undecodable bytes become a record that says so.
 public struct MessageDecoder: Sendable {
   /// Method path → message types.
   public var registry: MessageRegistry
 
-  /// Makes a decoder over a registry.
-  public init(registry: MessageRegistry = MessageRegistry()) {
+  /// Descriptors (from --proto, --protoset, plugin.json, reflection), consulted first.
+  public var schemas: SchemaStore?
+
+  /// Makes a decoder over a registry and, optionally, descriptors.
+  public init(registry: MessageRegistry = MessageRegistry(), schemas: SchemaStore? = nil) {
     self.registry = registry
+    self.schemas = schemas
   }
 
   /// Decodes one message of the method at `path` (nil when the stream's path is unknown).
@@ -18,7 +22,10 @@ public struct MessageDecoder: Sendable {
   {
     if compressed {
       return DecodedMessageRecord(
-        typeName: path.flatMap { registry.messageType(for: $0, isRequest: isRequest)?.protoMessageName },
+        typeName: path.flatMap {
+          schemas?.registry.messageType(path: $0, isRequest: isRequest)?.fullName
+            ?? registry.messageType(for: $0, isRequest: isRequest)?.protoMessageName
+        },
         isRequest: isRequest,
         summary: "compressed message (\(bytes.count) bytes)",
         tree: ProtoTreeNode(
@@ -29,7 +36,13 @@ public struct MessageDecoder: Sendable {
         note: "the gRPC compressed flag is set; the tap does not decompress (see the stream's grpc-encoding header)")
     }
     var note: String?
-    if let path, let type = registry.messageType(for: path, isRequest: isRequest) {
+    if let path, let schemas, let described = Self.decodeDescribed(bytes, path: path, isRequest: isRequest, schemas) {
+      switch described {
+      case .success(let record): return record
+      case .failure(let failure): note = failure.message
+      }
+    }
+    if note == nil, let path, let type = registry.messageType(for: path, isRequest: isRequest) {
       switch decode(bytes, as: type, isRequest: isRequest) {
       case .success(let record): return record
       case .failure(let error): note = "does not decode as \(type.protoMessageName) (\(error)); shown schemaless"
@@ -63,6 +76,29 @@ public struct MessageDecoder: Sendable {
         summary: MessageRendering.summary(rendered),
         tree: MessageRendering.tree(rendered, rootValue: "\(bytes.count) bytes"),
         byteCount: bytes.count, schemaless: false))
+  }
+
+  /// Decodes `bytes` by the descriptor of the method at `path`; nil when no schema describes it.
+  private static func decodeDescribed(_ bytes: [UInt8], path: String, isRequest: Bool, _ schemas: SchemaStore)
+    -> Result<DecodedMessageRecord, DescribedDecodeFailure>?
+  {
+    let registry = schemas.registry
+    guard let schema = registry.messageType(path: path, isRequest: isRequest) else { return nil }
+    guard let message = DynamicDecoder.decode(bytes, as: schema, registry: registry) else {
+      return .failure(DescribedDecodeFailure("does not decode as \(schema.fullName); shown schemaless"))
+    }
+    let rendered = DynamicRendering.rendered(message)
+    return .success(
+      DecodedMessageRecord(
+        typeName: schema.fullName, isRequest: isRequest, summary: MessageRendering.summary(rendered),
+        tree: MessageRendering.tree(rendered, rootValue: "\(bytes.count) bytes"), byteCount: bytes.count,
+        schemaless: false))
+  }
+
+  /// Why described bytes were shown schemaless.
+  private struct DescribedDecodeFailure: Error {
+    var message: String
+    init(_ message: String) { self.message = message }
   }
 
   /// Decodes `bytes` without a schema (field numbers, wire types).

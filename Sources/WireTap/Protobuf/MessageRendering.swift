@@ -22,7 +22,9 @@ enum MessageRendering {
   }
 
   private static func fieldNodes(_ message: RenderedMessage) -> [ProtoTreeNode] {
-    var nodes = message.fields.map { node(label: $0.name, value: $0.value) }
+    var nodes = message.fields.map { field in
+      node(label: field.oneof.map { "\(field.name) (oneof \($0))" } ?? field.name, value: field.value)
+    }
     if message.omittedFields > 0 {
       nodes.append(ProtoTreeNode(label: "…", value: "\(message.omittedFields) more fields not shown"))
     }

@@ -80,10 +80,17 @@ struct SessionEventFormatter: Sendable {
       }
       return String(format: "health    %@ (%.1f ms)", sample.label, sample.latency * 1000)
     case .call(let call):
+      let detail = call.detail.map { "\n          " + $0 }.joined()
+      if let index = call.streamIndex {
+        return "call      \(call.command) → #\(index) \(call.result)" + detail
+      }
       return String(
         format: "call      %@ → %@ %@ (%.1f ms)", call.command, call.code.description, call.result, call.latency * 1000)
+        + detail
     case .notice(let text):
       return "note      \(text)"
+    case .schemas:
+      return nil
     case .exited(let status, let expected):
       return "exited    \(status)\(expected ? "" : " (unexpected)")"
     case .finished:
@@ -159,9 +166,18 @@ struct SessionEventFormatter: Sendable {
       object["code"] = call.code.description
       object["ok"] = call.ok
       object["result"] = call.result
+      if let json = call.resultJSON,
+        let parsed = try? JSONSerialization.jsonObject(with: Data(json.utf8), options: .fragmentsAllowed)
+      {
+        object["result"] = parsed
+      }
+      if !call.detail.isEmpty { object["detail"] = call.detail }
+      if let index = call.streamIndex { object["message"] = index }
       object["latencyMs"] = call.latency * 1000
     case .notice(let text):
       object["text"] = text
+    case .schemas:
+      return nil
     case .exited(let status, let expected):
       object["status"] = status.description
       object["expected"] = expected
