@@ -155,7 +155,7 @@ extension RecordingLine: Codable {
       case .call(let record): try record.encode(to: encoder)
       case .notice(let text): try container.encode(text, forKey: .text)
       case .schemas(let catalog):
-        // For people reading the log; `view` has no console calls, so it reads this back as unknown.
+        // Sessions do not log it (`SessionEvents`); written only if a caller records one itself.
         try container.encode(catalog.methods.map(\.path).joined(separator: " "), forKey: .text)
       case .exited(let status, let expected):
         try container.encode(status, forKey: .status)

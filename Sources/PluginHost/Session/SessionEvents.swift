@@ -35,7 +35,8 @@ public final class SessionEvents: AsyncSequence, Sendable {
       }
       event = .frame(record)
     }
-    recorder?.record(event)
+    // The schemas event is derived state for the console, not something the plugin did: not logged.
+    if case .schemas = event {} else { recorder?.record(event) }
     let waiter = state.withLock { $0.push(event) }
     waiter?.resume(returning: state.withLock { $0.pop() })
   }
