@@ -98,25 +98,29 @@ struct ConnectionDecoderFuzzTests {
     let totals = try await withTimeout(120, "fuzzing") {
       await withTaskGroup(of: (inputs: Int, records: Int).self) { group in
         for worker in 0..<workers {
+          // Each worker on a thread of its own: the shared test threads (two on a 2-core
+          // machine) stay free for the suites that wait on processes and sockets meanwhile.
           group.addTask {
-            var rng = SeededGenerator(seed: 0x5EED_0000 + UInt64(worker))
-            var records = 0
-            for _ in 0..<perWorker {
-              let (host, plugin) = bases[Int.random(in: 0..<4, using: &rng) == 0 ? 0 : 1]
-              var input = Input(host: host, plugin: plugin)
-              switch Int.random(in: 0..<4, using: &rng) {
-              case 0: input.host = Self.mutate(host, other: plugin, using: &rng)
-              case 1: input.plugin = Self.mutate(plugin, other: host, using: &rng)
-              case 2:
-                input.host = Self.mutate(host, other: plugin, using: &rng)
-                input.plugin = Self.mutate(plugin, other: host, using: &rng)
-              default:
-                // Several stacked mutations on one side.
-                for _ in 0..<3 { input.host = Self.mutate(input.host, other: plugin, using: &rng) }
+            await onOwnThread {
+              var rng = SeededGenerator(seed: 0x5EED_0000 + UInt64(worker))
+              var records = 0
+              for _ in 0..<perWorker {
+                let (host, plugin) = bases[Int.random(in: 0..<4, using: &rng) == 0 ? 0 : 1]
+                var input = Input(host: host, plugin: plugin)
+                switch Int.random(in: 0..<4, using: &rng) {
+                case 0: input.host = Self.mutate(host, other: plugin, using: &rng)
+                case 1: input.plugin = Self.mutate(plugin, other: host, using: &rng)
+                case 2:
+                  input.host = Self.mutate(host, other: plugin, using: &rng)
+                  input.plugin = Self.mutate(plugin, other: host, using: &rng)
+                default:
+                  // Several stacked mutations on one side.
+                  for _ in 0..<3 { input.host = Self.mutate(input.host, other: plugin, using: &rng) }
+                }
+                records += Self.run(input, registry: registry, using: &rng)
               }
-              records += Self.run(input, registry: registry, using: &rng)
+              return (perWorker, records)
             }
-            return (perWorker, records)
           }
         }
         var inputs = 0
@@ -134,14 +138,16 @@ struct ConnectionDecoderFuzzTests {
     #expect(ContinuousClock.now - started < .seconds(300))
   }
 
-  @Test func pureGarbageOfManySizes() {
-    var rng = SeededGenerator(seed: 99)
-    for size in [0, 1, 8, 9, 23, 24, 25, 100, 1000, 20_000] {
-      for _ in 0..<20 {
-        let garbage = (0..<size).map { _ in UInt8.random(in: 0...255, using: &rng) }
-        _ = Self.run(
-          Input(host: HTTP2FrameParser.clientPreface + garbage, plugin: garbage), registry: SyntheticSession.registry,
-          using: &rng)
+  @Test func pureGarbageOfManySizes() async {
+    await onOwnThread {
+      var rng = SeededGenerator(seed: 99)
+      for size in [0, 1, 8, 9, 23, 24, 25, 100, 1000, 20_000] {
+        for _ in 0..<20 {
+          let garbage = (0..<size).map { _ in UInt8.random(in: 0...255, using: &rng) }
+          _ = Self.run(
+            Input(host: HTTP2FrameParser.clientPreface + garbage, plugin: garbage),
+            registry: SyntheticSession.registry, using: &rng)
+        }
       }
     }
   }
