@@ -30,6 +30,73 @@ struct LineSplitterTests {
     #expect(lines.map(\.isContinuation) == [false, true, true, false])
   }
 
+  /// The splitter against a model that takes one byte at a time (the splitter searches for each
+  /// newline instead): random lines around the cut length, CRLF, invalid UTF-8, random chunks.
+  @Test("the same lines as a byte-at-a-time model", arguments: 0..<40)
+  func matchesAByteAtATimeModel(seed: Int) {
+    var rng = SystemRandomNumberGenerator()
+    let cut = [1, 2, 5, 16][seed % 4]
+    var input: [UInt8] = []
+    for _ in 0..<Int.random(in: 0...30, using: &rng) {
+      let length = Int.random(in: 0...(cut * 3), using: &rng)
+      input += (0..<length).map { _ in [0x61, 0x0D, 0xFF, 0xC3, 0xA9, 0x7A].randomElement(using: &rng)! }
+      if Bool.random(using: &rng) { input.append(0x0D) }
+      input.append(0x0A)
+    }
+    input += Array("tail".utf8.prefix(Int.random(in: 0...4, using: &rng)))
+
+    var model = ByteAtATimeModel(maxLineLength: cut)
+    var expected = input.flatMap { model.feed($0) }
+    if let last = model.finish() { expected.append(last) }
+
+    var splitter = LineSplitter(maxLineLength: cut)
+    var lines: [LineSplitter.Line] = []
+    var start = 0
+    while start < input.count {
+      let end = min(input.count, start + Int.random(in: 1...(cut * 4), using: &rng))
+      lines += splitter.feed(input[start..<end])
+      start = end
+    }
+    if let last = splitter.finish() { lines.append(last) }
+    #expect(lines == expected, "input \(input)")
+  }
+
+  /// The splitting rules stated one byte at a time: a newline ends the line; `maxLineLength`
+  /// bytes without one end a piece that `continues`.
+  struct ByteAtATimeModel {
+    let maxLineLength: Int
+    var pending: [UInt8] = []
+    var inLongLine = false
+
+    mutating func feed(_ byte: UInt8) -> [LineSplitter.Line] {
+      if byte == 0x0A {
+        defer { (pending, inLongLine) = ([], false) }
+        return [line(continues: false, unterminated: false)]
+      }
+      pending.append(byte)
+      guard pending.count >= maxLineLength else { return [] }
+      defer { (pending, inLongLine) = ([], true) }
+      return [line(continues: true, unterminated: false)]
+    }
+
+    mutating func finish() -> LineSplitter.Line? {
+      pending.isEmpty ? nil : line(continues: false, unterminated: true)
+    }
+
+    func line(continues: Bool, unterminated: Bool) -> LineSplitter.Line {
+      var bytes = pending
+      let carriageReturn = !continues && bytes.last == 0x0D
+      if carriageReturn { bytes.removeLast() }
+      let text = String(decoding: bytes, as: UTF8.self)
+      var line = LineSplitter.Line(
+        text: text, byteCount: bytes.count, continues: continues, isContinuation: inLongLine,
+        unterminated: unterminated)
+      line.carriageReturn = carriageReturn
+      if Array(text.utf8) != bytes { line.invalidUTF8 = bytes }
+      return line
+    }
+  }
+
   @Test func invalidUTF8IsRepaired() {
     var splitter = LineSplitter()
     #expect(splitter.feed([0x61, 0xFF, 0x62, 0x0A]).first?.text == "a\u{FFFD}b")

@@ -11,6 +11,8 @@ struct TerminalTextTests {
     ("carriage\rreturn", "carriage\\x0dreturn"),
     ("nul\u{0}del\u{7f}", "nul\\x00del\\x7f"),
     ("csi\u{9b}31m", "csi\\u{9b}31m"),
+    ("nel\u{85}", "nel\\u{85}"),
+    ("nbsp\u{a0} ä Â", "nbsp\u{a0} ä Â"),
     ("é ✓ 🙂 back\\slash", "é ✓ 🙂 back\\slash"),
   ])
   func controlsAreEscaped(input: String, expected: String) {

@@ -8,7 +8,10 @@ import Testing
 /// The decoder must never trap, hang or throw; each input is decoded from a fresh state.
 @Suite("Connection decoder: robustness")
 struct ConnectionDecoderFuzzTests {
-  static let inputCount = 100_000
+  /// Inputs per run: 30,000 (about 15 CPU-seconds in a debug build); `PLUGIN_DEV_FUZZ_INPUTS`
+  /// asks for more, e.g. a million for a long local run.
+  static let inputCount =
+    ProcessInfo.processInfo.environment["PLUGIN_DEV_FUZZ_INPUTS"].flatMap { Int($0) }.map { max(2, $0) } ?? 30_000
 
   enum Mutation: CaseIterable {
     case bitFlips, truncation, insertion, deletion, garbage, duplicateRange, frameLengthPoke, splice
@@ -82,7 +85,7 @@ struct ConnectionDecoderFuzzTests {
     return records
   }
 
-  @Test func hundredThousandMutatedSessionsNeverCrash() async throws {
+  @Test func mutatedSessionsNeverCrash() async throws {
     // Huffman decoding lives in NIOHPACK and is slow in debug builds, so most inputs derive
     // from a session with plain header strings; a quarter keep Huffman coding.
     let huffman = try SyntheticSession.make(huffman: true)
@@ -92,14 +95,13 @@ struct ConnectionDecoderFuzzTests {
       (plain.bytes(.hostToPlugin), plain.bytes(.pluginToHost)),
     ]
     let registry = SyntheticSession.registry
-    let workers = 2
+    // One worker on a thread of its own: on a 2-core machine the shared test threads stay free
+    // for the suites that wait on processes and sockets, and one core stays free to run them.
+    let workers = 1
     let perWorker = Self.inputCount / workers
-    let started = ContinuousClock.now
-    let totals = try await withTimeout(120, "fuzzing") {
+    let totals = try await withTimeout(300, "fuzzing") {
       await withTaskGroup(of: (inputs: Int, records: Int).self) { group in
         for worker in 0..<workers {
-          // Each worker on a thread of its own: the shared test threads (two on a 2-core
-          // machine) stay free for the suites that wait on processes and sockets meanwhile.
           group.addTask {
             await onOwnThread {
               var rng = SeededGenerator(seed: 0x5EED_0000 + UInt64(worker))
@@ -134,8 +136,6 @@ struct ConnectionDecoderFuzzTests {
     }
     #expect(totals.0 == Self.inputCount)
     #expect(totals.1 > Self.inputCount)
-    // A hang guard, not a speed test: generous for a loaded 2-core machine running every suite at once.
-    #expect(ContinuousClock.now - started < .seconds(300))
   }
 
   @Test func pureGarbageOfManySizes() async {

@@ -8,7 +8,7 @@ public enum TerminalText {
   /// `text` with every C0 control but `\n` and `\t`, DEL and every C1 control escaped as `\xNN`
   /// (C1 as `\u{NN}`), and a backslash left as it is.
   public static func escapingControls(_ text: String) -> String {
-    guard text.unicodeScalars.contains(where: needsEscape) else { return text }
+    guard hasControls(text) else { return text }
     var result = ""
     result.reserveCapacity(text.utf8.count + 8)
     for scalar in text.unicodeScalars {
@@ -21,6 +21,28 @@ public enum TerminalText {
       }
     }
     return result
+  }
+
+  /// Whether `text` holds a character `escapingControls` rewrites, by a scan of its UTF-8 bytes
+  /// (a plugin's stderr lines pass through here, some of them 64 KiB long): C0 controls but tab
+  /// and newline, DEL, and the C1 controls U+0080–U+009F, which UTF-8 writes as C2 80–C2 9F.
+  private static func hasControls(_ text: String) -> Bool {
+    var text = text
+    return text.withUTF8 { bytes in
+      var index = 0
+      while index < bytes.count {
+        let byte = bytes[index]
+        if byte < 0x20 {
+          if byte != 0x0A, byte != 0x09 { return true }
+        } else if byte == 0x7F {
+          return true
+        } else if byte == 0xC2, index + 1 < bytes.count, (0x80...0x9F).contains(bytes[index + 1]) {
+          return true
+        }
+        index += 1
+      }
+      return false
+    }
   }
 
   private static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
