@@ -24,48 +24,74 @@ func wrapShim(_ arguments: [String]) async -> Never {
   Wrapper.end(like: await Wrapper(executable: executable, arguments: Array(rest.dropFirst()), log: log).run())
 }
 
+/// The genuine go-plugin 1.0.1 host and Go plugins, built in GOPATH mode against Debian's
+/// go-plugin: `kvhost` (Tests/Fixtures/gohost, with `-bench N`), the Go template's plugin
+/// (`kvgo`) and `gokv` (Benchmarks/Fixtures/gokv: go-plugin's examples/grpc plugin, with an
+/// in-memory store on `KV_STORE=memory`).
+struct GoFixtures {
+  let folder: URL
+  let host: String
+  let template: String
+  let gokv: String
+  var store: URL { folder.appendingPathComponent("store") }
+
+  /// Builds them, or says why not (nil).
+  static func build(for mode: String) async throws -> GoFixtures? {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent()
+    let debianGoPath = "/usr/share/gocode"
+    guard FileManager.default.fileExists(atPath: "\(debianGoPath)/src/github.com/hashicorp/go-plugin/server.go") else {
+      print("\(mode): skipped: needs Go and Debian's go-plugin sources (.ci/run installs them)")
+      return nil
+    }
+    let gopath = FileManager.default.temporaryDirectory.appendingPathComponent("plugin-dev-bench-go-\(getpid())")
+    let src = gopath.appendingPathComponent("src")
+    for (name, main) in [("kvhost", "Tests/Fixtures/gohost/main.go"), ("gokv", "Benchmarks/Fixtures/gokv/main.go")] {
+      let folder = src.appendingPathComponent(name)
+      try FileManager.default.createDirectory(
+        at: folder.appendingPathComponent("proto"), withIntermediateDirectories: true)
+      try FileManager.default.copyItem(
+        at: root.appendingPathComponent(main), to: folder.appendingPathComponent("main.go"))
+      for file in ["kv.pb.go", "kv_grpc.pb.go"] {
+        try FileManager.default.copyItem(
+          at: root.appendingPathComponent("Templates/kv-go/proto/\(file)"),
+          to: folder.appendingPathComponent("proto/\(file)"))
+      }
+    }
+    let library = try TemplateLibrary.load(root: root.appendingPathComponent("Templates"))
+    _ = try Scaffolder(pluginDevPath: root).generate(
+      template: try library.lookup(name: "kv", language: "go"), name: "kvgo", into: src)
+    for name in ["kvhost", "kvgo", "gokv"] {
+      let status = try await run(
+        "go", ["build", "-o", name, "."], in: src.appendingPathComponent(name).path,
+        environment: [
+          "GO111MODULE": "off", "GOPATH": "\(gopath.path):\(debianGoPath)",
+          "GOCACHE": gopath.appendingPathComponent(".cache").path, "GOFLAGS": "",
+        ])
+      guard status == .exited(0) else {
+        print("\(mode): skipped: go build \(name) failed")
+        return nil
+      }
+    }
+    try FileManager.default.createDirectory(
+      at: gopath.appendingPathComponent("store"), withIntermediateDirectories: true)
+    return GoFixtures(
+      folder: gopath, host: src.appendingPathComponent("kvhost/kvhost").path,
+      template: src.appendingPathComponent("kvgo/kvgo").path, gokv: src.appendingPathComponent("gokv/gokv").path)
+  }
+
+  func remove() { try? FileManager.default.removeItem(at: folder) }
+}
+
 /// The genuine go-plugin 1.0.1 host (Tests/Fixtures/gohost) calling the Go template's plugin
 /// directly and through `wrap` (with and without `--log`), in alternating rounds; the host
 /// measures each call itself (`kvhost -bench N`).
 func wrapBenchmark() async throws {
-  let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent()
-  let debianGoPath = "/usr/share/gocode"
-  guard FileManager.default.fileExists(atPath: "\(debianGoPath)/src/github.com/hashicorp/go-plugin/server.go") else {
-    print("wrap: skipped: needs Go and Debian's go-plugin sources (.ci/run installs them)")
-    return
-  }
-  let gopath = FileManager.default.temporaryDirectory.appendingPathComponent("plugin-dev-bench-go-\(getpid())")
-  defer { try? FileManager.default.removeItem(at: gopath) }
-  let src = gopath.appendingPathComponent("src")
-  let host = src.appendingPathComponent("kvhost")
-  try FileManager.default.createDirectory(at: host.appendingPathComponent("proto"), withIntermediateDirectories: true)
-  try FileManager.default.copyItem(
-    at: root.appendingPathComponent("Tests/Fixtures/gohost/main.go"), to: host.appendingPathComponent("main.go"))
-  for name in ["kv.pb.go", "kv_grpc.pb.go"] {
-    try FileManager.default.copyItem(
-      at: root.appendingPathComponent("Templates/kv-go/proto/\(name)"),
-      to: host.appendingPathComponent("proto/\(name)"))
-  }
-  let library = try TemplateLibrary.load(root: root.appendingPathComponent("Templates"))
-  _ = try Scaffolder(pluginDevPath: root).generate(
-    template: try library.lookup(name: "kv", language: "go"), name: "kvgo", into: src)
-  for name in ["kvhost", "kvgo"] {
-    let status = try await run(
-      "go", ["build", "-o", name, "."], in: src.appendingPathComponent(name).path,
-      environment: [
-        "GO111MODULE": "off", "GOPATH": "\(gopath.path):\(debianGoPath)",
-        "GOCACHE": gopath.appendingPathComponent(".cache").path, "GOFLAGS": "",
-      ])
-    guard status == .exited(0) else {
-      print("wrap: skipped: go build \(name) failed")
-      return
-    }
-  }
-  let plugin = src.appendingPathComponent("kvgo/kvgo").path
-  try FileManager.default.createDirectory(at: gopath.appendingPathComponent("store"), withIntermediateDirectories: true)
+  guard let go = try await GoFixtures.build(for: "wrap") else { return }
+  defer { go.remove() }
+  let plugin = go.template
   let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
-  let log = gopath.appendingPathComponent("wrap.jsonl").path
+  let log = go.folder.appendingPathComponent("wrap.jsonl").path
   let modes: [(String, [String])] = [
     ("direct", [plugin]), ("wrap", [me, "wrap", "--", plugin]),
     ("wrap --log", [me, "wrap", "--log", log, "--", plugin]),
@@ -76,8 +102,7 @@ func wrapBenchmark() async throws {
   var ready: [String: [Double]] = [:]
   for _ in 0..<7 {
     for (name, command) in modes {
-      let figures = try await hostBench(
-        host.appendingPathComponent("kvhost").path, command, calls: calls, store: gopath)
+      let figures = try await hostBench(go.host, command, calls: calls, store: go.store)
       p50[name, default: []].append(figures.p50)
       p99[name, default: []].append(figures.p99)
       ready[name, default: []].append(figures.ready)
@@ -101,13 +126,13 @@ func wrapBenchmark() async throws {
 }
 
 /// One `kvhost -bench N` run: p50, p99 and ready in µs.
-private func hostBench(_ host: String, _ command: [String], calls: Int, store: URL) async throws -> (
-  p50: Double, p99: Double, ready: Double
-) {
+func hostBench(
+  _ host: String, _ command: [String], calls: Int, store: URL, environment: [String: String] = [:]
+) async throws -> (p50: Double, p99: Double, ready: Double) {
   let process = try await PluginProcess.start(
     .init(
       executable: host, arguments: ["-bench", "\(calls)"] + command,
-      environment: ["KV_STORE_DIR": store.appendingPathComponent("store").path]))
+      environment: environment.merging(["KV_STORE_DIR": store.path]) { $1 }))
   var line = ""
   var output: [String] = []
   for await event in process.events {
@@ -127,12 +152,12 @@ private func hostBench(_ host: String, _ command: [String], calls: Int, store: U
   return (p50, p99, ready)
 }
 
-private struct BenchError: Error, CustomStringConvertible {
+struct BenchError: Error, CustomStringConvertible {
   var description: String
 }
 
 /// Runs a command to its end, its output drained.
-private func run(_ executable: String, _ arguments: [String], in folder: String, environment: [String: String])
+func run(_ executable: String, _ arguments: [String], in folder: String, environment: [String: String])
   async throws -> PluginProcess.ExitStatus?
 {
   let process = try await PluginProcess.start(

@@ -5,6 +5,8 @@
 //   swift run -c release plugin-dev-bench relay      # KV round trip through the tap vs direct
 //   swift run -c release plugin-dev-bench automtls   # KV round trip over AutoMTLS (as `run --auto-mtls`) vs plaintext
 //   swift run -c release plugin-dev-bench wrap       # the genuine Go host's KV call through `wrap` vs direct
+//   swift run -c release plugin-dev-bench server     # the Go host calling a Swift plugin vs a Go plugin
+//   swift run -c release plugin-dev-bench client     # plugin-dev's client vs the Go host's, to a Go plugin
 //
 // The KV plugin is this executable re-run as `serve-kv` (the same code as Examples/kv-swift);
 // `wrap` re-runs it as `wrap` (the same `Wrapper` that `plugin-dev wrap` runs).
@@ -19,6 +21,7 @@ import WireTap
 
 let arguments = CommandLine.arguments.dropFirst()
 if arguments.first == "serve-kv" {
+  if ProcessInfo.processInfo.environment["KV_STORE"] == "memory" { await serveMemoryKV() }
   await KVExamplePlugin.runAndExit(name: "bench-kv")
 }
 if arguments.first == "wrap" && arguments.count > 1 {
@@ -292,3 +295,5 @@ if which == "decoder" || which == "all" { try await decoderBenchmark() }
 if which == "relay" || which == "all" { try await relayBenchmark() }
 if which == "automtls" || which == "all" { try await autoMTLSBenchmark() }
 if which == "wrap" || which == "all" { try await wrapBenchmark() }
+if which == "server" || which == "all" { try await serverBenchmark() }
+if which == "client" || which == "all" { try await clientBenchmark() }

@@ -45,10 +45,18 @@ extension HostCore {
   /// After the stop: whether the plugin is still there (it refused or ignored Shutdown) or gone.
   func noteAttachedAfterStop(_ run: Run) async {
     guard let line = run.handshake ?? options.attach?.line else { return }
-    // A plugin that honours Shutdown may take a moment to close its listener.
+    // A plugin that honours Shutdown may take a while to close its listener (a Python plugin on
+    // a loaded machine: over half a second); one that refused it is looked at for 0.5 s only.
+    let refused = run.answer.withLock { answer -> Bool in
+      switch answer {
+      case .unimplemented?, .failed?: return true
+      default: return false
+      }
+    }
+    let deadline = ContinuousClock.now + (refused ? .milliseconds(500) : .seconds(5))
     var problem = await ReachabilityProbe.problem(with: line)
-    if problem == nil {
-      try? await Task.sleep(for: .milliseconds(500))
+    while problem == nil, ContinuousClock.now < deadline {
+      try? await Task.sleep(for: .milliseconds(100))
       problem = await ReachabilityProbe.problem(with: line)
     }
     if problem == nil {

@@ -7,11 +7,13 @@ import GRPCNIOTransportHTTP2
 /// message size limit worth speaking of (go-plugin uses MaxInt32), `:authority` `localhost`
 /// on unix sockets (reference §3). The plugin's PINGs are answered below the HTTP/2 handler
 /// (`PingAnswerHandler`), so grpc-go's per-call PINGs cannot trip swift-nio-http2's
-/// control-frame limit (swift-stack-notes §5b); idempotent calls (health check, KV get/put) are
-/// still retried on `UNAVAILABLE`, for a connection lost some other way.
+/// control-frame limit (swift-stack-notes §5b). The connection's I/O and its calls run on one
+/// thread (`EventLoopExecutor`), so a call does not hop between threads.
 public final class PluginConnection: Sendable {
   /// The underlying client, for generated stubs of other services.
   public let client: GRPCClient<HTTP2ClientTransport.Posix>
+  /// The thread the connection's I/O and its calls run on (swift-stack-notes §5b).
+  public let executor: EventLoopExecutor
   /// What the connection has seen of the plugin (for naming the state when a call gets no answer).
   public let traffic = ConnectionTraffic()
   private let connections: Task<Void, Never>
@@ -22,30 +24,33 @@ public final class PluginConnection: Sendable {
   }
 
   /// Connects to `address` over `network`; fails only when the address cannot be a target.
-  public init(network: HandshakeLine.Network, address: String) throws {
+  public init(network: HandshakeLine.Network, address: String, executor: EventLoopExecutor = .shared) throws {
     let traffic = self.traffic
     let transport = try HTTP2ClientTransport.Posix(
       target: try PluginConnection.target(network: network, address: address),
       transportSecurity: .plaintext,
       config: .defaults {
         $0.http2.authority = network == .unix ? "localhost" : nil
+        // One call at a time is the usual host: flushing at once beats waiting to batch writes.
+        $0.connection.flushCoalescing = nil
         // grpc-go PINGs with nearly every call; answered below the HTTP/2 handler, they never trip
         // swift-nio-http2's limit of 200 control frames in 30 s (swift-stack-notes §5b).
         $0.channelDebuggingCallbacks.onCreateTCPConnection = {
           PingAnswerHandler.install(in: $0, afterClientPreface: false, traffic: traffic)
         }
       },
-      serviceConfig: PluginConnection.serviceConfig)
+      serviceConfig: PluginConnection.serviceConfig, eventLoopGroup: executor.group)
     let client = GRPCClient(transport: transport)
     self.client = client
-    self.connections = Task { try? await client.runConnections() }
+    self.executor = executor
+    self.connections = Task(executorPreference: executor) { try? await client.runConnections() }
   }
 
   /// The KV service client.
-  public var kv: KVClient<HTTP2ClientTransport.Posix> { KVClient(client: client) }
+  public var kv: KVClient<HTTP2ClientTransport.Posix> { KVClient(client: client, executor: executor) }
 
   /// The health service client.
-  public var health: HealthClient<HTTP2ClientTransport.Posix> { HealthClient(client: client) }
+  public var health: HealthClient<HTTP2ClientTransport.Posix> { HealthClient(client: client, executor: executor) }
 
   /// Asks the plugin to exit (`plugin.GRPCController/Shutdown`).
   ///
@@ -56,7 +61,7 @@ public final class PluginConnection: Sendable {
     var options = CallOptions.defaults
     options.timeout = timeout
     do {
-      _ = try await RPCDeadline.run(timeout) { [options] in
+      _ = try await RPCDeadline.run(timeout, on: executor) { [options] in
         try await controller.shutdown(Plugin_Empty(), options: options)
       }
     } catch let error as RPCError where error.code == .unavailable {
@@ -106,18 +111,11 @@ public final class PluginConnection: Sendable {
   /// The largest `plugin.GRPCStdio` message read (16 MiB); a larger one ends the stream.
   public static let maxStdioMessageBytes = 16 << 20
 
-  /// Retries idempotent calls on `UNAVAILABLE`; lifts the response size limit to go-plugin's.
+  /// Lifts the message size limits to go-plugin's (MaxInt32) but for stdio. No retry policy:
+  /// grpc-swift's retry machinery cost 60–150 µs a call (`plugin-dev-bench client`, 2026-12-01),
+  /// and the connection loss it was there for (grpc-go's PINGs tripping swift-nio-http2's limit)
+  /// cannot happen since `PingAnswerHandler` answers them.
   static let serviceConfig: ServiceConfig = {
-    let retry = RetryPolicy(
-      maxAttempts: 3, initialBackoff: .milliseconds(1), maxBackoff: .milliseconds(20),
-      backoffMultiplier: 2, retryableStatusCodes: [.unavailable])
-    let idempotent = MethodConfig(
-      names: [
-        MethodConfig.Name(service: "proto.KV"),
-        MethodConfig.Name(service: "grpc.health.v1.Health", method: "Check"),
-      ],
-      maxRequestMessageBytes: Int(Int32.max), maxResponseMessageBytes: Int(Int32.max),
-      executionPolicy: .retry(retry))
     // Stdio is the plugin's output, of any size: one message is held at once, so it is bounded.
     // (grpc-swift-nio-transport 2.9 limits what a client *receives* by maxRequestMessageBytes.)
     let stdio = MethodConfig(
@@ -126,6 +124,6 @@ public final class PluginConnection: Sendable {
     let everything = MethodConfig(
       names: [MethodConfig.Name(service: "")],
       maxRequestMessageBytes: Int(Int32.max), maxResponseMessageBytes: Int(Int32.max))
-    return ServiceConfig(methodConfig: [idempotent, stdio, everything])
+    return ServiceConfig(methodConfig: [stdio, everything])
   }()
 }

@@ -13,15 +13,17 @@ public enum RPCDeadline {
   public static let grace: Duration = .milliseconds(300)
 
   /// Runs `call`, returning or throwing its outcome, or `RPCError(.deadlineExceeded)` once
-  /// `timeout` (plus `grace`) has passed; nil runs the call as it is.
+  /// `timeout` (plus `grace`) has passed; nil runs the call as it is. The call runs with
+  /// `executor` as its task executor preference (`EventLoopExecutor`), nil for none.
   public static func run<Value: Sendable>(
-    _ timeout: Duration?, _ call: @escaping @Sendable () async throws -> Value
+    _ timeout: Duration?, on executor: (any TaskExecutor)? = nil,
+    _ call: @escaping @Sendable () async throws -> Value
   ) async throws -> Value {
-    guard let timeout else { return try await call() }
+    guard let timeout else { return try await withTaskExecutorPreference(executor) { try await call() } }
     let outcome = Outcome<Value>()
     return try await withTaskCancellationHandler {
       try await withCheckedThrowingContinuation { continuation in
-        let work = Task {
+        let work = Task(executorPreference: executor) {
           do {
             outcome.settle(.success(try await call()))
           } catch {

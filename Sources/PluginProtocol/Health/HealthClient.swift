@@ -4,9 +4,13 @@ import GRPCCore
 public struct HealthClient<Transport: ClientTransport>: Sendable {
   private let stub: Grpc_Health_V1_Health.Client<Transport>
 
-  /// Wraps a connected client.
-  public init(client: GRPCClient<Transport>) {
+  private let executor: (any TaskExecutor)?
+
+  /// Wraps a connected client; calls run with `executor` as their task executor preference
+  /// (PluginConnection passes its `EventLoopExecutor`).
+  public init(client: GRPCClient<Transport>, executor: (any TaskExecutor)? = nil) {
     self.stub = Grpc_Health_V1_Health.Client(wrapping: client)
+    self.executor = executor
   }
 
   /// The status of `service` (go-plugin checks `"plugin"`); throws `RPCError` (`notFound`, `unimplemented`, …).
@@ -16,7 +20,7 @@ public struct HealthClient<Transport: ClientTransport>: Sendable {
     var options = CallOptions.defaults
     options.timeout = timeout
     let stub = self.stub
-    return try await RPCDeadline.run(timeout) { [options] in
+    return try await RPCDeadline.run(timeout, on: executor) { [options] in
       try await stub.check(.with { $0.service = service }, options: options).status
     }
   }

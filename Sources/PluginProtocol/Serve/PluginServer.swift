@@ -3,6 +3,7 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import Logging
+import NIOPosix
 import Relay
 
 #if canImport(Glibc)
@@ -39,12 +40,21 @@ public struct PluginServer: Sendable {
     public var network: Network
     /// Name used as the hclog `@module` of the server's own log lines.
     public var name: String
+    /// The thread that runs the connection's I/O and the handlers, so a call costs no thread hop
+    /// (`EventLoopExecutor`). A handler that blocks (synchronous I/O, long computations) stalls
+    /// the connection meanwhile: move such work off it, or set nil to run handlers on Swift's
+    /// shared pool and I/O on NIO's threads, at the cost of thread hops per call.
+    public var executor: EventLoopExecutor?
 
     /// Creates a configuration.
-    public init(handshake: HandshakeConfig = .kvExample, network: Network = .unix, name: String = "plugin") {
+    public init(
+      handshake: HandshakeConfig = .kvExample, network: Network = .unix, name: String = "plugin",
+      executor: EventLoopExecutor? = .shared
+    ) {
       self.handshake = handshake
       self.network = network
       self.name = name
+      self.executor = executor
     }
   }
 
@@ -153,17 +163,20 @@ public struct PluginServer: Sendable {
     }
     defer { internalListener?.cleanUp() }
 
+    let executor = configuration.executor
     let transport = HTTP2ServerTransport.Posix(
       listeningSocketDescriptor: Int((internalListener ?? listener).fileDescriptor),
       transportSecurity: .plaintext,
       config: .defaults {
         $0.rpc.maxRequestPayloadSize = Int(Int32.max)
+        // A host makes one call at a time: flushing at once beats waiting to batch writes.
+        $0.connection.flushCoalescing = nil
         // A Go host PINGs with nearly every call; answered here, they never make swift-nio-http2
         // send the host a GOAWAY (ENHANCE_YOUR_CALM) after 200 in 30 s (swift-stack-notes §5b).
         $0.channelDebuggingCallbacks.onAcceptTCPConnection = {
           PingAnswerHandler.install(in: $0, afterClientPreface: true)
         }
-      })
+      }, eventLoopGroup: executor?.group ?? .singletonMultiThreadedEventLoopGroup)
     let allServices: [any RegistrableRPCService] =
       [health, ControllerService(signal: shutdown), stdio, BrokerService(signal: shutdown)] + services(version)
     let server = GRPCServer(transport: transport, services: allServices)
@@ -184,21 +197,24 @@ public struct PluginServer: Sendable {
     }
 
     do {
-      try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await server.serve() }
-        _ = try await transport.listeningAddress
-        let line = HandshakeLine(
-          appVersion: version, network: listener.network, address: listener.address, protocolName: "grpc",
-          serverCertificate: tls?.identity.handshakeField ?? "",
-          multiplex: environment.multiplexRequested ? "false" : nil)
-        logger.debug(
-          "plugin address", metadata: ["network": "\(listener.network.rawValue)", "address": "\(listener.address)"])
-        FileHandleBox(fd: STDOUT_FILENO).write(line.formatted + "\n")
-        await shutdown.wait()
-        logger.debug("plugin shutting down", metadata: ["reason": "\(shutdown.reason ?? "cancelled")"])
-        server.beginGracefulShutdown()
-        try await group.waitForAll()
-        await relay?.close()
+      // The handlers run on the transport's one thread (EventLoopExecutor): no thread hop per call.
+      try await withTaskExecutorPreference(executor) {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+          group.addTask { try await server.serve() }
+          _ = try await transport.listeningAddress
+          let line = HandshakeLine(
+            appVersion: version, network: listener.network, address: listener.address, protocolName: "grpc",
+            serverCertificate: tls?.identity.handshakeField ?? "",
+            multiplex: environment.multiplexRequested ? "false" : nil)
+          logger.debug(
+            "plugin address", metadata: ["network": "\(listener.network.rawValue)", "address": "\(listener.address)"])
+          FileHandleBox(fd: STDOUT_FILENO).write(line.formatted + "\n")
+          await shutdown.wait()
+          logger.debug("plugin shutting down", metadata: ["reason": "\(shutdown.reason ?? "cancelled")"])
+          server.beginGracefulShutdown()
+          try await group.waitForAll()
+          await relay?.close()
+        }
       }
     } catch {
       await relay?.close()

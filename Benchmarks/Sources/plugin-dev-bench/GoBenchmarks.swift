@@ -1,0 +1,192 @@
+import Foundation
+import PluginHost
+import PluginProtocol
+import Synchronization
+import WireTap
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The KV store of `serve-kv` with `KV_STORE=memory`: the transport alone, as gokv's map.
+final class MemoryKVStore: KVStore {
+  private let values = Mutex<[String: Data]>([:])
+
+  func get(key: String) async throws -> Data {
+    guard let value = values.withLock({ $0[key] }) else { throw KVError.notFound(key) }
+    return value
+  }
+
+  func put(key: String, value: Data) async throws {
+    values.withLock { $0[key] = value }
+  }
+}
+
+/// `serve-kv` with `KV_STORE=memory`: PluginServer and KVService as in Examples/kv-swift, over a map.
+func serveMemoryKV() async -> Never {
+  HCLogHandler.bootstrap(level: .info)
+  let server = PluginServer(
+    configuration: .init(handshake: .kvExample, network: .unix, name: "bench-kv"),
+    environment: ProcessInfo.processInfo.environment)
+  await server.serveAndExit { _ in [KVService(store: MemoryKVStore())] }
+}
+
+/// #14 target 1: the genuine Go host calling a Swift plugin (PluginServer, this binary as
+/// `serve-kv`) against the same host calling a Go plugin (gokv, go-plugin's `plugin.Serve`),
+/// both with files written plainly and both with an in-memory store; the host measures.
+func serverBenchmark() async throws {
+  guard let go = try await GoFixtures.build(for: "server") else { return }
+  defer { go.remove() }
+  let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+  let plugins: [(name: String, command: [String], environment: [String: String])] = [
+    ("Go, files", [go.gokv], [:]), ("Swift, files", [me, "serve-kv"], [:]),
+    ("Go, memory", [go.gokv], ["KV_STORE": "memory"]), ("Swift, memory", [me, "serve-kv"], ["KV_STORE": "memory"]),
+  ]
+  let calls = 2000
+  var p50: [String: [Double]] = [:]
+  var p99: [String: [Double]] = [:]
+  var ready: [String: [Double]] = [:]
+  for round in 0..<7 {
+    for plugin in round % 2 == 0 ? plugins : plugins.reversed() {
+      let figures = try await hostBench(
+        go.host, plugin.command, calls: calls, store: go.store, environment: plugin.environment)
+      p50[plugin.name, default: []].append(figures.p50)
+      p99[plugin.name, default: []].append(figures.p99)
+      ready[plugin.name, default: []].append(figures.ready)
+    }
+  }
+  for plugin in plugins {
+    print(
+      String(
+        format: "server: Go host → %@: KV Get p50 %.0f µs, p99 %.0f µs, ready %.1f ms (medians of 7 rounds × %d calls)",
+        plugin.name, median(p50[plugin.name] ?? []), median(p99[plugin.name] ?? []),
+        median(ready[plugin.name] ?? []) / 1000, calls))
+  }
+  for store in ["files", "memory"] {
+    let swift = "Swift, \(store)"
+    let goName = "Go, \(store)"
+    let ratios = zip(p50[swift] ?? [], p50[goName] ?? []).map { $0 / $1 }
+    let readyRatios = zip(ready[swift] ?? [], ready[goName] ?? []).map { $0 / $1 }
+    print(
+      String(
+        format:
+          "server: %@: Swift/Go p50 ratio median %.3f (min %.3f, max %.3f) — target ≤ 1.10; ready ratio %.3f — target ≤ 1.00",
+        store, median(ratios), ratios.min() ?? .nan, ratios.max() ?? .nan, median(readyRatios)))
+  }
+}
+
+/// #14 target 2: plugin-dev's client (PluginConnection, as the console and health use it) against
+/// the Go host's own client, both calling the same Go plugin (gokv, in-memory store) the same
+/// Get; and plugin-dev's client through the tap (decoding every frame, as `run` does).
+func clientBenchmark() async throws {
+  guard let go = try await GoFixtures.build(for: "client") else { return }
+  defer { go.remove() }
+  let calls = 2000
+  var environment = PluginEnvironment.host(config: .kvExample).variables
+  environment["KV_STORE"] = "memory"
+  environment["KV_STORE_DIR"] = go.store.path
+  let plugin = try await PluginProcess.start(.init(executable: go.gokv, environment: environment))
+  var handshakeLine: HandshakeLine?
+  for await event in plugin.events {
+    if case .line(.stdout, let line, _) = event {
+      handshakeLine = try HandshakeLine.parse(line.text, expecting: .init(clientCertificateSent: false))
+      break
+    }
+  }
+  guard let handshake = handshakeLine else { throw BenchError(description: "gokv printed no handshake") }
+  Task { for await _ in plugin.events {} }
+  let (stream, sink) = AsyncStream<(Int, Direction, [UInt8])>.makeStream()
+  let decoding = Task {
+    var decoders: [Int: ConnectionDecoder] = [:]
+    var frames = 0
+    for await (id, direction, bytes) in stream {
+      var decoder = decoders[id] ?? ConnectionDecoder(registry: .goPlugin, connection: id)
+      frames += decoder.feed(bytes, direction: direction, at: Date()).count
+      decoders[id] = decoder
+    }
+    return frames
+  }
+  let (proxy, local) = try await startTap(for: handshake) { id, direction, bytes in
+    sink.yield((id, Direction(direction), bytes))
+  }
+  let direct = try PluginConnection(line: handshake)
+  let tapped = try PluginConnection(network: .unix, address: local)
+  let key = "greeting"
+  try await direct.kv.put(key, Data("hello from a Go host".utf8))
+  func gets(_ connection: PluginConnection, _ count: Int) async throws -> [Double] {
+    let clock = ContinuousClock()
+    var latencies: [Double] = []
+    latencies.reserveCapacity(count)
+    for _ in 0..<count {
+      let start = clock.now
+      _ = try await connection.kv.get(key)
+      latencies.append(seconds(clock.now - start) * 1e6)
+    }
+    return latencies
+  }
+  _ = try await gets(direct, 200)
+  _ = try await gets(tapped, 200)
+  var goP50: [Double] = []
+  var goP99: [Double] = []
+  var directP50: [Double] = []
+  var directP99: [Double] = []
+  var tapP50: [Double] = []
+  var tapP99: [Double] = []
+  var loopP50: [Double] = []
+  for round in 0..<7 {
+    // The Go host starts its own gokv; plugin-dev's connections stay open, as in a session.
+    var order: [Int] = [0, 1, 2, 3]
+    if round % 2 == 1 { order.reverse() }
+    for which in order {
+      switch which {
+      case 0:
+        let figures = try await hostBench(
+          go.host, [go.gokv], calls: calls, store: go.store, environment: ["KV_STORE": "memory"])
+        goP50.append(figures.p50)
+        goP99.append(figures.p99)
+      case 1:
+        let latencies = try await gets(direct, calls)
+        directP50.append(percentile(latencies, 0.5))
+        directP99.append(percentile(latencies, 0.99))
+      case 3:
+        // The caller itself on the connection's thread: what a caller saves that hops no more.
+        let latencies = try await withTaskExecutorPreference(direct.executor) { try await gets(direct, calls) }
+        loopP50.append(percentile(latencies, 0.5))
+      default:
+        let latencies = try await gets(tapped, calls)
+        tapP50.append(percentile(latencies, 0.5))
+        tapP99.append(percentile(latencies, 0.99))
+      }
+    }
+  }
+  try await direct.shutdownPlugin()
+  await direct.close()
+  await tapped.close()
+  await proxy.close()
+  sink.finish()
+  let frames = await decoding.value
+  _ = await plugin.waitForExit(timeout: .seconds(2))
+  print(
+    String(
+      format:
+        "client: KV Get to gokv (in memory), p50/p99: Go host's client %.0f/%.0f µs, plugin-dev's %.0f/%.0f µs, through the tap %.0f/%.0f µs (medians of 7 rounds × %d calls; %d frames decoded)",
+      median(goP50), median(goP99), median(directP50), median(directP99), median(tapP50), median(tapP99), calls,
+      frames))
+  print(
+    String(
+      format: "client: plugin-dev's client called from its own I/O thread (no hop to the caller): p50 %.0f µs",
+      median(loopP50)))
+  let ratios = zip(directP50, goP50).map { $0 / $1 }
+  print(
+    String(
+      format: "client: plugin-dev/Go host p50 ratio median %.3f (min %.3f, max %.3f) — target ≤ 1.10", median(ratios),
+      ratios.min() ?? .nan, ratios.max() ?? .nan))
+  let tap50 = zip(tapP50, directP50).map { $0 / $1 }
+  let tap99 = zip(tapP99, directP99).map { $0 / $1 }
+  print(
+    String(
+      format: "client: tap/direct p50 ratio median %.3f — target ≤ 1.05; p99 ratio median %.3f — target ≤ 1.15",
+      median(tap50), median(tap99)))
+}
