@@ -24,6 +24,9 @@ final class RelayHandler: ChannelDuplexHandler {
   /// half-close can arrive before the target is dialled; they are held, not dropped.
   private var held: [ByteBuffer] = []
   private var heldEOF = false
+  /// Chunks read and forwarded but not reported yet: they are reported after the flush, so the
+  /// copy and the hand-off to the decoder are not on the forwarded bytes' way.
+  private var unreported: [[UInt8]] = []
   private var outputShutdown: OutputShutdown = .open
   private var closeWhenFlushed = false
 
@@ -60,12 +63,14 @@ final class RelayHandler: ChannelDuplexHandler {
   }
 
   func channelInactive(context: ChannelHandlerContext) {
+    reportUnreported()
     connection.channelClosed(direction)
     partner?.partnerClosed()
     context.fireChannelInactive()
   }
 
   func errorCaught(context: ChannelHandlerContext, error: any Error) {
+    reportUnreported()
     connection.errorCaught(direction, error)
     context.close(promise: nil)
   }
@@ -74,7 +79,7 @@ final class RelayHandler: ChannelDuplexHandler {
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
     let buffer = unwrapInboundIn(data)
-    connection.onBytes(connection.id, direction, Array(buffer.readableBytesView))
+    unreported.append(Array(buffer.readableBytesView))
     if partnerReady {
       partner?.partnerWrite(buffer)
     } else {
@@ -84,7 +89,16 @@ final class RelayHandler: ChannelDuplexHandler {
 
   func channelReadComplete(context: ChannelHandlerContext) {
     if partnerReady { partner?.partnerFlush() }
+    reportUnreported()
     context.fireChannelReadComplete()
+  }
+
+  /// Reports the chunks read so far, in order (before any event that follows them).
+  private func reportUnreported() {
+    guard !unreported.isEmpty else { return }
+    let chunks = unreported
+    unreported.removeAll(keepingCapacity: true)
+    for chunk in chunks { connection.onBytes(connection.id, direction, chunk) }
   }
 
   func read(context: ChannelHandlerContext) {
@@ -104,6 +118,7 @@ final class RelayHandler: ChannelDuplexHandler {
 
   func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
     if let event = event as? ChannelEvent, case .inputClosed = event {
+      reportUnreported()
       inputClosed = true
       if partnerReady {
         partner?.shutdownOutput(thenClose: false)

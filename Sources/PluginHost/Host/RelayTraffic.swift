@@ -27,8 +27,12 @@ final class RelayTraffic: Sendable {
   private let task: Task<Void, Never>
   private let waiters: LockedValue<Waiters>
 
-  /// Starts the task; `observe` hears the frames, decoded with `schemas` first, then the built-in types.
-  init(capture: TrafficCapture?, schemas: SchemaStore? = nil, observe: @escaping @Sendable (HostEvent) -> Void) {
+  /// Starts the task; `observe` hears the frames, decoded with `schemas` first, then the built-in
+  /// types; with `decodes` false nothing is decoded (the traffic only goes to `capture`).
+  init(
+    capture: TrafficCapture?, schemas: SchemaStore? = nil, decodes: Bool = true,
+    observe: @escaping @Sendable (HostEvent) -> Void
+  ) {
     let (items, continuation) = AsyncStream<Item>.makeStream(bufferingPolicy: .unbounded)
     let waiters = LockedValue(Waiters())
     self.continuation = continuation
@@ -41,6 +45,7 @@ final class RelayTraffic: Sendable {
           waiters.withLock { $0.waiting.removeValue(forKey: id) }?.resume()
         case .event(let event):
           capture?.record(event)
+          guard decodes else { continue }
           for record in Self.decode(event, with: &decoder) { observe(.frame(record)) }
         }
       }

@@ -189,21 +189,25 @@ public actor Wrapper {
         if let notice = capture.relayStarted(relayed) { note(notice, level: "info") }
       }
       let (log, frames) = (self.log, self.frames)
-      let traffic = RelayTraffic(capture: capture) { event in
-        guard case .frame(var record) = event else { return }
-        record.sequence = frames.withLock { count in
-          count += 1
-          return count
+      // Frames are decoded for the log only; without --log and --pcap the relay just relays.
+      let traffic: RelayTraffic? =
+        log == nil && capture == nil
+        ? nil
+        : RelayTraffic(capture: capture, decodes: log != nil) { event in
+          guard case .frame(var record) = event else { return }
+          record.sequence = frames.withLock { count in
+            count += 1
+            return count
+          }
+          log?.record(.frame(record))
         }
-        log?.record(.frame(record))
-      }
       self.traffic = traffic
       relay = try await TapProxy.start(
         listeningSocketDescriptor: listener.fileDescriptor,
         address: TapProxy.Address(network: listener.network, address: address), target: target, listenTLS: listenTLS,
         targetTLS: targetTLS,
-        onBytes: { connection, direction, chunk in traffic.bytes(connection, direction, chunk) },
-        onEvent: { event in traffic.event(event) })
+        onBytes: { connection, direction, chunk in traffic?.bytes(connection, direction, chunk) },
+        onEvent: { event in traffic?.event(event) })
       let printed = line.rewritten(address: address, certificate: listenTLS == nil ? nil : identity?.handshakeField)
       Self.print(printed)
       log?.record(
