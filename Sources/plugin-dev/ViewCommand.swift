@@ -67,6 +67,7 @@ struct View: AsyncParsableCommand {
   private func printHeadless(_ follower: RecordingFollower) async {
     let header = follower.header
     var formatter = SessionEventFormatter(showFrames: !noFrames, showEveryHealthCheck: everyHealth)
+    if header.writer == "wrap" { formatter.inheritedFrom = "the host's environment" }
     if json {
       let encoder = RecordingLine.makeEncoder()
       if let data = try? encoder.encode(RecordingLine(.header(header), time: header.time)) {

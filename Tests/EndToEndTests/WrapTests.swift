@@ -96,6 +96,10 @@ struct WrapTests {
     #expect(view.status == .exited(0), "\(view.transcript)")
     #expect(view.stdout.first?.hasPrefix("log       \(logPath): written by wrap") == true, "\(view.transcript)")
     #expect(view.stdout.contains { $0.hasPrefix("host      pid ") && $0.contains("kvhost") }, "\(view.transcript)")
+    // wrap passed the host's environment on; none of it came from a plugin-dev of the user's.
+    #expect(
+      view.stdout.contains { $0.contains("variables inherited from the host's environment") }
+        && !view.stdout.contains { $0.contains("plugin-dev's environment") }, "\(view.transcript)")
     let viewed = view.stdout.compactMap { line -> String? in
       guard line.hasPrefix("frame "), let range = line.range(of: "HEADERS /") else { return nil }
       return String(line[range.upperBound...]).split(separator: " ").first.map { "/" + $0 }

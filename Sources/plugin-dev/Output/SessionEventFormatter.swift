@@ -13,6 +13,9 @@ struct SessionEventFormatter: Sendable {
   var showFrames: Bool
   /// Include every health sample (otherwise only changes of status).
   var showEveryHealthCheck: Bool
+  /// Where the variables not listed came from: plugin-dev's environment for `run`, the host's
+  /// for a log `wrap` wrote (the host started wrap, wrap passed its environment on).
+  var inheritedFrom = "plugin-dev's environment (--unset NAME removes one)"
   private var lastHealthLabel: String?
 
   /// Creates a formatter.
@@ -44,7 +47,7 @@ struct SessionEventFormatter: Sendable {
       var line = "started   pid \(info.pid): \(info.command)\n          env \(env)"
       if info.inheritedCount > 0 {
         line +=
-          "\n          and \(info.inheritedCount) variables inherited from plugin-dev's environment (--unset NAME removes one)"
+          "\n          and \(info.inheritedCount) variables inherited from \(inheritedFrom)"
       }
       if !info.removedEnvironment.isEmpty {
         line += "\n          unset \(info.removedEnvironment.joined(separator: " "))"
