@@ -190,3 +190,64 @@ func clientBenchmark() async throws {
       format: "client: tap/direct p50 ratio median %.3f — target ≤ 1.05; p99 ratio median %.3f — target ≤ 1.15",
       median(tap50), median(tap99)))
 }
+
+/// #14 target 4: `run`'s spawn → SERVING (a `Session`, as `run` drives it: spawn, handshake,
+/// tap, connection, first health check) against the Go host's launch → first call answered
+/// (`kvhost -bench`'s ready), on the same Go plugin (gokv, in memory), in alternating rounds.
+func startBenchmark() async throws {
+  guard let go = try await GoFixtures.build(for: "start") else { return }
+  defer { go.remove() }
+  var goReady: [Double] = []
+  var serving: [Double] = []
+  var handshake: [Double] = []
+  for round in 0..<15 {
+    for which in round % 2 == 0 ? [0, 1] : [1, 0] {
+      if which == 0 {
+        let figures = try await hostBench(
+          go.host, [go.gokv], calls: 1, store: go.store, environment: ["KV_STORE": "memory"])
+        goReady.append(figures.ready / 1000)
+        continue
+      }
+      var target = try PluginTarget.resolve(go.gokv)
+      target.environment = ["KV_STORE": "memory", "KV_STORE_DIR": go.store.path]
+      var options = SessionOptions()
+      options.runBuild = false
+      let session = Session(target: target, options: options)
+      let clock = ContinuousClock()
+      let started = clock.now
+      let watch = Task { () -> (Double?, Double?) in
+        var handshakeAt: Double?
+        for await event in session.events {
+          if ProcessInfo.processInfo.environment["BENCH_TRACE"] != nil {
+            var text = "\(event)".prefix(60).description
+            if case .frame(let record) = event { text = "frame \(record.direction) \(record.summary.prefix(70))" }
+            print(String(format: "  %.2f ms %@", seconds(clock.now - started) * 1000, text))
+          }
+          switch event {
+          case .handshake: handshakeAt = seconds(clock.now - started) * 1000
+          case .health(let sample) where sample.label == "SERVING":
+            return (handshakeAt, seconds(clock.now - started) * 1000)
+          default: continue
+          }
+        }
+        return (handshakeAt, nil)
+      }
+      _ = await session.start()
+      let (shook, ready) = await watch.value
+      await session.finish()
+      guard let ready else { throw BenchError(description: "the session never showed SERVING") }
+      serving.append(ready)
+      if let shook { handshake.append(shook) }
+    }
+  }
+  print(
+    String(
+      format:
+        "start: gokv (in memory): the Go host's launch → first call answered %.1f ms; run's spawn → handshake %.1f ms, → SERVING shown %.1f ms (medians of 15 rounds)",
+      median(goReady), median(handshake), median(serving)))
+  let ratios = zip(serving, goReady).map { $0 / $1 }
+  print(
+    String(
+      format: "start: run's SERVING / the Go host's ready: ratio median %.3f (min %.3f, max %.3f) — target ≤ 1.10",
+      median(ratios), ratios.min() ?? .nan, ratios.max() ?? .nan))
+}

@@ -7,6 +7,8 @@
 //   swift run -c release plugin-dev-bench wrap       # the genuine Go host's KV call through `wrap` vs direct
 //   swift run -c release plugin-dev-bench server     # the Go host calling a Swift plugin vs a Go plugin
 //   swift run -c release plugin-dev-bench client     # plugin-dev's client vs the Go host's, to a Go plugin
+//   swift run -c release plugin-dev-bench start      # run's spawn → SERVING vs the Go host's launch → ready
+//                                                    # (BENCH_TRACE=1: each session event's time)
 //
 // The KV plugin is this executable re-run as `serve-kv` (the same code as Examples/kv-swift);
 // `wrap` re-runs it as `wrap` (the same `Wrapper` that `plugin-dev wrap` runs).
@@ -297,3 +299,4 @@ if which == "automtls" || which == "all" { try await autoMTLSBenchmark() }
 if which == "wrap" || which == "all" { try await wrapBenchmark() }
 if which == "server" || which == "all" { try await serverBenchmark() }
 if which == "client" || which == "all" { try await clientBenchmark() }
+if which == "start" || which == "all" { try await startBenchmark() }
