@@ -97,22 +97,9 @@ func clientBenchmark() async throws {
   }
   guard let handshake = handshakeLine else { throw BenchError(description: "gokv printed no handshake") }
   Task { for await _ in plugin.events {} }
-  let (stream, sink) = AsyncStream<(Int, Direction, [UInt8])>.makeStream()
-  let decoding = Task {
-    var decoders: [Int: ConnectionDecoder] = [:]
-    var frames = 0
-    for await (id, direction, bytes) in stream {
-      var decoder = decoders[id] ?? ConnectionDecoder(registry: .goPlugin, connection: id)
-      frames += decoder.feed(bytes, direction: direction, at: Date()).count
-      decoders[id] = decoder
-    }
-    return frames
-  }
-  let (proxy, local) = try await startTap(for: handshake) { id, direction, bytes in
-    sink.yield((id, Direction(direction), bytes))
-  }
+  let tap = try await DecodingTap.start(for: handshake)
   let direct = try PluginConnection(line: handshake)
-  let tapped = try PluginConnection(network: .unix, address: local)
+  let tapped = try PluginConnection(network: .unix, address: tap.path)
   let key = "greeting"
   try await direct.kv.put(key, Data("hello from a Go host".utf8))
   func gets(_ connection: PluginConnection, _ count: Int) async throws -> [Double] {
@@ -164,9 +151,7 @@ func clientBenchmark() async throws {
   try await direct.shutdownPlugin()
   await direct.close()
   await tapped.close()
-  await proxy.close()
-  sink.finish()
-  let frames = await decoding.value
+  let frames = await tap.close()
   _ = await plugin.waitForExit(timeout: .seconds(2))
   print(
     String(

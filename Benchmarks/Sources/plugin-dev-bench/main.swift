@@ -76,6 +76,41 @@ func startTap(for handshake: HandshakeLine, sink: @escaping TapProxy.BytesHandle
   return (proxy, path)
 }
 
+/// The tap as `plugin-dev run` uses it: a TapProxy whose chunks are queued to a task that
+/// decodes every frame.
+struct DecodingTap {
+  let proxy: TapProxy
+  /// The unix socket to connect to instead of the plugin.
+  let path: String
+  private let sink: AsyncStream<(Int, Direction, [UInt8])>.Continuation
+  private let decoding: Task<Int, Never>
+
+  static func start(for handshake: HandshakeLine) async throws -> DecodingTap {
+    let (stream, sink) = AsyncStream<(Int, Direction, [UInt8])>.makeStream()
+    let decoding = Task {
+      var decoders: [Int: ConnectionDecoder] = [:]
+      var frames = 0
+      for await (id, direction, bytes) in stream {
+        var decoder = decoders[id] ?? ConnectionDecoder(registry: .goPlugin, connection: id)
+        frames += decoder.feed(bytes, direction: direction, at: Date()).count
+        decoders[id] = decoder
+      }
+      return frames
+    }
+    let (proxy, path) = try await startTap(for: handshake) { id, direction, bytes in
+      sink.yield((id, Direction(direction), bytes))
+    }
+    return DecodingTap(proxy: proxy, path: path, sink: sink, decoding: decoding)
+  }
+
+  /// Closes the relay; returns how many frames were decoded.
+  func close() async -> Int {
+    await proxy.close()
+    sink.finish()
+    return await decoding.value
+  }
+}
+
 /// `pairs` put+get round trips; returns each call's latency in seconds.
 func exercise(_ connection: PluginConnection, pairs: Int, value: Data) async throws -> [Double] {
   let clock = ContinuousClock()
@@ -198,23 +233,9 @@ func relayBenchmark() async throws {
   try FileManager.default.createDirectory(at: store, withIntermediateDirectories: true)
   defer { try? FileManager.default.removeItem(at: store) }
   let (process, handshake) = try await startPlugin(store: store)
-  // The tap as `plugin-dev run` uses it: bytes queued to a decoding task.
-  let (stream, sink) = AsyncStream<(Int, Direction, [UInt8])>.makeStream()
-  let decoding = Task {
-    var decoders: [Int: ConnectionDecoder] = [:]
-    var frames = 0
-    for await (id, direction, bytes) in stream {
-      var decoder = decoders[id] ?? ConnectionDecoder(registry: .goPlugin, connection: id)
-      frames += decoder.feed(bytes, direction: direction, at: Date()).count
-      decoders[id] = decoder
-    }
-    return frames
-  }
-  let (proxy, local) = try await startTap(for: handshake) { id, direction, bytes in
-    sink.yield((id, Direction(direction), bytes))
-  }
+  let tap = try await DecodingTap.start(for: handshake)
   let direct = try PluginConnection(line: handshake)
-  let tapped = try PluginConnection(network: .unix, address: local)
+  let tapped = try PluginConnection(network: .unix, address: tap.path)
   let value = Data(repeating: 0x62, count: 100)
   _ = try await exercise(direct, pairs: 200, value: value)  // warm up both
   _ = try await exercise(tapped, pairs: 200, value: value)
@@ -222,9 +243,7 @@ func relayBenchmark() async throws {
   try await direct.shutdownPlugin()
   await direct.close()
   await tapped.close()
-  await proxy.close()
-  sink.finish()
-  let frames = await decoding.value
+  let frames = await tap.close()
   _ = await process.waitForExit(timeout: .seconds(2))
   print(
     String(
