@@ -31,14 +31,16 @@ struct HeadlessRunner {
     let failures = FailureCount()
     let printer = Task { [session, json, showFrames, everyHealth] in
       var formatter = SessionEventFormatter(showFrames: showFrames, showEveryHealthCheck: everyHealth)
-      for await event in session.events {
+      for await timed in session.events.timed {
+        let event = timed.event
         switch event {
         case .exited(_, let expected) where !expected:
           failures.add()
           stopContinuation.yield("plugin exited")
         default: break
         }
-        if let line = json ? formatter.json(event) : formatter.text(event), !writeLine(line) {
+        // JSON lines carry the time the event happened, not the time the line was written.
+        if let line = json ? formatter.json(event, time: timed.time) : formatter.text(event), !writeLine(line) {
           stopContinuation.yield("stdout closed")
         }
       }

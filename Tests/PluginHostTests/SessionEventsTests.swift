@@ -57,4 +57,32 @@ struct SessionEventsTests {
     }
     #expect(first.message == "0")
   }
+
+  /// A reader that comes late still gets each event's own time (`--json` prints it), and the
+  /// events in order.
+  @Test func timedEventsCarryTheTimeTheyHappened() async throws {
+    let events = SessionEvents(budget: 1 << 20)
+    let before = Date()
+    events.yield(.notice("early"))
+    try await Task.sleep(for: .milliseconds(300))
+    events.yield(.notice("late"))
+    events.finish()
+    var seen: [TimedEvent] = []
+    for await timed in events.timed { seen.append(timed) }
+    #expect(seen.count == 2)
+    guard seen.count == 2 else { return }
+    #expect(seen[0].time >= before && seen[0].time < before.addingTimeInterval(0.25), "\(seen[0].time) vs \(before)")
+    #expect(seen[1].time.timeIntervalSince(seen[0].time) >= 0.29)
+    guard case .notice("early") = seen[0].event, case .notice("late") = seen[1].event else {
+      Issue.record("out of order: \(seen.map(\.event))")
+      return
+    }
+  }
+
+  @Test func theQueueKeepsThePushTime() {
+    var queue = EventQueue(budget: 1 << 20)
+    let then = Date(timeIntervalSince1970: 1_000_000)
+    _ = queue.push(.notice("then"), at: then)
+    #expect(queue.popTimed()?.time == then)
+  }
 }

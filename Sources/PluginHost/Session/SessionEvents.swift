@@ -1,4 +1,13 @@
+import Foundation
 import Synchronization
+
+/// An event with the time it happened (when it was queued, not when a reader got it).
+public struct TimedEvent: Sendable {
+  /// The event.
+  public var event: SessionEvent
+  /// When it was queued.
+  public var time: Date
+}
 
 /// The session's events, in order, held within a byte budget.
 ///
@@ -35,10 +44,11 @@ public final class SessionEvents: AsyncSequence, Sendable {
       }
       event = .frame(record)
     }
+    let now = Date()
     // The schemas event is derived state for the console, not something the plugin did: not logged.
-    if case .schemas = event {} else { recorder?.record(event) }
-    let waiter = state.withLock { $0.push(event) }
-    waiter?.resume(returning: state.withLock { $0.pop() })
+    if case .schemas = event {} else { recorder?.record(event, at: now) }
+    let waiter = state.withLock { $0.push(event, at: now) }
+    waiter?.resume(returning: state.withLock { $0.popTimed() })
   }
 
   /// Ends the sequence once the events held are read.
@@ -51,27 +61,48 @@ public final class SessionEvents: AsyncSequence, Sendable {
   /// What was dropped so far.
   public var dropped: EventQueue.Drops { state.withLock { $0.drops } }
 
+  /// The next event with its time, or nil once the sequence is finished and read.
+  fileprivate func next() async -> TimedEvent? {
+    await withCheckedContinuation { continuation in
+      let ready = state.withLock { queue -> TimedEvent?? in
+        if let event = queue.popTimed() { return .some(event) }
+        if queue.isClosed { return .some(nil) }
+        queue.waiter = continuation
+        return nil
+      }
+      if let ready { continuation.resume(returning: ready) }
+    }
+  }
+
   /// Reads the events in order.
   public struct AsyncIterator: AsyncIteratorProtocol {
     let events: SessionEvents
 
     /// The next event, or nil once the sequence is finished and read.
-    public mutating func next() async -> SessionEvent? {
-      let events = self.events
-      return await withCheckedContinuation { continuation in
-        let ready = events.state.withLock { queue -> SessionEvent?? in
-          if let event = queue.pop() { return .some(event) }
-          if queue.isClosed { return .some(nil) }
-          queue.waiter = continuation
-          return nil
-        }
-        if let ready { continuation.resume(returning: ready) }
-      }
-    }
+    public mutating func next() async -> SessionEvent? { await events.next()?.event }
   }
 
   /// One reader at a time.
   public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(events: self) }
+
+  /// The same events with the time each happened (for output that prints times: `--json`).
+  public var timed: Timed { Timed(events: self) }
+
+  /// The events with their times; reading it reads the session's events (one reader at a time).
+  public struct Timed: AsyncSequence, Sendable {
+    let events: SessionEvents
+
+    /// Reads the timed events in order.
+    public struct AsyncIterator: AsyncIteratorProtocol {
+      let events: SessionEvents
+
+      /// The next event with its time, or nil once the sequence is finished and read.
+      public mutating func next() async -> TimedEvent? { await events.next() }
+    }
+
+    /// One reader at a time.
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(events: events) }
+  }
 }
 
 /// The queue behind `SessionEvents`: pure, so dropping is tested directly.
@@ -97,9 +128,9 @@ public struct EventQueue: Sendable {
   public private(set) var drops = Drops()
   /// True after `close()`.
   public private(set) var isClosed = false
-  var waiter: CheckedContinuation<SessionEvent?, Never>?
+  var waiter: CheckedContinuation<TimedEvent?, Never>?
 
-  private var items: [SessionEvent?] = []
+  private var items: [TimedEvent?] = []
   private var head = 0
   private var reported = 0
 
@@ -112,14 +143,14 @@ public struct EventQueue: Sendable {
   public private(set) var count = 0
 
   /// Adds an event; returns the waiting reader to resume (with `pop()`), if one waits.
-  mutating func push(_ event: SessionEvent) -> CheckedContinuation<SessionEvent?, Never>? {
+  mutating func push(_ event: SessionEvent, at time: Date = Date()) -> CheckedContinuation<TimedEvent?, Never>? {
     guard !isClosed else { return nil }
-    items.append(event)
+    items.append(TimedEvent(event: event, time: time))
     bytes += event.approximateBytes
     count += 1
     var scan = head
     while bytes > budget, scan < items.count {
-      if let old = items[scan], old.isDroppable {
+      if let old = items[scan]?.event, old.isDroppable {
         bytes -= old.approximateBytes
         count -= 1
         items[scan] = nil
@@ -140,13 +171,17 @@ public struct EventQueue: Sendable {
   public mutating func append(_ event: SessionEvent) { _ = push(event) }
 
   /// The oldest event held (a notice first when events were dropped since the last one), or nil.
-  public mutating func pop() -> SessionEvent? {
+  public mutating func pop() -> SessionEvent? { popTimed()?.event }
+
+  /// `pop()` with the time the event was queued (the drop notice: now).
+  public mutating func popTimed() -> TimedEvent? {
     if drops.total > reported {
       let new = Drops(logs: drops.logs, frames: drops.frames, others: drops.others)
       reported = new.total
-      return .notice(
-        "output fell behind: \(new.logs) log lines, \(new.frames) frames and \(new.others) other events dropped so far "
-          + "(plugin-dev holds at most \(budget >> 20) MiB of events for a slow reader)")
+      return TimedEvent(
+        event: .notice(
+          "output fell behind: \(new.logs) log lines, \(new.frames) frames and \(new.others) other events dropped so far "
+            + "(plugin-dev holds at most \(budget >> 20) MiB of events for a slow reader)"), time: Date())
     }
     while head < items.count {
       let event = items[head]
@@ -157,7 +192,7 @@ public struct EventQueue: Sendable {
         head = 0
       }
       if let event {
-        bytes -= event.approximateBytes
+        bytes -= event.event.approximateBytes
         count -= 1
         return event
       }
@@ -166,7 +201,7 @@ public struct EventQueue: Sendable {
   }
 
   /// Closes the queue; returns the waiting reader to resume with nil.
-  mutating func close() -> CheckedContinuation<SessionEvent?, Never>? {
+  mutating func close() -> CheckedContinuation<TimedEvent?, Never>? {
     isClosed = true
     defer { waiter = nil }
     return waiter
