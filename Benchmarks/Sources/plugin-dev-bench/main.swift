@@ -9,6 +9,7 @@
 //   swift run -c release plugin-dev-bench client     # plugin-dev's client vs the Go host's, to a Go plugin
 //   swift run -c release plugin-dev-bench start      # run's spawn → SERVING vs the Go host's launch → ready
 //                                                    # (BENCH_TRACE=1: each session event's time)
+//   swift run -c release plugin-dev-bench longsession  # 1M frames through the TUI's 100k log: memory, render time
 //
 // The KV plugin is this executable re-run as `serve-kv` (the same code as Examples/kv-swift);
 // `wrap` re-runs it as `wrap` (the same `Wrapper` that `plugin-dev wrap` runs).
@@ -319,3 +320,4 @@ if which == "wrap" || which == "all" { try await wrapBenchmark() }
 if which == "server" || which == "all" { try await serverBenchmark() }
 if which == "client" || which == "all" { try await clientBenchmark() }
 if which == "start" || which == "all" { try await startBenchmark() }
+if which == "longsession" || which == "all" { try await longSessionBenchmark() }
