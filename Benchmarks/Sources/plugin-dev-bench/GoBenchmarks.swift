@@ -182,6 +182,7 @@ func clientBenchmark() async throws {
 func startBenchmark() async throws {
   guard let go = try await GoFixtures.build(for: "start") else { return }
   defer { go.remove() }
+  let trace = ProcessInfo.processInfo.environment["BENCH_TRACE"] != nil
   var goReady: [Double] = []
   var serving: [Double] = []
   var handshake: [Double] = []
@@ -203,7 +204,7 @@ func startBenchmark() async throws {
       let watch = Task { () -> (Double?, Double?) in
         var handshakeAt: Double?
         for await event in session.events {
-          if ProcessInfo.processInfo.environment["BENCH_TRACE"] != nil {
+          if trace {
             var text = "\(event)".prefix(60).description
             if case .frame(let record) = event { text = "frame \(record.direction) \(record.summary.prefix(70))" }
             print(String(format: "  %.2f ms %@", seconds(clock.now - started) * 1000, text))

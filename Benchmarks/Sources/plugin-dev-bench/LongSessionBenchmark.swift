@@ -16,21 +16,7 @@ func residentBytes() -> Int {
 /// state until 1M frames went through a 100,000-frame log (`--frame-limit`'s default): resident
 /// memory once the log is full and after 1M, and the time to render the TUI meanwhile.
 func longSessionBenchmark() async throws {
-  let store = FileManager.default.temporaryDirectory.appendingPathComponent("bench-kv-\(getpid())")
-  try FileManager.default.createDirectory(at: store, withIntermediateDirectories: true)
-  defer { try? FileManager.default.removeItem(at: store) }
-  let (process, handshake) = try await startPlugin(store: store)
-  let recorder = Recorder()
-  let (proxy, local) = try await startTap(for: handshake) { id, direction, bytes in
-    recorder.chunks.withLock { $0.append((id, Direction(direction), bytes)) }
-  }
-  let connection = try PluginConnection(network: .unix, address: local)
-  _ = try await exercise(connection, pairs: 2000, value: Data(repeating: 0x61, count: 100))
-  try await connection.shutdownPlugin()
-  await connection.close()
-  await proxy.close()
-  _ = await process.waitForExit(timeout: .seconds(2))
-  let chunks = recorder.chunks.withLock { $0 }
+  let chunks = try await recordKVSession(healthChecks: false)
 
   let capacity = 100_000
   var state = AppState(pluginName: "bench-kv", frameCapacity: capacity, size: Size(width: 160, height: 50))
