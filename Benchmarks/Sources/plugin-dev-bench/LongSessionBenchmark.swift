@@ -26,10 +26,9 @@ func longSessionBenchmark() async throws {
   var renders: [Double] = []
   let clock = ContinuousClock()
   while frames < 1_000_000 {
-    var decoders: [Int: ConnectionDecoder] = [:]
+    var decoder = RelayDecoder(registry: .goPlugin)
     for (id, direction, bytes) in chunks {
-      var decoder = decoders[id] ?? ConnectionDecoder(registry: .goPlugin, connection: id)
-      for record in decoder.feed(bytes, direction: direction, at: Date()) {
+      for record in decoder.feed(.bytes(connection: id, direction: direction, bytes: bytes, time: Date())) {
         state.frames.append(record)
         frames += 1
         if frames == capacity { atFull = residentBytes() }
@@ -39,7 +38,6 @@ func longSessionBenchmark() async throws {
           renders.append(seconds(clock.now - start) * 1000)
         }
       }
-      decoders[id] = decoder
     }
   }
   let after = residentBytes()

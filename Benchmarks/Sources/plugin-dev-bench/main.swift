@@ -10,6 +10,8 @@
 //   swift run -c release plugin-dev-bench start      # run's spawn → SERVING vs the Go host's launch → ready
 //                                                    # (BENCH_TRACE=1: each session event's time)
 //   swift run -c release plugin-dev-bench longsession  # 1M frames through the TUI's 100k log: memory, render time
+//   swift run -c release plugin-dev-bench capture [DIR]  # WireTap vs tshark on a capture tshark recorded
+//                                                    # (Scripts/record-capture.sh DIR; DIR: /tmp/plugin-dev-capture)
 //
 // The KV plugin is this executable re-run as `serve-kv` (the same code as Examples/kv-swift);
 // `wrap` re-runs it as `wrap` (the same `Wrapper` that `plugin-dev wrap` runs).
@@ -89,12 +91,10 @@ struct DecodingTap {
   static func start(for handshake: HandshakeLine) async throws -> DecodingTap {
     let (stream, sink) = AsyncStream<(Int, Direction, [UInt8])>.makeStream()
     let decoding = Task {
-      var decoders: [Int: ConnectionDecoder] = [:]
+      var decoder = RelayDecoder(registry: .goPlugin)
       var frames = 0
       for await (id, direction, bytes) in stream {
-        var decoder = decoders[id] ?? ConnectionDecoder(registry: .goPlugin, connection: id)
-        frames += decoder.feed(bytes, direction: direction, at: Date()).count
-        decoders[id] = decoder
+        frames += decoder.feed(.bytes(connection: id, direction: direction, bytes: bytes, time: Date())).count
       }
       return frames
     }
@@ -207,13 +207,11 @@ func decoderBenchmark() async throws {
     for (_, direction, bytes) in chunks { parsed += parsers[direction]?.feed(bytes).count ?? 0 }
     parseRates.append(Double(totalBytes) / seconds(clock.now - p0))
 
-    var decoders: [Int: ConnectionDecoder] = [:]
+    var decoder = RelayDecoder(registry: registry)
     let t0 = clock.now
     var count = 0
     for (id, direction, bytes) in chunks {
-      var decoder = decoders[id] ?? ConnectionDecoder(registry: registry, connection: id)
-      count += decoder.feed(bytes, direction: direction, at: Date()).count
-      decoders[id] = decoder
+      count += decoder.feed(.bytes(connection: id, direction: direction, bytes: bytes, time: Date())).count
     }
     let elapsed = seconds(clock.now - t0)
     frames = count
@@ -327,3 +325,11 @@ if which == "server" || which == "all" { try await serverBenchmark() }
 if which == "client" || which == "all" { try await clientBenchmark() }
 if which == "start" || which == "all" { try await startBenchmark() }
 if which == "longsession" || which == "all" { try await longSessionBenchmark() }
+if which == "capture" || which == "all" {
+  let directory = arguments.dropFirst().first ?? "/tmp/plugin-dev-capture"
+  if FileManager.default.fileExists(atPath: directory + "/port") {
+    try await captureBenchmark(directory: directory)
+  } else {
+    print("capture: no capture in \(directory); record one with Benchmarks/Scripts/record-capture.sh \(directory)")
+  }
+}

@@ -221,7 +221,7 @@ extension SessionEvent {
   var approximateBytes: Int {
     switch self {
     case .log(let entry): return 128 + entry.raw.utf8.count + entry.message.utf8.count
-    case .frame(let record): return 512 + record.payloadPrefix.count + record.summary.utf8.count
+    case .frame(let record): return 256 + record.approximateByteCount
     case .strayStdout(let line), .buildOutput(let line, _): return 64 + line.utf8.count
     default: return 256
     }

@@ -22,25 +22,25 @@ extension ConnectionDecoder {
       return (outputs, stream.path, stream.encoding(direction), failedBefore, stream.assembler(direction).pending)
     }
     var errors: [String] = []
+    // A frame that is exactly one uncompressed message: the record keeps its bytes once.
+    let wholeMessage =
+      outputs.count == 1 && record.payloadPrefix.count == content.count && content.count >= 5
+      ? record.payloadPrefix[(record.payloadPrefix.startIndex + 5)...] : nil
     for output in outputs {
       switch output {
       case .message(let message):
         let payload = GRPCDecompression.payload(message, encoding: encoding)
-        var decoded = decoder.decode(
-          payload.bytes, path: path, isRequest: isRequest, compressed: payload.stillCompressed)
-        decoded.compressed = message.compressed
-        if let note = payload.note {
-          decoded.note =
-            payload.stillCompressed ? note : [note, decoded.note].compactMap { $0 }.joined(separator: "; ")
-        }
-        record.messages.append(decoded)
+        record.messages.append(
+          decoder.deferred(
+            payload.bytes, sharing: message.compressed ? nil : wholeMessage, path: path, isRequest: isRequest,
+            compressedFlag: message.compressed,
+            stillCompressed: payload.stillCompressed, payloadNote: payload.note))
       case .error(let text):
         errors.append(text)
       }
     }
-    if let first = record.messages.first {
-      let more = record.messages.count > 1 ? " (+\(record.messages.count - 1) more)" : ""
-      record.summary = "DATA \(first.summary)\(more)"
+    if !record.messages.isEmpty {
+      record.summarizeMessages()
     } else if failedBefore {
       record.summary = "DATA \(content.count) bytes (not decoded: gRPC message framing was lost earlier on this stream)"
     } else if let pending, let expected = pending.expected {

@@ -76,7 +76,7 @@ extension ConnectionDecoder {
         "HPACK decoding failed (\(error)); later header blocks sent by the \(direction.sender) may not decode either, since HPACK state is shared by the connection"
       )
     }
-    let fields = headers.map { HeaderField(name: $0.name, value: $0.value) }
+    let fields = interned(headers.map { HeaderField(name: interned($0.name), value: interned($0.value)) })
     record.headers = fields
     let typeName = record.type
 

@@ -32,6 +32,10 @@ public struct ConnectionDecoder: Sendable {
   var streams: [UInt32: StreamState] = [:]
   var recentPaths: [UInt32: String] = [:]
   var recentOrder: [UInt32] = []
+  /// Shared copies of the texts records repeat.
+  var interned = StringInterner()
+  /// `HTTP2Frame.flagNames` by frame type and flags, shared by the records.
+  private var flagNames: [UInt16: [String]] = [:]
 
   /// Makes a decoder for a new connection.
   ///
@@ -73,6 +77,7 @@ public struct ConnectionDecoder: Sendable {
           summary: "ERROR \(message)", decodeError: message)
       }
       record.connection = connection
+      record.internSummary(&interned)
       records.append(record)
     }
     return records
@@ -96,8 +101,9 @@ public struct ConnectionDecoder: Sendable {
   mutating func decode(_ frame: HTTP2Frame, direction: Direction, at time: Date) -> FrameRecord {
     var record = FrameRecord(
       time: time, direction: direction, streamID: frame.streamID, type: frame.type.name,
-      flags: frame.flagNames, length: frame.length, summary: frame.type.name, method: path(of: frame.streamID),
-      payloadPrefix: Array(frame.payload.prefix(Self.payloadPrefixLimit)),
+      flags: flagNames(of: frame), length: frame.length, summary: frame.type.name, method: path(of: frame.streamID),
+      payloadPrefix: frame.payload.count <= Self.payloadPrefixLimit
+        ? frame.payload : Array(frame.payload.prefix(Self.payloadPrefixLimit)),
       payloadTruncated: frame.payload.count > Self.payloadPrefixLimit)
 
     var sequenceError: String?
@@ -136,6 +142,16 @@ public struct ConnectionDecoder: Sendable {
       record.summary = "\(frame.type.name) error: \(sequenceError)"
     }
     return record
+  }
+
+  /// The names of `frame`'s flags: one shared array per frame type and flag byte.
+  private mutating func flagNames(of frame: HTTP2Frame) -> [String] {
+    guard frame.flags != 0 else { return [] }
+    let key = UInt16(frame.type.rawValue) << 8 | UInt16(frame.flags)
+    if let names = flagNames[key] { return names }
+    let names = frame.flagNames
+    flagNames[key] = names
+    return names
   }
 
   // MARK: Streams

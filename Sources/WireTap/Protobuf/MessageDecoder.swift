@@ -53,6 +53,46 @@ public struct MessageDecoder: Sendable {
     return record
   }
 
+  /// Messages up to this many bytes are recorded undecoded by `deferred` (decoded when first
+  /// read); larger ones are decoded at once, so a held record never keeps more than this of a
+  /// message's bytes (the rendered tree of a large message is bounded by `RenderLimits`).
+  public static let deferredByteLimit = 2048
+
+  /// A record of one message as `decode(_:path:isRequest:compressed:payloadNote:)` would make
+  /// it, whose decoding waits until its summary or tree is first read when the message is at
+  /// most `deferredByteLimit` bytes.
+  /// `sharing`, when given, holds the same bytes as `bytes` (a slice of the frame's payload
+  /// copy): the record keeps it instead of a second copy.
+  public func deferred(
+    _ bytes: [UInt8], sharing: ArraySlice<UInt8>? = nil, path: String?, isRequest: Bool, compressedFlag: Bool,
+    stillCompressed: Bool, payloadNote: String?
+  ) -> DecodedMessageRecord {
+    guard bytes.count <= Self.deferredByteLimit else {
+      var record = decode(
+        bytes, path: path, isRequest: isRequest, compressed: stillCompressed, payloadNote: payloadNote)
+      record.compressed = compressedFlag
+      return record
+    }
+    let kept = sharing.flatMap { $0.elementsEqual(bytes) ? $0 : nil } ?? bytes[...]
+    let deferred = DeferredMessageDecode(
+      bytes: kept, path: path, isRequest: isRequest, decoder: self, payloadNote: payloadNote,
+      stillCompressed: stillCompressed)
+    return DecodedMessageRecord(
+      deferred: deferred, isRequest: isRequest, byteCount: bytes.count, compressed: compressedFlag)
+  }
+
+  /// `decode(_:path:isRequest:compressed:)` with decompression's note (`payloadNote`) added:
+  /// alone when the bytes are still compressed, else before the decoder's own note.
+  func decode(_ bytes: [UInt8], path: String?, isRequest: Bool, compressed: Bool, payloadNote: String?)
+    -> DecodedMessageRecord
+  {
+    var record = decode(bytes, path: path, isRequest: isRequest, compressed: compressed)
+    if let payloadNote {
+      record.note = compressed ? payloadNote : [payloadNote, record.note].compactMap { $0 }.joined(separator: "; ")
+    }
+    return record
+  }
+
   /// Decodes `bytes` as `type`; fails with SwiftProtobuf's error when they do not parse.
   public func decode(_ bytes: [UInt8], as type: any Message.Type, isRequest: Bool) -> Result<
     DecodedMessageRecord, any Error

@@ -72,36 +72,36 @@ public struct FrameFilter: Sendable, Hashable {
   /// Whether the filter has no clauses (matches everything).
   public var isEmpty: Bool { clauses.isEmpty }
 
-  /// Whether `record` satisfies every clause.
+  /// Whether `record` satisfies every clause. Free text is looked for in the summary and the
+  /// method, ignoring case; a record's summary is only read (and its messages decoded) when
+  /// the filter has free text.
   public func matches(_ record: FrameRecord) -> Bool {
-    matches(record, searchText: Self.lowered(summary: record.summary, method: record.method))
-  }
-
-  /// Matching with a precomputed lower-cased search text (see `searchText(for:)`).
-  func matches(_ record: FrameRecord, searchText: [UInt8]) -> Bool {
-    for clause in clauses where matches(clause.term, record, searchText: searchText) == clause.negated {
+    for clause in clauses where matches(clause.term, record) == clause.negated {
       return false
     }
     return true
   }
 
-  /// The bytes free text is searched in: lower-cased summary and method.
-  static func lowered(summary: String, method: String?) -> [UInt8] {
-    var text = Array(summary.lowercased().utf8)
-    if let method {
-      text.append(0)
-      text += method.lowercased().utf8
+  /// Whether `text` contains `needle` (lower case), ignoring the case of ASCII letters; a needle
+  /// with other letters is looked for in `text.lowercased()`.
+  static func containsIgnoringCase(_ text: String, _ needle: String) -> Bool {
+    var needle = needle
+    if !needle.utf8.allSatisfy({ $0 < 0x80 }) {
+      var lowered = text.lowercased()
+      return lowered.withUTF8 { hay in needle.withUTF8 { contains(hay, $0, foldingASCII: false) } }
     }
-    return text
+    var text = text
+    return text.withUTF8 { hay in needle.withUTF8 { contains(hay, $0, foldingASCII: true) } }
   }
 
-  private func matches(_ term: Term, _ record: FrameRecord, searchText: [UInt8]) -> Bool {
+  private func matches(_ term: Term, _ record: FrameRecord) -> Bool {
     switch term {
     case .text(let needle):
-      return Self.contains(searchText, Array(needle.utf8))
+      if let method = record.method, Self.containsIgnoringCase(method, needle) { return true }
+      return Self.containsIgnoringCase(record.summary, needle)
     case .method(let needle):
       guard let method = record.method else { return false }
-      return Self.contains(Array(method.lowercased().utf8), Array(needle.utf8))
+      return Self.containsIgnoringCase(method, needle)
     case .stream(let ids):
       return ids.contains(record.streamID)
     case .type(let prefixes):
@@ -118,26 +118,27 @@ public struct FrameFilter: Sendable, Hashable {
     }
   }
 
-  /// Substring search on bytes.
-  static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+  /// Substring search on bytes; with `foldingASCII`, `A`–`Z` in `haystack` match `a`–`z` in `needle`.
+  static func contains(
+    _ haystack: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>, foldingASCII: Bool
+  ) -> Bool {
     guard let first = needle.first else { return true }
     let count = needle.count
     guard haystack.count >= count else { return false }
-    return haystack.withUnsafeBufferPointer { hay in
-      needle.withUnsafeBufferPointer { pin in
-        var index = 0
-        let last = hay.count - count
-        while index <= last {
-          if hay[index] == first {
-            var offset = 1
-            while offset < count, hay[index + offset] == pin[offset] { offset += 1 }
-            if offset == count { return true }
-          }
-          index += 1
-        }
-        return false
-      }
+    @inline(__always) func fold(_ byte: UInt8) -> UInt8 {
+      foldingASCII && byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
     }
+    var index = 0
+    let last = haystack.count - count
+    while index <= last {
+      if fold(haystack[index]) == first {
+        var offset = 1
+        while offset < count, fold(haystack[index + offset]) == needle[offset] { offset += 1 }
+        if offset == count { return true }
+      }
+      index += 1
+    }
+    return false
   }
 
   // MARK: Parsing

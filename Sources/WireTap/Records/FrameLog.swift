@@ -14,10 +14,11 @@ public struct FrameLog: Sendable, RandomAccessCollection {
   public private(set) var nextSequence = 1
 
   private var storage: [FrameRecord] = []
-  /// Lower-cased summary + method per record, for fast free-text filtering.
-  private var searchTexts: [[UInt8]] = []
   /// Index in `storage` of the oldest record once the ring is full.
   private var head = 0
+
+  /// A log reserves room for at most this many records up front; beyond, it grows as it fills.
+  static let reservedRecordsLimit = 1 << 20
 
   /// Makes an empty log holding at most `capacity` records (at least 1).
   public init(capacity: Int = 100_000) {
@@ -41,13 +42,15 @@ public struct FrameLog: Sendable, RandomAccessCollection {
     var record = record
     record.sequence = nextSequence
     nextSequence += 1
-    let search = FrameFilter.lowered(summary: record.summary, method: record.method)
     if storage.count < capacity {
+      if storage.isEmpty {
+        // Room for the whole log at once (pages are only touched as records arrive): growing by
+        // doubling would copy every record several times and leave up to half the room unused.
+        storage.reserveCapacity(Swift.min(capacity, Self.reservedRecordsLimit))
+      }
       storage.append(record)
-      searchTexts.append(search)
     } else {
       storage[head] = record
-      searchTexts[head] = search
       head = (head + 1) % capacity
       droppedCount += 1
     }
@@ -62,7 +65,6 @@ public struct FrameLog: Sendable, RandomAccessCollection {
   /// Removes every record (sequence numbers keep counting; the dropped count is kept).
   public mutating func removeAll() {
     storage.removeAll()
-    searchTexts.removeAll()
     head = 0
   }
 
@@ -79,7 +81,7 @@ public struct FrameLog: Sendable, RandomAccessCollection {
     var result: [Int] = []
     for position in indices {
       let index = physical(position)
-      if filter.matches(storage[index], searchText: searchTexts[index]) {
+      if filter.matches(storage[index]) {
         result.append(position)
       }
     }

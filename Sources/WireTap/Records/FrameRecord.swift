@@ -32,8 +32,14 @@ public struct FrameRecord: Sendable, Hashable, Codable {
   public var flags: [String]
   /// Payload length from the frame header.
   public var length: Int
-  /// The one-line text a list shows, e.g. `HEADERS /proto.KV/Put`.
-  public var summary: String
+  /// The one-line text a list shows, e.g. `HEADERS /proto.KV/Put`; for a DATA frame that
+  /// completed messages, made from the first message's summary when first read.
+  public var summary: String {
+    get { storedSummary ?? Self.messagesSummary(messages) }
+    set { storedSummary = newValue }
+  }
+  /// The summary set, or nil when it is made from `messages`.
+  private var storedSummary: String?
   /// gRPC method path of the stream, when known.
   public var method: String?
   /// The decoded header list, on the frame that completed a header block.
@@ -41,17 +47,56 @@ public struct FrameRecord: Sendable, Hashable, Codable {
   /// gRPC messages completed by this DATA frame.
   public var messages: [DecodedMessageRecord]
   /// `grpc-status` from trailers.
-  public var grpcStatus: Int?
+  public var grpcStatus: Int? {
+    get { details.grpcStatus }
+    set { details.grpcStatus = newValue }
+  }
   /// `grpc-message` from trailers, percent-decoded.
-  public var grpcMessage: String?
+  public var grpcMessage: String? {
+    get { details.grpcMessage }
+    set { details.grpcMessage = newValue }
+  }
   /// RST_STREAM / GOAWAY error code name.
-  public var errorCode: String?
+  public var errorCode: String? {
+    get { details.errorCode }
+    set { details.errorCode = newValue }
+  }
   /// SETTINGS parameters.
-  public var settings: [SettingValue]?
+  public var settings: [SettingValue]? {
+    get { details.settings }
+    set { details.settings = newValue }
+  }
   /// An explanation for people (e.g. why a GOAWAY ENHANCE_YOUR_CALM happened).
-  public var note: String?
+  public var note: String? {
+    get { details.note }
+    set { details.note = newValue }
+  }
   /// Why decoding failed (set for `.decodeError`).
-  public var decodeError: String?
+  public var decodeError: String? {
+    get { details.decodeError }
+    set { details.decodeError = newValue }
+  }
+  /// The fields most frames leave empty, kept out of line so a record of a common frame is small.
+  private struct Details: Sendable, Hashable {
+    var grpcStatus: Int? = nil
+    var grpcMessage: String? = nil
+    var errorCode: String? = nil
+    var settings: [SettingValue]? = nil
+    var note: String? = nil
+    var decodeError: String? = nil
+  }
+  private enum DetailsBox: Sendable {
+    case none
+    indirect case some(Details)
+  }
+  private var detailsBox = DetailsBox.none
+  private var details: Details {
+    get {
+      if case .some(let details) = detailsBox { return details }
+      return Details()
+    }
+    set { detailsBox = newValue == Details() ? .none : .some(newValue) }
+  }
   /// The first bytes (up to `ConnectionDecoder.payloadPrefixLimit`) of the raw payload.
   public var payloadPrefix: [UInt8]
   /// Whether the payload was longer than `payloadPrefix`.
@@ -75,18 +120,63 @@ public struct FrameRecord: Sendable, Hashable, Codable {
     self.type = type
     self.flags = flags
     self.length = length
-    self.summary = summary
+    self.storedSummary = summary
     self.method = method
     self.headers = headers
     self.messages = messages
-    self.grpcStatus = grpcStatus
-    self.grpcMessage = grpcMessage
-    self.errorCode = errorCode
-    self.settings = settings
-    self.note = note
-    self.decodeError = decodeError
     self.payloadPrefix = payloadPrefix
     self.payloadTruncated = payloadTruncated
+    self.details = Details(
+      grpcStatus: grpcStatus, grpcMessage: grpcMessage, errorCode: errorCode, settings: settings, note: note,
+      decodeError: decodeError)
+  }
+
+  /// Shares the stored summary's text with earlier records that had the same (see `StringInterner`).
+  mutating func internSummary(_ interner: inout StringInterner) {
+    if let storedSummary { self.storedSummary = interner(storedSummary) }
+  }
+
+  /// Makes `summary` follow the messages: `DATA` and the first message's summary, worked out
+  /// when first read (messages decode lazily, see `DecodedMessageRecord`).
+  mutating func summarizeMessages() { storedSummary = nil }
+
+  /// About how many bytes the record holds, worked out without decoding its messages.
+  public var approximateByteCount: Int {
+    let text = storedSummary?.utf8.count ?? 0
+    return MemoryLayout<FrameRecord>.stride + payloadPrefix.count + text
+      + messages.reduce(0) { $0 + 128 + $1.byteCount } + (headers?.count ?? 0) * 64
+  }
+
+  /// `DATA PutRequest {…}`, with `(+N more)` when the frame completed more than one message.
+  static func messagesSummary(_ messages: [DecodedMessageRecord]) -> String {
+    guard let first = messages.first else { return "DATA" }
+    let more = messages.count > 1 ? " (+\(messages.count - 1) more)" : ""
+    return "DATA \(first.summary)\(more)"
+  }
+
+  // MARK: Equatable, Hashable (by what the record says, whether its summary was made yet or not)
+
+  public static func == (lhs: Self, rhs: Self) -> Bool {
+    lhs.sequence == rhs.sequence && lhs.connection == rhs.connection && lhs.kind == rhs.kind
+      && lhs.time == rhs.time && lhs.direction == rhs.direction && lhs.streamID == rhs.streamID
+      && lhs.type == rhs.type && lhs.flags == rhs.flags && lhs.length == rhs.length && lhs.method == rhs.method
+      && lhs.headers == rhs.headers && lhs.messages == rhs.messages && lhs.grpcStatus == rhs.grpcStatus
+      && lhs.grpcMessage == rhs.grpcMessage && lhs.errorCode == rhs.errorCode && lhs.settings == rhs.settings
+      && lhs.note == rhs.note && lhs.decodeError == rhs.decodeError && lhs.payloadPrefix == rhs.payloadPrefix
+      && lhs.payloadTruncated == rhs.payloadTruncated && lhs.summary == rhs.summary
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(sequence)
+    hasher.combine(connection)
+    hasher.combine(kind)
+    hasher.combine(time)
+    hasher.combine(direction)
+    hasher.combine(streamID)
+    hasher.combine(type)
+    hasher.combine(length)
+    hasher.combine(summary)
+    hasher.combine(messages)
   }
 
   // MARK: Codable (stable, readable JSON: ISO 8601 time, hex payload, empty fields left out)
@@ -117,16 +207,10 @@ public struct FrameRecord: Sendable, Hashable, Codable {
     type = try container.decode(String.self, forKey: .type)
     flags = try container.decodeIfPresent([String].self, forKey: .flags) ?? []
     length = try container.decode(Int.self, forKey: .length)
-    summary = try container.decode(String.self, forKey: .summary)
+    storedSummary = try container.decode(String.self, forKey: .summary)
     method = try container.decodeIfPresent(String.self, forKey: .method)
     headers = try container.decodeIfPresent([HeaderField].self, forKey: .headers)
     messages = try container.decodeIfPresent([DecodedMessageRecord].self, forKey: .messages) ?? []
-    grpcStatus = try container.decodeIfPresent(Int.self, forKey: .grpcStatus)
-    grpcMessage = try container.decodeIfPresent(String.self, forKey: .grpcMessage)
-    errorCode = try container.decodeIfPresent(String.self, forKey: .errorCode)
-    settings = try container.decodeIfPresent([SettingValue].self, forKey: .settings)
-    note = try container.decodeIfPresent(String.self, forKey: .note)
-    decodeError = try container.decodeIfPresent(String.self, forKey: .decodeError)
     let hex = try container.decodeIfPresent(String.self, forKey: .payloadHex) ?? ""
     guard let bytes = Hex.decode(hex) else {
       throw DecodingError.dataCorruptedError(
@@ -134,6 +218,12 @@ public struct FrameRecord: Sendable, Hashable, Codable {
     }
     payloadPrefix = bytes
     payloadTruncated = try container.decodeIfPresent(Bool.self, forKey: .payloadTruncated) ?? false
+    grpcStatus = try container.decodeIfPresent(Int.self, forKey: .grpcStatus)
+    grpcMessage = try container.decodeIfPresent(String.self, forKey: .grpcMessage)
+    errorCode = try container.decodeIfPresent(String.self, forKey: .errorCode)
+    settings = try container.decodeIfPresent([SettingValue].self, forKey: .settings)
+    note = try container.decodeIfPresent(String.self, forKey: .note)
+    decodeError = try container.decodeIfPresent(String.self, forKey: .decodeError)
   }
 
   /// Encodes the record; `time` as ISO 8601 UTC with milliseconds, the payload as hex,

@@ -5,12 +5,14 @@
 // Built in GOPATH mode against Debian's go-plugin 1.0.1 (see Tests/TestSupport/GoToolchain.swift),
 // with the Go template's generated proto package copied to kvhost/proto.
 //
-//	kvhost [-automtls] [-key K] [-value V] [-bench N] PLUGIN [ARGS...]
+//	kvhost [-automtls] [-key K] [-value V] [-bench N] [-pairs N] PLUGIN [ARGS...]
 //
 // Prints "get K = V" and "ping ok" and exits 0, or prints "start: …" / "put: …" / … and exits 1.
 // With -bench N it then times N Get calls one after another and prints
 // "bench calls=N p50_us=… p99_us=… ready_us=…" (ready: from starting the plugin to the first
 // call's answer), so the Go host itself measures a plugin (Benchmarks/, `plugin-dev-bench wrap`).
+// With -pairs N it makes N Put+Get pairs of keys key-0…key-(N-1) with 100-byte values and prints
+// "pairs N" (the traffic Benchmarks/Scripts/record-capture.sh records).
 package main
 
 import (
@@ -42,6 +44,7 @@ func main() {
 	key := flag.String("key", "greeting", "key to put and get")
 	value := flag.String("value", "hello from a Go host", "value to put")
 	bench := flag.Int("bench", 0, "time this many Get calls and print their p50 and p99")
+	pairs := flag.Int("pairs", 0, "make this many Put+Get pairs of distinct keys")
 	flag.Parse()
 	launched := time.Now()
 	if flag.NArg() < 1 {
@@ -87,6 +90,22 @@ func main() {
 		fail("ping", err)
 	}
 	fmt.Println("ping ok")
+	if *pairs > 0 {
+		payload := make([]byte, 100)
+		for i := range payload {
+			payload[i] = 'a' + byte(i%26)
+		}
+		for i := 0; i < *pairs; i++ {
+			name := fmt.Sprintf("key-%d", i)
+			if _, err := kv.Put(context.Background(), &proto.PutRequest{Key: name, Value: payload}); err != nil {
+				fail("pairs put", err)
+			}
+			if _, err := kv.Get(context.Background(), &proto.GetRequest{Key: name}); err != nil {
+				fail("pairs get", err)
+			}
+		}
+		fmt.Printf("pairs %d\n", *pairs)
+	}
 	if *bench > 0 {
 		durations := make([]time.Duration, 0, *bench)
 		for i := 0; i < *bench; i++ {
