@@ -66,7 +66,12 @@ struct HeadlessRunner {
               writeLine(stderr: true, "plugin-dev: --exec '\(text)': \(error)")
               failures.add()
             }
-          case .clear, .help, .export:
+          case .export:
+            writeLine(
+              stderr: true,
+              "plugin-dev: '\(text)' exports the TUI's frame list; headless, record the whole session with --export FILE.jsonl (or export FILE.pcapng for a capture); ignored"
+            )
+          case .clear, .help:
             writeLine(stderr: true, "plugin-dev: '\(text)' only makes sense in the TUI; ignored")
           }
         } catch {

@@ -17,7 +17,7 @@ struct Wrap: AsyncParsableCommand {
   @Option(
     name: .customLong("log"),
     help:
-      "Record the session to this file as it happens (JSON lines, flushed per event); read it with `plugin-dev view FILE`."
+      "Record the session to this file as it happens (JSON lines, written as it happens); read it with `plugin-dev view FILE`."
   )
   var logPath: String?
 

@@ -105,9 +105,14 @@ struct CaptureEndToEndTests {
     let result = try await PluginDevCLI.run(
       [
         "run", "--headless", "--json", "--export", export, "--exec", "put a hello", "--exec", "get a", "--exec",
-        "export \(capture)",
+        "export \(capture)", "--exec", "export list.jsonl",
       ], workingDirectory: folder)
     #expect(result.status == .exited(0), "\(result.transcript)")
+    // The TUI's frame-list export has no list to export headless: it says what to use instead.
+    #expect(
+      result.stderr.joined(separator: "\n").contains("headless, record the whole session with --export FILE.jsonl"),
+      "\(result.transcript)")
+    #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("list.jsonl").path))
     let port = try Self.decodePort(for: capture, in: result)
     #expect(port == 50051)
     let paths = try await Tshark.values(of: "http2.headers.path", in: capture, http2Port: port)

@@ -115,6 +115,36 @@ struct RecordingTests {
     #expect(frame.contains("\"sequence\":7") && frame.contains("\"kind\":\"frame\""))
   }
 
+  /// `wrap --log` records a batch of frames with one write: nothing is written before `flush()`
+  /// or the next line written at once, and the order stays the order recorded.
+  @Test func deferredLinesWaitForAFlushAndKeepTheirOrder() throws {
+    let path = try Self.temporaryFile()
+    let recorder = try SessionRecorder(path: path, header: Self.header())
+    func lines() throws -> [String] {
+      try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+    }
+    let frame = { (sequence: Int) in
+      var record = FrameRecord(time: Self.start, direction: .hostToPlugin, type: "PING", summary: "PING \(sequence)")
+      record.sequence = sequence
+      return SessionEvent.frame(record)
+    }
+    recorder.record(frame(1), deferWrite: true)
+    recorder.record(frame(2), deferWrite: true)
+    #expect(try lines().count == 1, "only the header before a flush")
+    recorder.flush()
+    #expect(try lines().count == 3)
+    recorder.record(frame(3), deferWrite: true)
+    recorder.record(.notice("after three"))
+    recorder.record(frame(4), deferWrite: true)
+    #expect(try lines().count == 5)
+    recorder.close()
+    let written = try lines()
+    #expect(written.count == 6)
+    #expect(written[1].contains("\"sequence\":1") && written[2].contains("\"sequence\":2"))
+    #expect(written[3].contains("\"sequence\":3") && written[4].contains("after three"))
+    #expect(written[5].contains("\"sequence\":4"))
+  }
+
   @Test func linesArriveInAnyChunksAndABadLineIsNamedNotFatal() throws {
     let path = try Self.temporaryFile()
     let recorder = try SessionRecorder(path: path, header: Self.header())

@@ -131,7 +131,7 @@ struct FrameLogTests {
   }
 
   @Test func jsonKeepsOnlyPresentFields() throws {
-    let line = try Self.record("SETTINGS ack", type: "SETTINGS", stream: 0).jsonLine()
+    let line = Self.record("SETTINGS ack", type: "SETTINGS", stream: 0).jsonLine()
     #expect(
       line
         == "{\"connection\":1,\"direction\":\"hostToPlugin\",\"kind\":\"frame\",\"length\":0,\"sequence\":0,\"stream\":0,\"summary\":\"SETTINGS ack\",\"time\":\"2027-01-15T08:00:00.250Z\",\"type\":\"SETTINGS\"}"

@@ -37,7 +37,7 @@ struct LazyDecodingTests {
 
   @Test func aRecordReadBackFromItsJSONLineEqualsTheLiveOne() throws {
     for record in try Self.sessionRecords() {
-      let line = try record.jsonLine()
+      let line = record.jsonLine()
       let back = try JSONDecoder().decode(FrameRecord.self, from: Data(line.utf8))
       #expect(back == record, "\(line)")
       #expect(back.hashValue == record.hashValue)

@@ -92,10 +92,20 @@ func wrapBenchmark() async throws {
   let plugin = go.template
   let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
   let log = go.folder.appendingPathComponent("wrap.jsonl").path
-  let modes: [(String, [String])] = [
+  var modes: [(String, [String])] = [
     ("direct", [plugin]), ("wrap", [me, "wrap", "--", plugin]),
     ("wrap --log", [me, "wrap", "--log", log, "--", plugin]),
   ]
+  // The floor for any relay in wrap's place: socat (C, one process) relaying the plugin's unix socket.
+  let socat = ["/usr/bin/socat", "/bin/socat"].first { FileManager.default.isExecutableFile(atPath: $0) }
+  if let socat {
+    let script = go.folder.appendingPathComponent("socat-relay.sh")
+    try socatRelayScript(socat: socat).write(to: script, atomically: true, encoding: .utf8)
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+    modes.append(("socat relay", [script.path, plugin]))
+  } else {
+    print("wrap: socat is not installed: no minimal-relay reference (apt-get install socat)")
+  }
   let calls = 2000
   var p50: [String: [Double]] = [:]
   var p99: [String: [Double]] = [:]
@@ -114,7 +124,7 @@ func wrapBenchmark() async throws {
       format:
         "wrap: Go host → Go plugin, KV Get p50 direct %.0f µs (p99 %.0f µs), ready %.1f ms (medians of 7 rounds × %d calls)",
       base, median(p99["direct"] ?? []), median(ready["direct"] ?? []) / 1000, calls))
-  for name in ["wrap", "wrap --log"] {
+  for name in ["wrap", "wrap --log"] + (socat == nil ? [] : ["socat relay"]) {
     let ratios = zip(p50[name] ?? [], p50["direct"] ?? []).map { $0 / $1 }
     print(
       String(
@@ -123,6 +133,26 @@ func wrapBenchmark() async throws {
         name, median(p50[name] ?? []), median(p99[name] ?? []), median(ready[name] ?? []) / 1000, median(ratios),
         ratios.min() ?? .nan, ratios.max() ?? .nan))
   }
+}
+
+/// A stand-in for `wrap` that relays with socat: reads the plugin's handshake (a unix socket),
+/// relays a socket of its own to it and prints the handshake pointing there.
+func socatRelayScript(socat: String) -> String {
+  """
+  #!/bin/sh
+  dir=$(mktemp -d)
+  "$@" | {
+    IFS='|' read -r core app network address protocol rest
+    \(socat) UNIX-LISTEN:"$dir/relay.sock",fork UNIX-CONNECT:"$address" &
+    relay=$!
+    while [ ! -S "$dir/relay.sock" ]; do sleep 0.001; done
+    echo "$core|$app|unix|$dir/relay.sock|$protocol"
+    cat >/dev/null
+    kill $relay
+    rm -rf "$dir"
+  }
+
+  """
 }
 
 /// One `kvhost -bench N` run: p50, p99 and ready in µs.

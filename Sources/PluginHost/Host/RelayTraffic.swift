@@ -4,8 +4,9 @@ import Relay
 import WireTap
 
 /// The traffic of one relay (one start of the plugin): chunks and connection events leave the
-/// event loop through a stream, in the order the relay reported them, to one task that decodes
-/// them into frame records and records them in the session's capture.
+/// event loop through a queue, in the order the relay reported them, to one task that decodes
+/// them into frame records and records them in the session's capture, a millisecond's worth at a
+/// time.
 ///
 /// At the stop the stream is ended and drained (within a deadline), so the frame log and the
 /// capture both hold the last frames (the Shutdown call, GOAWAY) and agree with each other.
@@ -23,32 +24,62 @@ final class RelayTraffic: Sendable {
     var ended = false
   }
 
-  private let continuation: AsyncStream<Item>.Continuation
+  /// Items reported and not taken yet, and whether the task was woken for them.
+  private struct Pending: Sendable {
+    var items: [Item] = []
+    var woken = false
+  }
+
+  /// How long the task waits after a wake-up before it takes what is pending: it then handles
+  /// the traffic of that time at once instead of waking for every chunk, which on a busy
+  /// machine would take the CPU from the calls being relayed.
+  static let coalescing = Duration.milliseconds(2)
+
+  private let continuation: AsyncStream<Void>.Continuation
+  private let pending: LockedValue<Pending>
   private let task: Task<Void, Never>
   private let waiters: LockedValue<Waiters>
 
   /// Starts the task; `observe` hears the frames, decoded with `schemas` first, then the built-in
-  /// types; with `decodes` false nothing is decoded (the traffic only goes to `capture`).
+  /// types, and `batchEnded` when it has heard what was pending; with `decodes` false nothing is
+  /// decoded (the traffic only goes to `capture`).
   init(
     capture: TrafficCapture?, schemas: SchemaStore? = nil, decodes: Bool = true,
-    observe: @escaping @Sendable (HostEvent) -> Void
+    batchEnded: (@Sendable () -> Void)? = nil, observe: @escaping @Sendable (HostEvent) -> Void
   ) {
-    let (items, continuation) = AsyncStream<Item>.makeStream(bufferingPolicy: .unbounded)
+    let (wakes, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     let waiters = LockedValue(Waiters())
+    let pending = LockedValue(Pending())
     self.continuation = continuation
+    self.pending = pending
     self.waiters = waiters
     task = Task {
       var decoder = RelayDecoder(registry: MessageRegistry.goPlugin, schemas: schemas)
-      for await item in items {
-        switch item {
-        case .marker(let id):
-          waiters.withLock { $0.waiting.removeValue(forKey: id) }?.resume()
-        case .event(let event):
-          capture?.record(event)
-          guard decodes else { continue }
-          for record in Self.decode(event, with: &decoder) { observe(.frame(record)) }
+      func handle(_ items: [Item]) {
+        for item in items {
+          switch item {
+          case .marker(let id):
+            waiters.withLock { $0.waiting.removeValue(forKey: id) }?.resume()
+          case .event(let event):
+            capture?.record(event)
+            guard decodes else { continue }
+            for record in Self.decode(event, with: &decoder) { observe(.frame(record)) }
+          }
+        }
+        batchEnded?()
+      }
+      func take() -> [Item] {
+        pending.withLock { pending in
+          pending.woken = false
+          defer { pending.items.removeAll(keepingCapacity: true) }
+          return pending.items
         }
       }
+      for await _ in wakes {
+        if !Task.isCancelled { try? await Task.sleep(for: Self.coalescing) }
+        handle(take())
+      }
+      if !Task.isCancelled { handle(take()) }
       let left = waiters.withLock { waiters in
         waiters.ended = true
         defer { waiters.waiting.removeAll() }
@@ -73,14 +104,24 @@ final class RelayTraffic: Sendable {
   func bytes(_ connection: Int, _ direction: TapProxy.Direction, _ chunk: [UInt8]) {
     let event = CaptureEvent.bytes(
       connection: connection, direction: FlowDirection(direction), bytes: chunk, at: Date())
-    continuation.yield(.event(event))
+    push(.event(event))
+  }
+
+  /// Queues an item for the task, waking it unless it was woken already.
+  private func push(_ item: Item) {
+    let wake = pending.withLock { pending in
+      pending.items.append(item)
+      defer { pending.woken = true }
+      return !pending.woken
+    }
+    if wake { continuation.yield() }
   }
 
   /// A connection event of the relay (opened and closed matter; a failed dial never opened).
   func event(_ event: TapProxy.ConnectionEvent) {
     switch event {
-    case .opened(let id): continuation.yield(.event(.opened(connection: id, at: Date())))
-    case .closed(let id): continuation.yield(.event(.closed(connection: id, at: Date())))
+    case .opened(let id): push(.event(.opened(connection: id, at: Date())))
+    case .closed(let id): push(.event(.closed(connection: id, at: Date())))
     case .failed, .error: break
     }
   }
@@ -97,7 +138,7 @@ final class RelayTraffic: Sendable {
       }
       guard let id else { return waiter.resume() }
       // When the stream has ended already, the task resumes every waiter left as it finishes.
-      continuation.yield(.marker(id))
+      push(.marker(id))
     }
   }
 

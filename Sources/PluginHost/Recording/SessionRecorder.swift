@@ -8,8 +8,8 @@ import WireTap
 #endif
 
 /// Writes a plugin-dev log (`run --export`, `wrap --log`): the header, then one JSON line per
-/// event, each written and flushed as it happens so the file can be followed (`plugin-dev view`,
-/// `tail -f`).
+/// event, each written as it happens so the file can be followed (`plugin-dev view`, `tail -f`);
+/// `wrap --log` writes the relay's frames a batch at a time (`deferWrite`, `flush()`).
 ///
 /// The file is made readable by its owner only: it holds the plugin's environment (the magic
 /// cookie) and, under AutoMTLS, decrypted traffic.
@@ -21,7 +21,12 @@ public final class SessionRecorder: Sendable {
     var frames = 0
     var events = 0
     var failure: String?
+    /// Lines recorded with `deferWrite` and not written yet.
+    var unwritten = Data()
   }
+
+  /// Deferred lines are written once this many bytes wait, at the latest.
+  static let unwrittenLimit = 64 << 10
   private let state: LockedValue<State>
   private let encoder = LockedValue(RecordingLine.makeEncoder())
 
@@ -36,10 +41,23 @@ public final class SessionRecorder: Sendable {
     append(RecordingLine(.header(header), time: header.time))
   }
 
-  /// Records an event.
-  public func record(_ event: SessionEvent, at time: Date = Date()) {
+  /// Records an event. With `deferWrite` the line waits for `flush()` (or the next line recorded
+  /// without it), so a batch of frames costs one write; lines keep their order either way.
+  public func record(_ event: SessionEvent, at time: Date = Date(), deferWrite: Bool = false) {
     if case .frame = event { state.withLock { $0.frames += 1 } }
-    append(RecordingLine(.event(event), time: time))
+    append(RecordingLine(.event(event), time: time), deferWrite: deferWrite)
+  }
+
+  /// Writes the lines recorded with `deferWrite`.
+  public func flush() {
+    state.withLock { Self.writeUnwritten(&$0) }
+  }
+
+  private static func writeUnwritten(_ state: inout State) {
+    guard !state.unwritten.isEmpty else { return }
+    defer { state.unwritten.removeAll(keepingCapacity: true) }
+    guard state.descriptor >= 0, state.failure == nil else { return }
+    if let failed = writeAll(state.descriptor, state.unwritten) { state.failure = String(cString: strerror(failed)) }
   }
 
   /// Frames written so far.
@@ -49,19 +67,28 @@ public final class SessionRecorder: Sendable {
   /// Why a write failed (the first failure), if one did.
   public var failure: String? { state.withLock { $0.failure } }
 
-  private func append(_ line: RecordingLine) {
-    guard var data = encoder.withLock({ try? $0.encode(line) }) else { return }
+  private func append(_ line: RecordingLine, deferWrite: Bool = false) {
+    var data: Data
+    if case .event(.frame(let record)) = line.content {
+      // Most lines are frames: written by hand, the same bytes as the encoder's.
+      data = Data(record.jsonBytes(event: "frame"))
+    } else {
+      guard let encoded = encoder.withLock({ try? $0.encode(line) }) else { return }
+      data = encoded
+    }
     data.append(0x0A)
     state.withLock { state in
       guard state.descriptor >= 0, state.failure == nil else { return }
       state.events += 1
-      if let failed = writeAll(state.descriptor, data) { state.failure = String(cString: strerror(failed)) }
+      state.unwritten.append(data)
+      if !deferWrite || state.unwritten.count >= Self.unwrittenLimit { Self.writeUnwritten(&state) }
     }
   }
 
   /// Closes the file.
   public func close() {
     state.withLock { state in
+      Self.writeUnwritten(&state)
       if state.descriptor >= 0 { closeDescriptor(state.descriptor) }
       state.descriptor = -1
     }

@@ -193,14 +193,16 @@ public actor Wrapper {
       let traffic: RelayTraffic? =
         log == nil && capture == nil
         ? nil
-        : RelayTraffic(capture: capture, decodes: log != nil) { event in
-          guard case .frame(var record) = event else { return }
-          record.sequence = frames.withLock { count in
-            count += 1
-            return count
-          }
-          log?.record(.frame(record))
-        }
+        : RelayTraffic(
+          capture: capture, decodes: log != nil, batchEnded: { log?.flush() },
+          observe: { event in
+            guard case .frame(var record) = event else { return }
+            record.sequence = frames.withLock { count in
+              count += 1
+              return count
+            }
+            log?.record(.frame(record), deferWrite: true)
+          })
       self.traffic = traffic
       relay = try await TapProxy.start(
         listeningSocketDescriptor: listener.fileDescriptor,

@@ -96,15 +96,12 @@ public struct FrameLog: Sendable, RandomAccessCollection {
   /// All records (or the given positions) as JSON lines: one object per line, each line
   /// ending in a newline.
   public func exportJSONLines(positions: [Int]? = nil) -> String {
-    let encoder = FrameRecord.makeJSONEncoder()
-    var out = ""
+    var out: [UInt8] = []
     for position in positions ?? Array(indices) where position >= 0 && position < count {
-      if let line = try? self[position].jsonLine(using: encoder) {
-        out += line
-        out += "\n"
-      }
+      out += self[position].jsonBytes()
+      out.append(0x0A)
     }
-    return out
+    return String(decoding: out, as: UTF8.self)
   }
 
   /// Writes `exportJSONLines(positions:)` to a file, replacing it.

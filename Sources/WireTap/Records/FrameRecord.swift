@@ -272,8 +272,10 @@ public struct FrameRecord: Sendable, Hashable, Codable {
     return encoder
   }
 
-  /// The record as one line of JSON (no trailing newline).
-  public func jsonLine(using encoder: JSONEncoder = FrameRecord.makeJSONEncoder()) throws -> String {
-    String(decoding: try encoder.encode(self), as: UTF8.self)
+  /// The record as one line of JSON (no trailing newline): what `makeJSONEncoder()` writes,
+  /// written by `jsonBytes()`.
+  public func jsonLine() -> String {
+    String(decoding: jsonBytes(), as: UTF8.self)
   }
+
 }
