@@ -5,8 +5,7 @@ import WireTap
 
 /// The traffic of one relay (one start of the plugin): chunks and connection events leave the
 /// event loop through a queue, in the order the relay reported them, to one task that decodes
-/// them into frame records and records them in the session's capture, a millisecond's worth at a
-/// time.
+/// them into frame records and records them in the session's capture, what is pending at a time.
 ///
 /// At the stop the stream is ended and drained (within a deadline), so the frame log and the
 /// capture both hold the last frames (the Shutdown call, GOAWAY) and agree with each other.
@@ -30,11 +29,6 @@ final class RelayTraffic: Sendable {
     var woken = false
   }
 
-  /// How long the task waits after a wake-up before it takes what is pending: it then handles
-  /// the traffic of that time at once instead of waking for every chunk, which on a busy
-  /// machine would take the CPU from the calls being relayed.
-  static let coalescing = Duration.milliseconds(2)
-
   private let continuation: AsyncStream<Void>.Continuation
   private let pending: LockedValue<Pending>
   private let task: Task<Void, Never>
@@ -43,8 +37,13 @@ final class RelayTraffic: Sendable {
   /// Starts the task; `observe` hears the frames, decoded with `schemas` first, then the built-in
   /// types, and `batchEnded` when it has heard what was pending; with `decodes` false nothing is
   /// decoded (the traffic only goes to `capture`).
+  ///
+  /// `coalescing`: how long the task waits after a wake-up before it takes what is pending. It
+  /// then handles that time's traffic at once instead of waking for every chunk, which on a busy
+  /// machine takes the CPU from the calls being relayed (`wrap --log`: 2 ms); zero for `run`,
+  /// whose frames are shown as they come.
   init(
-    capture: TrafficCapture?, schemas: SchemaStore? = nil, decodes: Bool = true,
+    capture: TrafficCapture?, schemas: SchemaStore? = nil, decodes: Bool = true, coalescing: Duration = .zero,
     batchEnded: (@Sendable () -> Void)? = nil, observe: @escaping @Sendable (HostEvent) -> Void
   ) {
     let (wakes, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
@@ -76,7 +75,7 @@ final class RelayTraffic: Sendable {
         }
       }
       for await _ in wakes {
-        if !Task.isCancelled { try? await Task.sleep(for: Self.coalescing) }
+        if coalescing > .zero, !Task.isCancelled { try? await Task.sleep(for: coalescing) }
         handle(take())
       }
       if !Task.isCancelled { handle(take()) }

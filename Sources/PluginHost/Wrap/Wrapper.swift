@@ -194,7 +194,7 @@ public actor Wrapper {
         log == nil && capture == nil
         ? nil
         : RelayTraffic(
-          capture: capture, decodes: log != nil, batchEnded: { log?.flush() },
+          capture: capture, decodes: log != nil, coalescing: .milliseconds(2), batchEnded: { log?.flush() },
           observe: { event in
             guard case .frame(var record) = event else { return }
             record.sequence = frames.withLock { count in

@@ -160,10 +160,9 @@ public struct FrameRecord: Sendable, Hashable, Codable {
     lhs.sequence == rhs.sequence && lhs.connection == rhs.connection && lhs.kind == rhs.kind
       && lhs.time == rhs.time && lhs.direction == rhs.direction && lhs.streamID == rhs.streamID
       && lhs.type == rhs.type && lhs.flags == rhs.flags && lhs.length == rhs.length && lhs.method == rhs.method
-      && lhs.headers == rhs.headers && lhs.messages == rhs.messages && lhs.grpcStatus == rhs.grpcStatus
-      && lhs.grpcMessage == rhs.grpcMessage && lhs.errorCode == rhs.errorCode && lhs.settings == rhs.settings
-      && lhs.note == rhs.note && lhs.decodeError == rhs.decodeError && lhs.payloadPrefix == rhs.payloadPrefix
-      && lhs.payloadTruncated == rhs.payloadTruncated && lhs.summary == rhs.summary
+      && lhs.headers == rhs.headers && lhs.messages == rhs.messages && lhs.details == rhs.details
+      && lhs.payloadPrefix == rhs.payloadPrefix && lhs.payloadTruncated == rhs.payloadTruncated
+      && lhs.summary == rhs.summary
   }
 
   public func hash(into hasher: inout Hasher) {
