@@ -70,8 +70,9 @@ final class RelayTraffic: Sendable {
       func take() -> [Item] {
         pending.withLock { pending in
           pending.woken = false
-          defer { pending.items.removeAll(keepingCapacity: true) }
-          return pending.items
+          let items = pending.items
+          pending.items = []
+          return items
         }
       }
       for await _ in wakes {
