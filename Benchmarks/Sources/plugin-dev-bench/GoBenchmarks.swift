@@ -97,24 +97,29 @@ func clientBenchmark() async throws {
   }
   guard let handshake = handshakeLine else { throw BenchError(description: "gokv printed no handshake") }
   Task { for await _ in plugin.events {} }
-  let tap = try await DecodingTap.start(for: handshake)
+  // As `run` relays: the tap on the client connection's own thread.
+  let tap = try await DecodingTap.start(for: handshake, group: EventLoopExecutor.shared.group)
   let direct = try PluginConnection(line: handshake)
   let tapped = try PluginConnection(network: .unix, address: tap.path)
+  // As `run` relayed before: the tap on NIO's shared threads.
+  let sharedTap = try await DecodingTap.start(for: handshake)
+  let sharedTapped = try PluginConnection(network: .unix, address: sharedTap.path)
   let key = "greeting"
   try await direct.kv.put(key, Data("hello from a Go host".utf8))
-  func gets(_ connection: PluginConnection, _ count: Int) async throws -> [Double] {
+  func gets(_ connection: PluginConnection, _ count: Int, timeout: Duration? = nil) async throws -> [Double] {
     let clock = ContinuousClock()
     var latencies: [Double] = []
     latencies.reserveCapacity(count)
     for _ in 0..<count {
       let start = clock.now
-      _ = try await connection.kv.get(key)
+      _ = try await connection.kv.get(key, timeout: timeout)
       latencies.append(seconds(clock.now - start) * 1e6)
     }
     return latencies
   }
   _ = try await gets(direct, 200)
   _ = try await gets(tapped, 200)
+  _ = try await gets(sharedTapped, 200)
   var goP50: [Double] = []
   var goP99: [Double] = []
   var directP50: [Double] = []
@@ -122,9 +127,12 @@ func clientBenchmark() async throws {
   var tapP50: [Double] = []
   var tapP99: [Double] = []
   var loopP50: [Double] = []
+  var sharedTapP50: [Double] = []
+  var sharedTapP99: [Double] = []
+  var timeoutP50: [Double] = []
   for round in 0..<7 {
     // The Go host starts its own gokv; plugin-dev's connections stay open, as in a session.
-    var order: [Int] = [0, 1, 2, 3]
+    var order: [Int] = [0, 1, 2, 3, 4, 5]
     if round % 2 == 1 { order.reverse() }
     for which in order {
       switch which {
@@ -141,6 +149,14 @@ func clientBenchmark() async throws {
         // The caller itself on the connection's thread: what a caller saves that hops no more.
         let latencies = try await withTaskExecutorPreference(direct.executor) { try await gets(direct, calls) }
         loopP50.append(percentile(latencies, 0.5))
+      case 5:
+        // With a deadline, as the console and health checks call.
+        let latencies = try await gets(direct, calls, timeout: .seconds(15))
+        timeoutP50.append(percentile(latencies, 0.5))
+      case 4:
+        let latencies = try await gets(sharedTapped, calls)
+        sharedTapP50.append(percentile(latencies, 0.5))
+        sharedTapP99.append(percentile(latencies, 0.99))
       default:
         let latencies = try await gets(tapped, calls)
         tapP50.append(percentile(latencies, 0.5))
@@ -151,7 +167,9 @@ func clientBenchmark() async throws {
   try await direct.shutdownPlugin()
   await direct.close()
   await tapped.close()
+  await sharedTapped.close()
   let frames = await tap.close()
+  _ = await sharedTap.close()
   _ = await plugin.waitForExit(timeout: .seconds(2))
   print(
     String(
@@ -163,11 +181,21 @@ func clientBenchmark() async throws {
     String(
       format: "client: plugin-dev's client called from its own I/O thread (no hop to the caller): p50 %.0f µs",
       median(loopP50)))
+  print(
+    String(
+      format: "client: plugin-dev's client with a 15 s deadline (as the console and health checks): p50 %.0f µs",
+      median(timeoutP50)))
   let ratios = zip(directP50, goP50).map { $0 / $1 }
   print(
     String(
       format: "client: plugin-dev/Go host p50 ratio median %.3f (min %.3f, max %.3f) — target ≤ 1.10", median(ratios),
       ratios.min() ?? .nan, ratios.max() ?? .nan))
+  print(
+    String(
+      format:
+        "client: through a tap on NIO's shared threads (before): p50/p99 %.0f/%.0f µs; ratio to direct p50 %.3f, p99 %.3f",
+      median(sharedTapP50), median(sharedTapP99), median(zip(sharedTapP50, directP50).map { $0 / $1 }),
+      median(zip(sharedTapP99, directP99).map { $0 / $1 })))
   let tap50 = zip(tapP50, directP50).map { $0 / $1 }
   let tap99 = zip(tapP99, directP99).map { $0 / $1 }
   print(
@@ -236,4 +264,84 @@ func startBenchmark() async throws {
     String(
       format: "start: run's SERVING / the Go host's ready: ratio median %.3f (min %.3f, max %.3f) — target ≤ 1.10",
       median(ratios), ratios.min() ?? .nan, ratios.max() ?? .nan))
+}
+
+/// #14 target 2, as a user meets it: `run`'s console `get` (`Session.call`, its events read as
+/// the TUI or headless mode reads them) with the tap (every frame decoded into the session's
+/// events) against `--no-tap`, and against the Go host's client, all on gokv in memory.
+func consoleBenchmark() async throws {
+  guard let go = try await GoFixtures.build(for: "console") else { return }
+  defer { go.remove() }
+  func session(tap: Bool) async throws -> (Session, Task<Int, Never>) {
+    var target = try PluginTarget.resolve(go.gokv)
+    target.environment = ["KV_STORE": "memory", "KV_STORE_DIR": go.store.path]
+    var options = SessionOptions()
+    options.runBuild = false
+    options.tap = tap
+    let session = Session(target: target, options: options)
+    let reader = Task {
+      var frames = 0
+      for await event in session.events { if case .frame = event { frames += 1 } }
+      return frames
+    }
+    guard await session.start() else { throw BenchError(description: "the session did not start") }
+    return (session, reader)
+  }
+  let (tapped, tappedReader) = try await session(tap: true)
+  let (direct, directReader) = try await session(tap: false)
+  let calls = 2000
+  func gets(_ session: Session, _ count: Int) async throws -> [Double] {
+    let clock = ContinuousClock()
+    var latencies: [Double] = []
+    latencies.reserveCapacity(count)
+    for _ in 0..<count {
+      let start = clock.now
+      let record = await session.call(.get(key: "greeting"), text: "get greeting")
+      latencies.append(seconds(clock.now - start) * 1e6)
+      guard record.ok else { throw BenchError(description: "get: \(record.result)") }
+    }
+    return latencies
+  }
+  _ = await tapped.call(.put(key: "greeting", value: Data("hello from a Go host".utf8)), text: "put")
+  _ = await direct.call(.put(key: "greeting", value: Data("hello from a Go host".utf8)), text: "put")
+  _ = try await gets(tapped, 200)
+  _ = try await gets(direct, 200)
+  var goP50: [Double] = []
+  var tapP50: [Double] = []
+  var tapP99: [Double] = []
+  var directP50: [Double] = []
+  var directP99: [Double] = []
+  for round in 0..<7 {
+    for which in round % 2 == 0 ? [0, 1, 2] : [2, 1, 0] {
+      switch which {
+      case 0:
+        goP50.append(
+          try await hostBench(go.host, [go.gokv], calls: calls, store: go.store, environment: ["KV_STORE": "memory"])
+            .p50)
+      case 1:
+        let latencies = try await gets(tapped, calls)
+        tapP50.append(percentile(latencies, 0.5))
+        tapP99.append(percentile(latencies, 0.99))
+      default:
+        let latencies = try await gets(direct, calls)
+        directP50.append(percentile(latencies, 0.5))
+        directP99.append(percentile(latencies, 0.99))
+      }
+    }
+  }
+  await tapped.finish()
+  await direct.finish()
+  let frames = await tappedReader.value
+  _ = await directReader.value
+  print(
+    String(
+      format:
+        "console: get to gokv (in memory), p50/p99: run --no-tap %.0f/%.0f µs, run (tap) %.0f/%.0f µs; the Go host's client p50 %.0f µs (medians of 7 rounds × %d calls; %d frames read from the session)",
+      median(directP50), median(directP99), median(tapP50), median(tapP99), median(goP50), calls, frames))
+  print(
+    String(
+      format:
+        "console: tap/--no-tap p50 ratio median %.3f — target ≤ 1.05; p99 ratio median %.3f — target ≤ 1.15; --no-tap/Go host p50 %.3f — target ≤ 1.10",
+      median(zip(tapP50, directP50).map { $0 / $1 }), median(zip(tapP99, directP99).map { $0 / $1 }),
+      median(zip(directP50, goP50).map { $0 / $1 })))
 }

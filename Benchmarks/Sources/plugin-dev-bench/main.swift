@@ -7,6 +7,8 @@
 //   swift run -c release plugin-dev-bench wrap       # the genuine Go host's KV call through `wrap` vs direct
 //   swift run -c release plugin-dev-bench server     # the Go host calling a Swift plugin vs a Go plugin
 //   swift run -c release plugin-dev-bench client     # plugin-dev's client vs the Go host's, to a Go plugin
+//                                                    # (BENCH_NODECODE=1: the taps relay without decoding)
+//   swift run -c release plugin-dev-bench console    # run's console `get`: through the tap vs --no-tap vs the Go host
 //   swift run -c release plugin-dev-bench start      # run's spawn → SERVING vs the Go host's launch → ready
 //                                                    # (BENCH_TRACE=1: each session event's time)
 //   swift run -c release plugin-dev-bench longsession  # 1M frames through the TUI's 100k log: memory, render time
@@ -18,6 +20,7 @@
 import AutoMTLS
 import Foundation
 import KVExample
+import NIOCore
 import PluginHost
 import PluginProtocol
 import Relay
@@ -68,13 +71,17 @@ func startPlugin(store: URL, clientCertificatePEM: String? = nil) async throws -
   throw HandshakeDiagnosis.timeout(seconds: 0)
 }
 
+let tapCount = Atomic<Int>(0)
+
 /// Relay + recorder: a TapProxy in front of the plugin whose bytes go to `sink`.
-func startTap(for handshake: HandshakeLine, sink: @escaping TapProxy.BytesHandler) async throws -> (TapProxy, String) {
+func startTap(
+  for handshake: HandshakeLine, group: (any EventLoopGroup)? = nil, sink: @escaping TapProxy.BytesHandler
+) async throws -> (TapProxy, String) {
   let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bench-tap-\(getpid())")
   try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
   let proxy = try await TapProxy.start(
-    listen: .unix(path: dir.appendingPathComponent("tap.sock").path), target: .unix(path: handshake.address),
-    onBytes: sink, onEvent: { _ in })
+    listen: .unix(path: dir.appendingPathComponent("tap\(tapCount.add(1, ordering: .relaxed).newValue).sock").path),
+    target: .unix(path: handshake.address), group: group, onBytes: sink, onEvent: { _ in })
   guard case .unix(let path) = proxy.listeningAddress else { throw TapProxyError.listenFailed(address: "", reason: "") }
   return (proxy, path)
 }
@@ -88,7 +95,7 @@ struct DecodingTap {
   private let sink: AsyncStream<(Int, Direction, [UInt8])>.Continuation
   private let decoding: Task<Int, Never>
 
-  static func start(for handshake: HandshakeLine) async throws -> DecodingTap {
+  static func start(for handshake: HandshakeLine, group: (any EventLoopGroup)? = nil) async throws -> DecodingTap {
     let (stream, sink) = AsyncStream<(Int, Direction, [UInt8])>.makeStream()
     let decoding = Task {
       var decoder = RelayDecoder(registry: .goPlugin)
@@ -98,7 +105,9 @@ struct DecodingTap {
       }
       return frames
     }
-    let (proxy, path) = try await startTap(for: handshake) { id, direction, bytes in
+    let noDecode = ProcessInfo.processInfo.environment["BENCH_NODECODE"] != nil
+    let (proxy, path) = try await startTap(for: handshake, group: group) { id, direction, bytes in
+      if noDecode { return }
       sink.yield((id, Direction(direction), bytes))
     }
     return DecodingTap(proxy: proxy, path: path, sink: sink, decoding: decoding)
@@ -238,7 +247,8 @@ func relayBenchmark() async throws {
   try FileManager.default.createDirectory(at: store, withIntermediateDirectories: true)
   defer { try? FileManager.default.removeItem(at: store) }
   let (process, handshake) = try await startPlugin(store: store)
-  let tap = try await DecodingTap.start(for: handshake)
+  // On the client connection's thread, as `run` relays.
+  let tap = try await DecodingTap.start(for: handshake, group: EventLoopExecutor.shared.group)
   let direct = try PluginConnection(line: handshake)
   let tapped = try PluginConnection(network: .unix, address: tap.path)
   let value = Data(repeating: 0x62, count: 100)
@@ -324,6 +334,7 @@ if which == "wrap" || which == "all" { try await wrapBenchmark() }
 if which == "server" || which == "all" { try await serverBenchmark() }
 if which == "client" || which == "all" { try await clientBenchmark() }
 if which == "start" || which == "all" { try await startBenchmark() }
+if which == "console" || which == "all" { try await consoleBenchmark() }
 if which == "longsession" || which == "all" { try await longSessionBenchmark() }
 if which == "capture" || which == "all" {
   let directory = arguments.dropFirst().first ?? "/tmp/plugin-dev-capture"

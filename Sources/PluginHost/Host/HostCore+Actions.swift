@@ -72,6 +72,12 @@ extension HostCore {
       return
     }
     run.process = process
+    // While the plugin starts, make what the relay needs: its folder and the connection's thread
+    // (the time from the handshake to SERVING, issue #14 target 4).
+    if options.tap || autoMTLSIdentity != nil {
+      run.proxyDirectory = try? PrivateDirectory.make(prefix: "plugin-dev-tap-")
+      _ = EventLoopExecutor.shared
+    }
     var info = info
     info.pid = process.pid
     observe(.started(process, info))

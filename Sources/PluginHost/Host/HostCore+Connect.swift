@@ -86,14 +86,16 @@ extension HostCore {
     // Whatever the plugin's network, the relay listens where only this user can connect: a unix
     // socket in a private folder. On a tcp port any local process could call the plugin through
     // it, with plugin-dev's client certificate under AutoMTLS (issue #16 item 1c).
-    let directory = try PrivateDirectory.make(prefix: "plugin-dev-tap-")
+    let directory = try run.proxyDirectory ?? PrivateDirectory.make(prefix: "plugin-dev-tap-")
     let listen: TapProxy.Address = .unix(path: directory.appending("tap.sock"))
     let traffic = decode ? startTraffic(for: line, listen: directory.appending("tap.sock"), decrypted: tls != nil) : nil
     let proxy: TapProxy
     let epoch = run.epoch
     do {
+      // On the client connection's thread: a call crosses the relay without waking another thread
+      // (the tap's cost per call, issue #14 target 2).
       proxy = try await TapProxy.start(
-        listen: listen, target: target, targetTLS: tls,
+        listen: listen, target: target, targetTLS: tls, group: EventLoopExecutor.shared.group,
         onBytes: { connection, direction, chunk in traffic?.bytes(connection, direction, chunk) },
         onEvent: { [weak self] event in
           traffic?.event(event)
