@@ -1,4 +1,5 @@
 import Foundation
+import GRPCCore
 import PluginHost
 import PluginProtocol
 import Synchronization
@@ -106,6 +107,7 @@ func clientBenchmark() async throws {
   let sharedTapped = try PluginConnection(network: .unix, address: sharedTap.path)
   let key = "greeting"
   try await direct.kv.put(key, Data("hello from a Go host".utf8))
+  let stub = Proto_KV.Client(wrapping: direct.client)
   func gets(_ connection: PluginConnection, _ count: Int, timeout: Duration? = nil) async throws -> [Double] {
     let clock = ContinuousClock()
     var latencies: [Double] = []
@@ -130,9 +132,10 @@ func clientBenchmark() async throws {
   var sharedTapP50: [Double] = []
   var sharedTapP99: [Double] = []
   var timeoutP50: [Double] = []
+  var grpcTimeoutP50: [Double] = []
   for round in 0..<7 {
     // The Go host starts its own gokv; plugin-dev's connections stay open, as in a session.
-    var order: [Int] = [0, 1, 2, 3, 4, 5]
+    var order: [Int] = [0, 1, 2, 3, 4, 5, 6]
     if round % 2 == 1 { order.reverse() }
     for which in order {
       switch which {
@@ -149,6 +152,19 @@ func clientBenchmark() async throws {
         // The caller itself on the connection's thread: what a caller saves that hops no more.
         let latencies = try await withTaskExecutorPreference(direct.executor) { try await gets(direct, calls) }
         loopP50.append(percentile(latencies, 0.5))
+      case 6:
+        let clock = ContinuousClock()
+        var latencies: [Double] = []
+        var options = CallOptions.defaults
+        options.timeout = .seconds(15)
+        for _ in 0..<calls {
+          let start = clock.now
+          _ = try await withTaskExecutorPreference(direct.executor) { [options] in
+            try await stub.get(.with { $0.key = key }, options: options)
+          }
+          latencies.append(seconds(clock.now - start) * 1e6)
+        }
+        grpcTimeoutP50.append(percentile(latencies, 0.5))
       case 5:
         // With a deadline, as the console and health checks call.
         let latencies = try await gets(direct, calls, timeout: .seconds(15))
@@ -183,8 +199,10 @@ func clientBenchmark() async throws {
       median(loopP50)))
   print(
     String(
-      format: "client: plugin-dev's client with a 15 s deadline (as the console and health checks): p50 %.0f µs",
-      median(timeoutP50)))
+      format:
+        "client: with a 15 s deadline (as the console and health checks call: RPCDeadline and grpc-swift's own) p50 %.0f µs, ratio to none %.3f; grpc-swift's timeout alone %.0f µs, %.3f",
+      median(timeoutP50), median(zip(timeoutP50, directP50).map { $0 / $1 }), median(grpcTimeoutP50),
+      median(zip(grpcTimeoutP50, directP50).map { $0 / $1 })))
   let ratios = zip(directP50, goP50).map { $0 / $1 }
   print(
     String(

@@ -1,5 +1,4 @@
 import GRPCCore
-import NIOCore
 import Synchronization
 
 /// A deadline that fires whatever the call does.
@@ -31,36 +30,19 @@ public enum RPCDeadline {
             outcome.settle(.failure(error))
           }
         }
-        let expire: @Sendable () -> Void = {
+        let timer = Task {
+          try? await Task.sleep(for: timeout + grace)
           outcome.settle(.failure(RPCError(code: .deadlineExceeded, message: "no answer within \(timeout)")))
-        }
-        // On the connection's loop a timer is an entry in its heap; a sleeping task costs a
-        // thread hop to cancel (about 100 µs a call, `plugin-dev-bench client`).
-        let cancelTimer: @Sendable () -> Void
-        if let loop = (executor as? EventLoopExecutor)?.loop {
-          let timer = loop.scheduleTask(in: .nanoseconds(Int64(Self.nanoseconds(timeout + grace)))) { expire() }
-          cancelTimer = { timer.cancel() }
-        } else {
-          let timer = Task {
-            try? await Task.sleep(for: timeout + grace)
-            expire()
-          }
-          cancelTimer = { timer.cancel() }
         }
         // Whichever way it ends (answer, deadline, the caller cancelled), nothing is left running.
         outcome.wait(continuation) {
-          cancelTimer()
+          timer.cancel()
           work.cancel()
         }
       }
     } onCancel: {
       outcome.settle(.failure(CancellationError()))
     }
-  }
-
-  private static func nanoseconds(_ duration: Duration) -> Double {
-    let (seconds, attoseconds) = duration.components
-    return min(Double(seconds) * 1e9 + Double(attoseconds) / 1e9, Double(Int64.max / 2))
   }
 
   /// The first result wins; it is handed to the waiting continuation exactly once.

@@ -14,8 +14,7 @@ import NIOPosix
 public final class EventLoopExecutor: TaskExecutor {
   /// The one-thread group for the gRPC transport.
   public let group: MultiThreadedEventLoopGroup
-  /// The loop of that thread.
-  public let loop: any EventLoop
+  private let loop: any EventLoop
 
   /// Starts the thread (it lives as long as the executor).
   public init() {
