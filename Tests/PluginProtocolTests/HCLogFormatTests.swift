@@ -57,6 +57,16 @@ struct HCLogFormatJSONTests {
     #expect(line == expected)
   }
 
+  @Test func keysAreSortedByTheirBytesAsGoSortsAMapsKeys() {
+    let fields: [String: Any] = ["Zeta": 1, "a10": 2, "a9": 3, "_under": 4, "é": 5, "f": 6, "B": 7, "a": 8, "A": 9]
+    let line = HCLogFormat.line(
+      level: "info", message: "m", module: nil, date: Date(timeIntervalSince1970: 0), fields: fields)
+    #expect(
+      line
+        == #"{"@level":"info","@message":"m","@timestamp":"1970-01-01T00:00:00.000000Z","A":9,"B":7,"Zeta":1,"_under":4,"a":8,"a10":2,"a9":3,"f":6,"é":5}"#
+    )
+  }
+
   @Test func aValueJSONCannotHoldGivesTheErrorLine() {
     let line = HCLogFormat.line(level: "info", message: "m", module: nil, fields: ["nan": Double.nan])
     #expect(line == #"{"@level":"error","@message":"unencodable log entry"}"#)

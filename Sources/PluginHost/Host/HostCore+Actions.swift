@@ -74,7 +74,7 @@ extension HostCore {
     run.process = process
     // While the plugin starts, make what the relay needs: its folder and the connection's thread
     // (the time from the handshake to SERVING, issue #14 target 4).
-    if options.tap || autoMTLSIdentity != nil {
+    if options.tap || options.autoMTLS {
       run.proxyDirectory = try? PrivateDirectory.make(prefix: "plugin-dev-tap-")
       _ = EventLoopExecutor.shared
     }
