@@ -49,6 +49,23 @@ struct HealthySessionTests {
       ["--", Fixtures.python, PluginDevCLI.fixture("closes-stdout.py"), when], json: json, runs: 3)
   }
 
+  /// A stop that comes while the reflection fetch still waits (this fixture never answers it)
+  /// ends the fetch; that is not the plugin's reflection failing, and is not reported as such.
+  @Test(arguments: [false, true])
+  func aReflectionFetchCutShortByTheStopIsNotReported(json: Bool) async throws {
+    let plugin = ["--", Fixtures.python, PluginDevCLI.fixture("reflection-hangs.py")]
+    var arguments = ["run", "--headless", "--exec", "put a hello", "--exec", "get a"]
+    if json { arguments.append("--json") }
+    let result = try await PluginDevCLI.run(arguments + plugin, workingDirectory: try Fixtures.temporaryDirectory())
+    #expect(result.status == .exited(0), "\(result.transcript)")
+    // The fetch had begun: its request is in the frame log.
+    #expect(
+      result.stdout.contains { $0.contains("/grpc.reflection.v1.ServerReflection/ServerReflectionInfo") },
+      "\(result.transcript)")
+    #expect(!result.stdout.contains { $0.contains("reflection failed") }, "\(result.transcript)")
+    #expect(!result.stdout.contains { $0.hasPrefix("FAILED") }, "\(result.transcript)")
+  }
+
   /// 1000 put+get pairs against a genuine Go plugin: grpc-go PINGs with nearly every call, and
   /// swift-nio-http2 used to close the connection after 200 in 30 s (GOAWAY ENHANCE_YOUR_CALM),
   /// failing a call in 1 run out of 4 without the tap (issue #16 item 1b). Several runs, tap and no tap.

@@ -269,6 +269,8 @@ public actor HostCore {
     await withCheckedContinuation { settleWaiters.append($0) }
   }
 
+  /// Whether the plugin is connected and not being stopped.
+  var isRunning: Bool { machine.state == .running }
   var isSettled: Bool { pending == 0 && (machine.state == .idle || machine.state == .finished) }
 
   func resumeIfSettled() {

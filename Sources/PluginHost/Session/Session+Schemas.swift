@@ -40,6 +40,9 @@ extension Session {
           "the plugin does not serve gRPC reflection (UNIMPLEMENTED); its own messages are described only by"
             + " --proto, --protoset or plugin.json \"protos\""))
     case .failed(let code, let message):
+      // Cut short by a stop (cancelled, or the connection closed as the plugin exits): nothing
+      // went wrong with the plugin's reflection.
+      if await !core.isRunning { return }
       emit(.notice("reflection failed: \(code): \(message)"))
     }
   }

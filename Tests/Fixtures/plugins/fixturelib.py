@@ -90,9 +90,19 @@ class _KV(kv_pb2_grpc.KVServicer):
         return kv_pb2.Empty()
 
 
+def _add_hanging_reflection(server, stop):
+    """grpc.reflection.v1 whose stream is accepted and never answered (until the plugin stops)."""
+    def info(requests, context):
+        stop.wait()
+        return iter(())
+    handler = grpc.method_handlers_generic_handler(
+        "grpc.reflection.v1.ServerReflection", {"ServerReflectionInfo": grpc.stream_stream_rpc_method_handler(info)})
+    server.add_generic_rpc_handlers((handler,))
+
+
 def serve(check_cookie=True, version="negotiate", port="range", health_status="SERVING", controller=True,
           exit_on_shutdown=True, stdio=True, kv="ok", bad_log=False, long_line=False, child=False, junk=None,
-          certificate=False, stray_stdout=False, tls_echo=False):
+          certificate=False, stray_stdout=False, tls_echo=False, hanging_reflection=False):
     """Runs the plugin until Shutdown (or SIGTERM); each argument breaks one thing (see the module doc)."""
     if check_cookie:
         goplugin.check_magic_cookie(COOKIE_KEY, COOKIE_VALUE)
@@ -112,6 +122,8 @@ def serve(check_cookie=True, version="negotiate", port="range", health_status="S
         # Disobedient: Shutdown sets an event nobody waits for.
         goplugin.add_controller(server, stop if exit_on_shutdown else threading.Event())
     stdio_servicer = goplugin.add_stdio(server) if stdio else None
+    if hanging_reflection:
+        _add_hanging_reflection(server, stop)
     address = _listen(server, port)
     server.start()
 
