@@ -75,7 +75,7 @@ extension HostCore {
     // While the plugin starts, make what the relay needs: its folder and the connection's thread
     // (the time from the handshake to SERVING, issue #14 target 4).
     if options.tap || options.autoMTLS {
-      run.proxyDirectory = try? PrivateDirectory.make(prefix: "plugin-dev-tap-")
+      run.proxyDirectory = try? Self.makeRelayDirectory()
       _ = EventLoopExecutor.shared
     }
     var info = info

@@ -86,7 +86,7 @@ extension HostCore {
     // Whatever the plugin's network, the relay listens where only this user can connect: a unix
     // socket in a private folder. On a tcp port any local process could call the plugin through
     // it, with plugin-dev's client certificate under AutoMTLS (issue #16 item 1c).
-    let directory = try run.proxyDirectory ?? PrivateDirectory.make(prefix: "plugin-dev-tap-")
+    let directory = try run.proxyDirectory ?? Self.makeRelayDirectory()
     let listen: TapProxy.Address = .unix(path: directory.appending("tap.sock"))
     let traffic = decode ? startTraffic(for: line, listen: directory.appending("tap.sock"), decrypted: tls != nil) : nil
     let proxy: TapProxy
@@ -109,6 +109,11 @@ extension HostCore {
     }
     run.traffic = traffic
     return (proxy, directory.appending("tap.sock"), directory)
+  }
+
+  /// The private folder the relay listens in (made early, while the plugin starts, when it can be).
+  static func makeRelayDirectory() throws(PrivateDirectory.CreationError) -> PrivateDirectory {
+    try PrivateDirectory.make(prefix: "plugin-dev-tap-")
   }
 
   private func relayEvent(_ event: TapProxy.ConnectionEvent, epoch: Int) {
