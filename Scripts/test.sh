@@ -8,6 +8,11 @@ if [ -z "${PLUGIN_DEV_PYTHON:-}" ] && ! .venv/bin/python -c 'import grpc, grpc_h
   python3 -m venv .venv
   .venv/bin/pip install --quiet --disable-pip-version-check -r Examples/kv-python/requirements.txt
 fi
+if ! .venv-tf/bin/python -c 'import tf' 2>/dev/null; then
+  echo "== making .venv-tf for the Terraform provider fixture (Tests/Fixtures/terraform/requirements.txt)"
+  python3 -m venv .venv-tf
+  .venv-tf/bin/pip install --quiet --disable-pip-version-check -r Tests/Fixtures/terraform/requirements.txt
+fi
 echo "== swift build --build-tests"
 swift build --build-tests
 echo "== swift test --skip-build"

@@ -31,6 +31,18 @@ public enum Fixtures {
     return packageRoot.appendingPathComponent(".venv/bin/python").path
   }
 
+  /// The Python with PyPI's `tf` framework (Tests/Fixtures/terraform/requirements.txt), which pins a
+  /// protobuf older than grpcio-tools wants, so it has a venv of its own: `<root>/.venv-tf/bin/python`
+  /// (Scripts/test.sh makes it).
+  public static var terraformPython: String {
+    packageRoot.appendingPathComponent(".venv-tf/bin/python").path
+  }
+
+  /// The Terraform provider written with `tf` (Tests/Fixtures/terraform/provider.py) as a command line.
+  public static var terraformProvider: [String] {
+    [terraformPython, packageRoot.appendingPathComponent("Tests/Fixtures/terraform/provider.py").path]
+  }
+
   /// A launch of Examples/kv-swift.
   public static func kvSwift(network: String = "unix") -> PluginProcess.Launch {
     PluginProcess.Launch(executable: executable("kv-swift"), environment: ["KV_PLUGIN_NETWORK": network])

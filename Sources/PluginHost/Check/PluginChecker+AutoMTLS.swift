@@ -3,7 +3,6 @@ import Foundation
 import GRPCCore
 import PluginProtocol
 import Relay
-import X509
 
 extension PluginChecker {
   /// The fourth run: `PLUGIN_CLIENT_CERT` set like an AutoMTLS host. On a certificate in field 6,
@@ -213,9 +212,6 @@ extension PluginChecker {
 
   /// The DNS names in a certificate's subject alternative names.
   static func dnsNames(_ der: [UInt8]) -> [String] {
-    guard let certificate = try? Certificate(derEncoded: der),
-      let san = try? certificate.extensions.subjectAlternativeNames
-    else { return [] }
-    return san.compactMap { if case .dnsName(let name) = $0 { name } else { nil } }
+    (try? PluginCertificate(der: der))?.dnsNames ?? []
   }
 }

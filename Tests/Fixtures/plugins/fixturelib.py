@@ -15,9 +15,11 @@ plugin of plugin-dev uses), put together here so that each can be left out or be
 generated stubs come from Examples/kv-python/proto_gen. Run with the test venv's Python.
 """
 
+import base64
 import json
 import os
 import signal
+import ssl
 import subprocess
 import sys
 import threading
@@ -72,6 +74,23 @@ def _listen(server, port):
         sys.exit(1)
 
 
+def _listen_tls(server):
+    """Serves TLS in the port range with the certificate and key the test made (FIXTURE_TLS_CERT and
+    FIXTURE_TLS_KEY, PEM files), asking for no client certificate, as PyPI's `tf` framework does.
+    Returns the address and field 6 (the DER certificate in unpadded standard base64)."""
+    with open(os.environ["FIXTURE_TLS_CERT"]) as f:
+        cert_pem = f.read()
+    with open(os.environ["FIXTURE_TLS_KEY"], "rb") as f:
+        credentials = grpc.ssl_server_credentials([(f.read(), cert_pem.encode())])
+    field = base64.b64encode(ssl.PEM_cert_to_DER_cert(cert_pem)).decode().rstrip("=")
+    low, high = int(os.environ.get("PLUGIN_MIN_PORT") or 0), int(os.environ.get("PLUGIN_MAX_PORT") or 0)
+    for port in range(low, high + 1):
+        if goplugin._port_is_free(port) and server.add_secure_port("127.0.0.1:%d" % port, credentials):
+            return "127.0.0.1:%d" % port, field
+    log.error("plugin init error", error="no free port for TLS")
+    sys.exit(1)
+
+
 class _KV(kv_pb2_grpc.KVServicer):
     def __init__(self, corrupt):
         self._values = {}
@@ -102,7 +121,7 @@ def _add_hanging_reflection(server, stop):
 
 def serve(check_cookie=True, version="negotiate", port="range", health_status="SERVING", controller=True,
           exit_on_shutdown=True, stdio=True, kv="ok", bad_log=False, long_line=False, child=False, junk=None,
-          certificate=False, stray_stdout=False, tls_echo=False, hanging_reflection=False):
+          certificate=False, stray_stdout=False, tls_echo=False, hanging_reflection=False, tls_files=False):
     """Runs the plugin until Shutdown (or SIGTERM); each argument breaks one thing (see the module doc)."""
     if check_cookie:
         goplugin.check_magic_cookie(COOKIE_KEY, COOKIE_VALUE)
@@ -124,7 +143,12 @@ def serve(check_cookie=True, version="negotiate", port="range", health_status="S
     stdio_servicer = goplugin.add_stdio(server) if stdio else None
     if hanging_reflection:
         _add_hanging_reflection(server, stop)
-    address = _listen(server, port)
+    client_cert = os.environ.get("PLUGIN_CLIENT_CERT")
+    server_cert = None
+    if tls_files and client_cert:
+        address, server_cert = _listen_tls(server)
+    else:
+        address = _listen(server, port)
     server.start()
 
     if bad_log:
@@ -134,7 +158,8 @@ def serve(check_cookie=True, version="negotiate", port="range", health_status="S
     if long_line:
         log.debug("dumping state", state="x" * (70 * 1024))
     line = "1|%d|tcp|%s|grpc" % (_version(version), address)  # never a field 7: fields are appended below
-    client_cert = os.environ.get("PLUGIN_CLIENT_CERT")
+    if server_cert:
+        line += "|" + server_cert
     if certificate and not client_cert:
         line += "|" + "MIIB" + "A" * 60  # a certificate nobody asked for (no PLUGIN_CLIENT_CERT)
     if tls_echo and client_cert:
