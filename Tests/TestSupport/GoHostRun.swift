@@ -16,14 +16,17 @@ public struct GoHostRun: Sendable {
     "exit: \(status.map { "\($0)" } ?? "none")\nstdout:\n\(stdout.joined(separator: "\n"))\nstderr:\n\(stderr.suffix(40).joined(separator: "\n"))"
   }
 
-  /// Runs the host on `plugin` in a fresh store folder, as an AutoMTLS host when asked.
-  public static func run(_ plugin: [String], autoMTLS: Bool = false) async throws -> GoHostRun {
+  /// Runs the host on `plugin` in a fresh store folder, as an AutoMTLS host when asked;
+  /// `hostArguments` go before the plugin (`-loglevel info`, `-start-timeout 7s`).
+  public static func run(_ plugin: [String], autoMTLS: Bool = false, hostArguments: [String] = []) async throws
+    -> GoHostRun
+  {
     let host = try await GoToolchain.kvHost()
     let store = try Fixtures.temporaryDirectory("plugin-dev-gohost-store")
     defer { try? FileManager.default.removeItem(at: store) }
     let process = try await PluginProcess.start(
       .init(
-        executable: host, arguments: (autoMTLS ? ["-automtls"] : []) + plugin, environment: ["KV_STORE_DIR": store.path]
+        executable: host, arguments: (autoMTLS ? ["-automtls"] : []) + hostArguments + plugin, environment: ["KV_STORE_DIR": store.path]
       ))
     let output = OutputCollector(process: process)
     let status = await process.waitForExit(timeout: .seconds(60))

@@ -36,6 +36,11 @@ public actor Wrapper {
   private var stderrParser = LogLineParser()
   private var startedAt = ContinuousClock.now
   private var signalled = false
+  /// The plugin's last stderr lines before its handshake: they explain an early exit.
+  private var stderrTail: [String] = []
+  /// How long wrap waits for a handshake line before it notes that none came (a host waits for
+  /// its start timeout, then kills wrap with no chance to say anything).
+  static let lateHandshake: Duration = .seconds(5)
 
   /// A wrapper for `executable arguments`, logging to `log` and recording pcapng to `pcapPath`,
   /// under the host environment `environment`.
@@ -91,6 +96,10 @@ public actor Wrapper {
       Task { await self?.markSignalled() }
     }
     HostWatch.start { [weak self] in Task { await self?.hostGone() } }
+    let lateNote = Task { [weak self] in
+      try await Task.sleep(for: Self.lateHandshake)
+      await self?.noteLateHandshake()
+    }
     var status: PluginProcess.ExitStatus = .exited(1)
     for await event in process.events {
       switch event {
@@ -103,6 +112,10 @@ public actor Wrapper {
           await handshake(line.text, identity: identity, hostCertificate: hostCertificate)
         }
       case .line(.stderr, let line, _):
+        if !handshakeSeen {
+          stderrTail.append(line.text)
+          if stderrTail.count > 20 { stderrTail.removeFirst() }
+        }
         Self.write(line, to: FileHandle.standardError)
         if log != nil {
           log?.record(.log(stderrParser.parse(line.text, isPartOfLongLine: line.continues || line.isContinuation)))
@@ -114,7 +127,8 @@ public actor Wrapper {
       }
     }
     signals.cancel()
-    if !handshakeSeen { note("the plugin ended (\(status)) before printing a handshake", level: "error") }
+    lateNote.cancel()
+    if !handshakeSeen { failedBeforeHandshake(.exitedBeforeHandshake(status: status, stderrTail: stderrTail)) }
     // Every frame is in the log before its last line.
     await relay?.close()
     if let traffic, await !traffic.drain(within: .seconds(5)) {
@@ -155,14 +169,15 @@ public actor Wrapper {
   }
 
   /// The plugin's first stdout line: pointed at the relay and printed, or passed on unchanged.
+  ///
+  /// Its judgement is logged, and a failure written to stderr, before the host sees the line: a
+  /// host that refuses it kills wrap at once.
   private func handshake(_ raw: String, identity: AutoMTLSIdentity?, hostCertificate: String?) async {
+    recordHandshake(raw)
     guard let line = WrapHandshake(raw) else {
       Self.print(raw)
-      note("the plugin's first stdout line is not a handshake wrap can relay; passed to the host unchanged: \(raw)")
-      recordHandshake(raw)
       return
     }
-    recordHandshake(raw)
     do {
       let listener = try self.listener(network: line.network)
       self.listener = listener
@@ -254,22 +269,41 @@ public actor Wrapper {
     signalled = true
   }
 
-  /// The plugin's first stdout line as `run` would judge it, for the log.
+  /// The plugin's first stdout line as `run` would judge it, in the log; a line the host refuses
+  /// is also written to stderr as an hclog error.
   private func recordHandshake(_ raw: String) {
-    guard let log else { return }
     let variables = PluginEnvironment(reading: environment)
     let expectations = HandshakeExpectations(
       offeredVersions: variables.offeredVersions().versions, allowedProtocols: ["grpc", "netrpc"],
       clientCertificateSent: environment[PluginEnvironment.Key.clientCert].map { !$0.isEmpty } ?? false)
     do {
       let line = try HandshakeLine.parse(raw, expecting: expectations)
-      log.record(
+      log?.record(
         .handshake(
           line, raw: raw, warnings: line.warnings(rawLine: raw, expecting: expectations),
           seconds: (ContinuousClock.now - startedAt).seconds))
+    } catch .unrecognized(let text) {
+      failedBeforeHandshake(.textBeforeHandshake(firstLine: text, handshakeLater: nil))
     } catch {
-      log.record(.handshakeFailed(.invalid(error, line: raw)))
+      failedBeforeHandshake(.invalid(error, line: raw))
     }
+  }
+
+  /// Logs why the start failed, then tells the host on stderr (an hclog error it shows at its
+  /// default level), in that order: the host may kill wrap as soon as it reads the line.
+  private func failedBeforeHandshake(_ diagnosis: HandshakeDiagnosis) {
+    log?.record(.handshakeFailed(diagnosis))
+    let line = WrapFailureNote.line(diagnosis, stderrTail: stderrTail)
+    try? FileHandle.standardError.write(contentsOf: Data((line + "\n").utf8))
+  }
+
+  /// No handshake line yet: say so while wrap still can (the host's start timeout ends in SIGKILL).
+  private func noteLateHandshake() {
+    guard !handshakeSeen, process?.exitStatus == nil else { return }
+    note(
+      "no handshake line after \(Int(Self.lateHandshake.seconds)) s: "
+        + HandshakeDiagnosis.timeout(seconds: Self.lateHandshake.seconds).hint
+        + " A go-plugin host waits for its StartTimeout (1 minute by default) and then kills the plugin.")
   }
 
   /// What the plugin was started with, as `run` reports it: the go-plugin variables (`PLUGIN_*`

@@ -5,7 +5,7 @@
 // Built in GOPATH mode against Debian's go-plugin 1.0.1 (see Tests/TestSupport/GoToolchain.swift),
 // with the Go template's generated proto package copied to kvhost/proto.
 //
-//	kvhost [-automtls] [-key K] [-value V] [-bench N] [-pairs N] PLUGIN [ARGS...]
+//	kvhost [-automtls] [-key K] [-value V] [-bench N] [-pairs N] [-loglevel L] [-start-timeout D] PLUGIN [ARGS...]
 //
 // Prints "get K = V" and "ping ok" and exits 0, or prints "start: …" / "put: …" / … and exits 1.
 // With -bench N it then times N Get calls one after another and prints
@@ -45,6 +45,8 @@ func main() {
 	value := flag.String("value", "hello from a Go host", "value to put")
 	bench := flag.Int("bench", 0, "time this many Get calls and print their p50 and p99")
 	pairs := flag.Int("pairs", 0, "make this many Put+Get pairs of distinct keys")
+	level := flag.String("loglevel", "debug", "the host logger's level: trace, debug, info (a host's usual default), warn, error")
+	startTimeout := flag.Duration("start-timeout", 20*time.Second, "how long to wait for the handshake (ClientConfig.StartTimeout)")
 	flag.Parse()
 	launched := time.Now()
 	if flag.NArg() < 1 {
@@ -57,8 +59,8 @@ func main() {
 		Cmd:              exec.Command(flag.Arg(0), flag.Args()[1:]...),
 		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
 		AutoMTLS:         *autoMTLS,
-		StartTimeout:     20 * time.Second,
-		Logger:           hclog.New(&hclog.LoggerOptions{Name: "host", Level: hclog.Debug, Output: os.Stderr}),
+		StartTimeout:     *startTimeout,
+		Logger:           hclog.New(&hclog.LoggerOptions{Name: "host", Level: hclog.LevelFromString(*level), Output: os.Stderr}),
 	})
 	defer client.Kill()
 	fail := func(stage string, err error) {
