@@ -55,5 +55,6 @@ struct GoHostTests {
     try #require(GoToolchain.isAvailable, "Go or Debian's go-plugin sources are missing: \(GoToolchain.installHint)")
     let folder = try await GoToolchain.goTemplatePlugin()
     expectWorks(try await host([folder + "/kvgo"], autoMTLS: true), autoMTLS: true)
+    try await NewTemplateTests().expectWrapRecipeWorks(URL(fileURLWithPath: folder))
   }
 }

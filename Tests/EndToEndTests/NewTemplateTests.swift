@@ -60,16 +60,38 @@ struct NewTemplateTests {
     if status == nil { await process.kill() }
   }
 
+  /// The README's `plugin-dev wrap` recipe, as written (`sh -c "$KV_PLUGIN"`, as go-plugin's example
+  /// host starts it), under the genuine go-plugin host: the host's calls pass and are logged.
+  func expectWrapRecipeWorks(_ folder: URL) async throws {
+    guard GoToolchain.shouldTest else { return }
+    try #require(GoToolchain.isAvailable, "\(GoToolchain.installHint)")
+    let readme = try String(contentsOf: folder.appendingPathComponent("README.md"), encoding: .utf8)
+    let prefix = "export KV_PLUGIN=\"exec plugin-dev wrap "
+    let line = try #require(readme.split(separator: "\n").first { $0.hasPrefix(prefix) }, "no wrap recipe in README")
+    let logs = try Fixtures.temporaryDirectory("plugin-dev-recipe")
+    let command = String(line.dropFirst("export KV_PLUGIN=\"".count).prefix { $0 != "\"" })
+      .replacingOccurrences(of: "/tmp/", with: logs.path + "/")
+      .replacingOccurrences(of: "$PWD", with: folder.deletingLastPathComponent().path)
+    let path = Fixtures.binDirectory.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+    let outcome = try await GoHostRun.run(["/usr/bin/env", "PATH=\(path)", "/bin/sh", "-c", command])
+    #expect(outcome.status == .exited(0), "\(command)\n\(outcome.transcript)")
+    #expect(outcome.stdout == ["get greeting = hello from a Go host", "ping ok"], "\(outcome.transcript)")
+    let log = try String(contentsOf: logs.appendingPathComponent("\(folder.lastPathComponent).jsonl"), encoding: .utf8)
+    #expect(log.contains("HEADERS /proto.KV/Put"), "\(log.prefix(2000))")
+  }
+
   @Test func pythonTemplate() async throws {
     let folder = try await scaffold("python", name: "kv-py")
     try await expectWorkingPlugin(folder, timeout: .seconds(300))
     try await expectCookieRefusal(folder)
+    try await expectWrapRecipeWorks(folder)
   }
 
   @Test func swiftTemplate() async throws {
     let folder = try await scaffold("swift", name: "kvswift")
     try await expectWorkingPlugin(folder, timeout: .seconds(840))
     try await expectCookieRefusal(folder)
+    try await expectWrapRecipeWorks(folder)
     // Built now, so `check` costs seconds: a Swift template passes it too.
     let check = try await PluginDevCLI.run(["check", "--json", "--no-build", folder.path])
     #expect(check.status == .exited(0), "\(check.transcript)")

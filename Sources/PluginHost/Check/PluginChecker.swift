@@ -121,7 +121,19 @@ public struct PluginChecker: Sendable {
     let first = HandshakeChecks.evaluate(observation)
 
     let running: [CheckResult]
-    if let line = first.usableLine {
+    let refusal = Self.hostRefusal(handshake)
+    if let line = first.usableLine, let refusal {
+      // A handshake can be read past a host's refusal (a line after junk, a version not offered),
+      // but a host stops there and never connects: so did the main run.
+      running =
+        [.skip(.handshakeReachable, refusal), ServiceChecks.portRange(line, range: range)]
+        + [
+          CheckID.healthServing, .stdioStream, .reflection, .reflectionDescriptors, .kvRoundTrip, .controllerShutdown,
+          .shutdownExit, .shutdownNoChildren,
+        ].map { CheckResult.skip($0, refusal) }
+      await host.stop()
+      _ = await collectOrphans(excluding: excluded)
+    } else if let line = first.usableLine {
       running = await exercise(line, host: host, recorder: recorder, range: range, excluded: excluded)
     } else {
       running = [
@@ -148,9 +160,26 @@ public struct PluginChecker: Sendable {
     let reason =
       verdict.usableLine == nil
       ? verdict.unusableReason
-      : reachable == .skip ? "the plugin exited during the main run" : "nothing answered at its address"
-    return MainRun(
-      results: results, latency: latency, line: reachable == .pass ? verdict.usableLine : nil, unusableReason: reason)
+      : refusal ?? (reachable == .skip ? "the plugin exited during the main run" : "nothing answered at its address")
+    // The later runs (cookie, negotiation, AutoMTLS) start the plugin anew: a line a host
+    // refused is still good enough to learn the version it answers.
+    let usable = reachable == .pass || (refusal != nil && reachable == .skip)
+    return MainRun(results: results, latency: latency, line: usable ? verdict.usableLine : nil, unusableReason: reason)
+  }
+
+  /// Why a go-plugin host would stop at this handshake and never connect, naming the check that
+  /// says more; nil when it would connect.
+  static func hostRefusal(_ decision: HandshakeChecks.Observation.Decision) -> String? {
+    guard case .failed(let diagnosis) = decision else { return nil }
+    switch diagnosis {
+    case .textBeforeHandshake(let first, _):
+      return "a go-plugin host stops at stdout line 1 (\(HandshakeChecks.quoted(first))) and never connects; "
+        + "see handshake.no-junk"
+    case .invalid(let error, _) where !error.isPluginDevCheck:
+      return "a go-plugin host refuses this handshake and never connects; see \(HandshakeChecks.category(of: error).rawValue)"
+    default:
+      return nil
+    }
   }
 
   /// The main run's host options: the user's, with the check's port window and a private KV
