@@ -17,10 +17,11 @@ public struct GoHostRun: Sendable {
   }
 
   /// Runs the host on `plugin` in a fresh store folder, as an AutoMTLS host when asked;
-  /// `hostArguments` go before the plugin (`-loglevel info`, `-start-timeout 7s`).
-  public static func run(_ plugin: [String], autoMTLS: Bool = false, hostArguments: [String] = []) async throws
-    -> GoHostRun
-  {
+  /// `hostArguments` go before the plugin (`-loglevel info`, `-start-timeout 7s`); a host still
+  /// running after `limit` is killed (status nil).
+  public static func run(
+    _ plugin: [String], autoMTLS: Bool = false, hostArguments: [String] = [], limit: Duration = .seconds(60)
+  ) async throws -> GoHostRun {
     let host = try await GoToolchain.kvHost()
     let store = try Fixtures.temporaryDirectory("plugin-dev-gohost-store")
     defer { try? FileManager.default.removeItem(at: store) }
@@ -29,7 +30,7 @@ public struct GoHostRun: Sendable {
         executable: host, arguments: (autoMTLS ? ["-automtls"] : []) + hostArguments + plugin, environment: ["KV_STORE_DIR": store.path]
       ))
     let output = OutputCollector(process: process)
-    let status = await process.waitForExit(timeout: .seconds(60))
+    let status = await process.waitForExit(timeout: limit)
     if status == nil { await process.kill() }
     await output.finished()
     return GoHostRun(status: status, stdout: output.stdout, stderr: output.stderr)

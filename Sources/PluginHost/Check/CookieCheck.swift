@@ -12,15 +12,17 @@ public enum CookieCheck {
       + "(\"This binary is a plugin. These are not meant to be executed directly. …\") to stderr and exit 1."
     switch run.outcome {
     case .handshake(let raw, let after):
-      return .fail(
+      return .warn(
         .cookieRefused,
         "\(without) it printed a handshake (\(HandshakeChecks.quoted(raw))) after \(HandshakeChecks.milliseconds(after)) ms; "
-          + "go-plugin plugins exit 1 with \"This binary is a plugin…\"",
+          + "a host always sends the cookie, so none refuses it, but go-plugin plugins exit 1 with \"This binary is a "
+          + "plugin…\" so a user who starts one by hand learns what it is",
         fix: fix)
     case .stillRunning(let after):
-      return .fail(
+      return .warn(
         .cookieRefused,
-        "\(without) it was still running \(HandshakeChecks.milliseconds(after)) ms later, without a handshake",
+        "\(without) it was still running \(HandshakeChecks.milliseconds(after)) ms later, without a handshake; a host "
+          + "always sends the cookie, so none is affected, but a user who starts it by hand waits on nothing",
         fix: fix)
     case .exited(let status, let after):
       let ms = HandshakeChecks.milliseconds(after)

@@ -44,10 +44,12 @@ public enum ServiceChecks {
     if range.contains(port) {
       return .pass(.portRange, "port \(port) is within PLUGIN_MIN_PORT..PLUGIN_MAX_PORT = \(text)")
     }
-    return .fail(
-      .portRange, "listens on port \(port), outside PLUGIN_MIN_PORT..PLUGIN_MAX_PORT = \(text)",
-      fix: "Read PLUGIN_MIN_PORT and PLUGIN_MAX_PORT and bind the first free port in that range, as go-plugin does; "
-        + "hosts open only that range (firewalls, containers) and run several plugins side by side.")
+    return .warn(
+      .portRange,
+      "listens on port \(port), outside PLUGIN_MIN_PORT..PLUGIN_MAX_PORT = \(text); go-plugin's client connects "
+        + "to any address the line names, but a host that opens only that range (a firewall, a container's "
+        + "published ports) cannot reach it",
+      fix: "Read PLUGIN_MIN_PORT and PLUGIN_MAX_PORT and bind the first free port in that range, as go-plugin does.")
   }
 
   /// What to do when the plugin serves no `grpc.health.v1.Health` (`health.serving`'s fix for
@@ -62,10 +64,11 @@ public enum ServiceChecks {
     case .status("SERVING"):
       return .pass(.healthServing, "\(call) → SERVING in \(milliseconds) ms")
     case .status(let status):
-      return .fail(
-        .healthServing, "\(call) → \(status)",
-        fix: "Set service \"plugin\" to SERVING once the plugin is ready (go-plugin's Ping() ignores the status, "
-          + "but host applications that look at it treat the plugin as down).")
+      return .warn(
+        .healthServing,
+        "\(call) → \(status); go-plugin's client loads it (its Ping() fails only when the call fails), but a host "
+          + "or tool that reads the status treats the plugin as down",
+        fix: "Set service \"plugin\" to SERVING once the plugin is ready.")
     case .failed(let code, let message):
       let go = "rpc error: code = \(goCode(code)) desc = \(message)"
       switch code {

@@ -87,8 +87,10 @@ extension StderrChecks.Tally {
     let hclog: CheckResult
     if let first = problems.first {
       let more = problemCount > 1 ? " (\(problemCount - 1) more problem\(problemCount == 2 ? "" : "s"))" : ""
-      hclog = .fail(
-        .stderrHCLog, "stderr line \(first.line): \(first.text)\(more)",
+      hclog = .warn(
+        .stderrHCLog,
+        "stderr line \(first.line): \(first.text)\(more); a go-plugin host logs such a line verbatim at debug, "
+          + "which hosts hide by default",
         fix: "Write hclog JSON lines: \"@level\" one of trace, debug, info, warn, error; \"@timestamp\" like "
           + "2006-01-02T15:04:05.000000Z07:00 (six fractional digits); \"@message\", \"@level\" and \"@timestamp\" as strings."
       )
@@ -109,9 +111,9 @@ extension StderrChecks.Tally {
     let length: CheckResult
     if let first = longLines.first {
       let more = longLineCount > 1 ? " (and \(longLineCount - 1) more)" : ""
-      length = .fail(
+      length = .warn(
         .stderrLineLength,
-        "stderr line \(first.line) is \(first.bytes) bytes\(more); a go-plugin host reads 64 KiB at a time and logs the pieces at debug, unparsed",
+        "stderr line \(first.line) is \(first.bytes) bytes\(more); a go-plugin host reads 64 KiB at a time and logs the pieces at debug, unparsed (hidden by default)",
         fix: "Keep log lines under 64 KiB: truncate or summarise big values, or log them over several lines.")
     } else {
       length = .pass(

@@ -5,7 +5,7 @@
 // Built in GOPATH mode against Debian's go-plugin 1.0.1 (see Tests/TestSupport/GoToolchain.swift),
 // with the Go template's generated proto package copied to kvhost/proto.
 //
-//	kvhost [-automtls] [-key K] [-value V] [-bench N] [-pairs N] [-loglevel L] [-start-timeout D] PLUGIN [ARGS...]
+//	kvhost [-automtls] [-key K] [-value V] [-bench N] [-pairs N] [-binary] [-loglevel L] [-start-timeout D] PLUGIN [ARGS...]
 //
 // Prints "get K = V" and "ping ok" and exits 0, or prints "start: …" / "put: …" / … and exits 1.
 // With -bench N it then times N Get calls one after another and prints
@@ -16,6 +16,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -46,6 +47,7 @@ func main() {
 	bench := flag.Int("bench", 0, "time this many Get calls and print their p50 and p99")
 	pairs := flag.Int("pairs", 0, "make this many Put+Get pairs of distinct keys")
 	level := flag.String("loglevel", "debug", "the host logger's level: trace, debug, info (a host's usual default), warn, error")
+	binary := flag.Bool("binary", false, "put the value followed by every byte 0x00-0xff, and check that get returns it unchanged")
 	startTimeout := flag.Duration("start-timeout", 20*time.Second, "how long to wait for the handshake (ClientConfig.StartTimeout)")
 	flag.Parse()
 	launched := time.Now()
@@ -79,7 +81,13 @@ func main() {
 	kv := raw.(proto.KVClient)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if _, err := kv.Put(ctx, &proto.PutRequest{Key: *key, Value: []byte(*value)}); err != nil {
+	stored := []byte(*value)
+	if *binary {
+		for b := 0; b < 256; b++ {
+			stored = append(stored, byte(b))
+		}
+	}
+	if _, err := kv.Put(ctx, &proto.PutRequest{Key: *key, Value: stored}); err != nil {
 		fail("put", err)
 	}
 	ready := time.Since(launched)
@@ -87,7 +95,20 @@ func main() {
 	if err != nil {
 		fail("get", err)
 	}
-	fmt.Printf("get %s = %s\n", *key, got.Value)
+	if *binary {
+		if !bytes.Equal(got.Value, stored) {
+			at := 0
+			for at < len(got.Value) && at < len(stored) && got.Value[at] == stored[at] {
+				at++
+			}
+			fmt.Printf("get %s: %d bytes back for %d put, first difference at byte %d\n", *key, len(got.Value), len(stored), at)
+			client.Kill()
+			os.Exit(1)
+		}
+		fmt.Printf("get %s = %d bytes, as put\n", *key, len(got.Value))
+	} else {
+		fmt.Printf("get %s = %s\n", *key, got.Value)
+	}
 	if err := rpcClient.Ping(); err != nil {
 		fail("ping", err)
 	}
