@@ -152,7 +152,8 @@ struct CheckEndToEndTests {
   /// Every check that FAILs, each with the fixture that fails exactly it.
   static let failing: [FixtureCase] = [
     FixtureCase(
-      file: "early-exit.sh", failing: .handshakePresent, seen: "the plugin ended (exit code 3) before printing a handshake",
+      file: "early-exit.sh", failing: .handshakePresent,
+      seen: "the plugin ended (exit code 3) before printing a handshake",
       host: .refuses()),
     FixtureCase(
       file: "silent.sh", failing: .handshakePresent, seen: "nothing on stdout within 1 s", extra: ["--timeout", "1s"],
@@ -170,20 +171,23 @@ struct CheckEndToEndTests {
     FixtureCase(
       file: "check-version.py", failing: .handshakeVersion, seen: "app protocol version mismatch: `1|2|tcp|127.0.0.1:",
       host: .refuses()),
-    FixtureCase(file: "check-cert.py", failing: .handshakeCert, seen: "AutoMTLS certificate: `1|1|tcp|", host: .refuses()),
+    FixtureCase(
+      file: "check-cert.py", failing: .handshakeCert, seen: "AutoMTLS certificate: `1|1|tcp|", host: .refuses()),
     FixtureCase(
       file: "long-socket.sh", failing: .handshakeSocketPath, seen: "socket path too long", host: .refuses()),
     FixtureCase(
       file: "unreachable.sh", failing: .handshakeReachable,
       seen: "nothing accepts connections at 127.0.0.1:1 (connect: connection refused)", host: .refuses()),
     FixtureCase(
-      file: "check-no-health.py", failing: .healthServing, seen: "→ UNIMPLEMENTED: the plugin has no grpc.health.v1.Health",
+      file: "check-no-health.py", failing: .healthServing,
+      seen: "→ UNIMPLEMENTED: the plugin has no grpc.health.v1.Health",
       host: .refuses()),
     FixtureCase(
       file: "check-kv-corrupt.py", failing: .kvRoundTrip, seen: "first difference at byte 128 (0xef instead of 0x80)",
       host: .losesData),
     FixtureCase(
-      file: "check-no-controller.py", failing: .controllerShutdown, seen: "plugin.GRPCController/Shutdown → UNIMPLEMENTED",
+      file: "check-no-controller.py", failing: .controllerShutdown,
+      seen: "plugin.GRPCController/Shutdown → UNIMPLEMENTED",
       host: .killsIt),
     FixtureCase(
       file: "check-slow-exit.py", failing: .shutdownExit, seen: "still running 2 s after Shutdown", host: .killsIt),
@@ -205,7 +209,8 @@ struct CheckEndToEndTests {
   static let warning: [FixtureCase] = [
     FixtureCase(file: "check-port-outside.py", failing: .portRange, seen: "outside PLUGIN_MIN_PORT..PLUGIN_MAX_PORT"),
     FixtureCase(
-      file: "check-not-serving.py", failing: .healthServing, seen: "Health/Check(\"plugin\") → NOT_SERVING; go-plugin's"),
+      file: "check-not-serving.py", failing: .healthServing, seen: "Health/Check(\"plugin\") → NOT_SERVING; go-plugin's"
+    ),
     FixtureCase(
       file: "check-bad-hclog.py", failing: .stderrHCLog, seen: "@level \"warning\" is not trace|debug|info|warn|error"),
     FixtureCase(

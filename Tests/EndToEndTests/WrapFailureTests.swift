@@ -25,7 +25,8 @@ struct WrapFailureTests {
     defer { try? FileManager.default.removeItem(at: folder) }
     let log = folder.appendingPathComponent("w.jsonl").path
     let host = try await GoHostRun.run(
-      [PluginDevCLI.executable, "wrap", "--log", log, "--"] + plugin, hostArguments: ["-loglevel", "info"] + hostArguments)
+      [PluginDevCLI.executable, "wrap", "--log", log, "--"] + plugin,
+      hostArguments: ["-loglevel", "info"] + hostArguments)
     let lines = (try? String(contentsOfFile: log, encoding: .utf8))?.split(separator: "\n").map(String.init) ?? []
     return Outcome(host: host, log: lines)
   }
@@ -37,7 +38,8 @@ struct WrapFailureTests {
     for run in 1...20 {
       let outcome = try await Self.wrapped([PluginDevCLI.fixture(fixture)])
       #expect(outcome.host.status == .exited(1), "run \(run)\n\(outcome.transcript)")
-      #expect(outcome.log.contains { $0.contains("\"event\":\"handshake-failed\"") }, "run \(run)\n\(outcome.transcript)")
+      #expect(
+        outcome.log.contains { $0.contains("\"event\":\"handshake-failed\"") }, "run \(run)\n\(outcome.transcript)")
       #expect(outcome.hostError != nil, "run \(run)\n\(outcome.transcript)")
       if outcome.hostError == nil { return }
     }
@@ -60,7 +62,9 @@ struct WrapFailureTests {
   /// README's recipe with a Python that cannot import grpc (`-S`: no site-packages): the host
   /// shows the plugin's own explanation, not only a blank `Unrecognized remote plugin message:`.
   @Test func theHostShowsAnImportError() async throws {
-    let plugin = [Fixtures.python, "-S", Fixtures.packageRoot.appendingPathComponent("Examples/kv-python/plugin.py").path]
+    let plugin = [
+      Fixtures.python, "-S", Fixtures.packageRoot.appendingPathComponent("Examples/kv-python/plugin.py").path,
+    ]
     let outcome = try await Self.wrapped(plugin)
     let error = try #require(outcome.hostError, "\(outcome.transcript)")
     #expect(error.contains("Python could not import a module"), "\(error)")

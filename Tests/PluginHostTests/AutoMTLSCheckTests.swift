@@ -95,10 +95,42 @@ struct AutoMTLSCheckTests {
       "\(result.seen)")
   }
 
-  @Test func notServingOverTLSFails() {
+  /// go-plugin's Ping() ignores the status: a host loads the plugin (health.serving warns the same).
+  @Test func notServingOverTLSWarns() {
     let result = AutoMTLSCheck.evaluate(
       .certificate(raw: raw, names: ["localhost"], tls: .answered(status: "NOT_SERVING", milliseconds: 1)))
-    #expect(result.status == .fail)
+    #expect(result.status == .warn)
+  }
+
+  /// A provider with no health service (PyPI's tf) answers UNIMPLEMENTED over TLS: TLS works.
+  @Test func anUnimplementedAnswerOverTLSIsWorkingTLS() {
+    let result = AutoMTLSCheck.evaluate(
+      .certificate(
+        raw: raw, names: ["localhost"], tls: .failed(code: .unimplemented, message: "Method not found!", tlsError: nil))
+    )
+    #expect(result.status == .pass, "\(result.seen)")
+    #expect(result.seen.contains("so TLS works"))
+  }
+
+  /// A Python plugin is told what grpcio can do; others how go-plugin serves AutoMTLS.
+  @Test func aPythonPluginIsToldWhatGrpcioCanDo() {
+    let python = AutoMTLSCheck.evaluate(.noCertificate(raw: raw), python: true)
+    #expect(python.status == .warn)
+    #expect(python.fix?.contains("require_client_auth=False") == true, "\(python.fix ?? "")")
+    #expect(python.fix?.contains("as go-plugin does: trust that certificate") == false)
+    let other = AutoMTLSCheck.evaluate(.noCertificate(raw: raw))
+    #expect(other.fix?.contains("serve TLS as go-plugin does") == true, "\(other.fix ?? "")")
+  }
+
+  @Test(arguments: [
+    (PluginManifest.Command.arguments([".venv/bin/python", "plugin.py"]), true),
+    (.arguments(["/usr/bin/python3.11", "-m", "provider"]), true),
+    (.shell("exec ./run.py --flag"), true),
+    (.arguments(["./kv-swift"]), false),
+    (.shell("exec $PWD/kvgo/kvgo"), false),
+  ])
+  func pythonCommandsAreRecognised(_ command: PluginManifest.Command, _ python: Bool) {
+    #expect(command.looksLikePython == python)
   }
 
   @Test(arguments: [

@@ -27,7 +27,8 @@ public struct GoHostRun: Sendable {
     defer { try? FileManager.default.removeItem(at: store) }
     let process = try await PluginProcess.start(
       .init(
-        executable: host, arguments: (autoMTLS ? ["-automtls"] : []) + hostArguments + plugin, environment: ["KV_STORE_DIR": store.path]
+        executable: host, arguments: (autoMTLS ? ["-automtls"] : []) + hostArguments + plugin,
+        environment: ["KV_STORE_DIR": store.path]
       ))
     let output = OutputCollector(process: process)
     let status = await process.waitForExit(timeout: limit)

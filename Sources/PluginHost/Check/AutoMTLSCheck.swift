@@ -44,8 +44,19 @@ public enum AutoMTLSCheck {
     + "only client CA and require it, make your own certificate (SAN localhost; P-521 like go-plugin, or any key type), "
     + "and print its DER in base64 without '=' padding as field 6. Hosts without AutoMTLS never set the variable."
 
-  /// The verdict.
-  public static func evaluate(_ observation: Observation) -> CheckResult {
+  /// What a Python author can do: grpcio cannot require go-plugin's P-521 client certificate.
+  static let pythonFix =
+    "Python's grpcio cannot serve AutoMTLS as go-plugin does: as a server that requires client certificates its "
+    + "TLS offers no P-521, and the host's certificate is always P-521 (the handshake fails with "
+    + "PEER_DID_NOT_RETURN_A_CERTIFICATE). What works with a host that turns AutoMTLS on: when PLUGIN_CLIENT_CERT "
+    + "is set, serve TLS with your own certificate (SAN localhost) without requiring the client's "
+    + "(grpc.ssl_server_credentials(..., require_client_auth=False), as PyPI's tf framework does) and print its DER "
+    + "in base64 without '=' padding as field 6; or turn AutoMTLS off in the host; or write the plugin in Swift "
+    + "(PluginServer) or Go."
+
+  /// The verdict; `python` picks advice a Python (grpcio) plugin can follow.
+  public static func evaluate(_ observation: Observation, python: Bool = false) -> CheckResult {
+    let ignoredFix = python ? pythonFix : ignoredFix
     let sent = "started with PLUGIN_CLIENT_CERT (a P-521 host certificate)"
     switch observation {
     case .noHandshake(let run):
@@ -95,9 +106,17 @@ public enum AutoMTLSCheck {
         return .pass(
           .autoMTLS, served + (anonymousAnswered == false ? "; a client without a certificate was refused" : ""))
       case .answered(let status, _):
-        return .fail(
-          .autoMTLS, "over mutual TLS Health/Check(\"plugin\") → \(status)",
+        return .warn(
+          .autoMTLS,
+          "over mutual TLS Health/Check(\"plugin\") → \(status); go-plugin's client loads it (its Ping() fails only "
+            + "when the call fails), but a host or tool that reads the status treats the plugin as down",
           fix: "Set service \"plugin\" to SERVING on the TLS server too.")
+      case .failed(.unimplemented, let message, nil):
+        // A gRPC status came back over TLS: the TLS works; a missing health service is health.serving's.
+        return .pass(
+          .autoMTLS,
+          "\(sent) it sent its certificate (\(san)) and answered over mutual TLS: Health/Check(\"plugin\") → "
+            + "UNIMPLEMENTED (\(message)), a gRPC answer, so TLS works; the missing health service is health.serving's")
       case .failed(let code, let message, let tlsError):
         let detail = tlsError.map { "; TLS: \(Self.compactTLSError($0))" } ?? ""
         return tlsFailure(

@@ -314,9 +314,9 @@ public enum HandshakeChecks {
     text.trimmingCharacters(in: .whitespacesAndNewlines)
   }
 
-  /// A line in backticks, trimmed.
+  /// A line in backticks, trimmed, a handshake's certificate shortened (`HandshakeText`).
   static func quoted(_ text: String) -> String {
-    "`" + text.trimmingCharacters(in: .whitespacesAndNewlines) + "`"
+    "`" + HandshakeText.shortened(text.trimmingCharacters(in: .whitespacesAndNewlines)) + "`"
   }
 
   /// Whole milliseconds of a duration.

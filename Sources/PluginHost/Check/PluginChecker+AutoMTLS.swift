@@ -69,7 +69,7 @@ extension PluginChecker {
     }
     await probeClient?.closeRelay()
     guard let run else { return .skip(.autoMTLS, "the plugin could not be started again") }
-    return AutoMTLSCheck.evaluate(observation ?? .noHandshake(run))
+    return AutoMTLSCheck.evaluate(observation ?? .noHandshake(run), python: target.command.looksLikePython)
   }
 
   /// Parses the line for its certificate: problems other checks report (a version the host did

@@ -176,7 +176,8 @@ public struct PluginChecker: Sendable {
       return "a go-plugin host stops at stdout line 1 (\(HandshakeChecks.quoted(first))) and never connects; "
         + "see handshake.no-junk"
     case .invalid(let error, _) where !error.isPluginDevCheck:
-      return "a go-plugin host refuses this handshake and never connects; see \(HandshakeChecks.category(of: error).rawValue)"
+      return
+        "a go-plugin host refuses this handshake and never connects; see \(HandshakeChecks.category(of: error).rawValue)"
     default:
       return nil
     }

@@ -68,9 +68,9 @@ public enum StderrChecks {
   public static func afterHandshake(_ lines: [LineSplitter.Line]) -> CheckResult {
     guard let first = lines.first else { return .pass(.stdoutAfterHandshake, "nothing on stdout after the handshake") }
     let long = lines.contains { $0.continues || $0.isContinuation }
-    let shown = String(first.text.prefix(120))
+    let shown = first.text.isEmpty ? "an empty line" : "`\(first.text.prefix(120))`"
     let logical = lines.filter { !$0.isContinuation }.count
-    var seen = "\(count(logical, "line")) on stdout after the handshake, the first: `\(shown)`"
+    var seen = "\(count(logical, "line")) on stdout after the handshake, the first: \(shown)"
     if long { seen += "; one is over 64 KiB, which stops a go-plugin host's stdout reader (later writes then block)" }
     return .warn(
       .stdoutAfterHandshake, seen,

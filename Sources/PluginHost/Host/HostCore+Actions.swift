@@ -42,7 +42,8 @@ extension HostCore {
       target, options, clientCertificatePEM: autoMTLSIdentity?.certificatePEM, socketDirectory: run?.socketFolder?.path)
     machine.configuration.expectations = environment.expectations()
     let launch = HostLaunch.launch(target, options, environment: environment)
-    if starts == 1, let unbuffered = options.pythonUnbufferedToRemove(given: launch.environment),
+    if starts == 1, target.command.looksLikePython,
+      let unbuffered = options.pythonUnbufferedToRemove(given: launch.environment),
       !options.removedEnvironment.contains(unbuffered), ProcessInfo.processInfo.environment[unbuffered] != nil
     {
       observe(

@@ -54,6 +54,20 @@ public struct PluginManifest: Sendable, Equatable, Codable {
       }
     }
 
+    /// Whether the command runs a Python plugin: a `python…` interpreter or a `.py` file in it
+    /// (advice only Python authors need, such as flushing stdout, depends on it).
+    public var looksLikePython: Bool {
+      let words: [Substring]
+      switch self {
+      case .shell(let text): words = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
+      case .arguments(let list): words = list.map { Substring($0) }
+      }
+      return words.contains { word in
+        let name = word.split(separator: "/").last ?? word
+        return name.hasPrefix("python") || name.hasSuffix(".py")
+      }
+    }
+
     /// Whether the command is empty (which a manifest may not be).
     var isEmpty: Bool {
       switch self {

@@ -96,6 +96,8 @@ enum HandshakeView {
     switch line.serverCertificate {
     case .none: certificate = "—"
     case .some(""): certificate = "(empty)"
+    case .some(let text) where text.utf8.count > HandshakeLine.certificateFieldThreshold:
+      certificate = HandshakeText.describe(text)
     case .some(let text): certificate = "\(text.count) base64 chars"
     }
     let rows: [(String, String, String)] = [

@@ -56,7 +56,8 @@ struct SessionEventFormatter: Sendable {
     case .handshake(let line, let raw, let warnings, let seconds):
       var text = String(
         format: "handshake %@ (%.0f ms): core %d, app %d, %@ %@, %@",
-        raw.trimmingCharacters(in: .whitespacesAndNewlines), seconds * 1000, line.coreVersion, line.appVersion,
+        HandshakeText.shortened(raw.trimmingCharacters(in: .whitespacesAndNewlines)), seconds * 1000, line.coreVersion,
+        line.appVersion,
         line.network.rawValue, line.address, line.protocolName)
       for warning in warnings { text += "\n          warning: \(warning)" }
       return text
@@ -69,7 +70,9 @@ struct SessionEventFormatter: Sendable {
       for problem in entry.problems { text += "\n          problem: \(problem)" }
       return text
     case .strayStdout(let line):
-      return "stdout    \(line)   (after the handshake: a go-plugin host drops this line)"
+      return line.isEmpty
+        ? "stdout    an empty line after the handshake (a go-plugin host drops it)"
+        : "stdout    \(line)   (after the handshake: a go-plugin host drops this line)"
     case .tapReady(let local, let plugin):
       return "tap       relay \(local) → plugin \(plugin)"
     case .frame(let record):
