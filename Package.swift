@@ -213,6 +213,7 @@ let package = Package(
         "PluginProtocol",
         "PluginHost",
         "TestSupport",
+        "TestHelpers",
         "AutoMTLS",
         "Relay",
         "WireTap",

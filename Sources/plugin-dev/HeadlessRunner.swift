@@ -20,6 +20,9 @@ struct HeadlessRunner {
   let execs: [String]
   let runFor: Duration?
 
+  /// How often a call that has not been answered says so.
+  static let waitingEvery: Duration = .seconds(5)
+
   /// Runs to the end; returns the exit status (0 ok, 1 a call failed or the plugin died, 2 build/handshake failed).
   func run() async -> Int32 {
     let (stopRequests, stopContinuation) = AsyncStream<String>.makeStream()
@@ -55,7 +58,16 @@ struct HeadlessRunner {
           let command = try ConsoleCommand.parse(text)
           switch command {
           case .get, .put, .health, .services, .describe, .call:
+            // A call held up (a handler at a debugger's breakpoint) says how long it has waited.
+            let waiting = Task { [json] in
+              var seconds = 0
+              while (try? await Task.sleep(for: Self.waitingEvery)) != nil {
+                seconds += Int(Self.waitingEvery.seconds)
+                _ = writeLine(SessionEventFormatter.waiting(text, seconds: seconds, json: json))
+              }
+            }
             let record = await session.call(command, text: text)
+            waiting.cancel()
             if !record.ok && !Task.isCancelled { failures.add() }
           case .restart:
             if !(await session.restart()) { failures.add() }

@@ -140,6 +140,21 @@ struct DurationArgument: ExpressibleByArgument, Sendable {
   var defaultValueDescription: String { "\(duration)" }
 }
 
+/// `--call-timeout`: a duration, or `none` for no deadline.
+struct CallTimeoutArgument: ExpressibleByArgument, Sendable {
+  var duration: Duration?
+
+  init?(argument: String) {
+    if argument.trimmingCharacters(in: .whitespaces).lowercased() == "none" {
+      duration = nil
+    } else if let parsed = DurationArgument(argument: argument), parsed.duration > .zero {
+      duration = parsed.duration
+    } else {
+      return nil
+    }
+  }
+}
+
 /// What only `run` takes: `check` starts the plugin without its cookie and with AutoMTLS by itself.
 struct RunHostOptions: ParsableArguments {
   @Flag(name: .customLong("no-cookie"), help: "Do not send the magic cookie (to test the plugin's cookie check).")

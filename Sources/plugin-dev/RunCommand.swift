@@ -93,6 +93,14 @@ struct Run: AsyncParsableCommand {
       valueName: "file"))
   var pcapPath: String?
 
+  @Option(
+    name: .customLong("call-timeout"),
+    help: ArgumentHelp(
+      "How long a console call (get, put, call) may take before it fails: a duration (15s, 2m) or none.",
+      discussion: "Default 15s, and none with --attach, where a handler may be held at a debugger's breakpoint.",
+      valueName: "duration|none"))
+  var callTimeout: CallTimeoutArgument?
+
   @Flag(name: .customLong("no-tap"), help: "Connect to the plugin directly, without the decoding relay (no frame log).")
   var noTap = false
 
@@ -129,6 +137,7 @@ struct Run: AsyncParsableCommand {
     }
     defer { cleanup() }
     options.healthInterval = healthInterval.duration == .zero ? nil : healthInterval.duration
+    options.callTimeout = callTimeout.map(\.duration) ?? (options.attach == nil ? Session.callTimeout : nil)
     options.tap = !noTap
     options.schemas = schemaSources.options
     let schemas = try schemaSources.load(manifestProtos: pluginTarget.protos)

@@ -28,21 +28,21 @@ extension Session {
     switch command {
     case .get(let key):
       do {
-        let value = try await connection.kv.get(key, timeout: Self.callTimeout)
+        let value = try await connection.kv.get(key, timeout: options.callTimeout)
         record = CallRecord(
           command: text, method: "/proto.KV/Get", code: .ok, result: Self.render(value), value: value, started: started,
           ended: Date())
       } catch {
-        record = Self.failure(error, command: text, method: "/proto.KV/Get", started: started, on: connection)
+        record = failure(error, command: text, method: "/proto.KV/Get", started: started, on: connection)
       }
     case .put(let key, let value):
       do {
-        try await connection.kv.put(key, value, timeout: Self.callTimeout)
+        try await connection.kv.put(key, value, timeout: options.callTimeout)
         record = CallRecord(
           command: text, method: "/proto.KV/Put", code: .ok, result: "stored \(value.count) bytes", started: started,
           ended: Date())
       } catch {
-        record = Self.failure(error, command: text, method: "/proto.KV/Put", started: started, on: connection)
+        record = failure(error, command: text, method: "/proto.KV/Put", started: started, on: connection)
       }
     case .health:
       let sample = await HealthCall.sample(connection)
@@ -71,15 +71,16 @@ extension Session {
     return record
   }
 
-  /// How long a console call may take before it fails with `deadlineExceeded`.
+  /// How long a console call may take by default before it fails with `deadlineExceeded`
+  /// (`SessionOptions.callTimeout`, `run --call-timeout`).
   public static let callTimeout: Duration = .seconds(15)
   /// How long a health check may take.
   public static let healthTimeout: Duration = HealthCall.timeout
 
-  static func failure(
+  nonisolated func failure(
     _ error: any Error, command: String, method: String, started: Date, on connection: PluginConnection
   ) -> CallRecord {
-    if let rpc = (error as? RPCError).map({ connection.explain($0, after: callTimeout) }) {
+    if let rpc = (error as? RPCError).map({ connection.explain($0, after: options.callTimeout ?? Self.callTimeout) }) {
       return CallRecord(
         command: command, method: method, code: Status.Code(rpc.code), result: rpc.message, started: started,
         ended: Date())

@@ -68,10 +68,10 @@ extension Session {
     }
     let descriptor = MethodDescriptor(fullyQualifiedService: method.service, method: method.name)
     var options = CallOptions.defaults
-    options.timeout = method.serverStreaming ? Self.streamingCallTimeout : Self.callTimeout
+    options.timeout = method.serverStreaming ? Self.streamingCallTimeout : self.options.callTimeout
     do {
       if !method.serverStreaming {
-        let reply = try await RPCDeadline.run(Self.callTimeout) { [options] in
+        let reply = try await RPCDeadline.run(self.options.callTimeout) { [options] in
           try await connection.client.unary(
             request: ClientRequest(message: request), descriptor: descriptor, serializer: ReflectionProbe.RawBytes(),
             deserializer: ReflectionProbe.RawBytes(), options: options
@@ -102,13 +102,13 @@ extension Session {
         command: text, method: method.path, code: .ok, result: "\(count) message\(count == 1 ? "" : "s")",
         started: started, ended: Date())
     } catch let error as RPCError {
-      var record = Self.failure(error, command: text, method: method.path, started: started, on: connection)
+      var record = failure(error, command: text, method: method.path, started: started, on: connection)
       let details = SchemaListing.errorDetails(error.metadata, registry: registry)
       record.detail = details.map { "details: \($0.text)" }
       if !details.isEmpty { record.resultJSON = JSONValue.array(details).text }
       return record
     } catch {
-      return Self.failure(error, command: text, method: method.path, started: started, on: connection)
+      return failure(error, command: text, method: method.path, started: started, on: connection)
     }
   }
 

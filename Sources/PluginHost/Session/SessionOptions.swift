@@ -6,6 +6,9 @@ public struct SessionOptions: Sendable, Equatable {
   public var handshakeTimeout: Duration = .seconds(60)
   /// Interval between health checks; nil turns them off.
   public var healthInterval: Duration? = .seconds(1)
+  /// How long a console call (`get`, `put`, `call`) may take before it fails with DEADLINE_EXCEEDED;
+  /// nil: no deadline (a handler held at a debugger's breakpoint).
+  public var callTimeout: Duration? = .seconds(15)
   /// Whether to send the magic cookie (turn off to test the plugin's cookie check).
   public var sendCookie = true
   /// A different cookie value to send.

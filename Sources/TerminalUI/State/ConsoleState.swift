@@ -1,3 +1,4 @@
+import Foundation
 import PluginHost
 
 /// The console: input line with history, output, calls in flight.
@@ -10,6 +11,8 @@ public struct ConsoleState: Sendable, Equatable {
   public var scroll = 0
   /// Calls started and not yet answered.
   public var pendingCalls = 0
+  /// When the calls in flight began to wait (the oldest of them), for the elapsed time shown.
+  public var pendingSince: Date?
   /// The latest finished call; its frames are highlighted in the frame log.
   public var lastCall: CallRecord?
   /// The methods `call` can name, for Tab completion.

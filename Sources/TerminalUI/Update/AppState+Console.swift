@@ -41,6 +41,7 @@ extension AppState {
     }
     switch command {
     case .get, .put, .health, .services, .describe, .call:
+      if console.pendingCalls == 0 { console.pendingSince = now }
       console.pendingCalls += 1
       return [.runCall(command, text: text)]
     case .restart:

@@ -31,6 +31,7 @@ private func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     return state.pluginBecameReady(ready)
   case .callFinished(let record):
     state.console.pendingCalls = max(0, state.console.pendingCalls - 1)
+    if state.console.pendingCalls == 0 { state.console.pendingSince = nil }
     return state.execCallFinished(record)
   case .restartFinished(let ready):
     state.console.output.append(

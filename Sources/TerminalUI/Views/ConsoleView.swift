@@ -10,8 +10,10 @@ enum ConsoleView {
     canvas.fill(rect.row(0), with: "─", style: ruleStyle)
     var title = StyledLine(" Console ", focused ? Theme.focusedTitle : Theme.title)
     if state.console.pendingCalls > 0 {
+      let waited = state.console.pendingSince.map { Int(state.now.timeIntervalSince($0)) } ?? 0
       title.append(
-        " \(state.console.pendingCalls) call\(state.console.pendingCalls == 1 ? "" : "s") running… ", Theme.warning)
+        " \(state.console.pendingCalls) call\(state.console.pendingCalls == 1 ? "" : "s") running…"
+          + (waited >= 1 ? " \(waited) s (Esc cancels) " : " "), Theme.warning)
     }
     canvas.put(title, x: rect.x + 1, y: rect.y, limit: rect.width - 2)
 

@@ -196,6 +196,14 @@ struct SessionEventFormatter: Sendable {
     return String(decoding: data, as: UTF8.self)
   }
 
+  /// A call that has waited `seconds` for its answer (headless prints one every few seconds).
+  static func waiting(_ command: String, seconds: Int, json: Bool) -> String {
+    guard json else { return "waiting   \(command): \(seconds) s so far, no answer yet" }
+    let object: [String: Any] = ["event": "waiting", "command": command, "seconds": seconds]
+    let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+    return data.map { String(decoding: $0, as: UTF8.self) } ?? ""
+  }
+
   private static let encoder: JSONEncoder = {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
