@@ -58,7 +58,7 @@ struct RenderTests {
     Self.expectLines(
       Self.screen("running-80x24"),
       [
-        " kv-swift │ pid 4242 │ up 0:42 │ 1|1|unix|grpc │ ● SERVING 1.3 ms │ 15 frames",
+        " kv-swift │ pid 4242 │ ● SERVING 1.3 ms │ 15 frames │ ? help  q quit",
         "┌ Frames 11 · calls · 4 hidden · follow ─────┐┌ 1 Handshake 2 Health 3 Logs ───┐",
         "│ time      ⇄ str   len summary              ││Handshake line                  │",
         "│ 53:01.000 >   0    24 PREFACE PRI * HTTP/2…││1|1|unix|/tmp/plugin-7f3a/plugin│",
@@ -81,7 +81,7 @@ struct RenderTests {
         "› get a",
         "  ✓ ok  hello  (/proto.KV/Get 5.1 ms)",
         "› press : to type get KEY, put KEY VALUE, health, restart, clear, export FILE, …",
-        " Tab focus  j/k move  Enter inspect  / filter  a all frames  z zoom  f follow  …",
+        " Tab focus  j/k move  Enter inspect  / filter  a all frames  ? help  q quit",
       ])
   }
 
@@ -141,7 +141,7 @@ struct RenderTests {
     Self.expectLines(
       Self.screen("failed-80x24"),
       [
-        " junk-before.sh │ handshake FAILED │ ✗ text before the handshake │ 0 frames",
+        " junk-before.sh │ ✗ text before the handshake │ ? help  q quit",
         "┌ Frames 0 · follow ───────┐┌ 1 Handshake 2 Health 3 Logs ─────────────────────┐",
         "│ time      ⇄ str   len sum││✗ HANDSHAKE FAILED: text before the handshake     │",
         "│ no frames: the handshake…││fix: The plugin printed \"starting up...\" before   │",
@@ -164,7 +164,7 @@ struct RenderTests {
         "",
         "",
         "› press : to type get KEY, put KEY VALUE, health, restart, clear, export FILE, …",
-        " Tab focus  j/k move  Enter inspect  / filter  a all frames  z zoom  f follow  …",
+        " Tab focus  j/k move  Enter inspect  / filter  a all frames  ? help  q quit",
       ])
   }
 
@@ -224,7 +224,7 @@ struct RenderTests {
     Self.expectLines(
       Self.screen("inspector-80x24"),
       [
-        " kv-swift │ pid 4242 │ up 0:42 │ 1|1|unix|grpc │ ● SERVING 1.3 ms │ 15 frames",
+        " kv-swift │ pid 4242 │ ● SERVING 1.3 ms │ 15 frames │ ? help  q quit",
         "┌ Frame #7 · DATA · stream 1 · host → plugin ──────────────────────────────────┐",
         "│ #7 DATA  stream 1  connection 1                                              │",
         "│ > host → plugin  17:53:02.000  15 bytes                                      │",
@@ -307,7 +307,7 @@ struct RenderTests {
     Self.expectLines(
       Self.screen("help-80x24"),
       [
-        " kv-swift │ pid 4242 │ up 0:42 │ 1|1|unix|grpc │ ● SERVING 1.3 ms │ 15 frames",
+        " kv-swift │ pid 4242 │ ● SERVING 1.3 ms │ 15 frames │ ? help  q quit",
         "┌ Help — j/k scroll, q, Esc or any other key closes ───────────────────────────┐",
         "│ Keys                                                                         │",
         "│ Tab / Shift-Tab   next / previous pane: frames, side pane, console           │",
@@ -390,7 +390,7 @@ struct RenderTests {
     Self.expectLines(
       Self.screen("filter-80x24"),
       [
-        " kv-swift │ pid 4242 │ up 0:42 │ 1|1|unix|grpc │ ● SERVING 1.3 ms │ 15 frames",
+        " kv-swift │ pid 4242 │ ● SERVING 1.3 ms │ 15 frames │ ? help  q quit",
         "┌ Frames 5 of 15 · calls · follow ───────────┐┌ 1 Handshake 2 Health 3 Logs ───┐",
         "│ time      ⇄ str   len summary              ││Handshake line                  │",
         "│ 53:02.000 >   1    17 HEADERS /proto.KV/Put││1|1|unix|/tmp/plugin-7f3a/plugin│",
@@ -478,5 +478,30 @@ struct HandshakeViewTests {
         == "1|1|unix|/tmp/p.sock|grpc|MIICAAAAAAAA…(756 chars)")
     #expect(HandshakeView.abbreviatingCertificate("1|1|unix|/tmp/p.sock|grpc|") == "1|1|unix|/tmp/p.sock|grpc|")
     #expect(HandshakeView.abbreviatingCertificate("1|1|tcp|127.0.0.1:1|grpc") == "1|1|tcp|127.0.0.1:1|grpc")
+  }
+}
+
+/// At 80×24 the bars keep the way to the keys and the way out; the frame list keeps the service.
+@Suite("render at 80×24")
+struct SmallTerminalTests {
+  @Test func helpAndQuitAlwaysShow() {
+    for (name, state) in RenderTests.screens() where state.size == RenderTests.small {
+      let lines = render(state, size: state.size).lines
+      #expect(lines.first?.hasSuffix("? help  q quit") == true, "\(name): \(lines.first ?? "")")
+      guard state.focus == .frames, state.inspector == nil, !state.showHelp, !state.frameList.editing else { continue }
+      #expect(lines.last?.hasSuffix("? help  q quit") == true, "\(name): \(lines.last ?? "")")
+    }
+  }
+
+  @Test(arguments: [
+    ("HEADERS /plugin.GRPCBroker/StartStream", "HEADERS /p.GRPCBroker/StartStream"),
+    ("HEADERS /plugin.GRPCStdio/StreamStdio", "HEADERS /p.GRPCStdio/StreamStdio"),
+    ("HEADERS /grpc.health.v1.Health/Check", "HEADERS /g.h.v1.Health/Check"),
+    ("HEADERS /proto.KV/Put", "HEADERS /p.KV/Put"),
+    ("HEADERS /Service/Method", "HEADERS /Service/Method"),
+    ("DATA Empty {}", "DATA Empty {}"),
+  ])
+  func aNarrowRowAbbreviatesTheMethodsPackage(_ summary: String, _ abbreviated: String) {
+    #expect(Format.abbreviatingPackage(summary) == abbreviated)
   }
 }

@@ -66,4 +66,16 @@ enum Format {
   private static func pad(_ value: Int, _ digits: Int) -> String {
     pad(Int64(value), digits)
   }
+
+  /// The first method path in `text` with its package shortened to initials:
+  /// `HEADERS /grpc.health.v1.Health/Check` → `HEADERS /g.h.v1.Health/Check`.
+  static func abbreviatingPackage(_ text: String) -> String {
+    guard let slash = text.firstIndex(of: "/") else { return text }
+    let rest = text[text.index(after: slash)...]
+    guard let end = rest.firstIndex(of: "/"), let dot = rest[..<end].lastIndex(of: ".") else { return text }
+    let package = rest[..<dot].split(separator: ".").map { part in
+      part.first.map { $0.isLetter && part.allSatisfy({ $0.isLetter }) ? String($0) : String(part) } ?? ""
+    }
+    return String(text[...slash]) + package.joined(separator: ".") + String(rest[dot...])
+  }
 }

@@ -60,7 +60,8 @@ enum FramesView {
         guard let record = list.record(atRow: row, in: log) else { continue }
         let highlighted = state.isPartOfLastCall(record)
         canvas.put(
-          line(record, columns: columns, zone: state.timeZone, highlighted: highlighted), x: inner.x, y: y,
+          line(record, columns: columns, zone: state.timeZone, highlighted: highlighted, width: inner.width),
+          x: inner.x, y: y,
           limit: inner.width, ellipsis: true)
         if row == list.selected {
           canvas.restyle(Rect(x: inner.x, y: y, width: inner.width, height: 1)) { style in
@@ -137,7 +138,11 @@ enum FramesView {
 
   /// One list row: marker, time, arrow, stream, flags, length, summary (its first word, the
   /// frame type, coloured).
-  static func line(_ record: FrameRecord, columns: Columns, zone: TimeZone, highlighted: Bool) -> StyledLine {
+  /// When the row is narrower than it, the method path's package is abbreviated
+  /// (`/plugin.GRPCBroker/StartStream` → `/p.GRPCBroker/StartStream`), so the service still shows.
+  static func line(_ record: FrameRecord, columns: Columns, zone: TimeZone, highlighted: Bool, width: Int = .max)
+    -> StyledLine
+  {
     var line = StyledLine(highlighted ? "*" : " ", Theme.callHighlight)
     line.append(Format.clock(record.time, zone, short: columns.shortTime), Theme.dim)
     line.append(" ")
@@ -145,7 +150,8 @@ enum FramesView {
     line.append(" " + Format.right(String(record.streamID), columns.streamWidth) + " ")
     if columns.flags { line.append(Format.left(Format.flags(record.flags), 5) + " ", Theme.dim) }
     line.append(Format.right(String(record.length), 5) + " ")
-    let summary = record.summary
+    var summary = record.summary
+    if line.count + summary.count > width { summary = Format.abbreviatingPackage(summary) }
     let typeEnd = summary.firstIndex(of: " ") ?? summary.endIndex
     let typeStyle = record.kind == .decodeError ? Theme.error : Theme.frameType(record.type)
     line.append(String(summary[..<typeEnd]), highlighted ? typeStyle.foreground(.yellow) : typeStyle)

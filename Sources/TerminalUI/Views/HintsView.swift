@@ -2,13 +2,28 @@
 enum HintsView {
   static func draw(_ state: AppState, into canvas: inout Canvas, _ rect: Rect) {
     guard !rect.isEmpty else { return }
+    canvas.put(line(fitting(hints(state), width: rect.width)), x: rect.x, y: rect.y, limit: rect.width, ellipsis: true)
+  }
+
+  /// The hints that fit `width`: the last ones before `?` and `q` go first, so help and quit always show.
+  static func fitting(_ hints: [(String, String)], width: Int) -> [(String, String)] {
+    var kept = hints
+    func pinned(_ hint: (String, String)) -> Bool { ["?", "q", "q/Esc", "Esc/q"].contains(hint.0) }
+    guard hints.contains(where: pinned) else { return hints }
+    while line(kept).count > width, let drop = kept.lastIndex(where: { !pinned($0) }), kept.count > 1 {
+      kept.remove(at: drop)
+    }
+    return kept
+  }
+
+  private static func line(_ hints: [(String, String)]) -> StyledLine {
     var line = StyledLine(" ")
-    for (index, (key, meaning)) in hints(state).enumerated() {
+    for (index, (key, meaning)) in hints.enumerated() {
       if index > 0 { line.append("  ") }
       line.append(key, Theme.key)
       line.append(" " + meaning, Theme.dim)
     }
-    canvas.put(line, x: rect.x, y: rect.y, limit: rect.width, ellipsis: true)
+    return line
   }
 
   /// (key, meaning) pairs for the current mode; a log (`view`) has no restart.

@@ -78,7 +78,8 @@ enum StatusBarView {
     var frames = "\(state.frames.count) frames"
     if state.frames.droppedCount > 0 { frames += " (\(state.frames.droppedCount) dropped)" }
     pieces.append(Piece(line: StyledLine(frames, bar), priority: 6))
-    pieces.append(Piece(line: StyledLine("? help  q quit", bar), priority: 1))
+    // Always shown: the way out and the way to the keys.
+    pieces.append(Piece(line: StyledLine("? help  q quit", bar), priority: 12))
     return pieces
   }
 }
