@@ -54,7 +54,8 @@ struct HealthySessionTests {
   @Test(arguments: [false, true])
   func aReflectionFetchCutShortByTheStopIsNotReported(json: Bool) async throws {
     let plugin = ["--", Fixtures.python, PluginDevCLI.fixture("reflection-hangs.py")]
-    var arguments = ["run", "--headless", "--exec", "put a hello", "--exec", "get a"]
+    // A second after the calls, so the fetch (begun on the first SERVING answer) is in flight at the stop.
+    var arguments = ["run", "--headless", "--exec", "put a hello", "--exec", "get a", "--for", "1s"]
     if json { arguments.append("--json") }
     let result = try await PluginDevCLI.run(arguments + plugin, workingDirectory: try Fixtures.temporaryDirectory())
     #expect(result.status == .exited(0), "\(result.transcript)")
@@ -64,6 +65,10 @@ struct HealthySessionTests {
       "\(result.transcript)")
     #expect(!result.stdout.contains { $0.contains("reflection failed") }, "\(result.transcript)")
     #expect(!result.stdout.contains { $0.hasPrefix("FAILED") }, "\(result.transcript)")
+    // The fetch stops asking once the stop begins: no reflection request follows Shutdown.
+    let shutdown = result.stdout.firstIndex { $0.contains("/plugin.GRPCController/Shutdown") }
+    let afterShutdown = shutdown.map { result.stdout[$0...] } ?? []
+    #expect(!afterShutdown.contains { $0.contains("/grpc.reflection.") }, "\(result.transcript)")
   }
 
   /// 1000 put+get pairs against a genuine Go plugin: grpc-go PINGs with nearly every call, and

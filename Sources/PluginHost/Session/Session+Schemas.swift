@@ -24,7 +24,7 @@ extension Session {
   /// Asks gRPC server reflection for the plugin's schemas and adds them; says what it found, or
   /// that the plugin does not serve reflection.
   func askReflection() async {
-    guard options.schemas.reflection, let connection = await core.connection else { return }
+    guard options.schemas.reflection, await core.isRunning, let connection = await core.connection else { return }
     switch await ReflectionClient.fetch(connection.client) {
     case .loaded(let registry, let version, let services, let unresolved):
       schemas.merge(registry)

@@ -59,7 +59,14 @@ public actor Session {
 
   /// Stops the plugin the way a go-plugin host's `Kill()` does: `Shutdown`, up to 2 s, then SIGKILL.
   public func stop() async {
+    stopAskingReflection()
     await core.stop()
+  }
+
+  /// A reflection fetch in flight sends no further request once the plugin is being stopped
+  /// (after Shutdown they only end CANCELLED).
+  private func stopAskingReflection() {
+    reflection?.task.cancel()
   }
 
   /// Stops the plugin and starts it again, running the build step first (as `run` did at the
@@ -69,6 +76,7 @@ public actor Session {
     guard !finished else { return false }
     let builds = rebuild && options.runBuild && target.build != nil
     emit(.notice(builds ? "restarting: stop, build step, start" : "restarting: stop, start (no build step)"))
+    stopAskingReflection()
     return await core.restart(rebuild: rebuild)
   }
 
@@ -79,6 +87,7 @@ public actor Session {
   public func finish() async {
     guard !finished else { return }
     finished = true
+    stopAskingReflection()
     await core.finish()
     emit(.finished)
     events.finish()

@@ -9,8 +9,12 @@ import WireTap
 /// (rebuilt when the query or the view changes, extended on append, pruned when the log drops
 /// its oldest records), so nothing here is O(frames) except such a change.
 public struct FrameListState: Sendable, Equatable {
-  /// The filter terms of the calls view (the default): hide connection upkeep and health checks.
-  public static let callsQuery = "-type:PING -type:WINDOW_UPDATE -type:SETTINGS -method:/grpc.health.v1.Health/"
+  /// The filter terms of the calls view (the default): hide connection upkeep, health checks and
+  /// plugin-dev's own probes (gRPC reflection, the broker's StartStream), so `is:error` there
+  /// names the plugin's errors only; `a` (all frames) shows them.
+  public static let callsQuery =
+    "-type:PING -type:WINDOW_UPDATE -type:SETTINGS -method:/grpc.health.v1.Health/ -method:/grpc.reflection. "
+    + "-method:/plugin.GRPCBroker/StartStream"
   /// The filter as typed.
   public private(set) var query = ""
   /// The parsed filter as typed (its problems are shown under the list).
