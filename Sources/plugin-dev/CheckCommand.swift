@@ -47,7 +47,16 @@ struct Check: AsyncParsableCommand {
   @Flag(help: "Print one JSON object per check and a summary object, instead of text lines.")
   var json = false
 
+  /// `run`'s flag, taken only to say why check needs none.
+  @Flag(name: .customLong("auto-mtls"), help: .hidden)
+  var autoMTLS = false
+
   func validate() throws {
+    if autoMTLS {
+      throw ValidationError(
+        "check runs AutoMTLS by itself: tls.auto-mtls starts the plugin once more with PLUGIN_CLIENT_CERT set and "
+          + "talks mutual TLS to it; drop --auto-mtls")
+    }
     if target != nil && !command.isEmpty {
       throw ValidationError("give either a TARGET or a command after --, not both")
     }

@@ -46,6 +46,7 @@ struct Env: AsyncParsableCommand {
       throw ValidationError("give either a TARGET or a command after --, not both")
     }
     if mtlsDirectory != nil && !runHost.autoMTLS { throw ValidationError("--mtls-dir goes with --auto-mtls") }
+    try validateTargetPath(target)
   }
 
   func run() async throws {

@@ -115,6 +115,7 @@ struct Run: AsyncParsableCommand {
       throw ValidationError("--pcap records the decoding relay's traffic, and --no-tap turns the relay off: drop one")
     }
     if frameLimit < 1 { throw ValidationError("--frame-limit must be at least 1") }
+    if attachment.attach == nil { try validateTargetPath(target) }
     if json && !headless && isatty(STDOUT_FILENO) == 1 { throw ValidationError("--json needs --headless") }
   }
 

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import PluginHost
 import PluginProtocol
@@ -30,6 +31,17 @@ func resolvePluginTarget(_ path: String?, command: [String]) throws(PluginTarget
     folder: URL(fileURLWithPath: FileManager.default.currentDirectoryPath), workingDirectory: store,
     environment: ["KV_STORE_DIR": store.path])
   return (target, { directory.remove() })
+}
+
+/// Checks a TARGET path while the arguments are validated, so a missing or broken one is reported
+/// with the subcommand's usage (`plugin-dev run --help`), not the root's.
+func validateTargetPath(_ path: String?) throws {
+  guard let path else { return }
+  do {
+    _ = try PluginTarget.resolve(path)
+  } catch {
+    throw ValidationError(error.description)
+  }
 }
 
 /// The path of the running plugin-dev binary.

@@ -53,6 +53,20 @@ struct FirstUseTests {
   }
 
   /// `check --help` offers exactly what check accepts, and says how often it starts the plugin.
+  /// A mistake in the arguments points at the subcommand's help, and says what to do.
+  @Test func mistakesPointAtTheCommandsOwnHelp() async throws {
+    let missing = try await PluginDevCLI.run(["run", "./no-such-plugin"])
+    #expect(missing.status == .exited(64), "\(missing.transcript)")
+    #expect(
+      missing.stderr.contains { $0.contains("./no-such-plugin: no such file or folder") }, "\(missing.transcript)")
+    #expect(missing.stderr.contains { $0.contains("plugin-dev run --help") }, "\(missing.transcript)")
+    let env = try await PluginDevCLI.run(["env", "./no-such-plugin"])
+    #expect(env.stderr.contains { $0.contains("plugin-dev env --help") }, "\(env.transcript)")
+    let mtls = try await PluginDevCLI.run(["check", "--auto-mtls"])
+    #expect(mtls.status == .exited(64), "\(mtls.transcript)")
+    #expect(mtls.stderr.contains { $0.contains("check runs AutoMTLS by itself") }, "\(mtls.transcript)")
+  }
+
   @Test func checkHelpMatchesWhatCheckAccepts() async throws {
     let help = try await PluginDevCLI.run(["check", "--help"])
     let text = help.stdout.joined(separator: "\n")

@@ -15,5 +15,9 @@ struct AttachedSessionTests {
     #expect(state.phase == .running)
     #expect(state.pid == nil)
     #expect(state.handshake?.line == line)
+    // Nothing was started, so no "ms after start".
+    let text = HandshakeView.document(state, width: 80).map(\.text).joined(separator: "\n")
+    #expect(text.contains("(attached: not started by plugin-dev)"), "\(text)")
+    #expect(!text.contains("after start"), "\(text)")
   }
 }

@@ -52,6 +52,7 @@ struct ViewModeTests {
     #expect(screen.contains("host    pid 98: terraform apply"), "\(screen)")
     #expect(screen.contains("plugin  ./kv-plugin"), "\(screen)")
     #expect(!screen.contains("r restart"), "\(screen)")
+    #expect(!screen.contains("get KEY"), "a log takes no calls, so the console offers none: \(screen)")
     Fixture.feed(&state, [.viewProgress(.ended(complete: false))])
     #expect(render(state, size: state.size).lines.joined().contains("ended early"))
   }

@@ -28,7 +28,9 @@ enum ConsoleView {
     if scroll > 0 { canvas.set("↓", x: rect.maxX - 1, y: rect.y + rows, style: Theme.dim) }
     InputLineView.draw(
       state.console.input, prompt: StyledLine("› ", focused ? Theme.key : Theme.dim),
-      placeholder: "press : to type get KEY, put KEY VALUE, health, restart, clear, export FILE, help",
+      placeholder: state.viewing == nil
+        ? "press : to type get KEY, put KEY VALUE, health, restart, clear, export FILE, help"
+        : "press : to type export FILE (the frames shown), clear, help; a log takes no calls",
       focused: focused, into: &canvas, layout.consoleInput)
   }
 

@@ -51,7 +51,10 @@ enum HandshakeView {
       lines.append(
         StyledLine(
           Self.abbreviatingCertificate(handshake.raw.trimmingCharacters(in: .whitespacesAndNewlines)), Theme.label)
-          + StyledLine(String(format: "  (%.0f ms after start)", handshake.seconds * 1000), Theme.dim))
+          + StyledLine(
+            state.startedAt == nil
+              ? "  (attached: not started by plugin-dev)"
+              : String(format: "  (%.0f ms after start)", handshake.seconds * 1000), Theme.dim))
       lines += fields(handshake.line, offered: state.environment[PluginEnvironment.Key.protocolVersions], width: width)
       for warning in handshake.warnings {
         lines.append(StyledLine("⚠ ", Theme.warning) + StyledLine(warning.description, Theme.warning))
