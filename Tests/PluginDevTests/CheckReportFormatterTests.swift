@@ -18,7 +18,7 @@ struct CheckReportFormatterTests {
     #expect(
       CheckReportFormatter.text(fail)
         == "FAIL  cookie.refused                   started without BASIC_PLUGIN it printed a handshake; "
-        + "go-plugin: \"first line\" (and 2 more lines) → check the cookie before serving")
+        + "go-plugin (v1.4.7+): \"first line\" (and 2 more lines) → check the cookie before serving")
     #expect(
       CheckReportFormatter.text(.skip(.portRange, "unix socket, no port"))
         == "SKIP  port.range                       unix socket, no port")

@@ -44,6 +44,22 @@ struct SessionEventFormatterTests {
     #expect(
       object["goPlugin"] as? String == "incompatible API version with plugin. Plugin version: 9, Client versions: [1]")
     #expect(object["time"] as? String == "2027-01-15T08:00:00.000Z")
+    #expect(object["kind"] as? String == "invalid")
+    #expect(object["line"] as? String == "1|9|tcp|a:1|grpc")
+    #expect(object["error"] as? String == "app protocol version mismatch")
+  }
+
+  /// Named fields a jq user can read: the exit status and the last stderr lines, not `{"_0": 3}`.
+  @Test func anEarlyExitReadsInJSON() throws {
+    var formatter = SessionEventFormatter()
+    let line = formatter.json(
+      .handshakeFailed(.exitedBeforeHandshake(status: .exited(3), stderrTail: ["no config"])), time: time)
+    let json = try #require(line)
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+    #expect(object["kind"] as? String == "exitedBeforeHandshake")
+    #expect(object["status"] as? String == "exit code 3")
+    #expect(object["stderrTail"] as? [String] == ["no config"])
+    #expect(!json.contains("_0"))
   }
 
   @Test func framesCanBeHidden() {

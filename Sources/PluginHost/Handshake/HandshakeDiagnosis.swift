@@ -29,6 +29,26 @@ public enum HandshakeDiagnosis: Error, Sendable, Equatable, Codable, CustomStrin
     }
   }
 
+  /// Which case this is, by name (`textBeforeHandshake`, `invalid`, …), for JSON readers.
+  public var kind: String {
+    switch self {
+    case .textBeforeHandshake: return "textBeforeHandshake"
+    case .timeout: return "timeout"
+    case .unflushed: return "unflushed"
+    case .exitedBeforeHandshake: return "exitedBeforeHandshake"
+    case .invalid: return "invalid"
+    case .unreachable: return "unreachable"
+    }
+  }
+
+  /// The stdout line the diagnosis is about, if any.
+  public var line: String? {
+    switch self {
+    case .textBeforeHandshake(let line, _), .unflushed(let line, _), .invalid(_, let line): return line
+    case .timeout, .exitedBeforeHandshake, .unreachable: return nil
+    }
+  }
+
   /// A short title (`text before the handshake`, `plugin exited`, …).
   public var title: String {
     switch self {
@@ -92,7 +112,7 @@ public enum HandshakeDiagnosis: Error, Sendable, Equatable, Codable, CustomStrin
   /// Title, go-plugin's message and the hint, for plain-text output.
   public var description: String {
     var text = title
-    if let message = goPluginMessage { text += "\ngo-plugin: " + message.replacingOccurrences(of: "\n", with: "\n  ") }
+    if let message = goPluginMessage { text += "\n\(HandshakeError.goPluginLabel): " + message.replacingOccurrences(of: "\n", with: "\n  ") }
     return text + "\nfix: " + hint
   }
 

@@ -110,7 +110,7 @@ extension SessionEvent {
 extension RecordingLine: Codable {
   private enum Key: String, CodingKey {
     case event, time, command, line, stream, status, seconds, raw, handshake, warnings, diagnosis, local, plugin
-    case text, expected
+    case text, expected, kind, title, hint, goPlugin
   }
 
   /// Encodes the line as one flat JSON object.
@@ -146,7 +146,14 @@ extension RecordingLine: Codable {
         try container.encode(raw, forKey: .raw)
         try container.encode(warnings, forKey: .warnings)
         try container.encode(seconds, forKey: .seconds)
-      case .handshakeFailed(let diagnosis): try container.encode(diagnosis, forKey: .diagnosis)
+      case .handshakeFailed(let diagnosis):
+        // `diagnosis` is what view reads back; the named fields beside it are for jq and people.
+        try container.encode(diagnosis, forKey: .diagnosis)
+        try container.encode(diagnosis.kind, forKey: .kind)
+        try container.encode(diagnosis.title, forKey: .title)
+        try container.encode(diagnosis.hint, forKey: .hint)
+        try container.encodeIfPresent(diagnosis.goPluginMessage, forKey: .goPlugin)
+        try container.encodeIfPresent(diagnosis.line, forKey: .line)
       case .log(let entry): try entry.encode(to: encoder)
       case .strayStdout(let line): try container.encode(line, forKey: .line)
       case .tapReady(let local, let plugin):

@@ -216,7 +216,12 @@ public struct CallRecord: Sendable, Equatable, Codable {
   /// True when the call succeeded.
   public var ok: Bool { code == .ok }
   /// Round trip in seconds.
-  public var latency: Double { ended.timeIntervalSince(started) }
+  ///
+  /// Taken between the times rounded to microseconds, as a log stores them, so `view` prints the
+  /// same milliseconds as the live session did (unrounded, 13.35 could print as 13.4 live and 13.3 read back).
+  public var latency: Double {
+    ((ended.timeIntervalSince1970 * 1e6).rounded() - (started.timeIntervalSince1970 * 1e6).rounded()) / 1e6
+  }
 
   private enum CodingKeys: String, CodingKey {
     case command, method, code, result, value, started, ended, detail, resultJSON, streamIndex

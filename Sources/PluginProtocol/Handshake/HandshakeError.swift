@@ -85,6 +85,11 @@ public enum HandshakeError: Error, Sendable, Equatable, Codable, CustomStringCon
     }
   }
 
+  /// How text output names the quoted messages: they are go-plugin's current words (v1.4.7 and
+  /// later); a 1.0.x host says the same things in slightly other words (capitalised, and its
+  /// "Unrecognized remote plugin message" explanation differs).
+  public static let goPluginLabel = "go-plugin (v1.4.7+)"
+
   /// What a go-plugin host without AutoMTLS (and no TLS config of its own) prints when field 6
   /// carries a valid certificate: `loadServerCert` sets `RootCAs` on a nil `*tls.Config`.
   public static let nilTLSConfigPanic = "panic: runtime error: invalid memory address or nil pointer dereference"

@@ -1,5 +1,6 @@
 import Foundation
 import PluginHost
+import PluginProtocol
 
 /// Renders check results as text lines or JSON lines (pure, so tests compare whole lines).
 ///
@@ -21,7 +22,8 @@ enum CheckReportFormatter {
       // go-plugin's first line says it (quoted as printed); the rest is its generic explanation.
       let lines = goPlugin.split(separator: "\n", omittingEmptySubsequences: true)
       let message = String(lines.first ?? "")
-      line += message.contains("\"") ? "; go-plugin: \(message)" : "; go-plugin: \"\(message)\""
+      let label = HandshakeError.goPluginLabel
+      line += message.contains("\"") ? "; \(label): \(message)" : "; \(label): \"\(message)\""
       if lines.count > 1 { line += " (and \(lines.count - 1) more line\(lines.count == 2 ? "" : "s"))" }
     }
     if let fix = result.fix, result.status == .fail || result.status == .warn {

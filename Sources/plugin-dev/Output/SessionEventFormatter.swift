@@ -135,6 +135,13 @@ struct SessionEventFormatter: Sendable {
       object["warnings"] = warnings.map(\.description)
       object["seconds"] = seconds
     case .handshakeFailed(let diagnosis):
+      object["kind"] = diagnosis.kind
+      object["line"] = diagnosis.line ?? NSNull()
+      if case .exitedBeforeHandshake(let status, let tail) = diagnosis {
+        object["status"] = status.description
+        object["stderrTail"] = tail
+      }
+      if case .invalid(let error, _) = diagnosis { object["error"] = error.title }
       object["title"] = diagnosis.title
       object["goPlugin"] = diagnosis.goPluginMessage ?? NSNull()
       object["hint"] = diagnosis.hint
