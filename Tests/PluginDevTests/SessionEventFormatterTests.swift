@@ -84,4 +84,19 @@ struct SessionEventFormatterTests {
     #expect(object["code"] as? String == "notFound")
     #expect(abs((object["latencyMs"] as? Double ?? 0) - 4) < 0.01)
   }
+
+  /// A Python traceback (here a KeyboardInterrupt on SIGINT) reads as one error with its lines
+  /// folded under it, not one ERROR line each.
+  @Test func aTracebackIsFoldedUnderItsFirstLine() {
+    let traceback = [
+      "Traceback (most recent call last):", "  File \"plugin.py\", line 90, in <module>", "    goplugin.serve(",
+      "  File \"goplugin.py\", line 600, in serve", "    stop.wait()", "KeyboardInterrupt",
+    ]
+    var parser = LogLineParser()
+    var formatter = SessionEventFormatter()
+    let lines = traceback.compactMap { formatter.text(.log(parser.parse($0))) }
+    #expect(lines.first == "log       ERROR Traceback (most recent call last):")
+    #expect(lines.dropFirst().allSatisfy { $0.hasPrefix("          │ ") }, "\(lines)")
+    #expect(lines.last == "          │ KeyboardInterrupt")
+  }
 }

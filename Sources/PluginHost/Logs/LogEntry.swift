@@ -49,6 +49,14 @@ public struct LogEntry: Sendable, Equatable, Codable {
   public var raw: String
   /// True for lines of a panic / stack trace (go-plugin v1.7+ logs these at error).
   public var inPanic: Bool
+  /// A line inside a panic or traceback after its first line: shown folded under it (indented,
+  /// no level of its own), so a Python KeyboardInterrupt reads as one error, not eleven.
+  public var continuesPanic: Bool {
+    inPanic && format == .plain && !LogEntry.panicStarts.contains { raw.hasPrefix($0) }
+  }
+
+  /// The lines that start a panic or a traceback.
+  public static let panicStarts = ["panic: ", "fatal error: ", "Traceback (most recent call last):"]
   /// Things a go-plugin host would mishandle in this line.
   public var problems: [String]
   /// True for a piece of a line longer than the 64 KiB go-plugin reads at once.

@@ -29,10 +29,7 @@ public struct LogLineParser: Sendable {
     let prefixes: [(String, LogEntry.Level)] = [
       ("[TRACE]", .trace), ("[DEBUG]", .debug), ("[INFO]", .info), ("[WARN]", .warn), ("[ERROR]", .error),
     ]
-    if raw.hasPrefix("panic: ") || raw.hasPrefix("fatal error: ") || raw.hasPrefix("Traceback (most recent call last):")
-    {
-      panicMode = true
-    }
+    if LogEntry.panicStarts.contains(where: { raw.hasPrefix($0) }) { panicMode = true }
     for (prefix, level) in prefixes where raw.hasPrefix(prefix) {
       let message = raw.dropFirst(prefix.count).trimmingCharacters(in: .whitespaces)
       return LogEntry(level: panicMode ? .error : level, message: message, format: .plain, raw: raw, inPanic: panicMode)

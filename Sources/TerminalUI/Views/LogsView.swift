@@ -33,6 +33,8 @@ enum LogsView {
   static func line(_ line: LogLine, zone: TimeZone) -> StyledLine {
     var text = StyledLine(Format.clock(line.time, zone, milliseconds: false) + " ", Theme.dim)
     switch line.source {
+    case .log(let entry) where entry.continuesPanic:
+      text.append("  │   " + entry.message, Theme.level(entry.level))
     case .log(let entry):
       text.append(Format.left(entry.level.rawValue.uppercased(), 5), Theme.level(entry.level))
       text.append(" ")

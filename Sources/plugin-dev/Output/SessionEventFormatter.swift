@@ -63,6 +63,8 @@ struct SessionEventFormatter: Sendable {
       return text
     case .handshakeFailed(let diagnosis):
       return "FAILED    " + diagnosis.description.replacingOccurrences(of: "\n", with: "\n          ")
+    case .log(let entry) where entry.continuesPanic:
+      return "          │ \(entry.message)"
     case .log(let entry):
       var text =
         "log       \(entry.level.rawValue.uppercased()) \(entry.module.map { "\($0): " } ?? "")\(entry.message)"
