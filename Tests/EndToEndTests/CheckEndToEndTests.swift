@@ -147,6 +147,8 @@ struct CheckEndToEndTests {
     case losesData
     /// It kills the plugin (SIGKILL after 2 s) instead of a graceful exit: what it had not written is lost.
     case killsIt
+    /// It panics (exit 2) reading the plugin's output.
+    case crashes
   }
 
   /// Every check that FAILs, each with the fixture that fails exactly it.
@@ -194,6 +196,8 @@ struct CheckEndToEndTests {
     FixtureCase(
       file: "check-leaves-child.py", failing: .shutdownNoChildren, seen: "1 process outlived the plugin: pid ",
       host: .hangs),
+    FixtureCase(
+      file: "check-hclog-crash.py", failing: .stderrHCLog, seen: "@message is not a string", host: .crashes),
     // Not judged by the fixture host: it offers only version 1, which this plugin answers correctly;
     // a host offering a version the plugin lacks is accepted and then calls an API the plugin does not have.
     FixtureCase(

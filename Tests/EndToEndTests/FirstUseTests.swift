@@ -24,6 +24,12 @@ struct FirstUseTests {
       ["run", "--headless", "--json", "--timeout", "10s", "--env", "PYTHONUNBUFFERED=1", "--exec", "health"] + plugin,
       environment: ["PYTHONUNBUFFERED": "1"])
     #expect(passed.events("handshake").count == 1, "\(passed.transcript)")
+
+    // Not a Python plugin: no note about a Python variable.
+    let swift = try await PluginDevCLI.run(
+      ["run", "--headless", "--json", "--exec", "health"], environment: ["PYTHONUNBUFFERED": "1"])
+    let swiftNotes = swift.events("notice").compactMap { $0["text"] as? String }
+    #expect(!swiftNotes.contains { $0.contains("PYTHONUNBUFFERED") }, "\(swiftNotes)")
   }
 
   /// An exception in a Python handler reaches the Logs as one hclog ERROR line with file and line.

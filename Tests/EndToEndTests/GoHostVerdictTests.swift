@@ -34,6 +34,10 @@ struct GoHostVerdictTests {
     case .losesData:
       let outcome = try await Self.host(c)
       #expect(outcome.stdout.first?.contains("first difference at byte") == true, "\(outcome.transcript)")
+    case .crashes:
+      let outcome = try await Self.host(c)
+      #expect(outcome.status == .exited(2), "\(outcome.transcript)")
+      #expect(outcome.stderr.contains { $0.hasPrefix("panic: ") }, "\(outcome.transcript)")
     case .killsIt:
       let outcome = try await Self.host(c)
       #expect(outcome.stdout == Self.loaded, "\(outcome.transcript)")

@@ -14,8 +14,8 @@ struct CheckServiceTests {
   @Test func portRange() {
     #expect(ServiceChecks.portRange(tcp, range: 23000...23099).status == .pass)
     let outside = ServiceChecks.portRange(tcp, range: 24000...24099)
-    #expect(outside.status == .fail)
-    #expect(outside.seen == "listens on port 23017, outside PLUGIN_MIN_PORT..PLUGIN_MAX_PORT = 24000..24099")
+    #expect(outside.status == .warn, "go-plugin's client connects to any port")
+    #expect(outside.seen.hasPrefix("listens on port 23017, outside PLUGIN_MIN_PORT..PLUGIN_MAX_PORT = 24000..24099;"))
     #expect(outside.fix?.contains("PLUGIN_MIN_PORT") == true)
     #expect(ServiceChecks.portRange(unix, range: 1...2) == .skip(.portRange, "unix socket, no port"))
   }
@@ -31,7 +31,11 @@ struct CheckServiceTests {
 
   @Test(arguments: [
     (HealthSample.Outcome.status("SERVING"), CheckStatus.pass, "Health/Check(\"plugin\") → SERVING in 3 ms"),
-    (.status("NOT_SERVING"), .fail, "Health/Check(\"plugin\") → NOT_SERVING"),
+    (
+      .status("NOT_SERVING"), .warn,
+      "Health/Check(\"plugin\") → NOT_SERVING; go-plugin's client loads it (its Ping() fails only when the call "
+        + "fails), but a host or tool that reads the status treats the plugin as down"
+    ),
     (
       .failed(code: .unimplemented, message: "Method not found!"), .fail,
       "Health/Check(\"plugin\") → UNIMPLEMENTED: the plugin has no grpc.health.v1.Health"

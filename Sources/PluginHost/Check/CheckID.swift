@@ -83,5 +83,6 @@ public enum CheckID: String, Sendable, Equatable, Hashable, Codable, CaseIterabl
   /// Whether the check can fail; the others warn at most.
   public var canFail: Bool {
     self != .reflection && self != .reflectionDescriptors && self != .stdoutAfterHandshake && self != .stdioStream
+      && self != .cookieRefused
   }
 }

@@ -22,6 +22,9 @@ public enum StderrChecks {
     private var plain = 0
     private var problems: [(line: Int, text: String)] = []
     private var problemCount = 0
+    /// The first problem that crashes a go-plugin host's stderr reader (log_entry.go asserts the
+    /// types of @level, @message and @timestamp unchecked: the panic ends the host).
+    private var crash: (line: Int, text: String)?
     private var longLines: [(line: Int, bytes: Int)] = []
     private var longLineCount = 0
     private var longest = 0
@@ -45,6 +48,7 @@ public enum StderrChecks {
       if entry.format == .json { json += 1 } else { plain += 1 }
       for problem in entry.problems {
         problemCount += 1
+        if crash == nil, problem.contains("crashes") { crash = (complete, problem) }
         if problems.count < Self.kept { problems.append((complete, problem)) }
       }
     }
@@ -85,12 +89,12 @@ public enum StderrChecks {
 extension StderrChecks.Tally {
   fileprivate func report() -> [CheckResult] {
     let hclog: CheckResult
-    if let first = problems.first {
+    if let first = crash ?? problems.first {
       let more = problemCount > 1 ? " (\(problemCount - 1) more problem\(problemCount == 2 ? "" : "s"))" : ""
-      hclog = .warn(
-        .stderrHCLog,
-        "stderr line \(first.line): \(first.text)\(more); a go-plugin host logs such a line verbatim at debug, "
-          + "which hosts hide by default",
+      hclog = CheckResult(
+        .stderrHCLog, crash == nil ? .warn : .fail,
+        seen: "stderr line \(first.line): \(first.text)\(more)"
+          + (crash == nil ? "; a go-plugin host logs such a line verbatim at debug, which hosts hide by default" : ""),
         fix: "Write hclog JSON lines: \"@level\" one of trace, debug, info, warn, error; \"@timestamp\" like "
           + "2006-01-02T15:04:05.000000Z07:00 (six fractional digits); \"@message\", \"@level\" and \"@timestamp\" as strings."
       )

@@ -112,7 +112,9 @@ public enum HandshakeDiagnosis: Error, Sendable, Equatable, Codable, CustomStrin
   /// Title, go-plugin's message and the hint, for plain-text output.
   public var description: String {
     var text = title
-    if let message = goPluginMessage { text += "\n\(HandshakeError.goPluginLabel): " + message.replacingOccurrences(of: "\n", with: "\n  ") }
+    if let message = goPluginMessage {
+      text += "\n\(HandshakeError.goPluginLabel): " + message.replacingOccurrences(of: "\n", with: "\n  ")
+    }
     return text + "\nfix: " + hint
   }
 

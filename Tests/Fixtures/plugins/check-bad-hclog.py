@@ -1,4 +1,4 @@
-# Logs with @level "warning" and millisecond timestamps (fails stderr.hclog).
+# Logs with @level "warning" and millisecond timestamps (stderr.hclog warns: a host shows such lines at debug).
 import fixturelib
 
 fixturelib.serve(bad_log=True)

@@ -151,7 +151,11 @@ def serve(check_cookie=True, version="negotiate", port="range", health_status="S
         address = _listen(server, port)
     server.start()
 
-    if bad_log:
+    if bad_log == "number":  # @message a number: go-plugin's log_entry.go asserts a string, and panics
+        sys.stderr.write(json.dumps({"@level": "info", "@message": 5, "@timestamp": "2026-05-21T18:15:01.627659Z"}) + "\n")
+        sys.stderr.flush()
+        log.debug("plugin address", network="tcp", address=address)
+    elif bad_log:
         _bad_log("plugin address", network="tcp", address=address)
     else:
         log.debug("plugin address", network="tcp", address=address)
