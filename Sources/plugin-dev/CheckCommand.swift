@@ -34,11 +34,7 @@ struct Check: AsyncParsableCommand {
       """
   )
 
-  @Argument(help: "Plugin folder (with plugin.json) or executable. Default: the built-in Swift KV plugin.")
-  var target: String?
-
-  @Argument(parsing: .postTerminator, help: "A command line to run as the plugin (after --).")
-  var command: [String] = []
+  @OptionGroup var plugin: PluginTargetArguments
 
   @OptionGroup var host: HostOptions
 
@@ -57,10 +53,7 @@ struct Check: AsyncParsableCommand {
         "check runs AutoMTLS by itself: tls.auto-mtls starts the plugin once more with PLUGIN_CLIENT_CERT set and "
           + "talks mutual TLS to it; drop --auto-mtls")
     }
-    if target != nil && !command.isEmpty {
-      throw ValidationError("give either a TARGET or a command after --, not both")
-    }
-    try attachment.validate(target: target, command: command, autoMTLS: false)
+    try attachment.validate(target: plugin.target, command: plugin.command, autoMTLS: false)
   }
 
   func run() async throws {
@@ -71,9 +64,9 @@ struct Check: AsyncParsableCommand {
       resolved = (attach.pluginTarget, {})
     } else {
       do {
-        resolved = try resolvePluginTarget(target, command: command)
+        resolved = try plugin.resolve()
       } catch {
-        finish(CheckReport(target: target ?? command.first ?? "plugin", results: [], startFailure: "\(error)"))
+        finish(CheckReport(target: plugin.target ?? plugin.command.first ?? "plugin", results: [], startFailure: "\(error)"))
         throw ExitCode(2)
       }
     }

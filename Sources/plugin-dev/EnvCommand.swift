@@ -23,11 +23,7 @@ struct Env: AsyncParsableCommand {
       """
   )
 
-  @Argument(help: "Plugin folder (with plugin.json) or executable. Default: the built-in Swift KV plugin.")
-  var target: String?
-
-  @Argument(parsing: .postTerminator, help: "A command line to run as the plugin (after --).")
-  var command: [String] = []
+  @OptionGroup var plugin: PluginTargetArguments
 
   @OptionGroup var host: HostOptions
 
@@ -42,18 +38,15 @@ struct Env: AsyncParsableCommand {
   var json = false
 
   func validate() throws {
-    if target != nil && !command.isEmpty {
-      throw ValidationError("give either a TARGET or a command after --, not both")
-    }
     if mtlsDirectory != nil && !runHost.autoMTLS { throw ValidationError("--mtls-dir goes with --auto-mtls") }
-    try validateTargetPath(target)
+    try validateTargetPath(plugin.target)
   }
 
   func run() async throws {
     // The built-in plugin's store folder stays: the plugin is started later, by hand.
     let pluginTarget: PluginTarget
     do {
-      (pluginTarget, _) = try resolvePluginTarget(target, command: command)
+      (pluginTarget, _) = try plugin.resolve()
     } catch {
       throw ValidationError(error.description)
     }

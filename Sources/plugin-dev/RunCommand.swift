@@ -31,11 +31,7 @@ struct Run: AsyncParsableCommand {
       """
   )
 
-  @Argument(help: "Plugin folder (with plugin.json) or executable. Default: the built-in Swift KV plugin.")
-  var target: String?
-
-  @Argument(parsing: .postTerminator, help: "A command line to run as the plugin (after --).")
-  var command: [String] = []
+  @OptionGroup var plugin: PluginTargetArguments
 
   @OptionGroup var host: HostOptions
 
@@ -107,15 +103,12 @@ struct Run: AsyncParsableCommand {
   @OptionGroup var attachment: AttachOptions
 
   func validate() throws {
-    if target != nil && !command.isEmpty {
-      throw ValidationError("give either a TARGET or a command after --, not both")
-    }
-    try attachment.validate(target: target, command: command, autoMTLS: runHost.autoMTLS)
+    try attachment.validate(target: plugin.target, command: plugin.command, autoMTLS: runHost.autoMTLS)
     if pcapPath != nil && noTap {
       throw ValidationError("--pcap records the decoding relay's traffic, and --no-tap turns the relay off: drop one")
     }
     if frameLimit < 1 { throw ValidationError("--frame-limit must be at least 1") }
-    if attachment.attach == nil { try validateTargetPath(target) }
+    if attachment.attach == nil { try validateTargetPath(plugin.target) }
     if json && !headless && isatty(STDOUT_FILENO) == 1 { throw ValidationError("--json needs --headless") }
   }
 
@@ -131,7 +124,7 @@ struct Run: AsyncParsableCommand {
       options.runBuild = false
     } else {
       do {
-        (pluginTarget, cleanup) = try resolvePluginTarget(target, command: command)
+        (pluginTarget, cleanup) = try plugin.resolve()
       } catch {
         throw ValidationError(error.description)
       }

@@ -9,6 +9,27 @@ import PluginProtocol
   import Darwin
 #endif
 
+/// The plugin to start, as run, check and env take it: a TARGET (a plugin folder or an
+/// executable) or a command line after `--`; neither: the built-in Swift KV plugin.
+struct PluginTargetArguments: ParsableArguments {
+  @Argument(help: "Plugin folder (with plugin.json) or executable. Default: the built-in Swift KV plugin.")
+  var target: String?
+
+  @Argument(parsing: .postTerminator, help: "A command line to run as the plugin (after --).")
+  var command: [String] = []
+
+  func validate() throws {
+    if target != nil && !command.isEmpty {
+      throw ValidationError("give either a TARGET or a command after --, not both")
+    }
+  }
+
+  /// The target and a cleanup to call when done (see `resolvePluginTarget`).
+  func resolve() throws(PluginTargetError) -> (PluginTarget, @Sendable () -> Void) {
+    try resolvePluginTarget(target, command: command)
+  }
+}
+
 /// Resolves the plugin `run` and `check` start: a command after `--`, a folder or executable,
 /// or (neither) the built-in Swift KV plugin with a temporary store folder.
 ///
