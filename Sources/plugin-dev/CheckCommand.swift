@@ -29,6 +29,7 @@ struct Check: AsyncParsableCommand {
         plugin-dev check
         plugin-dev check ./kv-plugin
         plugin-dev check --json -- python3 plugin.py
+
       Exit status: 0 no check failed (warnings are fine), 1 a check failed, 2 the plugin could not be \
       started at all (target not found, build failed, not executable), 64 a usage error (a bad option).
       """
@@ -66,7 +67,8 @@ struct Check: AsyncParsableCommand {
       do {
         resolved = try plugin.resolve()
       } catch {
-        finish(CheckReport(target: plugin.target ?? plugin.command.first ?? "plugin", results: [], startFailure: "\(error)"))
+        finish(
+          CheckReport(target: plugin.target ?? plugin.command.first ?? "plugin", results: [], startFailure: "\(error)"))
         throw ExitCode(2)
       }
     }

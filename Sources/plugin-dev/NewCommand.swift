@@ -12,7 +12,9 @@ struct New: AsyncParsableCommand {
       folder it used, the files it wrote and the command that runs the plugin. The templates are \
       this plugin-dev's own (beside or above its executable, or its source tree) unless --templates \
       or $\(TemplateLibrary.environmentVariable) names another folder; a Templates folder in or \
-      above the current folder is never used. Examples:
+      above the current folder is never used.
+
+      Examples:
         plugin-dev new kv                      # ./kv-plugin, in Python
         plugin-dev new kv my-kv --lang go --dir plugins
       """

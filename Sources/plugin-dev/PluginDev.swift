@@ -7,7 +7,7 @@ struct PluginDev: AsyncParsableCommand {
     commandName: "plugin-dev",
     abstract: "Develop, run and diagnose plugins for HashiCorp go-plugin hosts.",
     discussion: """
-      plugin-dev starts a plugin the way a go-plugin host does and shows its handshake, health,
+      plugin-dev starts a plugin the way a go-plugin host does and shows its handshake, health, \
       stderr and every gRPC frame. `plugin-dev run` with no target runs the built-in Swift KV plugin.
       """,
     version: "0.1.0",

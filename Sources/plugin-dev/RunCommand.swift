@@ -17,8 +17,8 @@ struct Run: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Run a plugin like a go-plugin host: handshake diagnosis, health, stderr, decoded gRPC frames.",
     discussion: """
-      TARGET is a plugin folder with a plugin.json, or an executable; or give a command after `--`.
-      With no target, plugin-dev runs its built-in Swift KV plugin (Examples/kv-swift).
+      TARGET is a plugin folder with a plugin.json, or an executable; or give a command after `--`. \
+      With no target, plugin-dev runs its built-in Swift KV plugin (Examples/kv-swift). \
       Opens the TUI when stdout is a terminal; prints events as lines with --headless (or when piped).
 
       Examples:
@@ -26,7 +26,8 @@ struct Run: AsyncParsableCommand {
         plugin-dev run --headless --exec 'put a hi' --exec 'get a' ./kv
         plugin-dev run --headless --json --for 5s -- python3 plugin.py
         plugin-dev run --headless --pcap kv.pcapng --exec 'get a' ./kv   (then: tshark -r kv.pcapng -d tcp.port==50051,http2)
-      Exit status (headless): 0 ok, 1 a call failed or the plugin died, 2 build or handshake failed,
+
+      Exit status (headless): 0 ok, 1 a call failed or the plugin died, 2 build or handshake failed, \
       64 a usage error (a bad option).
       """
   )

@@ -15,8 +15,8 @@ struct View: AsyncParsableCommand {
     commandName: "view",
     abstract: "Open a plugin-dev log (run --export, wrap --log) read-only, in the TUI or as text.",
     discussion: """
-      Shows the log as `run` showed the session: handshake, logs, health, calls and the frame
-      list with its filter and inspector. While the log's writer is still at work (a wrap under
+      Shows the log as `run` showed the session: handshake, logs, health, calls and the frame \
+      list with its filter and inspector. While the log's writer is still at work (a wrap under \
       a running host), view follows the file as it grows, like `tail -f`, until the writer ends.
       """
   )

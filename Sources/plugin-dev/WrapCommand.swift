@@ -8,8 +8,8 @@ struct Wrap: AsyncParsableCommand {
     commandName: "wrap",
     abstract: "Stand between a real go-plugin host and a plugin, and log what they say.",
     discussion: """
-      Give the host `plugin-dev wrap --log FILE -- COMMAND ARGS…` as the plugin's command. wrap
-      starts the plugin with the host's environment, relays the plugin's handshake pointing at a
+      Give the host `plugin-dev wrap --log FILE -- COMMAND ARGS…` as the plugin's command. wrap \
+      starts the plugin with the host's environment, relays the plugin's handshake pointing at a \
       decoding relay, copies its stderr and exit status, and writes every decoded frame to FILE.
       """
   )
