@@ -13,7 +13,18 @@ if ! .venv-tf/bin/python -c 'import tf' 2>/dev/null; then
   python3 -m venv .venv-tf
   .venv-tf/bin/pip install --quiet --disable-pip-version-check -r Tests/Fixtures/terraform/requirements.txt
 fi
-echo "== swift build --build-tests"
-swift build --build-tests
+echo "== swift build --build-tests (every import of a target of this package declared in Package.swift)"
+# SwiftPM reports an undeclared import while planning and builds on regardless (swift-package-manager#7062),
+# so its message is looked for here; the ArchitectureTests hold the direct dependencies too.
+log=$(mktemp)
+swift build --build-tests --explicit-target-dependency-import-check error 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+if grep -q "imports another target" "$log"; then
+  echo "== a target imports another one it does not declare in Package.swift (above)"
+  rm -f "$log"
+  exit 1
+fi
+rm -f "$log"
+[ "$status" -eq 0 ] || exit "$status"
 echo "== swift test --skip-build"
 swift test --skip-build "$@"
