@@ -8,6 +8,10 @@ if [ -z "${PLUGIN_DEV_PYTHON:-}" ] && ! .venv/bin/python -c 'import grpc, grpc_h
   python3 -m venv .venv
   .venv/bin/pip install --quiet --disable-pip-version-check -r Examples/kv-python/requirements.txt
 fi
+# The Python examples' gRPC stubs are generated, not committed (one source: Protos/).
+for example in Examples/kv-python Examples/inventory-python; do
+  PYTHON="$PWD/.venv/bin/python" "$example/gen_stubs.sh"
+done
 if ! .venv-tf/bin/python -c 'import tf' 2>/dev/null; then
   echo "== making .venv-tf for the Terraform provider fixture (Tests/Fixtures/terraform/requirements.txt)"
   python3 -m venv .venv-tf

@@ -31,6 +31,8 @@ python="$root/.venv/bin/python"
   exit 1
 }
 
+PYTHON="$python" "$root/Examples/kv-python/gen_stubs.sh"   # the example's stubs are generated, not committed
+
 echo "== building the go-plugin host fixture (GOPATH mode)"
 mkdir -p "$work/go/src/kvhost/proto"
 cp "$root/Tests/Fixtures/gohost/main.go" "$work/go/src/kvhost/"
