@@ -15,8 +15,9 @@ struct PythonDebuggingTests {
     defer { try? FileManager.default.removeItem(at: folder) }
     let example = Fixtures.packageRoot.appendingPathComponent("Examples/kv-python")
     for name in ["plugin.py", "goplugin.py", "proto_gen"] {
-      try FileManager.default.copyItem(
-        at: example.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+      // goplugin.py is a link to the template's module: copy what it points at.
+      let source = example.appendingPathComponent(name).resolvingSymlinksInPath()
+      try FileManager.default.copyItem(at: source, to: folder.appendingPathComponent(name))
     }
     let plugin = folder.appendingPathComponent("plugin.py")
     let source = try String(contentsOf: plugin, encoding: .utf8)
