@@ -94,7 +94,7 @@ struct RunHeadlessTests {
     #expect(text.contains("handshake 1|1|unix|"))
     #expect(text.contains("health    SERVING"))
     #expect(text.contains("call      get a → ok hello"))
-    #expect(text.contains("call      get nope → notFound no value for key 'nope'"))
+    #expect(text.contains("call      get nope → NOT_FOUND no value for key 'nope'"))
     #expect(text.contains("HEADERS /proto.KV/Put"))
   }
 

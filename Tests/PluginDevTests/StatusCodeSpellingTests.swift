@@ -17,12 +17,16 @@ struct StatusCodeSpellingTests {
     (.unimplemented, "unimplemented"), (.internalError, "internalError"), (.unavailable, "unavailable"),
   ]
 
+  /// Text lines spell an error code as gRPC does (`NOT_FOUND`), success as `ok`; JSON keeps
+  /// grpc-swift's spelling.
   @Test(arguments: names)
   func callLines(_ code: Status.Code, _ name: String) {
     var formatter = SessionEventFormatter()
     let call = CallRecord(
       command: "get a", method: "/proto.KV/Get", code: code, result: "r", started: Self.time, ended: Self.time)
-    #expect(formatter.text(.call(call)) == "call      get a → \(name) r (0.0 ms)")
+    #expect(formatter.text(.call(call)) == "call      get a → \(code == .ok ? "ok" : code.grpcName) r (0.0 ms)")
+    #expect(code.grpcName == code.grpcName.uppercased() && !code.grpcName.isEmpty)
+    if code == .notFound { #expect(formatter.text(.call(call)) == "call      get a → NOT_FOUND r (0.0 ms)") }
     #expect(
       formatter.json(.call(call), time: Self.time)
         == #"{"code":"\#(name)","command":"get a","event":"call","latencyMs":0,"method":"/proto.KV/Get","ok":\#(code == .ok),"#
@@ -34,7 +38,7 @@ struct StatusCodeSpellingTests {
     var formatter = SessionEventFormatter(showEveryHealthCheck: true)
     let sample = HealthSample(time: Self.time, outcome: .failed(code: code, message: "m"), latency: 0)
     let label = code == .unavailable ? "unreachable" : name
-    #expect(formatter.text(.health(sample)) == "health    \(label) (0.0 ms): m")
+    #expect(formatter.text(.health(sample)) == "health    \(code == .unavailable ? label : code.grpcName) (0.0 ms): m")
     #expect(
       formatter.json(.health(sample), time: Self.time)
         == #"{"code":"\#(name)","event":"health","latencyMs":0,"message":"m","status":"\#(label)","time":"2027-01-15T08:00:00.000Z"}"#

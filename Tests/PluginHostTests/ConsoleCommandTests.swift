@@ -14,6 +14,8 @@ struct ConsoleCommandTests {
       ("put k 0x00ff", .put(key: "k", value: Data([0, 255]))),
       ("health", .health), ("restart", .restart), ("clear", .clear), ("help", .help),
       ("export /tmp/frames.jsonl", .export(path: "/tmp/frames.jsonl")),
+      // `:` typed again inside the console (it opens the console).
+      (":get a", .get(key: "a")), (" : health", .health), ("::services", .services),
     ])
   func parses(text: String, command: ConsoleCommand) throws {
     #expect(try ConsoleCommand.parse(text) == command)

@@ -57,8 +57,11 @@ public enum ConsoleCommand: Sendable, Equatable {
   }
 
   /// Parses one line; the error says what was wrong and lists the commands.
+  ///
+  /// A leading `:` is dropped: typing `:` again inside the console is a habit (`:` opens it).
   public static func parse(_ line: String) throws(ConsoleCommandError) -> ConsoleCommand {
-    let trimmed = line.trimmingCharacters(in: .whitespaces)
+    var trimmed = line.trimmingCharacters(in: .whitespaces)
+    while trimmed.hasPrefix(":") { trimmed = String(trimmed.dropFirst()).trimmingCharacters(in: .whitespaces) }
     let parts = trimmed.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true).map(String.init)
     guard let verb = parts.first?.lowercased() else { throw .empty }
     switch verb {

@@ -1,6 +1,11 @@
 import GRPCCore
+import WireTap
 
 extension Status.Code {
+  /// The code as gRPC spells it (`NOT_FOUND`, `UNKNOWN`, `OK`), for text a person reads; JSON and
+  /// logs keep grpc-swift's spelling (`name`), which scripts and `view` read.
+  public var grpcName: String { GRPCStatusName.name(for: rawValue) ?? description }
+
   /// Every gRPC status code in numeric order, `ok` first.
   static let allCodes: [Status.Code] = (0...16).compactMap { Status.Code(rawValue: $0) }
 

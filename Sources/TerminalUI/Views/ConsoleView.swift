@@ -41,7 +41,7 @@ enum ConsoleView {
       return StyledLine("› ", Theme.dim) + StyledLine(text, Theme.label)
     case .result(let record):
       var text = StyledLine("  ")
-      text.append(record.ok ? "✓ ok" : "✗ \(record.code)", record.ok ? Theme.ok : Theme.error)
+      text.append(record.ok ? "✓ ok" : "✗ \(record.code.grpcName)", record.ok ? Theme.ok : Theme.error)
       text.append("  ")
       text.append(record.result.replacingOccurrences(of: "\n", with: "⏎"), record.ok ? .plain : Theme.error)
       text.append("  (\(record.method.isEmpty ? "" : record.method + " ")\(Format.latency(record.latency)))", Theme.dim)

@@ -83,8 +83,9 @@ struct SessionEventFormatter: Sendable {
         + (record.note.map { "\n          note: \($0)" } ?? "")
     case .health(let sample):
       guard healthWanted(sample) else { return nil }
-      if case .failed(_, let message) = sample.outcome {
-        return String(format: "health    %@ (%.1f ms): %@", sample.label, sample.latency * 1000, message)
+      if case .failed(let code, let message) = sample.outcome {
+        let label = sample.label == code.description ? code.grpcName : sample.label
+        return String(format: "health    %@ (%.1f ms): %@", label, sample.latency * 1000, message)
       }
       return String(format: "health    %@ (%.1f ms)", sample.label, sample.latency * 1000)
     case .call(let call):
@@ -93,7 +94,8 @@ struct SessionEventFormatter: Sendable {
         return "call      \(call.command) → #\(index) \(call.result)" + detail
       }
       return String(
-        format: "call      %@ → %@ %@ (%.1f ms)", call.command, call.code.description, call.result, call.latency * 1000)
+        format: "call      %@ → %@ %@ (%.1f ms)", call.command, call.ok ? "ok" : call.code.grpcName, call.result,
+        call.latency * 1000)
         + detail
     case .notice(let text):
       return "note      \(text)"
