@@ -115,6 +115,7 @@ let package = Package(
         "PluginHost",
         "Scaffold",
         "TerminalUI",
+        "WireTap",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

@@ -1,10 +1,10 @@
 import NIOSSL
 
-/// TLS settings of go-plugin's AutoMTLS (reference §9.2): TLS 1.2 or later, both sides present
+/// TLS settings of go-plugin's AutoMTLS (docs/protocol.md §9.2): TLS 1.2 or later, both sides present
 /// and verify a certificate, the peer's single certificate is the only trusted root, name `localhost`.
 ///
 /// BoringSSL leaves ECDSA P-521 signatures out of its default lists, but go-plugin's certificates
-/// are always P-521, so the lists are given here with P-521 added (reference §9.3).
+/// are always P-521, so the lists are given here with P-521 added (docs/protocol.md §9.3).
 public enum AutoMTLSContext {
   /// The signature algorithms offered and accepted: BoringSSL's defaults plus ECDSA P-521.
   public static let signatureAlgorithms: [SignatureAlgorithm] = [

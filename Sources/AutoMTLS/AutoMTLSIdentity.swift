@@ -4,7 +4,7 @@ import NIOSSL
 import X509
 
 /// A go-plugin AutoMTLS key pair and certificate, made the way go-plugin's `generateCert` makes
-/// them on both sides (reference §9.1): ECDSA P-521, self-signed, CN and SAN `localhost`,
+/// them on both sides (docs/protocol.md §9.1): ECDSA P-521, self-signed, CN and SAN `localhost`,
 /// O `HashiCorp`, a CA with DigitalSignature | KeyEncipherment | KeyAgreement | CertSign,
 /// ClientAuth + ServerAuth, valid from 30 s ago for 262,980 hours.
 public struct AutoMTLSIdentity: Sendable {

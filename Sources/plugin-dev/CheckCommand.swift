@@ -9,7 +9,7 @@ import PluginProtocol
   import Darwin
 #endif
 
-/// `plugin-dev check`: start a plugin like `run` does and run every check of reference §14 that applies.
+/// `plugin-dev check`: start a plugin like `run` does and run every check of docs/protocol.md §12 that applies.
 struct Check: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Check a plugin against what go-plugin hosts expect: one line per check, non-zero exit on a failure.",

@@ -1,26 +1,38 @@
 import Foundation
 import Testing
 
-/// The module boundaries of README.md's module map, and the size limit of source files.
+/// The module boundaries declared in Package.swift (described for people in docs/architecture.md),
+/// the direction rules between the layers, and the size limit of source files.
 @Suite("architecture")
 struct ArchitectureTests {
-  static func readmeMap() throws -> ModuleMap {
-    try ModuleMap.parse(readme: SourceTree.text("README.md"))
+  static func packageMap() throws -> ModuleMap {
+    try ModuleMap.parse(manifest: SourceTree.text("Package.swift"))
   }
 
-  @Test func everyTargetHasALineInTheModuleMapAndEveryLineATarget() throws {
-    let map = try Self.readmeMap()
-    let targets = Set(try SourceTree.targets().keys)
-    #expect(
-      targets.subtracting(map.modules).isEmpty,
-      "targets missing from README's module map: \(targets.subtracting(map.modules).sorted())")
-    #expect(
-      map.modules.subtracting(targets).isEmpty,
-      "module map lines without a target folder: \(map.modules.subtracting(targets).sorted())")
+  /// The map's modules that live in the source folders (`Sources/`, `Examples/kv-swift/Sources/`).
+  static func sourceModules(_ map: ModuleMap) -> Set<String> {
+    Set(
+      map.paths.filter { _, path in SourceTree.targetFolders.contains { path.hasPrefix($0 + "/") } }.map(\.key))
   }
 
-  @Test func everyImportOfAFirstPartyModuleIsAllowedByTheModuleMap() throws {
-    let map = try Self.readmeMap()
+  @Test func everySourceFolderIsATargetOfThePackageAndEveryTargetHasAFolder() throws {
+    let map = try Self.packageMap()
+    let folders = try SourceTree.targets()
+    let modules = Self.sourceModules(map)
+    let targets = Set(folders.keys)
+    #expect(
+      targets.subtracting(modules).isEmpty,
+      "folders that are no target of Package.swift: \(targets.subtracting(modules).sorted())")
+    #expect(
+      modules.subtracting(targets).isEmpty,
+      "targets of Package.swift without a source folder: \(modules.subtracting(targets).sorted())")
+    for (name, folder) in folders where map.paths[name] != nil {
+      #expect(map.paths[name] == folder, "`\(name)` is in \(folder), Package.swift says \(map.paths[name] ?? "")")
+    }
+  }
+
+  @Test func everyImportOfAFirstPartyModuleIsADeclaredDependency() throws {
+    let map = try Self.packageMap()
     var violations: [ModuleMap.Violation] = []
     var checkedFiles = 0
     for (target, folder) in try SourceTree.targets().sorted(by: { $0.key < $1.key }) {
@@ -35,13 +47,39 @@ struct ArchitectureTests {
   }
 
   @Test func theAllowedDependenciesHaveNoCycle() throws {
-    let cycle = try Self.readmeMap().cycle()
-    #expect(cycle == nil, "module map cycle: \(cycle?.joined(separator: " → ") ?? "")")
+    let cycle = try Self.packageMap().cycle()
+    #expect(cycle == nil, "dependency cycle in Package.swift: \(cycle?.joined(separator: " → ") ?? "")")
   }
 
-  /// The rule itself, on the README's map: what a Swift plugin links must not pull in the decoder or the TUI.
+  /// The layering docs/architecture.md promises, so that a new dependency in Package.swift cannot
+  /// quietly turn it around: what a Swift plugin links never reaches the decoder, the host or the TUI;
+  /// the relay, the capture, the certificates and the scaffolder stand alone; the decoder does no I/O;
+  /// only the TUI touches curses, and only the CLI starts the TUI; nothing imports the CLI.
+  @Test func theLayersKeepTheirDirection() throws {
+    let map = try Self.packageMap()
+    let mustNotReach: [String: Set<String>] = [
+      "PluginProtocol": ["WireTap", "PluginHost", "TerminalUI", "CNcursesw", "Capture", "Scaffold", "plugin-dev"],
+      "KVExample": ["WireTap", "PluginHost", "TerminalUI", "CNcursesw", "Capture", "Scaffold", "plugin-dev"],
+      "WireTap": ["Relay", "PluginProtocol", "PluginHost", "TerminalUI", "Capture", "AutoMTLS", "plugin-dev"],
+      "PluginHost": ["TerminalUI", "CNcursesw", "Scaffold", "KVExample", "plugin-dev"],
+      "TerminalUI": ["Scaffold", "KVExample", "plugin-dev"],
+    ]
+    for (module, forbidden) in mustNotReach.sorted(by: { $0.key < $1.key }) {
+      let reached = map.reachable(from: module).intersection(forbidden)
+      #expect(reached.isEmpty, "`\(module)` reaches \(reached.sorted()) through Package.swift")
+    }
+    for module in ["AutoMTLS", "Relay", "Capture", "Scaffold", "CZlib", "CNcursesw"] {
+      #expect(map.allowed[module] == [], "`\(module)` depends on \(map.allowed[module]?.sorted() ?? [])")
+    }
+    let users = { (name: String) in Set(map.allowed.filter { $0.value.contains(name) }.map(\.key)) }
+    #expect(users("CNcursesw") == ["TerminalUI"], "only TerminalUI calls curses: \(users("CNcursesw").sorted())")
+    #expect(users("TerminalUI") == ["plugin-dev"], "only plugin-dev starts the TUI: \(users("TerminalUI").sorted())")
+    #expect(users("plugin-dev").isEmpty, "nothing imports the CLI: \(users("plugin-dev").sorted())")
+  }
+
+  /// The rule itself, on Package.swift's map: what a Swift plugin links must not pull in the decoder or the TUI.
   @Test func theRuleWouldFlagPluginProtocolImportingWireTap() throws {
-    let map = try Self.readmeMap()
+    let map = try Self.packageMap()
     let imports = SourceTree.imports(
       of: "import Foundation\nimport AutoMTLS\n#if DEBUG\n@testable import WireTap\n#endif\npublic import TerminalUI\n",
       path: "Sources/PluginProtocol/Example.swift")
@@ -55,30 +93,50 @@ struct ArchitectureTests {
         == [.init(module: "PluginHost", imported: "plugin-dev", location: "x.swift:1")])
   }
 
-  @Test func theParserReadsWrappedLinesAndRefusesWhatItCannotRead() throws {
+  @Test func theParserReadsAManifestAndRefusesWhatItCannotRead() throws {
     let map = try ModuleMap.parse(
-      readme: """
-        ## Development
+      manifest: """
+        // swift-tools-version: 6.0
+        import PackageDescription
 
-        ### Module map
-
-        - `A` — a thing that wraps
-          onto a second line. Uses: `B`, `C`.
-        - `B` — plain. Uses: nothing first-party.
-        - `C` — uses the other. Uses: `B`.
-
-        Text after the list.
+        let package = Package(
+          name: "x",
+          products: [.library(name: "A", targets: ["A"])],
+          dependencies: [.package(url: "https://example.com/p.git", from: "1.0.0")],
+          targets: [
+            .systemLibrary(name: "S", path: "Sources/S"),
+            .target(
+              name: "A",
+              dependencies: [
+                "B",  // a comment, "C"
+                .product(name: "P", package: "p"),
+                .target(name: "C"),
+              ]
+            ),
+            .target(name: "B", dependencies: [.byName(name: "S"), "External"]),
+            /* .target(name: "Gone"), */
+            .target(name: "C", path: "Examples/c/Sources/C"),
+            .executableTarget(name: "a-cli", dependencies: ["A"]),
+            .testTarget(name: "ATests", dependencies: ["A", "a-cli"]),
+          ]
+        )
         """)
-    #expect(map.allowed == ["A": ["B", "C"], "B": [], "C": ["B"]])
+    #expect(map.allowed == ["S": [], "A": ["B", "C"], "B": ["S"], "C": [], "a-cli": ["A"]])
+    #expect(map.paths["C"] == "Examples/c/Sources/C")
+    #expect(map.paths["a-cli"] == "Sources/a-cli")
+    #expect(map.reachable(from: "a-cli") == ["A", "B", "C", "S"])
     #expect(map.cycle() == nil)
     #expect(ModuleMap(allowed: ["A": ["B"], "B": ["A"]]).cycle() != nil)
+    #expect(throws: ModuleMap.ParseError.self) { try ModuleMap.parse(manifest: "let x = 1\n") }
+    #expect(throws: ModuleMap.ParseError.self) { try ModuleMap.parse(manifest: "let p = Package(name: \"x\")\n") }
     #expect(throws: ModuleMap.ParseError.self) {
-      try ModuleMap.parse(readme: "## Development\n- `A` — x. Uses: `B`.\n")
+      try ModuleMap.parse(manifest: "let p = Package(targets: [.target(name: \"A\", dependencies: [someVariable])])")
     }
     #expect(throws: ModuleMap.ParseError.self) {
-      try ModuleMap.parse(readme: "### Module map\n- `A` — x. Uses: `B`.\n")
+      try ModuleMap.parse(
+        manifest: "let p = Package(targets: [.target(name: \"A\", dependencies: [\"ATests\"]), "
+          + ".testTarget(name: \"ATests\")])")
     }
-    #expect(throws: ModuleMap.ParseError.self) { try ModuleMap.parse(readme: "### Module map\n- `A` — x, no uses.\n") }
   }
 
   /// Files stay readable: at most 400 lines, except generated code (any folder named `Generated`).

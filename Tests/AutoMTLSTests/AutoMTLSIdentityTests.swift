@@ -3,7 +3,7 @@ import Foundation
 import Testing
 import X509
 
-/// The certificate matches go-plugin's `generateCert` (reference §9.1) field by field.
+/// The certificate matches go-plugin's `generateCert` (docs/protocol.md §9.1) field by field.
 @Suite("AutoMTLS identity")
 struct AutoMTLSIdentityTests {
   @Test func certificateIsGoPluginsShape() throws {

@@ -4,7 +4,7 @@ import PluginProtocol
 
 /// `tls.auto-mtls`: started with `PLUGIN_CLIENT_CERT` (a P-521 certificate, as every go-plugin host
 /// makes), the plugin answers with its own certificate in field 6 and serves gRPC over mutual TLS
-/// that trusts the host's certificate (reference §9), pure.
+/// that trusts the host's certificate (docs/protocol.md §9), pure.
 ///
 /// Ignoring the variable only warns: hosts without AutoMTLS work, but Terraform and other hosts that
 /// turn it on dial TLS and cannot talk to the plugin. Announcing AutoMTLS and then not completing it fails.

@@ -1,7 +1,7 @@
 /// One check of `plugin-dev check`, named by a stable id (`handshake.present`, `kv.roundtrip`, …).
 ///
 /// The cases are in the order the checks are reported. Every check follows from a fact of
-/// reference §14 ("Derived checks"); `summary` says what it looks at.
+/// docs/protocol.md §12 ("What plugin-dev checks, and why"); `summary` says what it looks at.
 public enum CheckID: String, Sendable, Equatable, Hashable, Codable, CaseIterable {
   /// A handshake line arrived on stdout within the timeout (§1.3, §1.6).
   case handshakePresent = "handshake.present"
@@ -17,7 +17,7 @@ public enum CheckID: String, Sendable, Equatable, Hashable, Codable, CaseIterabl
   case handshakeCert = "handshake.cert"
   /// A unix socket path fits the OS limit (§3).
   case handshakeSocketPath = "handshake.socket-path"
-  /// Something accepts connections at the announced address (§1.3).
+  /// Something accepts connections at the announced address (§3, §10.2).
   case handshakeReachable = "handshake.reachable"
   /// A tcp plugin listens inside `PLUGIN_MIN_PORT`..`PLUGIN_MAX_PORT` (§2.1).
   case portRange = "port.range"
@@ -29,13 +29,13 @@ public enum CheckID: String, Sendable, Equatable, Hashable, Codable, CaseIterabl
   case reflection = "reflection"
   /// Every service reflection lists has descriptors that resolve: no missing file or type (§5.5).
   case reflectionDescriptors = "reflection.descriptors"
-  /// For KV plugins: put then get returns the same bytes (text, empty, all 256 byte values, 1 MiB; §11.1).
+  /// For KV plugins: put then get returns the same bytes (text, empty, all 256 byte values, 1 MiB; §11).
   case kvRoundTrip = "kv.roundtrip"
   /// `plugin.GRPCController/Shutdown` is served and answers (§5.3, §6).
   case controllerShutdown = "controller.shutdown"
   /// The plugin exits within 2 s of Shutdown, before a Go host would SIGKILL it (§6).
   case shutdownExit = "shutdown.exit"
-  /// No process the plugin started outlives it (§6, §13 item 13).
+  /// No process the plugin started outlives it (§6).
   case shutdownNoChildren = "shutdown.no-children"
   /// stderr JSON lines are hclog lines a Go host parses (§7.2).
   case stderrHCLog = "stderr.hclog"

@@ -2,7 +2,7 @@ import Foundation
 import PluginProtocol
 
 /// `cookie.refused`: started without its magic cookie, a go-plugin plugin prints go-plugin's message to
-/// stderr and exits 1 without a handshake (reference §2.1), pure.
+/// stderr and exits 1 without a handshake (docs/protocol.md §2.1), pure.
 public enum CookieCheck {
   /// The verdict for a run without the cookie variable `cookieKey`.
   public static func evaluate(_ run: ProbeRun, cookieKey: String) -> CheckResult {

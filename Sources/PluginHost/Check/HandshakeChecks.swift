@@ -1,7 +1,7 @@
 import Foundation
 import PluginProtocol
 
-/// The handshake checks (`handshake.*`) from what the main run saw on stdout (reference §1–§4, §9.3, §14).
+/// The handshake checks (`handshake.*`) from what the main run saw on stdout (docs/protocol.md §1–§4, §9.3, §12).
 ///
 /// Pure: the caller runs the plugin and a `HandshakeWatcher`; this turns the watcher's decision
 /// into one result per check, and says which handshake line (if any) the remaining checks can
@@ -257,7 +257,7 @@ public enum HandshakeChecks {
     }
   }
 
-  /// Where in go-plugin's order of checks (reference §1.2) an error stops the parse.
+  /// Where in go-plugin's order of checks (docs/protocol.md §1.2) an error stops the parse.
   static func stage(of error: HandshakeError) -> Int {
     switch error {
     case .unrecognized: return -1

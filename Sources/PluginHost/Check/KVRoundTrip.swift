@@ -3,7 +3,7 @@ import GRPCCore
 import PluginProtocol
 
 /// `kv.roundtrip`: for plugins that serve `proto.KV`, every value put comes back byte for byte
-/// (reference §11.1). `evaluate` is pure; `run` makes the calls.
+/// (docs/protocol.md §11). `evaluate` is pure; `run` makes the calls.
 ///
 /// A plugin counts as KV when `/proto.KV/Get` answers anything but UNIMPLEMENTED.
 public enum KVRoundTrip {

@@ -2,7 +2,7 @@ import Foundation
 import PluginProtocol
 
 /// `negotiation.unsupported-version`: offered only app versions it does not support, a go-plugin plugin
-/// answers its lowest version, which the host then refuses (reference §2.1, §4), pure.
+/// answers its lowest version, which the host then refuses (docs/protocol.md §2.1, §4), pure.
 ///
 /// Refusing with a message on stderr is fine too; claiming an offered version is not, and neither
 /// is dying without a word (the host shows an empty "Unrecognized remote plugin message").

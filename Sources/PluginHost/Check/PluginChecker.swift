@@ -8,7 +8,7 @@ import PluginProtocol
   import Darwin
 #endif
 
-/// Runs every check of reference §14 that applies to a plugin: `plugin-dev check`.
+/// Runs every check of docs/protocol.md §12 that applies to a plugin: `plugin-dev check`.
 ///
 /// Four starts of the plugin, one after the other:
 /// 1. the main run, with the normal host environment (a narrow random port range): handshake,

@@ -2,7 +2,7 @@ import WireTap
 
 /// `reflection.descriptors`: what reflection serves must be complete: for every service it
 /// lists, the file declaring it, the files that file imports, and every message and enum its
-/// methods use (reference §5.5). A gap breaks grpcurl, Evans and plugin-dev's own `call`.
+/// methods use (docs/protocol.md §5.5). A gap breaks grpcurl, Evans and plugin-dev's own `call`.
 public enum ReflectionDescriptorCheck {
   /// The verdict on what `ReflectionClient.fetch` got.
   public static func evaluate(_ outcome: ReflectionClient.Outcome) -> CheckResult {

@@ -2,7 +2,7 @@ import Foundation
 import GRPCCore
 import PluginProtocol
 
-/// Asks a plugin for its services over gRPC server reflection (reference §5.5), with raw bytes:
+/// Asks a plugin for its services over gRPC server reflection (docs/protocol.md §5.5), with raw bytes:
 /// plugin-dev has no generated reflection stubs, and one request and one reply are all it needs.
 ///
 /// The request is `ServerReflectionRequest{list_services: ""}` (field 7, empty string); the reply's

@@ -2,7 +2,7 @@ import Foundation
 import GRPCCore
 import PluginProtocol
 
-/// The checks of a running plugin's address and gRPC services (reference §3, §5, §14), pure.
+/// The checks of a running plugin's address and gRPC services (docs/protocol.md §3, §5, §12), pure.
 public enum ServiceChecks {
   /// How `plugin.GRPCStdio/StreamStdio` went.
   public enum StdioOutcome: Sendable, Equatable {
@@ -95,9 +95,9 @@ public enum ServiceChecks {
   ///
   /// A go-plugin host opens the stream right after connecting, and when it fails only logs
   /// (`stdio service not available…` or `received EOF, stopping recv loop`) and goes on; a 1.0.x
-  /// host never calls it (reference §5.2). So a missing service works, but looks broken in every
+  /// host never calls it (docs/protocol.md §5.2). So a missing service works, but looks broken in every
   /// host log, and a Go plugin built on go-plugin < 1.1 (which has no GRPCStdio) leaves its
-  /// redirected stdout/stderr undrained (§13 item 15).
+  /// redirected stdout/stderr undrained (docs/protocol.md §5.2).
   public static func stdio(_ outcome: StdioOutcome) -> CheckResult {
     switch outcome {
     case .open(let bytes):

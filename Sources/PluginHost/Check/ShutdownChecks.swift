@@ -2,7 +2,7 @@ import Foundation
 import GRPCCore
 
 /// `controller.shutdown`, `shutdown.exit` and `shutdown.no-children` from what happened when
-/// plugin-dev stopped the plugin like go-plugin's `Kill()` (reference §6), pure.
+/// plugin-dev stopped the plugin like go-plugin's `Kill()` (docs/protocol.md §6), pure.
 public enum ShutdownChecks {
   /// What the stop looked like.
   public struct Observation: Sendable, Equatable {

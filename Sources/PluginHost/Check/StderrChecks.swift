@@ -1,7 +1,7 @@
 import Foundation
 
 /// `stderr.hclog`, `stderr.line-length` and `stdout.after-handshake` from the lines the plugin wrote
-/// (reference §1.4, §7), pure.
+/// (docs/protocol.md §1.4, §7), pure.
 public enum StderrChecks {
   /// The longest line a go-plugin host reads at once (`bufio.Scanner` / `PluginLogBufferSize`).
   public static let goLineLimit = 64 * 1024

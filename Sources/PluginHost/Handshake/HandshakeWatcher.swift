@@ -4,7 +4,7 @@ import PluginProtocol
 /// Watches a starting plugin's stdout like a go-plugin host and decides how the handshake went.
 ///
 /// A state machine (no I/O): feed it what the process does and the passing of time; it says
-/// when the handshake is accepted or why it failed. Rules from reference §1.2–§1.6: the first
+/// when the handshake is accepted or why it failed. Rules from docs/protocol.md §1.2–§1.6: the first
 /// stdout line is the handshake, nothing may come before it, and the host gives up after the
 /// start timeout. Beyond a Go host it waits a moment after junk to see whether a handshake
 /// follows, and tells an unflushed handshake (it arrives only when the plugin stops) from none.
@@ -164,7 +164,7 @@ public struct HandshakeWatcher: Sendable {
     case .accepted:
       // A handshake that reached the pipe together with end of file *and* the exit was written
       // only at exit. stdout closing alone says nothing: a go-plugin 1.0.1 Go plugin replaces
-      // os.Stdout after the handshake and Go's GC then closes fd 1 at any time (reference §12.2).
+      // os.Stdout after the handshake and Go's GC then closes fd 1 at any time (docs/protocol.md §10.2).
       guard !stopRequested, let accepted, let closedAt = stdoutClosedAt, exitStatus != nil,
         closedAt - accepted.at < Self.atExitWindow, at - accepted.at < Self.atExitWindow
       else { return [] }

@@ -3,7 +3,7 @@ import GRPCCore
 import PluginProtocol
 import SwiftProtobuf
 
-/// The two streams a go-plugin host opens right after connecting (reference §5.7):
+/// The two streams a go-plugin host opens right after connecting (docs/protocol.md §5.7):
 /// `plugin.GRPCBroker/StartStream` (its outcome ignored, as a Go host ignores it) and
 /// `plugin.GRPCStdio/StreamStdio`, whose data goes to `onStdio` and whose outcome `check`'s
 /// `stdio.stream` reports.

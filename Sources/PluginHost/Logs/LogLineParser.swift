@@ -1,6 +1,6 @@
 import Foundation
 
-/// Decodes plugin stderr lines the way a go-plugin host does (reference §7), and flags what
+/// Decodes plugin stderr lines the way a go-plugin host does (docs/protocol.md §7), and flags what
 /// would go wrong in a Go host.
 ///
 /// JSON objects are hclog entries (`@level`, `@message`, `@timestamp`, `@module`, fields);

@@ -11,7 +11,7 @@ import PluginProtocol
 /// PluginServer (or any plugin using a private `plugin-XXXXXX` folder), that folder.
 ///
 /// A plugin that exits by itself removes them; one ended by SIGKILL cannot, and go-plugin hosts
-/// remove only folders they created themselves (reference §6).
+/// remove only folders they created themselves (docs/protocol.md §6).
 enum LeftoverSocket {
   /// Removes the socket a dead plugin announced, when it is still there, is a socket and is ours,
   /// then its folder when that is an empty `plugin-…` folder directly in the temp folder.

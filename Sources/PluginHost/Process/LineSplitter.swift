@@ -7,7 +7,7 @@
 /// Splits a byte stream into lines, handling `\r\n`, very long lines and a last line without `\n`.
 ///
 /// A state machine fed chunks as they arrive: lines longer than `maxLineLength` come out in
-/// pieces marked `continues` (go-plugin's host reads 64 KiB lines; reference §7.1), invalid
+/// pieces marked `continues` (go-plugin's host reads 64 KiB lines; docs/protocol.md §7.1), invalid
 /// UTF-8 is repaired, and `finish()` returns the unterminated rest at end of stream.
 public struct LineSplitter: Sendable {
   /// One line (or one piece of an over-long line).

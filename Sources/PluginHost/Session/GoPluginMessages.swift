@@ -3,7 +3,7 @@ import SwiftProtobuf
 import WireTap
 
 extension MessageRegistry {
-  /// The messages of every service a go-plugin KV plugin serves (reference §5, §11.1).
+  /// The messages of every service a go-plugin KV plugin serves (docs/protocol.md §5, §11).
   public static var goPlugin: MessageRegistry {
     var registry = MessageRegistry()
     registry.register(path: "/proto.KV/Get", request: Proto_GetRequest.self, response: Proto_GetResponse.self)

@@ -52,7 +52,7 @@ public struct SessionOptions: Sendable, Equatable {
   public var autoMTLS = false
   /// Remove `PYTHONUNBUFFERED` from the plugin's environment (unless `extraEnvironment` sets it):
   /// a user's go-plugin host rarely has it, and with it a Python plugin that forgets to flush its
-  /// handshake works here and hangs there (reference §12.2). `run` and `check` agree on this.
+  /// handshake works here and hangs there (docs/protocol.md §10.2). `run` and `check` agree on this.
   public var unsetPythonUnbuffered = true
   /// Where the plugin's schemas come from besides the built-in ones (`--proto`, `--protoset`, reflection).
   public var schemas = SchemaOptions()

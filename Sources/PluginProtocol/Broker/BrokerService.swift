@@ -1,7 +1,7 @@
 import GRPCCore
 import Synchronization
 
-/// go-plugin's `plugin.GRPCBroker` (reference §5.4), minimal: accepts the host's stream and
+/// go-plugin's `plugin.GRPCBroker` (docs/protocol.md §5.4), minimal: accepts the host's stream and
 /// records the `ConnInfo` it announces, without brokering extra connections.
 ///
 /// A Go host opens `StartStream` right after connecting and ignores errors; answering it (rather

@@ -5,14 +5,14 @@ import GRPCNIOTransportHTTP2
 ///
 /// Dials the address of a handshake line the way a go-plugin host does: plaintext, no
 /// message size limit worth speaking of (go-plugin uses MaxInt32), `:authority` `localhost`
-/// on unix sockets (reference §3). The plugin's PINGs are answered below the HTTP/2 handler
+/// on unix sockets (docs/protocol.md §3). The plugin's PINGs are answered below the HTTP/2 handler
 /// (`PingAnswerHandler`), so grpc-go's per-call PINGs cannot trip swift-nio-http2's
-/// control-frame limit (swift-stack-notes §5b). The connection's I/O and its calls run on one
+/// control-frame limit (docs/swift-stack.md §3). The connection's I/O and its calls run on one
 /// thread (`EventLoopExecutor`), so a call does not hop between threads.
 public final class PluginConnection: Sendable {
   /// The underlying client, for generated stubs of other services.
   public let client: GRPCClient<HTTP2ClientTransport.Posix>
-  /// The thread the connection's I/O and its calls run on (swift-stack-notes §5b).
+  /// The thread the connection's I/O and its calls run on (docs/swift-stack.md §4).
   public let executor: EventLoopExecutor
   /// What the connection has seen of the plugin (for naming the state when a call gets no answer).
   public let traffic = ConnectionTraffic()
@@ -34,7 +34,7 @@ public final class PluginConnection: Sendable {
         // One call at a time is the usual host: flushing at once beats waiting to batch writes.
         $0.connection.flushCoalescing = nil
         // grpc-go PINGs with nearly every call; answered below the HTTP/2 handler, they never trip
-        // swift-nio-http2's limit of 200 control frames in 30 s (swift-stack-notes §5b).
+        // swift-nio-http2's limit of 200 control frames in 30 s (docs/swift-stack.md §3).
         $0.channelDebuggingCallbacks.onCreateTCPConnection = {
           PingAnswerHandler.install(in: $0, afterClientPreface: false, traffic: traffic)
         }
@@ -55,7 +55,7 @@ public final class PluginConnection: Sendable {
   /// Asks the plugin to exit (`plugin.GRPCController/Shutdown`).
   ///
   /// A Go plugin stops its server before replying, so the call fails with `UNAVAILABLE`
-  /// although the plugin is exiting; that is reported as success (swift-stack-notes §5b).
+  /// although the plugin is exiting; that is reported as success (docs/swift-stack.md §2).
   public func shutdownPlugin(timeout: Duration? = nil) async throws {
     let controller = Plugin_GRPCController.Client(wrapping: client)
     var options = CallOptions.defaults

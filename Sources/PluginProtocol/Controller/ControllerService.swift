@@ -1,6 +1,6 @@
 import GRPCCore
 
-/// go-plugin's `plugin.GRPCController` (reference §5.3): `Shutdown` replies, then the plugin exits.
+/// go-plugin's `plugin.GRPCController` (docs/protocol.md §5.3): `Shutdown` replies, then the plugin exits.
 public struct ControllerService: Plugin_GRPCController.SimpleServiceProtocol {
   private let signal: ShutdownSignal
 

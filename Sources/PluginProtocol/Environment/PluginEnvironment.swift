@@ -1,4 +1,4 @@
-/// The environment variables a go-plugin host sets for its plugin (reference §2), from both sides.
+/// The environment variables a go-plugin host sets for its plugin (docs/protocol.md §2), from both sides.
 ///
 /// Host side: `PluginEnvironment.host(…).variables` gives what to add to the child's environment.
 /// Plugin side: `PluginEnvironment(reading:)` reads them back and `checkCookie`,

@@ -1,4 +1,4 @@
-/// go-plugin's internal broker service (reference §5.4). Field 4 (knock) is v1.6.0+.
+/// go-plugin's internal broker service (docs/protocol.md §5.4). Field 4 (knock) is v1.6.0+.
 
 // DO NOT EDIT.
 // swift-format-ignore-file

@@ -8,7 +8,7 @@
 // For information on using the generated types, please see the documentation:
 //   https://github.com/apple/swift-protobuf/
 
-/// go-plugin's internal broker service (reference §5.4). Field 4 (knock) is v1.6.0+.
+/// go-plugin's internal broker service (docs/protocol.md §5.4). Field 4 (knock) is v1.6.0+.
 
 import SwiftProtobuf
 

@@ -1,4 +1,4 @@
-/// go-plugin's internal controller service (reference §5.3).
+/// go-plugin's internal controller service (docs/protocol.md §5.3).
 /// `Empty` is go-plugin's own `plugin.Empty`, not google.protobuf.Empty.
 
 // DO NOT EDIT.

@@ -8,7 +8,7 @@
 // For information on using the generated types, please see the documentation:
 //   https://github.com/apple/swift-protobuf/
 
-/// go-plugin's internal controller service (reference §5.3).
+/// go-plugin's internal controller service (docs/protocol.md §5.3).
 /// `Empty` is go-plugin's own `plugin.Empty`, not google.protobuf.Empty.
 
 import SwiftProtobuf

@@ -1,4 +1,4 @@
-/// go-plugin's internal stdio service (reference §5.2), since go-plugin v1.1.0.
+/// go-plugin's internal stdio service (docs/protocol.md §5.2), since go-plugin v1.1.0.
 
 // DO NOT EDIT.
 // swift-format-ignore-file

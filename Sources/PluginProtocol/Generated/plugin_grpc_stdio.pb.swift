@@ -8,7 +8,7 @@
 // For information on using the generated types, please see the documentation:
 //   https://github.com/apple/swift-protobuf/
 
-/// go-plugin's internal stdio service (reference §5.2), since go-plugin v1.1.0.
+/// go-plugin's internal stdio service (docs/protocol.md §5.2), since go-plugin v1.1.0.
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials

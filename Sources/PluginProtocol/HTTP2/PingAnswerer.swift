@@ -6,7 +6,7 @@ import NIOCore
 /// A pure state machine fed the connection's bytes in chunks of any size. Why it exists:
 /// grpc-go sends a BDP PING with almost every RPC, and swift-nio-http2 closes a connection that
 /// receives more than 200 control frames in 30 s (GOAWAY `ENHANCE_YOUR_CALM`), which
-/// grpc-swift-nio-transport does not let us raise (swift-stack-notes §5b). A PING answered here
+/// grpc-swift-nio-transport does not let us raise (docs/swift-stack.md §3). A PING answered here
 /// never reaches that count, and the peer still gets its ACK with the same 8 bytes (RFC 9113 §6.7).
 public struct PingAnswerer: Sendable {
   /// What to do with a piece of the input.

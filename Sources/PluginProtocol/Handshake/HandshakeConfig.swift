@@ -1,6 +1,6 @@
 /// The handshake settings a host and its plugins agree on: app protocol versions and the magic cookie.
 ///
-/// The cookie is a UX check, not security (reference §2). The KV example uses
+/// The cookie is a UX check, not security (docs/protocol.md §2). The KV example uses
 /// `BASIC_PLUGIN=hello` and app protocol version 1.
 public struct HandshakeConfig: Sendable, Equatable, Codable {
   /// App protocol versions (field 2 of the handshake line): offered by a host, supported by a plugin.

@@ -1,6 +1,6 @@
 /// Why a go-plugin host would refuse a handshake line, with go-plugin's message and a fix.
 ///
-/// `goPluginMessage` is the text a go-plugin host (HEAD wording, reference §1.3) prints;
+/// `goPluginMessage` is the text a go-plugin host (HEAD wording, docs/protocol.md §1.3) prints;
 /// `hint` says what to change in the plugin. `description` gives both.
 public enum HandshakeError: Error, Sendable, Equatable, Codable, CustomStringConvertible {
   /// Fewer than four `|`-separated fields (junk, an empty line, an old three-field line).

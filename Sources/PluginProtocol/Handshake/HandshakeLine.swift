@@ -1,7 +1,7 @@
-/// One go-plugin handshake line, `CORE|APP|NETWORK|ADDR|PROTOCOL[|CERT[|MULTIPLEX]]` (reference §1.1).
+/// One go-plugin handshake line, `CORE|APP|NETWORK|ADDR|PROTOCOL[|CERT[|MULTIPLEX]]` (docs/protocol.md §1.1).
 ///
 /// `parse(_:expecting:)` accepts and rejects exactly what a go-plugin host (HEAD) accepts and
-/// rejects, in the same order of checks (reference §1.2), and throws a `HandshakeError` that
+/// rejects, in the same order of checks (docs/protocol.md §1.2), and throws a `HandshakeError` that
 /// carries go-plugin's own message and a hint on what to fix.
 public struct HandshakeLine: Sendable, Equatable, Codable {
   /// Field 1: the core protocol version; must be 1.

@@ -1,7 +1,7 @@
 import GRPCCore
 import Synchronization
 
-/// The standard `grpc.health.v1.Health` service (reference §5.1), as a go-plugin plugin needs it.
+/// The standard `grpc.health.v1.Health` service (docs/protocol.md §5.1), as a go-plugin plugin needs it.
 ///
 /// go-plugin's host checks the service name `"plugin"`; `""` (the whole server) is reported
 /// too, as grpc-go does. Unknown names get `NOT_FOUND`, as grpc servers answer.

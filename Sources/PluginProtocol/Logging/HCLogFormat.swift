@@ -3,7 +3,7 @@ import Foundation
 /// Formats log entries as hclog JSON lines, the format a go-plugin host parses from plugin stderr.
 ///
 /// Keys `@level` (trace|debug|info|warn|error), `@message`, `@module`, `@timestamp` with exactly
-/// six fractional digits (reference §7.2), then the entry's own fields. Values are strings,
+/// six fractional digits (docs/protocol.md §7.2), then the entry's own fields. Values are strings,
 /// numbers or booleans.
 ///
 /// Written by hand: what `JSONSerialization` wrote with sorted keys and unescaped slashes, byte for

@@ -10,7 +10,7 @@ import Foundation
 ///
 /// TCP: 127.0.0.1, ports tried in order from `PLUGIN_MIN_PORT` to `PLUGIN_MAX_PORT` (first
 /// free wins). Unix: a socket in `PLUGIN_UNIX_SOCKET_DIR` or in a fresh private directory,
-/// given to `PLUGIN_UNIX_SOCKET_GROUP` when set (reference §2.1). `PluginServer` serves on it;
+/// given to `PLUGIN_UNIX_SOCKET_GROUP` when set (docs/protocol.md §2.1). `PluginServer` serves on it;
 /// `wrap` listens on it for the host, so its relay binds exactly where the plugin would.
 public struct PluginListener: Sendable {
   /// The bound, listening descriptor (ownership passes to the gRPC transport).

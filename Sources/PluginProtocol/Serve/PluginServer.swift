@@ -14,14 +14,14 @@ import Relay
 
 /// Serves a plugin written in Swift exactly as go-plugin's `plugin.Serve` serves a Go plugin.
 ///
-/// In order (reference §2.1): check the magic cookie (go-plugin's message and exit 1 without
+/// In order (docs/protocol.md §2.1): check the magic cookie (go-plugin's message and exit 1 without
 /// it), negotiate the app version from `PLUGIN_PROTOCOL_VERSIONS`, listen (unix socket in a
 /// private directory, or 127.0.0.1 inside `PLUGIN_MIN_PORT…PLUGIN_MAX_PORT`), serve the app's
 /// services plus health (`"plugin"` = SERVING), `plugin.GRPCController`, `plugin.GRPCStdio`
 /// and `plugin.GRPCBroker`, then print the handshake line with one unbuffered write.
 /// When the host sends `PLUGIN_CLIENT_CERT` (AutoMTLS), the plugin makes its own P-521 certificate
 /// like go-plugin, serves mutual TLS that trusts only the host's certificate, and prints its
-/// certificate in field 6 (reference §9).
+/// certificate in field 6 (docs/protocol.md §9).
 /// SIGINT is ignored (the host owns the lifecycle); SIGTERM and `Shutdown` stop gracefully.
 public struct PluginServer: Sendable {
   /// How the plugin listens.
@@ -172,7 +172,7 @@ public struct PluginServer: Sendable {
         // A host makes one call at a time: flushing at once beats waiting to batch writes.
         $0.connection.flushCoalescing = nil
         // A Go host PINGs with nearly every call; answered here, they never make swift-nio-http2
-        // send the host a GOAWAY (ENHANCE_YOUR_CALM) after 200 in 30 s (swift-stack-notes §5b).
+        // send the host a GOAWAY (ENHANCE_YOUR_CALM) after 200 in 30 s (docs/swift-stack.md §3).
         $0.channelDebuggingCallbacks.onAcceptTCPConnection = {
           PingAnswerHandler.install(in: $0, afterClientPreface: true)
         }

@@ -2,7 +2,7 @@ import GRPCCore
 import SwiftProtobuf
 import Synchronization
 
-/// go-plugin's `plugin.GRPCStdio` (reference §5.2): streams data written with `send` to the host.
+/// go-plugin's `plugin.GRPCStdio` (docs/protocol.md §5.2): streams data written with `send` to the host.
 ///
 /// A plugin written outside Go has no redirected stdout to forward, so by default the stream
 /// stays open and silent until the host cancels it or the plugin shuts down — what go-plugin's

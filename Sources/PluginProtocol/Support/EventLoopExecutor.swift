@@ -5,7 +5,7 @@ import NIOPosix
 /// calls, so a call does not hop between the concurrency pool and an I/O thread.
 ///
 /// By default grpc-swift-2 runs I/O on NIO's threads and the caller on the Swift pool; each
-/// unary call then costs several thread hops (swift-stack-notes §5b: a client call to a Go
+/// unary call then costs several thread hops (docs/swift-stack.md §4: a client call to a Go
 /// plugin 635 µs, and 320 µs with the transport on one loop and the calls made with this
 /// executor as their task executor preference; a Go host → Swift plugin call 0.78 → 0.55 ms).
 /// PluginServer and PluginConnection use it; the price is that code run with the preference

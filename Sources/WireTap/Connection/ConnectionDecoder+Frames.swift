@@ -143,7 +143,7 @@ extension ConnectionDecoder {
     }
   }
 
-  /// Explains a GOAWAY ENHANCE_YOUR_CALM (stack notes §5b).
+  /// Explains a GOAWAY ENHANCE_YOUR_CALM (docs/swift-stack.md §3).
   static func enhanceYourCalmNote(sender: String, peer: String, debug: String, controlFramesReceived: Int) -> String {
     if debug.contains("too_many_pings") {
       return

@@ -31,7 +31,7 @@ public struct HTTP2ErrorCode: RawRepresentable, Hashable, Sendable, CustomString
   public static let compressionError = HTTP2ErrorCode(0x9)
   /// CONNECT_ERROR (0xa).
   public static let connectError = HTTP2ErrorCode(0xa)
-  /// ENHANCE_YOUR_CALM (0xb): the peer thinks it is being flooded (see §5b of the stack notes).
+  /// ENHANCE_YOUR_CALM (0xb): the peer thinks it is being flooded (see docs/swift-stack.md §3).
   public static let enhanceYourCalm = HTTP2ErrorCode(0xb)
   /// INADEQUATE_SECURITY (0xc).
   public static let inadequateSecurity = HTTP2ErrorCode(0xc)
