@@ -76,7 +76,7 @@ struct Run: AsyncParsableCommand {
     name: .customLong("export"),
     help: ArgumentHelp(
       "Record the session to this file as it happens: handshake, logs, health, calls and every frame, as JSON lines.",
-      discussion: "The same log `wrap --log` writes (README: The log); read it with `plugin-dev view FILE`.",
+      discussion: "The same log `wrap --log` writes (docs/log-format.md); read it with `plugin-dev view FILE`.",
       valueName: "file"))
   var exportPath: String?
 

@@ -61,7 +61,7 @@ public enum BuildStep {
     let text = lines.joined(separator: "\n")
     if text.contains("go.mod file indicates go") || text.contains("go.mod requires go >=") {
       return "This Go is older than the version go.mod asks for. Install a newer Go, or build without "
-        + "modules as the Go template's README shows (GOPATH mode against Debian's golang-*-dev packages: "
+        + "modules as the Go template's build.sh does (GOPATH mode against Debian's golang-*-dev packages: "
         + "GO111MODULE=off GOPATH=<gopath>:/usr/share/gocode go build)."
     }
     if text.contains("proxy.golang.org") || (text.contains("go: ") && text.contains("dial tcp")) {

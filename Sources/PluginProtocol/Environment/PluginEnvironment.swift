@@ -40,7 +40,7 @@ public struct PluginEnvironment: Sendable, Equatable {
   /// The variables a go-plugin host sets, with go-plugin's defaults.
   ///
   /// Never `PLUGIN_MULTIPLEX_GRPC`: plugin-dev does not implement the yamux host side it asks for
-  /// (README, "Multiplexing"); a real host's request is still read (`multiplexRequested`).
+  /// (docs/run.md, "Multiplexing"); a real host's request is still read (`multiplexRequested`).
   ///
   /// - Parameters:
   ///   - cookie: set `nil` to leave the cookie out (to test a plugin's cookie check).

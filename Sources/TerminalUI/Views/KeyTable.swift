@@ -1,5 +1,5 @@
 /// Every key of the TUI with what it does, and the filter terms (the help overlay and the
-/// README list these).
+/// docs/tui.md list these).
 public enum KeyTable {
   /// One key (or group of keys) and its effect.
   public struct Entry: Sendable, Hashable {
