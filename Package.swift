@@ -62,9 +62,13 @@ let package = Package(
       ]
     ),
     .target(
+      name: "Traffic"
+    ),
+    .target(
       name: "WireTap",
       dependencies: [
         "CZlib",
+        "Traffic",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOHPACK", package: "swift-nio-http2"),
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -73,16 +77,18 @@ let package = Package(
     .target(
       name: "Relay",
       dependencies: [
+        "Traffic",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
       ]
     ),
-    .target(name: "Capture"),
+    .target(name: "Capture", dependencies: ["Traffic"]),
     .target(
       name: "PluginHost",
       dependencies: [
         "PluginProtocol",
+        "Traffic",
         "AutoMTLS",
         "Capture",
         "Relay",
@@ -162,6 +168,7 @@ let package = Package(
       name: "RelayTests",
       dependencies: [
         "Relay",
+        "Traffic",
         "TestHelpers",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,4 +1,5 @@
 import Foundation
+import Traffic
 
 /// What a relay saw, as a capture records it: a connection opened, bytes went one way, it closed.
 ///
@@ -7,7 +8,7 @@ public enum CaptureEvent: Sendable, Hashable {
   /// Connection `connection` was accepted and its other side reached.
   case opened(connection: Int, at: Date)
   /// `bytes` went `direction` on connection `connection` at `at`.
-  case bytes(connection: Int, direction: FlowDirection, bytes: [UInt8], at: Date)
+  case bytes(connection: Int, direction: Direction, bytes: [UInt8], at: Date)
   /// Connection `connection` closed (both sides).
   case closed(connection: Int, at: Date)
 

@@ -1,3 +1,5 @@
+import Traffic
+
 /// One relayed connection as a TCP conversation between a host endpoint and a plugin endpoint:
 /// the segments of its three-way handshake, its data and its close, with sequence and
 /// acknowledgment numbers that follow on from each other.
@@ -22,9 +24,9 @@ public struct TCPFlow: Sendable {
   /// Where the flow is.
   public private(set) var state = State.new
   /// Next sequence number each side sends.
-  private var nextSequence: [FlowDirection: UInt32]
+  private var nextSequence: [Direction: UInt32]
   /// Next IPv4 identification each side uses.
-  private var nextIdentification: [FlowDirection: UInt16] = [.hostToPlugin: 1, .pluginToHost: 1]
+  private var nextIdentification: [Direction: UInt16] = [.hostToPlugin: 1, .pluginToHost: 1]
 
   /// A flow whose sides start at the initial sequence numbers given.
   public init(host: TCPEndpoint, plugin: TCPEndpoint, hostInitialSequence: UInt32, pluginInitialSequence: UInt32) {
@@ -34,7 +36,7 @@ public struct TCPFlow: Sendable {
   }
 
   /// The next sequence number the side sending in `direction` uses.
-  public func sequence(_ direction: FlowDirection) -> UInt32 { nextSequence[direction] ?? 0 }
+  public func sequence(_ direction: Direction) -> UInt32 { nextSequence[direction] ?? 0 }
 
   /// SYN from the host, SYN-ACK from the plugin, ACK from the host.
   public mutating func open() -> [TCPSegment] {
@@ -49,7 +51,7 @@ public struct TCPFlow: Sendable {
 
   /// `bytes` sent in `direction`, split into segments of at most `maximumSegmentSize` bytes
   /// (PSH on the last), each acknowledged by the other side. Opens the flow first if needed.
-  public mutating func send(_ bytes: [UInt8], _ direction: FlowDirection, maximumSegmentSize: Int) -> [TCPSegment] {
+  public mutating func send(_ bytes: [UInt8], _ direction: Direction, maximumSegmentSize: Int) -> [TCPSegment] {
     guard state != .closed, !bytes.isEmpty else { return [] }
     var segments = open()
     let size = max(1, min(maximumSegmentSize, TCPSegment.maximumPayload))
@@ -78,7 +80,7 @@ public struct TCPFlow: Sendable {
 
   /// The next segment sent in `direction`; advances that side's sequence number by what it uses.
   private mutating func segment(
-    _ direction: FlowDirection, flags: TCPSegment.Flags, payload: ArraySlice<UInt8> = []
+    _ direction: Direction, flags: TCPSegment.Flags, payload: ArraySlice<UInt8> = []
   ) -> TCPSegment {
     let (source, destination) = direction == .hostToPlugin ? (host, plugin) : (plugin, host)
     // A bare SYN acknowledges nothing; everything after it acknowledges all the other side sent.

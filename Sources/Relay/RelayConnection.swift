@@ -1,6 +1,7 @@
 import NIOCore
 import NIOPosix
 import NIOSSL
+import Traffic
 
 /// One relayed connection: the host-side channel, the dialled plugin-side channel and the
 /// pair of handlers gluing them. Confined to the event loop both channels share.
@@ -85,14 +86,14 @@ final class RelayConnection {
   }
 
   /// An error closes one side; the first is reported (the TLS handshake's reason, typically).
-  func errorCaught(_ direction: TapProxy.Direction, _ error: any Error) {
+  func errorCaught(_ direction: Direction, _ error: any Error) {
     guard !errorReported else { return }
     errorReported = true
     onEvent(.error(id: id, direction: direction, reason: "\(error)"))
   }
 
   /// One of the two channels closed; after both, the connection is done.
-  func channelClosed(_ direction: TapProxy.Direction) {
+  func channelClosed(_ direction: Direction) {
     if direction == .hostToPlugin { hostClosed = true }
     inactiveChannels += 1
     guard opened, inactiveChannels == 2 else { return }

@@ -1,4 +1,5 @@
 import NIOCore
+import Traffic
 
 /// Glues one channel of a relayed connection to its partner: what this channel reads is
 /// reported and written to the partner. Reading pauses while the partner is not writable
@@ -13,7 +14,7 @@ final class RelayHandler: ChannelDuplexHandler {
   var partner: RelayHandler?
   private let connection: RelayConnection
   /// Direction of the bytes this handler reads.
-  private let direction: TapProxy.Direction
+  private let direction: Direction
   private var context: ChannelHandlerContext?
   private var pendingRead = false
   /// Whether the partner channel exists and is connected.
@@ -34,7 +35,7 @@ final class RelayHandler: ChannelDuplexHandler {
     case open, pending, done
   }
 
-  init(connection: RelayConnection, reads direction: TapProxy.Direction) {
+  init(connection: RelayConnection, reads direction: Direction) {
     self.connection = connection
     self.direction = direction
     // The host side waits for the dialled plugin side; the plugin side's partner exists.

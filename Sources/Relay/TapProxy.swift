@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import NIOSSL
+import Traffic
 
 /// A byte relay between the host and a plugin that reports every chunk it forwards.
 ///

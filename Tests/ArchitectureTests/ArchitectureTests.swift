@@ -68,8 +68,12 @@ struct ArchitectureTests {
       let reached = map.reachable(from: module).intersection(forbidden)
       #expect(reached.isEmpty, "`\(module)` reaches \(reached.sorted()) through Package.swift")
     }
-    for module in ["AutoMTLS", "Relay", "Capture", "Scaffold", "CZlib", "CNcursesw"] {
+    for module in ["AutoMTLS", "Scaffold", "CZlib", "CNcursesw", "Traffic"] {
       #expect(map.allowed[module] == [], "`\(module)` depends on \(map.allowed[module]?.sorted() ?? [])")
+    }
+    // The relay, the capture and the decoder share one `Direction` and nothing else.
+    for module in ["Relay", "Capture"] {
+      #expect(map.allowed[module] == ["Traffic"], "`\(module)` depends on \(map.allowed[module]?.sorted() ?? [])")
     }
     let users = { (name: String) in Set(map.allowed.filter { $0.value.contains(name) }.map(\.key)) }
     #expect(users("CNcursesw") == ["TerminalUI"], "only TerminalUI calls curses: \(users("CNcursesw").sorted())")

@@ -4,13 +4,14 @@ import NIOPosix
 import Synchronization
 import TestHelpers
 import Testing
+import Traffic
 
 @testable import Relay
 
 /// Collects what the proxy reports.
 final class ProxyRecorder: Sendable {
   private struct State {
-    var bytes: [Int: [TapProxy.Direction: [UInt8]]] = [:]
+    var bytes: [Int: [Direction: [UInt8]]] = [:]
     var events: [TapProxy.ConnectionEvent] = []
   }
 
@@ -24,11 +25,11 @@ final class ProxyRecorder: Sendable {
     { [self] event in state.withLock { $0.events.append(event) } }
   }
 
-  func bytes(_ id: Int, _ direction: TapProxy.Direction) -> [UInt8] {
+  func bytes(_ id: Int, _ direction: Direction) -> [UInt8] {
     state.withLock { $0.bytes[id]?[direction] ?? [] }
   }
 
-  func total(_ direction: TapProxy.Direction) -> Int {
+  func total(_ direction: Direction) -> Int {
     state.withLock { $0.bytes.values.reduce(0) { $0 + ($1[direction]?.count ?? 0) } }
   }
 

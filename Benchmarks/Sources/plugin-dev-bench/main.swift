@@ -108,7 +108,7 @@ struct DecodingTap {
     let noDecode = ProcessInfo.processInfo.environment["BENCH_NODECODE"] != nil
     let (proxy, path) = try await startTap(for: handshake, group: group) { id, direction, bytes in
       if noDecode { return }
-      sink.yield((id, Direction(direction), bytes))
+      sink.yield((id, direction, bytes))
     }
     return DecodingTap(proxy: proxy, path: path, sink: sink, decoding: decoding)
   }
@@ -182,7 +182,7 @@ func recordKVSession(healthChecks: Bool) async throws -> [(Int, Direction, [UInt
   let (process, handshake) = try await startPlugin(store: store)
   let recorder = Recorder()
   let (proxy, local) = try await startTap(for: handshake) { id, direction, bytes in
-    recorder.chunks.withLock { $0.append((id, Direction(direction), bytes)) }
+    recorder.chunks.withLock { $0.append((id, direction, bytes)) }
   }
   let connection = try PluginConnection(network: .unix, address: local)
   if healthChecks { _ = try await connection.health.check() }

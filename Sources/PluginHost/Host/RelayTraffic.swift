@@ -1,6 +1,7 @@
 import Capture
 import Foundation
 import Relay
+import Traffic
 import WireTap
 
 /// The traffic of one relay (one start of the plugin): chunks and connection events leave the
@@ -92,7 +93,7 @@ final class RelayTraffic: Sendable {
   private static func decode(_ event: CaptureEvent, with decoder: inout RelayDecoder) -> [FrameRecord] {
     switch event {
     case .bytes(let connection, let direction, let bytes, let time):
-      decoder.feed(.bytes(connection: connection, direction: Direction(direction), bytes: bytes, time: time))
+      decoder.feed(.bytes(connection: connection, direction: direction, bytes: bytes, time: time))
     case .closed(let connection, _):
       decoder.feed(.closed(connection: connection))
     case .opened:
@@ -101,9 +102,9 @@ final class RelayTraffic: Sendable {
   }
 
   /// A chunk the relay forwards. Called on the event loop: it only enqueues.
-  func bytes(_ connection: Int, _ direction: TapProxy.Direction, _ chunk: [UInt8]) {
+  func bytes(_ connection: Int, _ direction: Direction, _ chunk: [UInt8]) {
     let event = CaptureEvent.bytes(
-      connection: connection, direction: FlowDirection(direction), bytes: chunk, at: Date())
+      connection: connection, direction: direction, bytes: chunk, at: Date())
     push(.event(event))
   }
 

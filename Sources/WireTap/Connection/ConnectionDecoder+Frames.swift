@@ -1,4 +1,5 @@
 import Foundation
+import Traffic
 
 /// Decoding of the frame types other than header blocks.
 extension ConnectionDecoder {

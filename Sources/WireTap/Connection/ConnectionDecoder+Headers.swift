@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHPACK
+import Traffic
 
 /// Header blocks: HEADERS, PUSH_PROMISE and CONTINUATION, HPACK decoding and their gRPC
 /// meaning (request, response headers, trailers).

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOHPACK
+import Traffic
 
 /// Decodes both directions of one captured gRPC-over-HTTP/2 connection into `FrameRecord`s.
 ///

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHPACK
+import Traffic
 
 /// Per-direction decoding state: framing, HPACK and any header block awaiting CONTINUATION.
 struct DirectionState: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import Traffic
 
 /// Decodes every connection of a relay: bytes of connection N in, records out (stamped with N).
 ///

@@ -1,3 +1,5 @@
+import Traffic
+
 /// What the connection decoder remembers about one open HTTP/2 stream.
 struct StreamState: Sendable {
   /// The gRPC method path from the request HEADERS.

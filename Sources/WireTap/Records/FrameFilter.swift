@@ -1,3 +1,5 @@
+import Traffic
+
 /// A parsed frame-list query: every term must match (AND).
 ///
 /// Syntax (case-insensitive, terms separated by spaces, `"quoted text"` allowed):

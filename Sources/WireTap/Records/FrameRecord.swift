@@ -1,4 +1,5 @@
 import Foundation
+import Traffic
 
 /// What one captured HTTP/2 frame (or the preface, or a decode error) means: the unit the
 /// frame log stores, a list row shows and the JSON lines export writes.

@@ -1,7 +1,10 @@
-/// Which way bytes travel on a tapped connection.
+/// Which way bytes travel on a tapped connection: one type for the relay that carries them, the
+/// capture that records them and the decoder that reads them (each module depends on this one
+/// alone, so none needs another's, and nothing converts between them).
 ///
-/// The host is the gRPC client (it sends the HTTP/2 client preface); the plugin is the gRPC
-/// server. "In" and "out" are from the plugin's point of view.
+/// The host is the side that connects to the relay: the gRPC client (it sends the HTTP/2 client
+/// preface and opens the TCP connection in a capture); the plugin is the side the relay dials,
+/// the gRPC server. "In" and "out" are from the plugin's point of view.
 public enum Direction: String, Sendable, Codable, Hashable, CaseIterable {
   /// Host (gRPC client) to plugin (gRPC server); the stream starts with the client preface.
   case hostToPlugin
