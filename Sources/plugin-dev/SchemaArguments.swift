@@ -2,6 +2,12 @@ import ArgumentParser
 import PluginHost
 import WireTap
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Where the plugin's own schemas come from: `--proto`, `--import-path`, `--protoset`, reflection.
 struct SchemaArguments: ParsableArguments {
   @Option(
@@ -35,11 +41,19 @@ struct SchemaArguments: ParsableArguments {
   }
 
   /// Loads the files now (before the plugin starts), so a protoc error stops `run` at once.
-  func load(manifestProtos: [String]) throws -> DescriptorRegistry {
+  /// Ctrl-C (SIGINT), SIGTERM or SIGHUP meanwhile stops protoc and ends plugin-dev.
+  func load(manifestProtos: [String]) async throws -> DescriptorRegistry {
+    let options = options
+    let loading = Task { try await SchemaLoader.load(options, manifestProtos: manifestProtos) }
+    let signals = SignalRelay(signals: [SIGINT, SIGTERM, SIGHUP]) { _ in loading.cancel() }
+    defer { signals.cancel() }
     do {
-      return try SchemaLoader.load(options, manifestProtos: manifestProtos)
+      return try await loading.value
+    } catch SchemaLoader.Failure.compile(.stopped, _) {
+      writeLine(stderr: true, "plugin-dev: stopped while protoc compiled the .proto files")
+      throw ExitCode(130)
     } catch {
-      throw ValidationError(error.description)
+      throw ValidationError("\(error)")
     }
   }
 }
