@@ -2,12 +2,6 @@ import ArgumentParser
 import PluginHost
 import WireTap
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// Where the plugin's own schemas come from: `--proto`, `--import-path`, `--protoset`, reflection.
 struct SchemaArguments: ParsableArguments {
   @Option(
@@ -41,19 +35,14 @@ struct SchemaArguments: ParsableArguments {
   }
 
   /// Loads the files now (before the plugin starts), so a protoc error stops `run` at once.
-  /// Ctrl-C (SIGINT), SIGTERM or SIGHUP meanwhile stops protoc and ends plugin-dev.
+  ///
+  /// No signal is relayed meanwhile: Ctrl-C or SIGTERM end plugin-dev as they would, and the
+  /// `Watchdog` ends protoc with it (protoc writes no file that could be left behind).
   func load(manifestProtos: [String]) async throws -> DescriptorRegistry {
-    let options = options
-    let loading = Task { try await SchemaLoader.load(options, manifestProtos: manifestProtos) }
-    let signals = SignalRelay(signals: [SIGINT, SIGTERM, SIGHUP]) { _ in loading.cancel() }
-    defer { signals.cancel() }
     do {
-      return try await loading.value
-    } catch SchemaLoader.Failure.compile(.stopped, _) {
-      writeLine(stderr: true, "plugin-dev: stopped while protoc compiled the .proto files")
-      throw ExitCode(130)
+      return try await SchemaLoader.load(options, manifestProtos: manifestProtos)
     } catch {
-      throw ValidationError("\(error)")
+      throw ValidationError(error.description)
     }
   }
 }

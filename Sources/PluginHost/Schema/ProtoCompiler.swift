@@ -13,9 +13,9 @@ import SwiftProtobuf
 /// user naming their folder.
 ///
 /// protoc is started like every other child (`PluginProcess`: signals unblocked, its own process
-/// group, ended by the `Watchdog` even when plugin-dev is SIGKILLed), bounded by a timeout, and
-/// stopped (SIGTERM, then SIGKILL) when the compiling task is cancelled; its temporary folder is
-/// removed whatever happens.
+/// group, ended by the `Watchdog` whenever plugin-dev ends, a signal or SIGKILL included), bounded
+/// by a timeout, and stopped (SIGTERM, then SIGKILL) when the compiling task is cancelled. It
+/// writes the descriptor set to its stdout, so no temporary file or folder can be left behind.
 public enum ProtoCompiler {
   /// Why .proto files could not be compiled.
   public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
@@ -101,26 +101,19 @@ public enum ProtoCompiler {
   ) async throws(Failure) -> Google_Protobuf_FileDescriptorSet {
     guard let protoc = protocPath(environment: environment) else { throw .protocMissing }
     for file in files { try requireRegularFile(file) }
-    let folder: PrivateDirectory
-    do {
-      folder = try PrivateDirectory.make(prefix: "plugin-dev-protoc-")
-    } catch {
-      throw .failed(error.description)
-    }
-    defer { try? FileManager.default.removeItem(atPath: folder.path) }
-    let output = folder.appending("set.pb")
     let launch = PluginProcess.Launch(
       executable: protoc,
       arguments: arguments(
-        files: files, importPaths: importPaths, descriptorSetOut: output,
-        wellKnownFolder: wellKnownFolder(importPaths: importPaths)))
-    let (status, message) = try await run(launch, timeout: timeout)
-    guard status == .exited(0) else {
-      let text = message.trimmingCharacters(in: .whitespacesAndNewlines)
-      throw .rejected(output: text.isEmpty ? "protoc ended with \(status)" : text)
+        files: files, importPaths: importPaths, descriptorSetOut: "/dev/stdout",
+        wellKnownFolder: wellKnownFolder(importPaths: importPaths)),
+      maxLineLength: 1 << 20)
+    let output = try await run(launch, timeout: timeout)
+    guard output.status == .exited(0) else {
+      let text = output.errors.trimmingCharacters(in: .whitespacesAndNewlines)
+      throw .rejected(output: text.isEmpty ? "protoc ended with \(output.status)" : text)
     }
     do {
-      return try Google_Protobuf_FileDescriptorSet(serializedBytes: try Data(contentsOf: URL(fileURLWithPath: output)))
+      return try Google_Protobuf_FileDescriptorSet(serializedBytes: output.descriptorSet)
     } catch {
       throw .failed("its descriptor set could not be read: \(error)")
     }
@@ -139,31 +132,50 @@ public enum ProtoCompiler {
     }
   }
 
-  /// Runs protoc, keeping its first 64 KiB of output; stops it at the timeout or on cancellation.
-  private static func run(_ launch: PluginProcess.Launch, timeout: Duration) async throws(Failure) -> (
-    PluginProcess.ExitStatus, String
-  ) {
+  /// What protoc wrote: the descriptor set (its stdout) and its messages (stderr).
+  private struct Output {
+    var status: PluginProcess.ExitStatus
+    var descriptorSet: [UInt8]
+    var errors: String
+  }
+
+  /// Descriptor sets larger than this are refused.
+  static let maxDescriptorSetBytes = 256 << 20
+
+  /// Runs protoc, its descriptor set read from its stdout (no file, so nothing is left behind
+  /// whatever ends plugin-dev) and the first 64 KiB of its messages; stops it at the timeout or
+  /// on cancellation.
+  private static func run(_ launch: PluginProcess.Launch, timeout: Duration) async throws(Failure) -> Output {
     let process: PluginProcess
     do {
       process = try await PluginProcess.start(launch)
     } catch {
       throw .failed("\(launch.executable) could not be started: \(error)")
     }
-    let collector = Task {
-      var text = ""
+    let collector = Task { () -> (bytes: [UInt8], errors: String, tooLarge: Bool) in
+      var bytes: [UInt8] = []
+      var errors = ""
+      var tooLarge = false
       for await event in process.events {
-        if case .line(_, let line, _) = event, text.utf8.count < 64 << 10 { text += line.text + "\n" }
+        guard case .line(let stream, let line, _) = event else { continue }
+        if stream == .stdout {
+          tooLarge = tooLarge || bytes.count + line.byteCount > maxDescriptorSetBytes
+          if !tooLarge { bytes += line.originalBytes }
+        } else if errors.utf8.count < 64 << 10 {
+          errors += line.text + "\n"
+        }
       }
-      return text
+      return (bytes, errors, tooLarge)
     }
-    let status = await process.waitForExit(timeout: timeout)
-    guard let status else {
+    guard let status = await process.waitForExit(timeout: timeout) else {
       let cancelled = Task.isCancelled
       process.signalGroup(SIGTERM)
       if await process.waitForExit(timeout: .seconds(2)) == nil { await process.kill() }
       collector.cancel()
       throw cancelled ? .stopped : .timedOut(timeout)
     }
-    return (status, await collector.value)
+    let collected = await collector.value
+    if collected.tooLarge { throw .failed("its descriptor set is larger than \(maxDescriptorSetBytes >> 20) MiB") }
+    return Output(status: status, descriptorSet: collected.bytes, errors: collected.errors)
   }
 }
