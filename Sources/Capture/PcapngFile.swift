@@ -62,6 +62,8 @@ public enum PcapngFileError: Error, Sendable, Hashable, CustomStringConvertible 
   /// What happened and what to do.
   public var description: String {
     switch self {
+    case .refused(.cannotCreate(let path, let reason)):
+      "cannot create the capture file \(path): \(reason) (check that its folder exists and is writable)"
     case .refused(let error):
       "capture file: \(error)"
     case .writeFailed(let path, let reason):
