@@ -13,12 +13,17 @@ public final class PcapngFile: Sendable {
   public let path: String
   private let handle: FileHandle
 
-  /// Creates (or empties) the file at `path` (`~` expanded).
-  /// - Throws: `PcapngFileError.cannotCreate` with the system's reason.
+  /// Creates the file at `path` (`~` expanded) anew, readable by its owner only (it holds the
+  /// plugin's traffic, decrypted under AutoMTLS); see `PrivateOutputFile` for what is refused.
+  /// - Throws: `PcapngFileError.refused` saying what was refused or the system's reason.
   public init(path: String) throws(PcapngFileError) {
     let expanded = (path as NSString).expandingTildeInPath
-    let descriptor = open(expanded, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    guard descriptor >= 0 else { throw .cannotCreate(path: path, reason: String(cString: strerror(errno))) }
+    let descriptor: Int32
+    do {
+      descriptor = try PrivateOutputFile.open(expanded)
+    } catch {
+      throw .refused(error)
+    }
     self.path = expanded
     handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
   }
@@ -49,16 +54,18 @@ public final class PcapngFile: Sendable {
 
 /// Why a capture file could not be written.
 public enum PcapngFileError: Error, Sendable, Hashable, CustomStringConvertible {
-  /// The file could not be created.
-  case cannotCreate(path: String, reason: String)
+  /// What is at the path was refused, or the system refused to create the file.
+  case refused(PrivateOutputFileError)
   /// Writing failed part-way; the file ends early.
   case writeFailed(path: String, reason: String)
 
   /// What happened and what to do.
   public var description: String {
     switch self {
-    case .cannotCreate(let path, let reason):
+    case .refused(.cannotCreate(let path, let reason)):
       "cannot create the capture file \(path): \(reason) (check that its folder exists and is writable)"
+    case .refused(let error):
+      "capture file: \(error)"
     case .writeFailed(let path, let reason):
       "writing the capture file \(path) failed: \(reason); the file ends where the failure happened"
     }

@@ -76,6 +76,9 @@ struct Check: AsyncParsableCommand {
     defer { cleanup() }
 
     var options = CheckOptions(session: try host.sessionOptions())
+    if attach == nil, let skipped = host.skipForeignBuild(of: pluginTarget, in: &options.session) {
+      writeLine(stderr: true, skipped)
+    }
     options.session.attach = attach
     options.session.tap = false
     options.session.healthInterval = nil

@@ -70,8 +70,26 @@ struct HostOptions: ParsableArguments {
   @Flag(name: .customLong("no-build"), help: "Skip the manifest's build step.")
   var noBuild = false
 
+  @Flag(
+    name: .customLong("build"),
+    help:
+      "Run the manifest's build step even when the plugin folder belongs to another user (without it, such a folder's build step is not run)."
+  )
+  var build = false
+
+  /// Skips the build step of a folder another user owns unless `--build` was given; returns the
+  /// line saying so (nil when nothing was skipped).
+  func skipForeignBuild(of target: PluginTarget, in options: inout SessionOptions) -> String? {
+    guard options.runBuild, !build, let step = target.build, let owner = target.foreignOwner else { return nil }
+    options.runBuild = false
+    return
+      "plugin-dev: did not run the build step `\(step.description)` of \(target.folder.path): the folder belongs to"
+      + " \(owner), and the step would run as you. Read its plugin.json, then give --build to run it (or build it yourself)."
+  }
+
   /// The session options these flags describe.
   func sessionOptions() throws -> SessionOptions {
+    if build && noBuild { throw ValidationError("--build and --no-build contradict each other: give one") }
     var options = SessionOptions()
     options.handshakeTimeout = handshakeTimeout.duration
     options.cookieValue = cookieValue

@@ -131,11 +131,12 @@ struct Run: AsyncParsableCommand {
       }
     }
     defer { cleanup() }
+    if let skipped = host.skipForeignBuild(of: pluginTarget, in: &options) { writeLine(stderr: true, skipped) }
     options.healthInterval = healthInterval.duration == .zero ? nil : healthInterval.duration
     options.callTimeout = callTimeout.map(\.duration) ?? (options.attach == nil ? Session.callTimeout : nil)
     options.tap = !noTap
     options.schemas = schemaSources.options
-    let schemas = try schemaSources.load(manifestProtos: pluginTarget.protos)
+    let schemas = try await schemaSources.load(manifestProtos: pluginTarget.protos)
     if let pcapPath {
       // Fail before the plugin starts when the file cannot be made (the session writes it from the first connection).
       do {

@@ -35,9 +35,12 @@ struct SchemaArguments: ParsableArguments {
   }
 
   /// Loads the files now (before the plugin starts), so a protoc error stops `run` at once.
-  func load(manifestProtos: [String]) throws -> DescriptorRegistry {
+  ///
+  /// No signal is relayed meanwhile: Ctrl-C or SIGTERM end plugin-dev as they would, and the
+  /// `Watchdog` ends protoc with it (protoc writes no file that could be left behind).
+  func load(manifestProtos: [String]) async throws -> DescriptorRegistry {
     do {
-      return try SchemaLoader.load(options, manifestProtos: manifestProtos)
+      return try await SchemaLoader.load(options, manifestProtos: manifestProtos)
     } catch {
       throw ValidationError(error.description)
     }

@@ -21,7 +21,7 @@ struct View: AsyncParsableCommand {
       """
   )
 
-  @Argument(help: "The log file.")
+  @Argument(help: "The log file (a regular file), or - to read a log from standard input (not followed).")
   var file: String
 
   @Flag(name: .customLong("headless"), help: "Print the log as `run --headless` prints a session, no TUI.")
@@ -102,6 +102,7 @@ struct View: AsyncParsableCommand {
     let command = header.command.joined(separator: " ")
     lines.append(
       "plugin    \(header.plugin)\(command.isEmpty ? "" : ": \(command)")\(header.autoMTLS ? " (AutoMTLS)" : "")")
-    return lines
+    // The header's strings come from the file: a line break in them cannot start a line.
+    return lines.map(TerminalText.oneLine)
   }
 }

@@ -99,4 +99,37 @@ struct SessionEventFormatterTests {
     #expect(lines.dropFirst().allSatisfy { $0.hasPrefix("          │ ") }, "\(lines)")
     #expect(lines.last == "          │ KeyboardInterrupt")
   }
+
+  /// A line break in what a plugin sent (an hclog message or field, a grpc-message, a reflection
+  /// name, a log's notice) cannot start a line of its own: it shows as ⏎ (#26 item 5). The
+  /// attack: a grpc-message of "boom\nexited    exit code 0 (forged by grpc-message)".
+  @Test func lineBreaksFromThePluginCannotForgeALine() {
+    var formatter = SessionEventFormatter()
+    let forged = "exited    exit code 0 (forged by grpc-message)"
+    let entry = LogParser.parse(
+      #"{"@level":"info","@message":"ok\n\#(forged)","@timestamp":"2026-01-01T00:00:00Z","k":"v\r\n\#(forged)"}"#)
+    var call = CallRecord(
+      command: "call X {}", method: "/x.Y/X", code: .internalError, result: "boom\n\(forged)", started: time,
+      ended: time)
+    call.detail = ["x.Y  (reflection v1)\n\(forged)"]
+    let events: [SessionEvent] = [.log(entry), .call(call), .notice("a\rb\n\(forged)"), .strayStdout("s\r\(forged)")]
+    for event in events {
+      let text = formatter.text(event) ?? ""
+      for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        #expect(!line.hasPrefix("exited"), "forged line from \(event): \(text)")
+      }
+      #expect(text.contains("⏎\(forged)"), "\(text)")
+      #expect(!text.contains("\r"))
+    }
+    // plugin-dev's own continuation lines stay lines.
+    #expect(formatter.text(.call(call))?.split(separator: "\n").count == 2)
+  }
+}
+
+/// hclog JSON lines parsed as plugin-dev reads a plugin's stderr.
+private enum LogParser {
+  static func parse(_ raw: String) -> LogEntry {
+    var parser = LogLineParser()
+    return parser.parse(raw)
+  }
 }

@@ -264,6 +264,92 @@ struct RecordingTests {
     }
   }
 
+  /// The next item that is not `.caughtUp`, within a generous deadline.
+  static func nextEvent(_ items: inout AsyncStream<RecordingFollower.Item>.AsyncIterator) async -> RecordingFollower
+    .Item?
+  {
+    while let item = await items.next() {
+      if case .caughtUp = item { continue }
+      return item
+    }
+    return nil
+  }
+
+  /// A header naming pid 1 (always alive) with no writer holding the file: following ends at
+  /// once instead of waiting forever (#26 item 3).
+  @Test func aHeaderPidThatLivesIsNoWriter() async throws {
+    let path = try Self.temporaryFile()
+    let recorder = try SessionRecorder(
+      path: path, header: RecordingHeader(writer: "wrap", pid: 1, command: ["./kv"], autoMTLS: false))
+    recorder.record(.notice("only"))
+    recorder.close()
+    var follower = try await RecordingFollower.open(path: path, follow: true)
+    follower.pollInterval = .milliseconds(20)
+    var ended: Bool?
+    for await item in follower.items() {
+      if case .end(let complete) = item { ended = complete }
+    }
+    #expect(ended == false)
+  }
+
+  /// A log truncated (and written again) while it is followed is read again from its start;
+  /// a log replaced by a new file (rotated) is read from the new file (#26 item 3).
+  @Test func followingNoticesTruncationAndRotation() async throws {
+    let path = try Self.temporaryFile()
+    let recorder = try SessionRecorder(
+      path: path, header: RecordingHeader(writer: "test", pid: getpid(), command: ["./kv"], autoMTLS: false))
+    recorder.record(.notice(String(repeating: "x", count: 4096)))
+    var follower = try await RecordingFollower.open(path: path, follow: true)
+    follower.pollInterval = .milliseconds(20)
+    var items = follower.items().makeAsyncIterator()
+    guard case .event(.notice, _) = await Self.nextEvent(&items) else {
+      Issue.record("no first event")
+      return
+    }
+    // Truncated, then one short line written from the start (as `>>` would).
+    #expect(truncate(path, 0) == 0)
+    let line = #"{"event":"notice","text":"after truncate","time":"2026-12-01T00:00:00Z"}"# + "\n"
+    let appender = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    try appender.write(contentsOf: Data(line.utf8))
+    try appender.close()
+    var texts: [String] = []
+    while texts.last != "after truncate", let item = await Self.nextEvent(&items) {
+      if case .event(.notice(let text), _) = item { texts.append(text) }
+    }
+    #expect(texts.first?.hasSuffix("was truncated: reading it again from its start") == true, "\(texts)")
+    #expect(texts.last == "after truncate")
+    // Rotated: a new log (its own header) takes the path.
+    let next = try SessionRecorder(
+      path: path, header: RecordingHeader(writer: "test", pid: getpid(), command: ["./kv"], autoMTLS: false))
+    next.record(.notice("in the new file"))
+    texts = []
+    while texts.last != "in the new file", let item = await Self.nextEvent(&items) {
+      if case .event(.notice(let text), _) = item { texts.append(text) }
+    }
+    #expect(texts.first?.contains("was replaced by a new file (rotated)") == true, "\(texts)")
+    next.record(.finished)
+    next.close()
+    recorder.close()
+  }
+
+  /// A line longer than the cap is skipped with its number and reading goes on; the newlines of
+  /// a long line are searched once (the cap is small here, 64 MiB in `view`).
+  @Test func aLineTooLongIsSkippedAndReadingGoesOn() throws {
+    var reader = RecordingReader(path: "s.jsonl")
+    reader.maxLineLength = 1000
+    var bytes = try RecordingLine.makeEncoder().encode(RecordingLine(.header(Self.header()), time: Self.start))
+    bytes.append(0x0A)
+    var events = try reader.feed(bytes)
+    for _ in 0..<50 { events += try reader.feed(Data(repeating: 0x61, count: 100)) }
+    events += try reader.feed(
+      Data("\n{\"event\":\"notice\",\"text\":\"next\",\"time\":\"2026-12-01T00:00:00Z\"}\n".utf8))
+    let texts = events.compactMap { event -> String? in
+      if case .notice(let text) = event.0 { return text }
+      return nil
+    }
+    #expect(texts == ["s.jsonl:2: line 2 too long (over 1000 bytes), skipped", "next"], "\(texts)")
+  }
+
   @Test func openingSaysWhatIsWrong() async throws {
     await #expect(throws: RecordingError(path: "/nonexistent/x.jsonl", line: nil, message: "no such file")) {
       _ = try await RecordingFollower.open(path: "/nonexistent/x.jsonl", follow: false)

@@ -7,14 +7,15 @@ import WireTap
 /// The console's schema commands as parsed, the `services` listing, and `reflection.descriptors`.
 @Suite("Schema console and checks")
 struct SchemaConsoleTests {
-  static func features() throws -> DescriptorRegistry {
+  static func features() async throws -> DescriptorRegistry {
     var registry = DescriptorRegistry()
     registry.add(
-      try ProtoCompiler.compile(files: [SchemaLoaderTests.features], importPaths: []).file, source: .protoFile("f"))
+      try await ProtoCompiler.compile(files: [SchemaLoaderTests.features], importPaths: []).file,
+      source: .protoFile("f"))
     return registry
   }
 
-  @Test func schemaCommandsParse() throws {
+  @Test func schemaCommandsParse() async throws {
     #expect(try ConsoleCommand.parse("services") == .services)
     #expect(try ConsoleCommand.parse("describe inventory.v1.Item") == .describe(name: "inventory.v1.Item"))
     #expect(
@@ -27,8 +28,8 @@ struct SchemaConsoleTests {
     #expect(ConsoleCommand.usage.map(\.0).contains("call METHOD JSON"))
   }
 
-  @Test func servicesListsKindsAndSources() throws {
-    let listing = SchemaListing.services(try Self.features())
+  @Test func servicesListsKindsAndSources() async throws {
+    let listing = SchemaListing.services(try await Self.features())
     #expect(listing.summary == "1 services, 2 methods")
     #expect(
       listing.lines == [
@@ -39,20 +40,20 @@ struct SchemaConsoleTests {
     #expect(listing.json.text.hasPrefix(#"[{"service":"features.v1.Features","source":"--proto f","methods":[{"#))
   }
 
-  @Test func reflectionDescriptorsPassWhenEverythingResolves() throws {
+  @Test func reflectionDescriptorsPassWhenEverythingResolves() async throws {
     let result = ReflectionDescriptorCheck.evaluate(
-      .loaded(try Self.features(), version: "v1", services: ["features.v1.Features"], unresolved: []))
+      .loaded(try await Self.features(), version: "v1", services: ["features.v1.Features"], unresolved: [], notes: []))
     #expect(result.status == .pass, "\(result)")
   }
 
-  @Test func reflectionDescriptorsWarnOnAMissingImportOrType() throws {
-    let full = try Self.features()
+  @Test func reflectionDescriptorsWarnOnAMissingImportOrType() async throws {
+    let full = try await Self.features()
     var partial = DescriptorRegistry()
     partial.add(full.fileDescriptors.values.filter { $0.name == "features.proto" }, source: .reflection("v1"))
     let result = ReflectionDescriptorCheck.evaluate(
       .loaded(
         partial, version: "v1", services: ["features.v1.Features", "gone.Svc"],
-        unresolved: ["google/protobuf/timestamp.proto"]))
+        unresolved: ["google/protobuf/timestamp.proto"], notes: []))
     #expect(result.status == .warn)
     #expect(result.seen.contains("not served: google/protobuf/timestamp.proto"), "\(result.seen)")
     #expect(result.seen.contains("features.v1.Features needs google.protobuf.Any"), "\(result.seen)")

@@ -241,6 +241,28 @@ struct ConnectionDecoderTests {
     #expect(late.first?.method == "/x.Svc/Method")
   }
 
+  /// RST_STREAM from the host in the middle of its message: the reset names the cut message, and
+  /// the rest of the message still in flight is "after the stream was reset", not "not gRPC
+  /// framing" (#26 item 8).
+  @Test func aResetInTheMiddleOfAMessageIsNamedAndTheRestIsNotMisread() throws {
+    var decoder = Self.started()
+    var host = BlockEncoder()
+    _ = decoder.feed(
+      FrameBuilder.headers(stream: 1, block: try host.encode(FrameBuilder.requestHeaders(path: "/x.Svc/Method"))),
+      direction: .hostToPlugin, at: Self.time)
+    // A 200-byte message whose first 40 bytes are sent, then the reset, then the rest.
+    let message: [UInt8] = [0, 0, 0, 0, 200] + [UInt8](repeating: 0xFF, count: 200)
+    _ = decoder.feed(FrameBuilder.data(stream: 1, Array(message[0..<45])), direction: .hostToPlugin, at: Self.time)
+    let reset = decoder.feed(FrameBuilder.rstStream(stream: 1, .cancel), direction: .hostToPlugin, at: Self.time)
+    #expect(reset.first?.note?.contains("the host reset the stream in the middle of a message") == true)
+    #expect(reset.first?.note?.contains("the host's message was cut at 45 of 205 bytes") == true, "\(reset)")
+    let rest = decoder.feed(
+      FrameBuilder.data(stream: 1, endStream: true, Array(message[45...])), direction: .hostToPlugin, at: Self.time)
+    #expect(rest.first?.kind != .decodeError, "\(rest)")
+    #expect(rest.first?.summary == "DATA 160 bytes after the stream was reset by the host (CANCEL) (not decoded)")
+    #expect(rest.first?.decodeError == nil)
+  }
+
   // MARK: Control frames and GOAWAY
 
   @Test func manyPingsAreCountedTowardsTheNIOLimit() {

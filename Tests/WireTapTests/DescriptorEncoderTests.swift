@@ -158,4 +158,50 @@ struct DescriptorEncoderTests {
       ProtoSyntax.fieldsHint(of: "features.v1.Oneofs", in: registry)
         == "Oneofs {text: string, number: int32, inner: features.v1.Inner, after: string}")
   }
+
+  /// A float given as 1e400 is refused as out of range, as 3.5e38 is (1e400 used to become
+  /// Infinity); "Infinity" itself is still accepted (#26 item 8).
+  @Test(arguments: [("fl", "1e400", "a float"), ("fl", "3.5e38", "a float"), ("db", "1e400", "a double")])
+  func floatsTooLargeAreOutOfRange(_ field: String, _ number: String, _ what: String) async throws {
+    let cases = try await ProtocCases.get()
+    let encoder = DynamicEncoder(registry: cases.registry)
+    #expect {
+      _ = try encoder.encode(try JSONValue.parse(#"{"\#(field)": \#(number)}"#), as: "features.v1.Scalars")
+    } throws: { error in
+      "\(error)".contains("\(number) is out of range for \(what)")
+    }
+    let infinity = try encoder.encode(try JSONValue.parse(#"{"\#(field)": "Infinity"}"#), as: "features.v1.Scalars")
+    #expect(!infinity.isEmpty)
+  }
+
+  /// A `call` reply nested 90 levels comes back whole (it used to stop at 24 with `{}`), and one
+  /// nested past the decoder's limit (100) is marked where it was cut (#26 item 7).
+  @Test func deepRepliesAreWholeAndACutIsMarked() async throws {
+    let cases = try await ProtocCases.get()
+    /// Inner{label, child: Inner{…}} `levels` deep, as the wire has it.
+    func nested(_ levels: Int) -> [UInt8] {
+      var bytes: [UInt8] = [0x0A, 1, 0x61]  // label: "a"
+      for _ in 1..<levels {
+        var length = bytes.count
+        var prefix: [UInt8] = [0x1A]  // child, length-delimited
+        while length >= 0x80 {
+          prefix.append(UInt8(length & 0x7F) | 0x80)
+          length >>= 7
+        }
+        prefix.append(UInt8(length))
+        bytes = [0x0A, 1, 0x61] + prefix + bytes
+      }
+      return bytes
+    }
+    func depth(_ json: JSONValue) -> Int {
+      guard case .object(let members) = json, let child = members.first(where: { $0.0 == "child" }) else { return 1 }
+      return 1 + depth(child.1)
+    }
+    let ninety = try #require(cases.registry.json(of: nested(90), type: "features.v1.Inner"))
+    #expect(depth(ninety) == 90)
+    #expect(!ninety.text.contains("not decoded"))
+    let deeper = try #require(cases.registry.json(of: nested(150), type: "features.v1.Inner"))
+    #expect(depth(deeper) == 101)
+    #expect(deeper.text.contains("not decoded: nested deeper than the decoder's limit"), "\(deeper.text.suffix(200))")
+  }
 }

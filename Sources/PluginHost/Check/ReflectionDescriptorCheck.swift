@@ -14,8 +14,8 @@ public enum ReflectionDescriptorCheck {
         .reflectionDescriptors, "reflection failed while its descriptors were fetched: \(code) \(message)",
         fix: "Serve every file your services need through reflection (Go: reflection.Register(server); Python: "
           + "reflection.enable_server_reflection with the services' full names).")
-    case .loaded(let registry, let version, let services, let unresolved):
-      var problems: [String] = []
+    case .loaded(let registry, let version, let services, let unresolved, let notes):
+      var problems: [String] = notes
       if !unresolved.isEmpty { problems.append("not served: " + unresolved.joined(separator: ", ")) }
       for service in services.sorted() where !unresolved.contains(service) {
         let missing = registry.missingTypes(ofService: service)

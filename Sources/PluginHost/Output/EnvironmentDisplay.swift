@@ -9,7 +9,6 @@ extension PluginEnvironment {
     if value.hasPrefix(pemStart) {
       return "<PEM \(value.dropFirst(pemStart.count).prefix { $0 != "-" }), \(value.utf8.count) bytes>"
     }
-    return value.replacingOccurrences(of: "\r\n", with: "⏎").replacingOccurrences(of: "\n", with: "⏎")
-      .replacingOccurrences(of: "\r", with: "⏎")
+    return TerminalText.oneLine(value)
   }
 }

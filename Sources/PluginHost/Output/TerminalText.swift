@@ -23,6 +23,14 @@ public enum TerminalText {
     return result
   }
 
+  /// `text` on one line: each line break (`\r\n`, `\n`, `\r`) becomes `⏎`, so bytes a plugin sent
+  /// cannot start a line of their own in text output (or forge one of plugin-dev's).
+  public static func oneLine(_ text: String) -> String {
+    guard text.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) else { return text }
+    return text.replacingOccurrences(of: "\r\n", with: "⏎").replacingOccurrences(of: "\n", with: "⏎")
+      .replacingOccurrences(of: "\r", with: "⏎")
+  }
+
   /// Whether `text` holds a character `escapingControls` rewrites, by a scan of its UTF-8 bytes
   /// (a plugin's stderr lines pass through here, some of them 64 KiB long): C0 controls but tab
   /// and newline, DEL, and the C1 controls U+0080–U+009F, which UTF-8 writes as C2 80–C2 9F.

@@ -7,8 +7,8 @@ import Foundation
 #endif
 
 /// Reads a plugin-dev log file and, when asked, follows it while its writer adds to it (like
-/// `tail -f`): at the end of the file it looks again every `pollInterval` until the log's
-/// `finished` event arrives or its writer (the header's pid) is gone.
+/// `tail -F`): at the end of the file it looks again every `pollInterval` until the log's
+/// `finished` event arrives or no writer holds the file any more.
 public struct RecordingFollower: Sendable {
   /// What the follower reports.
   public enum Item: Sendable {
@@ -26,83 +26,95 @@ public struct RecordingFollower: Sendable {
   public let header: RecordingHeader
   /// The plugin's name, for titles.
   public var pluginName: String { header.plugin }
-  /// Whether to wait for more at the end of the file.
+  /// Whether to wait for more at the end of the file (never for standard input).
   public let follow: Bool
   /// How often to look for more while following.
   public var pollInterval: Duration = .milliseconds(200)
-  private let handle: FileHandleBox
+  private let source: RecordingSource
   private let first: [(SessionEvent, Date)]
   private let reader: RecordingReader
 
-  /// Opens `path` and reads its header (waiting up to `headerWait` for a file a writer has just
-  /// created); throws a message naming the file (and line) when it is not a log this version reads.
-  public static func open(path: String, follow: Bool, headerWait: Duration = .seconds(2)) async throws(RecordingError)
-    -> RecordingFollower
-  {
-    let handle: FileHandle
-    do {
-      handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
-    } catch {
-      let reason = FileManager.default.fileExists(atPath: path) ? "cannot read it" : "no such file"
-      throw RecordingError(path: path, line: nil, message: reason)
-    }
+  /// Opens `path` (`-`: standard input) and reads its header (waiting up to `headerWait` for a
+  /// file a writer has just created); throws a message naming the file (and line) when it is not
+  /// a log this version reads, or not a regular file.
+  public static func open(
+    path: String, follow: Bool, headerWait: Duration = .seconds(2), maxLineLength: Int = 64 << 20
+  ) async throws(RecordingError) -> RecordingFollower {
+    let source = try RecordingSource.open(path)
+    let follow = follow && !source.isStandardInput
     var reader = RecordingReader(path: path)
+    reader.maxLineLength = maxLineLength
     var events: [(SessionEvent, Date)] = []
     let deadline = ContinuousClock.now + headerWait
-    while reader.header == nil {
-      let data = (try? handle.read(upToCount: 64 * 1024)) ?? Data()
-      if data.isEmpty {
-        if reader.hasPartialLine, !follow || ContinuousClock.now >= deadline {
-          events += try reader.finish()
+    do throws(RecordingError) {
+      while reader.header == nil {
+        let data = source.read(upTo: 64 * 1024)
+        if data.isEmpty {
+          if reader.hasPartialLine, !follow || ContinuousClock.now >= deadline {
+            events += try reader.finish()
+            continue
+          }
+          guard follow, ContinuousClock.now < deadline else {
+            throw RecordingError(path: path, line: nil, message: "the file is empty: not a plugin-dev log (yet)")
+          }
+          try? await Task.sleep(for: .milliseconds(50))
           continue
         }
-        guard follow, ContinuousClock.now < deadline else {
-          try? handle.close()
-          throw RecordingError(path: path, line: nil, message: "the file is empty: not a plugin-dev log (yet)")
-        }
-        try? await Task.sleep(for: .milliseconds(50))
-        continue
+        events += try reader.feed(data)
       }
-      events += try reader.feed(data)
+    } catch {
+      source.close()
+      throw error
     }
     guard let header = reader.header else { throw RecordingError(path: path, line: 1, message: "no header") }
     return RecordingFollower(
-      path: path, header: header, follow: follow, handle: FileHandleBox(handle), first: events, reader: reader)
+      path: path, header: header, follow: follow, source: source, first: events, reader: reader)
   }
 
   private init(
-    path: String, header: RecordingHeader, follow: Bool, handle: FileHandleBox, first: [(SessionEvent, Date)],
+    path: String, header: RecordingHeader, follow: Bool, source: RecordingSource, first: [(SessionEvent, Date)],
     reader: RecordingReader
   ) {
     self.path = path
     self.header = header
     self.follow = follow
-    self.handle = handle
+    self.source = source
     self.first = first
     self.reader = reader
   }
 
   /// The log's events in order, then `.end`; `.caughtUp` each time following reaches the end
   /// of what was written. Cancel the task reading it to stop following.
+  ///
+  /// Following ends when the `finished` event is read or when no writer holds the file any more
+  /// (the header's pid is only a fallback where the file system has no locks: a pid can be reused,
+  /// or be 1); a truncated file is read again from its start, a rotated one from the new file's.
   public func items() -> AsyncStream<Item> {
     let (stream, continuation) = AsyncStream<Item>.makeStream(bufferingPolicy: .unbounded)
     let task = Task { [self] in
       var reader = self.reader
-      for (event, time) in first { continuation.yield(.event(event, time)) }
+      func send(_ events: [(SessionEvent, Date)]) {
+        for (event, time) in events { continuation.yield(.event(event, time)) }
+      }
+      send(first)
       var toldCaughtUp = false
       while !Task.isCancelled {
-        let data = (try? handle.handle.read(upToCount: 256 * 1024)) ?? Data()
+        let data = source.read(upTo: 256 * 1024)
         if !data.isEmpty {
           toldCaughtUp = false
-          for (event, time) in (try? reader.feed(data)) ?? [] { continuation.yield(.event(event, time)) }
+          send((try? reader.feed(data)) ?? [])
           continue
         }
-        if reader.sawFinish || !follow || !Self.isAlive(header.pid) {
+        if follow, !reader.sawFinish, let change = source.change() {
+          reader = restarted(reader, after: change, continuation: continuation)
+          continue
+        }
+        if reader.sawFinish || !follow || !writerIsAlive() {
           // The writer is gone: what it wrote last may still have to be read once more.
-          if follow, !reader.sawFinish, let rest = try? handle.handle.readToEnd(), !rest.isEmpty {
-            for (event, time) in (try? reader.feed(rest)) ?? [] { continuation.yield(.event(event, time)) }
+          while follow, !reader.sawFinish, case let rest = source.read(upTo: 256 * 1024), !rest.isEmpty {
+            send((try? reader.feed(rest)) ?? [])
           }
-          for (event, time) in (try? reader.finish()) ?? [] { continuation.yield(.event(event, time)) }
+          send((try? reader.finish()) ?? [])
           if !reader.sawFinish, follow {
             continuation.yield(
               .event(
@@ -119,11 +131,35 @@ public struct RecordingFollower: Sendable {
         }
         try? await Task.sleep(for: pollInterval)
       }
-      try? handle.handle.close()
+      source.close()
       continuation.finish()
     }
     continuation.onTermination = { _ in task.cancel() }
     return stream
+  }
+
+  /// The reader to go on with after the file was truncated (the same, its partial line dropped)
+  /// or replaced (a new one: the new file starts with its header).
+  private func restarted(
+    _ reader: RecordingReader, after change: RecordingSource.Change, continuation: AsyncStream<Item>.Continuation
+  ) -> RecordingReader {
+    var reader = reader
+    switch change {
+    case .truncated:
+      reader.dropPartialLine()
+      continuation.yield(.event(.notice("\(path) was truncated: reading it again from its start"), Date()))
+    case .replaced:
+      let maxLineLength = reader.maxLineLength
+      reader = RecordingReader(path: path)
+      reader.maxLineLength = maxLineLength
+      continuation.yield(.event(.notice("\(path) was replaced by a new file (rotated): reading the new file"), Date()))
+    }
+    return reader
+  }
+
+  /// Whether a writer still holds the file; by the header's pid where locks say nothing.
+  private func writerIsAlive() -> Bool {
+    source.writerHoldsLock() ?? Self.isAlive(header.pid)
   }
 
   /// Whether process `pid` exists (pid 0: unknown, taken as gone).
@@ -131,11 +167,4 @@ public struct RecordingFollower: Sendable {
     guard pid > 0 else { return false }
     return kill(pid, 0) == 0 || errno == EPERM
   }
-}
-
-/// A file handle shared with the reading task.
-private final class FileHandleBox: @unchecked Sendable {
-  // Read by one task at a time: `open` before the stream exists, then the stream's task.
-  let handle: FileHandle
-  init(_ handle: FileHandle) { self.handle = handle }
 }

@@ -15,7 +15,12 @@ public struct RecordingReader: Sendable {
   public private(set) var sawFinish = false
   /// Lines read so far.
   public private(set) var lineNumber = 0
+  /// The longest line read (bytes, newline excluded); a longer one is skipped with a notice.
+  public var maxLineLength = 64 << 20
+  /// The bytes of the unfinished line (never more than `maxLineLength`).
   private var pending = Data()
+  /// Whether the unfinished line grew past `maxLineLength`: its bytes are dropped until its newline.
+  private var skippingLongLine = false
   private var framesOnly = false
   private var skippedUnknown: Set<String> = []
   private let decoder = RecordingLine.makeDecoder()
@@ -26,29 +31,70 @@ public struct RecordingReader: Sendable {
   }
 
   /// Whether some bytes of an unfinished line are held.
-  public var hasPartialLine: Bool { !pending.isEmpty }
+  public var hasPartialLine: Bool { !pending.isEmpty || skippingLongLine }
+
+  /// Forgets the unfinished line (the file was truncated under the reader).
+  public mutating func dropPartialLine() {
+    pending = Data()
+    skippingLongLine = false
+  }
 
   /// Reads the complete lines in `data` (with what was held); throws when the file is not a log
   /// this version reads (then nothing more can be read from it).
+  ///
+  /// Only the new bytes are searched for newlines, so a long line costs its length once. NUL bytes
+  /// before a line are passed over: they are the hole a writer leaves when the file is truncated
+  /// under it.
   public mutating func feed(_ data: Data) throws(RecordingError) -> [(SessionEvent, Date)] {
-    pending.append(data)
     var out: [(SessionEvent, Date)] = []
-    while let newline = pending.firstIndex(of: 0x0A) {
-      let line = pending[pending.startIndex..<newline]
-      pending = Data(pending[pending.index(after: newline)...])
-      try read(Data(line), into: &out)
+    var start = data.startIndex
+    while start < data.endIndex {
+      if pending.isEmpty, !skippingLongLine {
+        guard let first = data[start...].firstIndex(where: { $0 != 0 }) else { return out }
+        start = first
+      }
+      guard let newline = data[start...].firstIndex(of: 0x0A) else {
+        hold(data[start...])
+        return out
+      }
+      hold(data[start..<newline])
+      start = data.index(after: newline)
+      try endLine(into: &out)
     }
     return out
   }
 
   /// The end of the file: a last line without its newline is read (or reported).
   public mutating func finish() throws(RecordingError) -> [(SessionEvent, Date)] {
-    guard !pending.isEmpty else { return [] }
+    guard hasPartialLine else { return [] }
+    var out: [(SessionEvent, Date)] = []
+    try endLine(into: &out)
+    return out
+  }
+
+  /// Adds bytes to the unfinished line, or drops them once it is too long.
+  private mutating func hold(_ bytes: Data) {
+    guard !skippingLongLine else { return }
+    if pending.count + bytes.count > maxLineLength {
+      pending = Data()
+      skippingLongLine = true
+    } else {
+      pending.append(bytes)
+    }
+  }
+
+  private mutating func endLine(into out: inout [(SessionEvent, Date)]) throws(RecordingError) {
     let line = pending
     pending = Data()
-    var out: [(SessionEvent, Date)] = []
-    try read(line, into: &out)
-    return out
+    guard skippingLongLine else { return try read(line, into: &out) }
+    skippingLongLine = false
+    lineNumber += 1
+    let limit = maxLineLength >= 1 << 20 ? "\(maxLineLength >> 20) MiB" : "\(maxLineLength) bytes"
+    guard header != nil else {
+      throw RecordingError(
+        path: path, line: lineNumber, message: "not a plugin-dev log (its first line is longer than \(limit))")
+    }
+    out.append((.notice("\(path):\(lineNumber): line \(lineNumber) too long (over \(limit)), skipped"), Date()))
   }
 
   private mutating func read(_ line: Data, into out: inout [(SessionEvent, Date)]) throws(RecordingError) {

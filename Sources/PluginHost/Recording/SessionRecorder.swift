@@ -1,3 +1,4 @@
+import Capture
 import Foundation
 import WireTap
 
@@ -12,7 +13,8 @@ import WireTap
 /// `wrap --log` writes the relay's frames a batch at a time (`deferWrite`, `flush()`).
 ///
 /// The file is made readable by its owner only: it holds the plugin's environment (the magic
-/// cookie) and, under AutoMTLS, decrypted traffic.
+/// cookie) and, under AutoMTLS, decrypted traffic. While it is open the recorder holds a shared
+/// `flock` on it: `view` follows the file as long as a writer holds one.
 public final class SessionRecorder: Sendable {
   /// Where it writes.
   public let path: String
@@ -30,13 +32,19 @@ public final class SessionRecorder: Sendable {
   private let state: LockedValue<State>
   private let encoder = LockedValue(RecordingLine.makeEncoder())
 
-  /// Creates (or truncates) `path` and writes `header`.
+  /// Creates `path` anew (mode 0600, see `PrivateOutputFile`) and writes `header`.
+  /// - Throws: `RecordingError` when the file cannot be made, or when what is at `path` is refused
+  ///   (a symbolic link, another user's file, a file others may write).
   public init(path: String, header: RecordingHeader) throws(RecordingError) {
     self.path = path
-    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-    guard descriptor >= 0 else {
-      throw RecordingError(path: path, line: nil, message: "cannot write it: \(String(cString: strerror(errno)))")
+    let descriptor: Int32
+    do {
+      descriptor = try PrivateOutputFile.open(path)
+    } catch {
+      throw RecordingError(path: path, line: nil, message: error.description)
     }
+    // Held until the file is closed (or this process ends): how `view` knows a writer is at work.
+    _ = flock(descriptor, LOCK_SH)
     state = LockedValue(State(descriptor: descriptor))
     append(RecordingLine(.header(header), time: header.time))
   }

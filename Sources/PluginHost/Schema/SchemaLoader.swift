@@ -24,12 +24,13 @@ public enum SchemaLoader {
   }
 
   /// The descriptors of `options` and the target's manifest.
-  public static func load(_ options: SchemaOptions, manifestProtos: [String] = []) throws(Failure) -> DescriptorRegistry
+  public static func load(_ options: SchemaOptions, manifestProtos: [String] = []) async throws(Failure)
+    -> DescriptorRegistry
   {
     var registry = DescriptorRegistry()
     if !options.protoFiles.isEmpty {
       do {
-        let set = try ProtoCompiler.compile(files: options.protoFiles, importPaths: options.importPaths)
+        let set = try await ProtoCompiler.compile(files: options.protoFiles, importPaths: options.importPaths)
         add(set, from: options.protoFiles, source: SchemaSource.protoFile, to: &registry)
       } catch {
         throw .compile(error, from: "--proto")
@@ -52,7 +53,7 @@ public enum SchemaLoader {
     }
     if !manifestProtos.isEmpty {
       do {
-        let set = try ProtoCompiler.compile(files: manifestProtos, importPaths: options.importPaths)
+        let set = try await ProtoCompiler.compile(files: manifestProtos, importPaths: options.importPaths)
         add(set, from: manifestProtos, source: SchemaSource.manifest, to: &registry)
       } catch {
         throw .compile(error, from: "plugin.json \"protos\"")

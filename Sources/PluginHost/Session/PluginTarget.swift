@@ -1,6 +1,12 @@
 import Foundation
 import PluginProtocol
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// What `plugin-dev run` starts: a plugin folder with a manifest, an executable, or a command line.
 public struct PluginTarget: Sendable, Equatable {
   /// Name shown in the UI.
@@ -51,16 +57,53 @@ public struct PluginTarget: Sendable, Equatable {
       let manifest: PluginManifest
       do { manifest = try PluginManifest.load(from: url) } catch { throw .manifest(error) }
       let workingDirectory = manifest.workingDirectory.map { url.appendingPathComponent($0).standardizedFileURL } ?? url
+      var protos: [String] = []
+      for entry in manifest.protos ?? [] { protos.append(try manifestProto(entry, in: url)) }
       return PluginTarget(
         name: manifest.name ?? url.lastPathComponent, build: manifest.build, command: manifest.command, folder: url,
         workingDirectory: workingDirectory, environment: manifest.environment ?? [:],
-        handshake: manifest.effectiveHandshake,
-        protos: (manifest.protos ?? []).map { url.appendingPathComponent($0).standardizedFileURL.path })
+        handshake: manifest.effectiveHandshake, protos: protos)
     }
     guard FileManager.default.isExecutableFile(atPath: url.path) else { throw .notExecutable(path) }
     return PluginTarget(
       name: url.lastPathComponent, command: .arguments([url.path]), folder: url.deletingLastPathComponent(),
       workingDirectory: currentDirectory)
+  }
+
+  /// The absolute path of a plugin.json `"protos"` entry, refused when it (or a link on its way)
+  /// leads outside the plugin's folder: a folder someone else made must not have plugin-dev read
+  /// (and quote) any file of the user's; a file outside is given with `--proto` instead.
+  static func manifestProto(_ entry: String, in folder: URL) throws(PluginTargetError) -> String {
+    let path = folder.appendingPathComponent(entry).standardizedFileURL.path
+    let root = realPath(folder.path)
+    let resolved = realPath(path)
+    guard !entry.hasPrefix("/"), resolved.hasPrefix(root.hasSuffix("/") ? root : root + "/") else {
+      throw .protoOutsideFolder(entry: entry, folder: folder.path)
+    }
+    return path
+  }
+
+  /// `path` with every link resolved (`realpath`), as far as it exists; the rest appended.
+  private static func realPath(_ path: String) -> String {
+    if let resolved = realpath(path, nil) {
+      defer { free(resolved) }
+      return String(cString: resolved)
+    }
+    let parent = (path as NSString).deletingLastPathComponent
+    guard parent != path, !parent.isEmpty else { return path }
+    return (realPath(parent) as NSString).appendingPathComponent((path as NSString).lastPathComponent)
+  }
+
+  /// Who owns the folder (or its plugin.json) when that is another user than this process's
+  /// (`"nobody (uid 65534)"`): its build step is then not run unless asked for (`--build`).
+  public var foreignOwner: String? {
+    for path in [folder.path, folder.appendingPathComponent(PluginManifest.fileName).path] {
+      var status = stat()
+      guard stat(path, &status) == 0, status.st_uid != geteuid() else { continue }
+      guard let entry = getpwuid(status.st_uid), let name = entry.pointee.pw_name else { return "uid \(status.st_uid)" }
+      return "\(String(cString: name)) (uid \(status.st_uid))"
+    }
+    return nil
   }
 
   /// A command line given after `--`.
@@ -93,6 +136,8 @@ public enum PluginTargetError: Error, Sendable, Equatable, CustomStringConvertib
   case manifest(PluginManifestError)
   /// The built-in plugin's private store folder could not be made.
   case storeUnavailable(String)
+  /// A plugin.json `"protos"` entry leads outside the plugin's folder.
+  case protoOutsideFolder(entry: String, folder: String)
 
   /// What happened and what to do.
   public var description: String {
@@ -107,6 +152,11 @@ public enum PluginTargetError: Error, Sendable, Equatable, CustomStringConvertib
       return error.description
     case .storeUnavailable(let reason):
       return "the built-in plugin needs a private store folder: \(reason)"
+    case .protoOutsideFolder(let entry, let folder):
+      return
+        "\(folder)/plugin.json: the \"protos\" entry \"\(entry)\" leads outside the plugin folder; plugin-dev reads only"
+        + " .proto files inside it from plugin.json. Move the file into the folder, or give it on the command line"
+        + " with --proto."
     }
   }
 }

@@ -26,7 +26,7 @@ extension Session {
   func askReflection() async {
     guard options.schemas.reflection, await core.isRunning, let connection = await core.connection else { return }
     switch await ReflectionClient.fetch(connection.client) {
-    case .loaded(let registry, let version, let services, let unresolved):
+    case .loaded(let registry, let version, let services, let unresolved, let notes):
       schemas.merge(registry)
       emit(.schemas(SchemaCatalog(schemaRegistry)))
       let listed = services.isEmpty ? "no services" : services.sorted().joined(separator: ", ")
@@ -34,6 +34,7 @@ extension Session {
       if !unresolved.isEmpty {
         emit(.notice("reflection gave no descriptors for: \(unresolved.joined(separator: ", "))"))
       }
+      for note in notes { emit(.notice("reflection (\(version)): \(note)")) }
     case .unimplemented:
       emit(
         .notice(

@@ -13,6 +13,13 @@ extension ConnectionDecoder {
   {
     guard frame.streamID != 0 else { throw HTTP2FrameError("DATA on stream 0 (must belong to a stream)") }
     let content = try frame.dataContent()
+    if streams[frame.streamID] == nil, let reset = recentResets[frame.streamID] {
+      // The rest of a message cut by the reset, still in flight: not the start of a new one.
+      record.summary = "DATA \(content.count) bytes after the stream was reset by \(reset) (not decoded)"
+      record.note =
+        "RST_STREAM ended this stream; these bytes were already on their way and are dropped by the receiver"
+      return
+    }
     let endStream = frame.has(HTTP2Frame.endStreamFlag)
     let isRequest = direction == .hostToPlugin
     let decoder = messageDecoder
@@ -167,7 +174,21 @@ extension ConnectionDecoder {
     if code == .cancel {
       record.note = "the call was cancelled (by the client, or because its deadline passed)"
     }
-    updateStream(frame.streamID) { $0.reset = true }
+    let who = record.direction == .hostToPlugin ? "the host" : "the plugin"
+    let cut = updateStream(frame.streamID) { stream -> [String] in
+      stream.reset = true
+      return [Direction.hostToPlugin, .pluginToHost].compactMap { direction in
+        guard let pending = stream.assembler(direction).pending else { return nil }
+        let sender = direction == .hostToPlugin ? "the host's" : "the plugin's"
+        return pending.expected.map { "\(sender) message was cut at \(pending.received) of \($0) bytes" }
+          ?? "\(sender) message was cut inside its 5-byte prefix"
+      }
+    }
+    rememberReset(frame.streamID, by: "\(who) (\(code.name))")
+    if !cut.isEmpty {
+      let text = "\(who) reset the stream in the middle of a message: " + cut.joined(separator: "; ")
+      record.note = record.note.map { $0 + "; " + text } ?? text
+    }
   }
 
   mutating func decodeWindowUpdate(_ frame: HTTP2Frame, into record: inout FrameRecord) throws(HTTP2FrameError) {

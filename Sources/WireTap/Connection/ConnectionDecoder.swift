@@ -33,6 +33,9 @@ public struct ConnectionDecoder: Sendable {
   var streams: [UInt32: StreamState] = [:]
   var recentPaths: [UInt32: String] = [:]
   var recentOrder: [UInt32] = []
+  /// Streams recently ended by RST_STREAM: who reset them, with which code (`the host (CANCEL)`).
+  var recentResets: [UInt32: String] = [:]
+  var resetOrder: [UInt32] = []
   /// Shared copies of the texts records repeat.
   var interned = StringInterner()
   /// `HTTP2Frame.flagNames` by frame type and flags, shared by the records.
@@ -171,6 +174,14 @@ public struct ConnectionDecoder: Sendable {
       }
     }
     return result
+  }
+
+  /// Remembers that `streamID` was reset, so DATA still in flight on it is named as such.
+  mutating func rememberReset(_ streamID: UInt32, by who: String) {
+    if recentResets.updateValue(who, forKey: streamID) == nil { resetOrder.append(streamID) }
+    if resetOrder.count > Self.maxRecentPaths {
+      recentResets.removeValue(forKey: resetOrder.removeFirst())
+    }
   }
 
   private mutating func rememberClosedPath(_ path: String, of streamID: UInt32) {

@@ -6,7 +6,7 @@ import SwiftProtobuf
 /// Follows the protobuf parsing rules: the last value of a singular field wins, singular
 /// messages met twice are merged, repeated scalars may be packed or not, a oneof keeps its
 /// last member, a field whose wire type does not match its declaration is kept as unknown.
-/// Never traps; bounded by `DynamicDecodeLimits` and `RenderLimits.maxDepth`.
+/// Never traps; bounded by `DynamicDecodeLimits` (its `maxDepth` included).
 struct DynamicDecoder {
   let registry: DescriptorRegistry
   let limits: DynamicDecodeLimits
@@ -39,8 +39,8 @@ struct DynamicDecoder {
   }
 
   mutating func message(_ bytes: [UInt8], _ range: Range<Int>, schema: MessageSchema, depth: Int) -> DynamicMessage? {
-    guard depth < RenderLimits.maxDepth else {
-      return DynamicMessage(typeName: schema.fullName, fields: [], omitted: 1)
+    guard depth < limits.maxDepth else {
+      return DynamicMessage(typeName: schema.fullName, fields: [], omitted: 1, depthCut: true)
     }
     guard let scanned = WireScanner(bytes: bytes).scan(range, depth: depth) else { return nil }
     if schema.fullName == "google.protobuf.Any", let any = anyMessage(bytes, scanned.fields, schema, depth) {

@@ -82,7 +82,7 @@ extension DynamicEncoder {
       out.varint(0)
     case .number:
       out.tag(2, wireType: 1)
-      out.fixed64(try ScalarJSON.floating(json, path: path).bitPattern)
+      out.fixed64(try ScalarJSON.floating(json, path: path, what: "a double").bitPattern)
     case .string(let text):
       out.tag(3, wireType: 2)
       out.lengthDelimited(Array(text.utf8))

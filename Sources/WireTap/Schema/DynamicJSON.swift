@@ -4,12 +4,22 @@ import Foundation
 /// protoc's JSON printer write it: json names, 64-bit integers as strings, enums by name,
 /// bytes as base64, and the well-known types' special forms.
 enum DynamicJSON {
-  /// The message as JSON (unknown fields are left out, as the JSON mapping does).
+  /// The key of the member that marks where a limit cut a message (no JSON name can be `…`).
+  static let cutMarker = "…"
+
+  /// The message as JSON (unknown fields are left out, as the JSON mapping does). Where a limit
+  /// cut it, a `"…"` member says which: nesting past the decoder's depth, or fields past its budget.
   static func json(_ message: DynamicMessage) -> JSONValue {
+    if message.depthCut {
+      return .object([(cutMarker, .string("not decoded: nested deeper than the decoder's limit"))])
+    }
     if let special = wellKnown(message) { return special }
     var members: [(String, JSONValue)] = []
     for field in message.fields where !field.isUnknown {
       members.append((field.jsonName, json(field.value)))
+    }
+    if message.omitted > 0 {
+      members.append((cutMarker, .string("\(message.omitted) more fields or elements not decoded: over the limit")))
     }
     return .object(members)
   }

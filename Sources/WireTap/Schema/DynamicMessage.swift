@@ -9,6 +9,8 @@ struct DynamicMessage: Sendable {
   var fields: [DynamicField]
   /// Fields or elements dropped because a limit was reached.
   var omitted: Int = 0
+  /// Nested deeper than the decode's `maxDepth`: its fields were not decoded (`omitted` is 1).
+  var depthCut = false
 
   /// The field with `name`, if present.
   func field(_ name: String) -> DynamicField? { fields.first { $0.name == name && !$0.isUnknown } }
@@ -68,13 +70,17 @@ public struct DynamicDecodeLimits: Sendable {
   public var elements: Int
   /// Fields and elements kept across the whole message.
   public var totalNodes: Int
+  /// Levels of nested messages decoded; a message deeper is kept empty and marked `depthCut`.
+  public var maxDepth: Int = RenderLimits.maxDepth
 
   /// The frame log's limits (`RenderLimits`).
   public static let display = DynamicDecodeLimits(
     stringCharacters: RenderLimits.storedStringCharacters, bytesPrefix: RenderLimits.storedBytesPrefix,
     elements: RenderLimits.storedElements, totalNodes: RenderLimits.totalNodes)
 
-  /// Everything (console `call` results): only hostile sizes are cut.
+  /// Everything (console `call` results): only hostile sizes are cut; messages are decoded as
+  /// deep as a `call` request may be written (`DynamicEncoder.maxDepth`, 100 levels).
   public static let complete = DynamicDecodeLimits(
-    stringCharacters: 1 << 24, bytesPrefix: 1 << 24, elements: 1 << 20, totalNodes: 1 << 20)
+    stringCharacters: 1 << 24, bytesPrefix: 1 << 24, elements: 1 << 20, totalNodes: 1 << 20,
+    maxDepth: DynamicEncoder.maxDepth)
 }

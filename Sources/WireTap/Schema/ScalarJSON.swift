@@ -63,15 +63,15 @@ enum ScalarJSON {
         out.fixed64(v)
       }
     case .float:
-      let v = try floating(value, path: path)
+      let v = try floating(value, path: path, what: "a float")
       guard v.isNaN || v.isInfinite || abs(v) <= Double(Float.greatestFiniteMagnitude) else {
-        throw Failure(path: path, reason: "\(v) is out of range for a float")
+        throw Failure(path: path, reason: "\(numberText(value) ?? String(v)) is out of range for a float")
       }
       out.tag(number, wireType: 5)
       out.fixed32(Float(v).bitPattern)
     case .double:
       out.tag(number, wireType: 1)
-      out.fixed64(try floating(value, path: path).bitPattern)
+      out.fixed64(try floating(value, path: path, what: "a double").bitPattern)
     default:
       throw Failure(path: path, reason: "unsupported field type \(type)")
     }
@@ -110,7 +110,9 @@ enum ScalarJSON {
     throw Failure(path: path, reason: "expected \(what), got \(DynamicEncoder.kind(value))")
   }
 
-  static func floating(_ value: JSONValue, path: String) throws(Failure) -> Double {
+  /// A float or double: a number, or `"NaN"`, `"Infinity"`, `"-Infinity"`; a number too large for
+  /// a double (`1e400`) is out of range, as `3.5e38` is for a float, never read as infinity.
+  static func floating(_ value: JSONValue, path: String, what: String) throws(Failure) -> Double {
     switch value {
     case .string("NaN"): return .nan
     case .string("Infinity"): return .infinity
@@ -118,6 +120,9 @@ enum ScalarJSON {
     default:
       guard let text = numberText(value), let double = Double(text) else {
         throw Failure(path: path, reason: "expected a number, got \(DynamicEncoder.kind(value))")
+      }
+      guard !double.isInfinite else {
+        throw Failure(path: path, reason: "\(text) is out of range for \(what) (write \"Infinity\" for infinity)")
       }
       return double
     }

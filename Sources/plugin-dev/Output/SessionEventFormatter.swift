@@ -31,78 +31,91 @@ struct SessionEventFormatter: Sendable {
   }
 
   /// A plain text line (possibly several lines) for `event`, or nil when it is not shown.
+  ///
+  /// The one place text output is made: every line `lines(_:)` builds passes through
+  /// `TerminalText.oneLine`, so a line break inside what a plugin sent (an hclog message or field,
+  /// a grpc-message, a reflection name, any string of a log) shows as `⏎` and cannot start a line
+  /// that looks like plugin-dev's own.
   mutating func text(_ event: SessionEvent) -> String? {
+    lines(event)?.map(TerminalText.oneLine).joined(separator: "\n")
+  }
+
+  /// The lines of `event`: the first names the event, the others are indented continuations.
+  private mutating func lines(_ event: SessionEvent) -> [String]? {
+    let indent = "          "
     switch event {
-    case .buildStarted(let command): return "build     \(command)"
-    case .buildOutput(let line, _): return "build   | \(line)"
+    case .buildStarted(let command): return ["build     \(command)"]
+    case .buildOutput(let line, _): return ["build   | \(line)"]
     case .buildFinished(let status, let seconds):
-      return status.isSuccess
-        ? String(format: "build     done in %.1f s", seconds)
-        : String(format: "build     FAILED (%@) after %.1f s", status.description, seconds)
+      return [
+        status.isSuccess
+          ? String(format: "build     done in %.1f s", seconds)
+          : String(format: "build     FAILED (%@) after %.1f s", status.description, seconds)
+      ]
     case .started(let info):
       let env = info.environment.keys.sorted().map {
         "\($0)=\(PluginEnvironment.displayValue(info.environment[$0] ?? ""))"
       }
       .joined(separator: " ")
-      var line = "started   pid \(info.pid): \(info.command)\n          env \(env)"
+      var lines = ["started   pid \(info.pid): \(info.command)", "\(indent)env \(env)"]
       if info.inheritedCount > 0 {
-        line +=
-          "\n          and \(info.inheritedCount) variables inherited from \(inheritedFrom)"
+        lines.append("\(indent)and \(info.inheritedCount) variables inherited from \(inheritedFrom)")
       }
       if !info.removedEnvironment.isEmpty {
-        line += "\n          unset \(info.removedEnvironment.joined(separator: " "))"
+        lines.append("\(indent)unset \(info.removedEnvironment.joined(separator: " "))")
       }
-      return line
+      return lines
     case .handshake(let line, let raw, let warnings, let seconds):
-      var text = String(
+      let text = String(
         format: "handshake %@ (%.0f ms): core %d, app %d, %@ %@, %@",
         HandshakeText.shortened(raw.trimmingCharacters(in: .whitespacesAndNewlines)), seconds * 1000, line.coreVersion,
         line.appVersion,
         line.network.rawValue, line.address, line.protocolName)
-      for warning in warnings { text += "\n          warning: \(warning)" }
-      return text
+      return [text] + warnings.map { "\(indent)warning: \($0)" }
     case .handshakeFailed(let diagnosis):
-      return "FAILED    " + diagnosis.description.replacingOccurrences(of: "\n", with: "\n          ")
+      // plugin-dev's own diagnosis, several lines; what it quotes of the plugin is one line each.
+      let parts = diagnosis.description.components(separatedBy: "\n")
+      return ["FAILED    " + (parts.first ?? "")] + parts.dropFirst().map { indent + $0 }
     case .log(let entry) where entry.continuesPanic:
-      return "          │ \(entry.message)"
+      return ["          │ \(entry.message)"]
     case .log(let entry):
       var text =
         "log       \(entry.level.rawValue.uppercased()) \(entry.module.map { "\($0): " } ?? "")\(entry.message)"
       if !entry.fields.isEmpty { text += " " + entry.fields.map { "\($0.key)=\($0.value)" }.joined(separator: " ") }
-      for problem in entry.problems { text += "\n          problem: \(problem)" }
-      return text
+      return [text] + entry.problems.map { "\(indent)problem: \($0)" }
     case .strayStdout(let line):
       return line.isEmpty
-        ? "stdout    an empty line after the handshake (a go-plugin host drops it)"
-        : "stdout    \(line)   (after the handshake: a go-plugin host drops this line)"
+        ? ["stdout    an empty line after the handshake (a go-plugin host drops it)"]
+        : ["stdout    \(line)   (after the handshake: a go-plugin host drops this line)"]
     case .tapReady(let local, let plugin):
-      return "tap       relay \(local) → plugin \(plugin)"
+      return ["tap       relay \(local) → plugin \(plugin)"]
     case .frame(let record):
       guard showFrames else { return nil }
-      return String(format: "frame     %@ s%-3u %@", record.direction.arrow, record.streamID, record.summary)
-        + (record.note.map { "\n          note: \($0)" } ?? "")
+      return [String(format: "frame     %@ s%-3u %@", record.direction.arrow, record.streamID, record.summary)]
+        + (record.note.map { ["\(indent)note: \($0)"] } ?? [])
     case .health(let sample):
       guard healthWanted(sample) else { return nil }
       if case .failed(let code, let message) = sample.outcome {
         let label = sample.label == code.description ? code.grpcName : sample.label
-        return String(format: "health    %@ (%.1f ms): %@", label, sample.latency * 1000, message)
+        return [String(format: "health    %@ (%.1f ms): %@", label, sample.latency * 1000, message)]
       }
-      return String(format: "health    %@ (%.1f ms)", sample.label, sample.latency * 1000)
+      return [String(format: "health    %@ (%.1f ms)", sample.label, sample.latency * 1000)]
     case .call(let call):
-      let detail = call.detail.map { "\n          " + $0 }.joined()
+      let detail = call.detail.map { indent + $0 }
       if let index = call.streamIndex {
-        return "call      \(call.command) → #\(index) \(call.result)" + detail
+        return ["call      \(call.command) → #\(index) \(call.result)"] + detail
       }
-      return String(
-        format: "call      %@ → %@ %@ (%.1f ms)", call.command, call.ok ? "ok" : call.code.grpcName, call.result,
-        call.latency * 1000)
-        + detail
+      return [
+        String(
+          format: "call      %@ → %@ %@ (%.1f ms)", call.command, call.ok ? "ok" : call.code.grpcName, call.result,
+          call.latency * 1000)
+      ] + detail
     case .notice(let text):
-      return "note      \(text)"
+      return ["note      \(text)"]
     case .schemas:
       return nil
     case .exited(let status, let expected):
-      return "exited    \(status)\(expected ? "" : " (unexpected)")"
+      return ["exited    \(status)\(expected ? "" : " (unexpected)")"]
     case .finished:
       return nil
     }
@@ -209,7 +222,7 @@ struct SessionEventFormatter: Sendable {
 
   /// A call that has waited `seconds` for its answer (headless prints one every few seconds).
   static func waiting(_ command: String, seconds: Int, json: Bool) -> String {
-    guard json else { return "waiting   \(command): \(seconds) s so far, no answer yet" }
+    guard json else { return "waiting   \(TerminalText.oneLine(command)): \(seconds) s so far, no answer yet" }
     let object: [String: Any] = ["event": "waiting", "command": command, "seconds": seconds]
     let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
     return data.map { String(decoding: $0, as: UTF8.self) } ?? ""

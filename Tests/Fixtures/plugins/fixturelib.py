@@ -119,9 +119,120 @@ def _add_hanging_reflection(server, stop):
     server.add_generic_rpc_handlers((handler,))
 
 
+def _varint(value):
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        if value:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)
+
+
+def _field(number, payload):
+    """A length-delimited protobuf field."""
+    return _varint(number << 3 | 2) + _varint(len(payload)) + payload
+
+
+def _fields(data):
+    """(number, payload) of the length-delimited fields of a message (enough for a reflection request)."""
+    position, out = 0, []
+    while position < len(data):
+        key, shift = 0, 0
+        while True:
+            byte = data[position]
+            position += 1
+            key |= (byte & 0x7F) << shift
+            shift += 7
+            if byte < 0x80:
+                break
+        if key & 7 != 2:
+            return out
+        length, shift = 0, 0
+        while True:
+            byte = data[position]
+            position += 1
+            length |= (byte & 0x7F) << shift
+            shift += 7
+            if byte < 0x80:
+                break
+        out.append((key >> 3, data[position:position + length]))
+        position += length
+    return out
+
+
+def _file(name, package, service=None, dependencies=(), message=None):
+    """A FileDescriptorProto's bytes: a service with one method Echo(M) returns (M), its message M."""
+    data = _field(1, name.encode()) + _field(2, package.encode())
+    for dependency in dependencies:
+        data += _field(3, dependency.encode())
+    data += _field(4, message if message is not None else _field(1, b"M"))
+    if service:
+        method = _field(1, b"Echo") + _field(2, ("." + package + ".M").encode()) + _field(3, ("." + package + ".M").encode())
+        data += _field(6, _field(1, service.encode()) + _field(2, method))
+    return data
+
+
+def _nested_message(levels):
+    """A DescriptorProto named M holding nested types `levels` deep."""
+    inner = _field(1, b"N")
+    for _ in range(levels):
+        inner = _field(1, b"N") + _field(3, inner)
+    return _field(1, b"M") + _field(3, inner)
+
+
+def _add_hostile_reflection(server, mode):
+    """grpc.reflection.v1 that misbehaves (raw protobuf by hand, so any bytes can be sent):
+    stall: 20 services, each answer 3 s late; garbage: a service whose descriptor is not protobuf,
+    one whose types nest 1,000 levels and one that is fine; imports: a file importing 8,000 files
+    that do not exist; big: a service whose descriptor is 8 MiB, and one that is fine."""
+    import time
+    services = {
+        "stall": ["hostile.v1.Stall%d" % i for i in range(20)],
+        "garbage": ["hostile.v1.Garbage", "hostile.v1.Deep", "hostile.v1.Fine"],
+        "imports": ["hostile.v1.Imports"],
+        "big": ["hostile.v1.Big", "hostile.v1.Fine"],
+    }[mode]
+
+    def answer(request):
+        fields = dict(_fields(request))
+        if 7 in fields:
+            listing = b"".join(_field(1, _field(1, name.encode())) for name in services)
+            return _field(6, listing)
+        symbol = fields.get(4, b"").decode()
+        if mode == "stall":
+            time.sleep(3)
+            name = symbol.rsplit(".", 1)[-1]
+            return _field(4, _field(1, _file("stall/%s.proto" % name, "hostile.v1", service=name)))
+        if mode == "garbage" and symbol == "hostile.v1.Garbage":
+            return _field(4, _field(1, b"\xff\xff\xff\xff garbage"))
+        if mode == "garbage" and symbol == "hostile.v1.Deep":
+            return _field(4, _field(1, _file("deep.proto", "hostile.v1", service="Deep", message=_nested_message(1000))))
+        if mode == "big" and symbol == "hostile.v1.Big":
+            padding = _field(999, b"x" * (8 << 20))  # an unknown field of 8 MiB
+            return _field(4, _field(1, _file("big.proto", "hostile.v1", service="Big") + padding))
+        if mode in ("garbage", "big") and symbol == "hostile.v1.Fine":
+            return _field(4, _field(1, _file("fine.proto", "hostile.v1", service="Fine")))
+        if mode == "imports" and symbol:
+            imports = ["missing/%d.proto" % i for i in range(8000)]
+            return _field(4, _field(1, _file("imports.proto", "hostile.v1", service="Imports", dependencies=imports)))
+        return _field(7, b"\x08\x05" + _field(2, b"not found"))  # ErrorResponse NOT_FOUND
+
+    def info(requests, context):
+        for request in requests:
+            yield answer(request)
+
+    handler = grpc.method_handlers_generic_handler(
+        "grpc.reflection.v1.ServerReflection", {"ServerReflectionInfo": grpc.stream_stream_rpc_method_handler(info)})
+    server.add_generic_rpc_handlers((handler,))
+
+
 def serve(check_cookie=True, version="negotiate", port="range", health_status="SERVING", controller=True,
           exit_on_shutdown=True, stdio=True, kv="ok", bad_log=False, long_line=False, child=False, junk=None,
-          certificate=False, stray_stdout=False, tls_echo=False, hanging_reflection=False, tls_files=False):
+          certificate=False, stray_stdout=False, tls_echo=False, hanging_reflection=False, tls_files=False,
+          hostile_reflection=None):
     """Runs the plugin until Shutdown (or SIGTERM); each argument breaks one thing (see the module doc)."""
     if check_cookie:
         goplugin.check_magic_cookie(COOKIE_KEY, COOKIE_VALUE)
@@ -143,6 +254,8 @@ def serve(check_cookie=True, version="negotiate", port="range", health_status="S
     stdio_servicer = goplugin.add_stdio(server) if stdio else None
     if hanging_reflection:
         _add_hanging_reflection(server, stop)
+    if hostile_reflection:
+        _add_hostile_reflection(server, hostile_reflection)
     client_cert = os.environ.get("PLUGIN_CLIENT_CERT")
     server_cert = None
     if tls_files and client_cert:
