@@ -85,8 +85,13 @@ def _listen_tls(server):
     field = base64.b64encode(ssl.PEM_cert_to_DER_cert(cert_pem)).decode().rstrip("=")
     low, high = int(os.environ.get("PLUGIN_MIN_PORT") or 0), int(os.environ.get("PLUGIN_MAX_PORT") or 0)
     for port in range(low, high + 1):
-        if goplugin._port_is_free(port) and server.add_secure_port("127.0.0.1:%d" % port, credentials):
-            return "127.0.0.1:%d" % port, field
+        if not goplugin._port_is_free(port):
+            continue
+        try:  # a lost race for the port: 0 or RuntimeError, depending on the grpcio version
+            if server.add_secure_port("127.0.0.1:%d" % port, credentials):
+                return "127.0.0.1:%d" % port, field
+        except RuntimeError:
+            continue
     log.error("plugin init error", error="no free port for TLS")
     sys.exit(1)
 
