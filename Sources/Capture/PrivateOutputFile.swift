@@ -91,7 +91,8 @@ public enum PrivateOutputFile {
     throw .cannotCreate(path: path, reason: "no free temporary name in \(folder)")
   }
 
-  private static func kindName(_ type: mode_t) -> String {
+  /// What a file type (`st_mode & S_IFMT`) is, in words, for a refusal: "a FIFO", "a folder", ….
+  public static func kindName(_ type: mode_t) -> String {
     switch type {
     case S_IFDIR: "a folder"
     case S_IFIFO: "a FIFO"

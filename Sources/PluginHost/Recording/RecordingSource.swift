@@ -1,3 +1,4 @@
+import Capture
 import Foundation
 
 #if canImport(Glibc)
@@ -56,22 +57,11 @@ final class RecordingSource: @unchecked Sendable {
       throw RecordingError(
         path: path, line: nil,
         message:
-          "not a regular file (\(kindName(status.st_mode & S_IFMT))): view reads log files; to read a pipe, give - and send the log to its standard input"
+          "not a regular file (\(PrivateOutputFile.kindName(status.st_mode & S_IFMT))): view reads log files; to read a pipe, give - and send the log to its standard input"
       )
     }
     _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
     return descriptor
-  }
-
-  private static func kindName(_ type: mode_t) -> String {
-    switch type {
-    case S_IFDIR: "a folder"
-    case S_IFIFO: "a FIFO"
-    case S_IFCHR: "a character device"
-    case S_IFBLK: "a block device"
-    case S_IFSOCK: "a socket"
-    default: "not a regular file"
-    }
   }
 
   /// Reads up to `count` bytes; empty at the end of what is written (or on an error).

@@ -141,20 +141,29 @@ def _field(number, payload):
     return _varint(number << 3 | 2) + _varint(len(payload)) + payload
 
 
+def _read_varint(data, position):
+    """A base-128 varint at `position`: (value, the position after it)."""
+    value, shift = 0, 0
+    while True:
+        byte = data[position]
+        position += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if byte < 0x80:
+            return value, position
+
+
 def _fields(data):
     """(number, payload) of the length-delimited fields of a message (enough for a reflection request)."""
     position, out = 0, []
     while position < len(data):
-        key, shift = 0, 0
-        while True:
-            byte = data[position]
-            position += 1
-            key |= (byte & 0x7F) << shift
-            shift += 7
-            if byte < 0x80:
-                break
+        key, position = _read_varint(data, position)
         if key & 7 != 2:
             return out
+        length, position = _read_varint(data, position)
+        out.append((key >> 3, data[position:position + length]))
+        position += length
+    return out
         length, shift = 0, 0
         while True:
             byte = data[position]
