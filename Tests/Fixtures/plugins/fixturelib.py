@@ -164,17 +164,6 @@ def _fields(data):
         out.append((key >> 3, data[position:position + length]))
         position += length
     return out
-        length, shift = 0, 0
-        while True:
-            byte = data[position]
-            position += 1
-            length |= (byte & 0x7F) << shift
-            shift += 7
-            if byte < 0x80:
-                break
-        out.append((key >> 3, data[position:position + length]))
-        position += length
-    return out
 
 
 def _file(name, package, service=None, dependencies=(), message=None):
