@@ -49,7 +49,10 @@ struct SchemaEndToEndTests {
     let methods = (inventory["methods"] as? [[String: Any]]) ?? []
     #expect(methods.map { $0["name"] as? String } == ["GetItem", "PutItem", "WatchStock"])
     #expect(methods.map { $0["kind"] as? String } == ["unary", "unary", "server streaming"])
-    #expect(services.contains { $0["service"] as? String == "proto.KV" && $0["source"] as? String == "built-in" })
+    // plugin-dev knows proto.KV by itself: listed while nothing says otherwise, left out once the
+    // plugin's reflection lists its services without it.
+    let kvListed = services.contains { $0["service"] as? String == "proto.KV" && $0["source"] as? String == "built-in" }
+    #expect(kvListed == (source == .protoFile), "\(services.compactMap { $0["service"] as? String })")
 
     let describe = call("describe inventory.v1.Item").first
     let lines = describe?["detail"] as? [String] ?? []

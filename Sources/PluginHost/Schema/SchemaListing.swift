@@ -4,11 +4,16 @@ import WireTap
 
 /// What `services` prints, and the details of a gRPC error, from the schemas.
 public enum SchemaListing {
-  /// `services`: a one-line summary, lines (service, then its methods), and the same as JSON.
-  public static func services(_ registry: DescriptorRegistry) -> (summary: String, lines: [String], json: JSONValue) {
+  /// `services`: a one-line summary, lines (service, then its methods), and the same as JSON;
+  /// the services named in `hidden` are left out (known to plugin-dev, not served by the plugin).
+  public static func services(_ registry: DescriptorRegistry, hiding hidden: Set<String> = [])
+    -> (summary: String, lines: [String], json: JSONValue)
+  {
     var lines: [String] = []
     var services: [JSONValue] = []
-    let sorted = registry.services.values.sorted { $0.fullName < $1.fullName }
+    let sorted = registry.services.values.filter { !hidden.contains($0.fullName) }.sorted {
+      $0.fullName < $1.fullName
+    }
     for service in sorted {
       lines.append("\(service.fullName)  (\(service.source))")
       var methods: [JSONValue] = []

@@ -19,7 +19,9 @@ extension Session {
     var record = CallRecord(command: text, method: "", code: .ok, result: "", started: started, ended: started)
     switch command {
     case .services:
-      let listing = SchemaListing.services(registry)
+      // plugin-dev knows proto.KV by itself; a plugin whose reflection does not list it does not serve it.
+      let hidden: Set<String> = reflectedServices.map { $0.contains("proto.KV") ? [] : ["proto.KV"] } ?? []
+      let listing = SchemaListing.services(registry, hiding: hidden)
       record.result = listing.summary
       record.detail = listing.lines
       record.resultJSON = listing.json.text

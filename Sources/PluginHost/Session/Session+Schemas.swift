@@ -27,6 +27,7 @@ extension Session {
     guard options.schemas.reflection, await core.isRunning, let connection = await core.connection else { return }
     switch await ReflectionClient.fetch(connection.client) {
     case .loaded(let registry, let version, let services, let unresolved, let notes):
+      reflectedServices = Set(services)
       schemas.merge(registry)
       emit(.schemas(SchemaCatalog(schemaRegistry)))
       let listed = services.isEmpty ? "no services" : services.sorted().joined(separator: ", ")

@@ -24,6 +24,8 @@ public actor Session {
   nonisolated let reporter: Reporter
   /// The reflection fetch of the current start, once begun.
   var reflection: (start: Int, task: Task<Void, Never>)?
+  /// The services the plugin's reflection listed, once it answered (nil: not known).
+  var reflectedServices: Set<String>?
   /// `call`s in flight, so the console can cancel them (`cancelCalls`).
   var callTasks: [UUID: Task<CallRecord, Never>] = [:]
   private var finished = false
