@@ -1,22 +1,27 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+import class Foundation.ProcessInfo
+
+/// What a user links: PluginProtocol (to write a plugin in Swift) and the tool. The benchmarks
+/// package (Benchmarks/, a path dependency on this one) also needs the inner modules as products;
+/// it gets them by setting PLUGIN_DEV_BENCHMARKS=1 when it builds (Benchmarks/README.md), and
+/// nothing else sees them. The tests are targets of this package and need no products.
+let benchmarkProducts: [Product] =
+  ProcessInfo.processInfo.environment["PLUGIN_DEV_BENCHMARKS"] == nil
+  ? []
+  : ["WireTap", "Relay", "AutoMTLS", "PluginHost", "TerminalUI", "KVExample", "Scaffold"].map {
+    .library(name: $0, targets: [$0])
+  }
+
 let package = Package(
   name: "plugin-dev",
   platforms: [.macOS(.v15)],
   products: [
     .library(name: "PluginProtocol", targets: ["PluginProtocol"]),
-    .library(name: "WireTap", targets: ["WireTap"]),
-    .library(name: "Relay", targets: ["Relay"]),
-    .library(name: "AutoMTLS", targets: ["AutoMTLS"]),
-    .library(name: "Capture", targets: ["Capture"]),
-    .library(name: "PluginHost", targets: ["PluginHost"]),
-    .library(name: "TerminalUI", targets: ["TerminalUI"]),
     .executable(name: "plugin-dev", targets: ["plugin-dev"]),
     .executable(name: "kv-swift", targets: ["kv-swift"]),
-    .library(name: "KVExample", targets: ["KVExample"]),
-    .library(name: "Scaffold", targets: ["Scaffold"]),
-  ],
+  ] + benchmarkProducts,
   dependencies: [
     .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
     .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),

@@ -1,6 +1,9 @@
 // swift-tools-version: 6.0
 // Benchmarks for plugin-dev, kept out of the main package so CI stays fast.
-// Run: cd Benchmarks && swift run -c release plugin-dev-bench [decoder|relay|automtls|wrap|all]
+// Run: cd Benchmarks && PLUGIN_DEV_BENCHMARKS=1 swift run -c release plugin-dev-bench [MODE]
+// PLUGIN_DEV_BENCHMARKS=1 makes plugin-dev export the inner modules this package links (it exports
+// only PluginProtocol otherwise); without it SwiftPM says "product 'WireTap' required by package
+// 'benchmarks' target 'plugin-dev-bench' not found in package 'plugin-dev'".
 import PackageDescription
 
 let package = Package(

@@ -1,18 +1,18 @@
 // plugin-dev benchmarks (release build): decoder throughput and relay overhead.
 //
-//   swift run -c release plugin-dev-bench            # everything
-//   swift run -c release plugin-dev-bench decoder    # WireTap decoding of a recorded KV session
-//   swift run -c release plugin-dev-bench relay      # KV round trip through the tap vs direct
-//   swift run -c release plugin-dev-bench automtls   # KV round trip over AutoMTLS (as `run --auto-mtls`) vs plaintext
-//   swift run -c release plugin-dev-bench wrap       # the genuine Go host's KV call through `wrap` vs direct
-//   swift run -c release plugin-dev-bench server     # the Go host calling a Swift plugin vs a Go plugin
-//   swift run -c release plugin-dev-bench client     # plugin-dev's client vs the Go host's, to a Go plugin
+//   PLUGIN_DEV_BENCHMARKS=1 swift run -c release plugin-dev-bench            # everything
+//   PLUGIN_DEV_BENCHMARKS=1 swift run -c release plugin-dev-bench decoder    # WireTap decoding of a recorded KV session
+//   PLUGIN_DEV_BENCHMARKS=1 swift run -c release plugin-dev-bench relay      # KV round trip through the tap vs direct
+//   PLUGIN_DEV_BENCHMARKS=1 swift run -c release plugin-dev-bench automtls   # KV round trip over AutoMTLS (as `run --auto-mtls`) vs plaintext
+//   PLUGIN_DEV_BENCHMARKS=1 swift run -c release plugin-dev-bench wrap       # the genuine Go host's KV call through `wrap` vs direct
+//   PLUGIN_DEV_BENCHMARKS=1 swift run -c release plugin-dev-bench server     # the Go host calling a Swift plugin vs a Go plugin
+//   PLUGIN_DEV_BENCHMARKS=1 swift run -c release plugin-dev-bench client     # plugin-dev's client vs the Go host's, to a Go plugin
 //                                                    # (BENCH_NODECODE=1: the taps relay without decoding)
-//   swift run -c release plugin-dev-bench console    # run's console `get`: through the tap vs --no-tap vs the Go host
-//   swift run -c release plugin-dev-bench start      # run's spawn → SERVING vs the Go host's launch → ready
+//   PLUGIN_DEV_BENCHMARKS=1 swift run -c release plugin-dev-bench console    # run's console `get`: through the tap vs --no-tap vs the Go host
+//   PLUGIN_DEV_BENCHMARKS=1 swift run -c release plugin-dev-bench start      # run's spawn → SERVING vs the Go host's launch → ready
 //                                                    # (BENCH_TRACE=1: each session event's time)
-//   swift run -c release plugin-dev-bench longsession  # 1M frames through the TUI's 100k log: memory, render time
-//   swift run -c release plugin-dev-bench capture [DIR]  # WireTap vs tshark on a capture tshark recorded
+//   PLUGIN_DEV_BENCHMARKS=1 swift run -c release plugin-dev-bench longsession  # 1M frames through the TUI's 100k log: memory, render time
+//   PLUGIN_DEV_BENCHMARKS=1 swift run -c release plugin-dev-bench capture [DIR]  # WireTap vs tshark on a capture tshark recorded
 //                                                    # (Scripts/record-capture.sh DIR; DIR: /tmp/plugin-dev-capture)
 //
 // The KV plugin is this executable re-run as `serve-kv` (the same code as Examples/kv-swift);
