@@ -132,10 +132,6 @@ let package = Package(
       path: "Examples/kv-swift/Sources/kv-swift"
     ),
     .target(
-      name: "TestHelpers",
-      path: "Tests/TestHelpers"
-    ),
-    .target(
       name: "TestSupport",
       dependencies: [
         "PluginProtocol",
@@ -147,7 +143,7 @@ let package = Package(
       name: "WireTapTests",
       dependencies: [
         "WireTap",
-        "TestHelpers",
+        "TestSupport",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOHPACK", package: "swift-nio-http2"),
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -161,7 +157,7 @@ let package = Package(
       name: "RelayTests",
       dependencies: [
         "Relay",
-        "TestHelpers",
+        "TestSupport",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
       ]
@@ -213,7 +209,6 @@ let package = Package(
         "PluginProtocol",
         "PluginHost",
         "TestSupport",
-        "TestHelpers",
         "AutoMTLS",
         "Relay",
         "WireTap",
