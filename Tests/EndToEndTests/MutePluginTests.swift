@@ -41,11 +41,11 @@ struct MutePluginTests {
       Self.sockets(of: Int32(plugin)) >= 2
     }
     kill(process.pid, SIGINT)
-    // plugin-dev stops within milliseconds; 10 s is for a loaded machine starting every suite at once.
-    let status = await process.waitForExit(timeout: .seconds(10))
+    // plugin-dev stops within milliseconds; 30 s is for a loaded machine starting every suite at once.
+    let status = await process.waitForExit(timeout: .seconds(30))
     if status == nil { await process.kill() }
     await output.finished()
-    #expect(status != nil, "plugin-dev was still running 10 s after SIGINT\n\(output.stdout.joined(separator: "\n"))")
+    #expect(status != nil, "plugin-dev was still running 30 s after SIGINT\n\(output.stdout.joined(separator: "\n"))")
     #expect(!PluginDevCLI.isAlive(Int32(plugin)), "the mute plugin survived")
   }
 
