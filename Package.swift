@@ -144,10 +144,6 @@ let package = Package(
       path: "Examples/kv-swift/Sources/kv-swift"
     ),
     .target(
-      name: "TestHelpers",
-      path: "Tests/TestHelpers"
-    ),
-    .target(
       name: "TestSupport",
       dependencies: [
         "PluginProtocol",
@@ -159,7 +155,7 @@ let package = Package(
       name: "WireTapTests",
       dependencies: [
         "WireTap",
-        "TestHelpers",
+        "TestSupport",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOHPACK", package: "swift-nio-http2"),
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -174,7 +170,7 @@ let package = Package(
       dependencies: [
         "Relay",
         "Traffic",
-        "TestHelpers",
+        "TestSupport",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
       ]
@@ -226,7 +222,6 @@ let package = Package(
         "PluginProtocol",
         "PluginHost",
         "TestSupport",
-        "TestHelpers",
         "AutoMTLS",
         "Relay",
         "WireTap",

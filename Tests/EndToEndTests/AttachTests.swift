@@ -107,14 +107,8 @@ struct AttachTests {
       "run", "--attach", plugin.line, "--headless", "--json", "--for", "120s",
     ])
     let output = OutputCollector(process: session)
-    func waitFor(_ text: String, seconds: Int) async throws -> Bool {
-      let deadline = ContinuousClock.now + .seconds(seconds)
-      while ContinuousClock.now < deadline {
-        if output.stdout.contains(where: { $0.contains(text) }) { return true }
-        if output.exitStatus != nil { return false }
-        try await Task.sleep(for: .milliseconds(100))
-      }
-      return false
+    func waitFor(_ text: String, seconds: Double) async throws -> Bool {
+      try await output.line(containing: text, within: seconds) != nil
     }
     #expect(try await waitFor("\"status\":\"SERVING\"", seconds: 60), "no health answer")
     kill(plugin.process.pid, SIGSTOP)

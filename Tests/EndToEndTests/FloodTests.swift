@@ -65,12 +65,7 @@ struct FloodTests {
           ).dropFirst())))
     let output = OutputCollector(process: process)
     // The plugin needs a while to build and send 200 MiB on a loaded machine: wait for the refusal.
-    let deadline = ContinuousClock.now + .seconds(90)
-    while ContinuousClock.now < deadline, output.exitStatus == nil,
-      !output.stdout.contains(where: { $0.contains("plugin.GRPCStdio sent a message over 16 MiB") })
-    {
-      try await Task.sleep(for: .milliseconds(100))
-    }
+    _ = try await output.line(containing: "plugin.GRPCStdio sent a message over 16 MiB", within: 150)
     // GNU time would count the plugin too (it holds the 200 MiB): read plugin-dev's own high-water
     // mark now, after the refusal, while it still runs.
     let children =
@@ -95,17 +90,13 @@ struct FloodTests {
       workingDirectory: try Fixtures.temporaryDirectory())
     let output = OutputCollector(process: process)
     defer { kill(process.pid, SIGTERM) }
-    var tap: String?
-    let deadline = ContinuousClock.now + .seconds(30)
-    while tap == nil, ContinuousClock.now < deadline {
-      tap =
-        output.stdout.lazy.compactMap { line -> String? in
-          guard line.contains("\"event\":\"tap\"") else { return nil }
-          return ((try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any])?["local"] as? String
-        }.first
-      try await Task.sleep(for: .milliseconds(50))
+    let tap = try await output.line(containing: "\"event\":\"tap\"").flatMap {
+      ((try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any])?["local"] as? String
     }
     let socketPath = try #require(tap, "no tap event\n\(output.stdout.joined(separator: "\n"))")
+    // plugin-dev's own connection through the relay is up once the plugin has answered on it.
+    _ = try await output.line(containing: "\"direction\":\"pluginToHost\"")
+    let baseline = Self.connections(at: socketPath)
     @Sendable func cycles(_ n: Int) {
       let preface = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8) + [0, 0, 0, 4, 0, 0, 0, 0, 0]
       for _ in 0..<n {
@@ -124,13 +115,32 @@ struct FloodTests {
         close(fd)
       }
     }
-    await OffPool.run { cycles(1_000) }  // warm up: pools and caches reach their size
-    try await Task.sleep(for: .seconds(1))
+    // After each batch, wait until the relay has closed every connection of it (the kernel lists
+    // each one, accepted or still queued, at the socket's path until the relay closes it).
+    func settled(_ what: String) async throws {
+      try await waitUntil(
+        120, "the relay closing the connections of \(what) (\(Self.connections(at: socketPath)) open)"
+      ) {
+        Self.connections(at: socketPath) <= baseline
+      }
+    }
+    await onOwnThread { cycles(1_000) }  // warm up: pools and caches reach their size
+    try await settled("the warm-up")
     let before = try #require(ProcessMemory.resident(process.pid))
-    await OffPool.run { cycles(10_000) }
-    try await Task.sleep(for: .seconds(2))
+    await onOwnThread { cycles(10_000) }
+    try await settled("10,000 cycles")
     let after = try #require(ProcessMemory.resident(process.pid))
     #expect(after - before < 24 << 20, "RSS grew from \(before >> 20) to \(after >> 20) MiB over 10,000 connections")
+  }
+
+  /// Unix-socket connections at `path` (accepted, or queued for accept): the entries of
+  /// /proc/net/unix with that path other than the listener (state 01).
+  static func connections(at path: String) -> Int {
+    let table = (try? String(contentsOfFile: "/proc/net/unix", encoding: .utf8)) ?? ""
+    return table.split(separator: "\n").filter { line in
+      let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+      return fields.count >= 8 && fields[7] == path && fields[5] != "01"
+    }.count
   }
 
   /// Runs plugin-dev to the end under GNU time; its output and its peak RSS.

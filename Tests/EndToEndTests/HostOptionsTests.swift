@@ -26,14 +26,8 @@ struct HostOptionsTests {
 
     /// The first event named `name` (waiting up to 60 s).
     func event(_ name: String) async throws -> [String: Any]? {
-      let deadline = ContinuousClock.now + .seconds(60)
-      while ContinuousClock.now < deadline {
-        let found = output.stdout.first { $0.contains("\"event\":\"\(name)\"") }
-        if let found { return (try? JSONSerialization.jsonObject(with: Data(found.utf8))) as? [String: Any] }
-        if output.exitStatus != nil { return nil }
-        try await Task.sleep(for: .milliseconds(50))
-      }
-      return nil
+      guard let found = try await output.line(containing: "\"event\":\"\(name)\"") else { return nil }
+      return (try? JSONSerialization.jsonObject(with: Data(found.utf8))) as? [String: Any]
     }
 
     func stop() async {

@@ -11,17 +11,11 @@ import Testing
 /// What plugin-dev opens, prints and leaves behind cannot be used against its user (issue #16 item 1c).
 @Suite("host safety: no open doors, no terminal injection, nothing left behind", .timeLimit(.minutes(3)))
 struct HostSafetyTests {
-  /// Waits until a stdout line satisfies `condition` (or the deadline passes); returns it.
-  func waitForLine(_ output: OutputCollector, seconds: Int = 30, where condition: (String) -> Bool) async throws
-    -> String?
-  {
-    let deadline = ContinuousClock.now + .seconds(seconds)
-    while ContinuousClock.now < deadline {
-      if let line = output.stdout.first(where: condition) { return line }
-      if output.exitStatus != nil { return nil }
-      try await Task.sleep(for: .milliseconds(50))
-    }
-    return nil
+  /// Waits until a stdout line satisfies `condition` (nil when plugin-dev ends first); returns it.
+  func waitForLine(
+    _ output: OutputCollector, seconds: Double = 60, where condition: @escaping @Sendable (String) -> Bool
+  ) async throws -> String? {
+    try await output.line(within: seconds, where: condition)
   }
 
   func event(_ line: String?) -> [String: Any]? {

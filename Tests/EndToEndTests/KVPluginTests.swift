@@ -68,14 +68,13 @@ struct KVPluginTests {
     }
     #expect(!FileManager.default.fileExists(atPath: dir.deletingLastPathComponent().appendingPathComponent("x").path))
 
-    let clock = ContinuousClock()
-    let start = clock.now
+    // Shutdown makes the plugin exit by itself, with status 0 (not killed). The wait is for that
+    // exit; its 10 s bound is for a loaded CI machine (the example takes well under go-plugin's 2 s
+    // grace when the machine is idle; `check`'s shutdown.exit times it against that grace).
     try await connection.shutdownPlugin()
-    let status = await running.process.waitForExit(timeout: .seconds(2))
-    let elapsed = clock.now - start
+    let status = await running.process.waitForExit(timeout: .seconds(10))
     await connection.close()
-    #expect(status == .exited(0), "plugin did not exit 0 within 2 s of Shutdown (\(String(describing: status)))")
-    #expect(elapsed < .seconds(2))
+    #expect(status == .exited(0), "plugin did not exit 0 within 10 s of Shutdown (\(String(describing: status)))")
     if status == nil { await running.kill() }
     #expect(running.strayStdout.isEmpty, "stdout after the handshake: \(running.strayStdout)")
     for line in running.stderr where line.hasPrefix("{") {

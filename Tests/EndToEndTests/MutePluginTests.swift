@@ -30,22 +30,32 @@ struct MutePluginTests {
   @Test func ctrlCStopsWhileACallIsPending() async throws {
     let process = try await PluginDevCLI.start(["run", "--headless", "--json", "--exec", "get a"] + Self.mute)
     let output = OutputCollector(process: process)
-    let deadline = ContinuousClock.now + .seconds(30)
-    while ContinuousClock.now < deadline, !output.stdout.contains(where: { $0.contains("\"event\":\"tap\"") }) {
-      try await Task.sleep(for: .milliseconds(50))
+    let started = try await output.line(containing: "\"event\":\"started\"")
+    let plugin = try #require(
+      started.flatMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }?["pid"] as? Int,
+      "no started event\n\(output.stdout.joined(separator: "\n"))")
+    _ = try await output.line(containing: "\"event\":\"tap\"")
+    // The call is pending once the mute plugin has accepted plugin-dev's connection (it then
+    // waits for HTTP/2 SETTINGS that never come): the plugin holds its listener and that socket.
+    try await waitUntil(60, "the mute plugin accepting plugin-dev's connection") {
+      Self.sockets(of: Int32(plugin)) >= 2
     }
-    try await Task.sleep(for: .milliseconds(500))  // the call is now waiting on the silent plugin
     kill(process.pid, SIGINT)
-    // plugin-dev stops within milliseconds; 10 s is for a loaded machine starting every suite at once.
-    let status = await process.waitForExit(timeout: .seconds(10))
+    // plugin-dev stops within milliseconds; 30 s is for a loaded machine starting every suite at once.
+    let status = await process.waitForExit(timeout: .seconds(30))
     if status == nil { await process.kill() }
     await output.finished()
-    #expect(status != nil, "plugin-dev was still running 10 s after SIGINT\n\(output.stdout.joined(separator: "\n"))")
-    let pid = output.stdout.compactMap { line -> Int? in
-      guard line.contains("\"event\":\"started\"") else { return nil }
-      return ((try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any])?["pid"] as? Int
-    }.first
-    if let pid { #expect(!PluginDevCLI.isAlive(Int32(pid)), "the mute plugin survived") }
+    #expect(status != nil, "plugin-dev was still running 30 s after SIGINT\n\(output.stdout.joined(separator: "\n"))")
+    #expect(!PluginDevCLI.isAlive(Int32(plugin)), "the mute plugin survived")
+  }
+
+  /// How many sockets process `pid` holds open.
+  static func sockets(of pid: Int32) -> Int {
+    let folder = "/proc/\(pid)/fd"
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+    return names.filter {
+      (try? FileManager.default.destinationOfSymbolicLink(atPath: "\(folder)/\($0)"))?.hasPrefix("socket:") == true
+    }.count
   }
 
   @Test func checkEndsAndNamesTheState() async throws {

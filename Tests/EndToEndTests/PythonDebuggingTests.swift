@@ -1,6 +1,5 @@
 import Foundation
 import PluginHost
-import TestHelpers
 import TestSupport
 import Testing
 

@@ -232,10 +232,7 @@ struct RunHeadlessTests {
     ])
     let output = OutputCollector(process: process)
     // Wait until the plugin is serving, then SIGTERM plugin-dev alone.
-    let deadline = ContinuousClock.now + .seconds(30)
-    while ContinuousClock.now < deadline, !output.stdout.contains(where: { $0.contains("\"event\":\"health\"") }) {
-      try await Task.sleep(for: .milliseconds(50))
-    }
+    _ = try await output.line(containing: "\"event\":\"health\"")
     kill(process.pid, SIGTERM)
     let status = await process.waitForExit(timeout: .seconds(10))
     await output.finished()

@@ -21,7 +21,6 @@ struct SIGKILLTests {
       arguments + ["--", Fixtures.python, PluginDevCLI.fixture("writes-pids.py")],
       environment: environment.merging(["PIDS_FILE": pidsFile]) { _, file in file }, workingDirectory: folder)
     let output = OutputCollector(process: process)
-    let deadline = ContinuousClock.now + .seconds(60)
     func pids() -> [Int32] {
       let text = (try? String(contentsOfFile: pidsFile, encoding: .utf8)) ?? ""
       return text.split(whereSeparator: \.isWhitespace).compactMap { Int32($0) }
@@ -31,9 +30,9 @@ struct SIGKILLTests {
       guard let ready else { return true }
       return (output.stdout + output.stderr).contains { $0.contains(ready) }
     }
-    while ContinuousClock.now < deadline, output.exitStatus == nil, !isReady() {
-      try await Task.sleep(for: .milliseconds(50))
-    }
+    try await waitUntil(
+      90, "the plugin's pids and \(ready ?? "no line"):\n\((output.stdout + output.stderr).joined(separator: "\n"))"
+    ) { output.exitStatus != nil || isReady() }
     let pids = pids()
     try #require(output.exitStatus == nil, "plugin-dev ended before it was killed:\n\(output.stderr)")
     try #require(
@@ -47,10 +46,7 @@ struct SIGKILLTests {
 
   /// Waits (generously: CI is loaded; the watchdog acts within milliseconds) for every pid to be gone.
   func expectGone(_ pids: [Int32]) async throws {
-    let deadline = ContinuousClock.now + .seconds(10)
-    while ContinuousClock.now < deadline, pids.contains(where: PluginDevCLI.isAlive) {
-      try await Task.sleep(for: .milliseconds(50))
-    }
+    try? await waitUntil(30, "the plugin's processes ending") { !pids.contains(where: PluginDevCLI.isAlive) }
     let left = pids.filter(PluginDevCLI.isAlive)
     for pid in left { kill(pid, SIGKILL) }
     #expect(

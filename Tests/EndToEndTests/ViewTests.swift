@@ -57,10 +57,7 @@ struct ViewTests {
     let writer = try await PluginDevCLI.start(["run", "--headless", "--health-interval", "0.3s", "--export", log])
     let output = OutputCollector(process: writer)
     defer { kill(writer.pid, SIGKILL) }
-    let started = ContinuousClock.now + .seconds(60)
-    while ContinuousClock.now < started, !output.stdout.contains(where: { $0.hasPrefix("health    SERVING") }) {
-      try await Task.sleep(for: .milliseconds(100))
-    }
+    _ = try await output.line { $0.hasPrefix("health    SERVING") }
     try await Tmux.session(width: 140, height: 40, arguments: ["view", log]) { tmux in
       let live = try await tmux.waitFor("the log followed") { $0.contains("view (read-only) · live (following)") }
       #expect(live.contains("host    pid \(writer.pid)"), "\(live)")

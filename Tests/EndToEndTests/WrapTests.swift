@@ -152,8 +152,7 @@ struct WrapTests {
       ],
       environment: Self.hostEnvironment)
     let output = OutputCollector(process: wrap)
-    let deadline = ContinuousClock.now + .seconds(30)
-    while ContinuousClock.now < deadline, output.stdout.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
+    _ = try await output.line { _ in true }  // the handshake
     let pid = Self.log(log).first { $0["event"] as? String == "started" }?["pid"] as? Int
     return (wrap, output, Int32(try #require(pid, "no pid in the log: \(output.stderr)")))
   }
@@ -165,9 +164,8 @@ struct WrapTests {
     #expect(output.stdout.first?.hasPrefix("1|1|tcp|127.0.0.1:") == true, "\(output.stdout)")
     #expect(PluginDevCLI.isAlive(plugin))
     kill(wrap.pid, SIGKILL)
-    _ = await wrap.waitForExit(timeout: .seconds(5))
-    let deadline = ContinuousClock.now + .seconds(10)
-    while ContinuousClock.now < deadline, PluginDevCLI.isAlive(plugin) { try await Task.sleep(for: .milliseconds(50)) }
+    _ = await wrap.waitForExit(timeout: .seconds(30))
+    try? await waitUntil(30, "the plugin ending") { !PluginDevCLI.isAlive(plugin) }
     #expect(!PluginDevCLI.isAlive(plugin), "the plugin outlived wrap")
   }
 
@@ -188,11 +186,10 @@ struct WrapTests {
     _ = await shell.waitForExit(timeout: .seconds(30))
     await output.finished()
     #expect(output.stdout.first?.hasPrefix("1|1|tcp|") == true, "\(output.stdout)")
-    let deadline = ContinuousClock.now + .seconds(15)
     var lines = Self.log(log)
-    while ContinuousClock.now < deadline, lines.last?["event"] as? String != "finished" {
-      try await Task.sleep(for: .milliseconds(100))
+    try? await waitUntil(30, "wrap finishing its log") {
       lines = Self.log(log)
+      return lines.last?["event"] as? String == "finished"
     }
     #expect(lines.last?["event"] as? String == "finished", "\(lines)")
     let pid = lines.first { $0["event"] as? String == "started" }?["pid"] as? Int
@@ -206,10 +203,7 @@ struct WrapTests {
     let (wrap, _, plugin) = try await wrapPython(log: log)
     let view = try await PluginDevCLI.start(["view", "--headless", log])
     let output = OutputCollector(process: view)
-    let deadline = ContinuousClock.now + .seconds(30)
-    while ContinuousClock.now < deadline, !output.stdout.contains(where: { $0.hasPrefix("note      following ") }) {
-      try await Task.sleep(for: .milliseconds(50))
-    }
+    _ = try await output.line { $0.hasPrefix("note      following ") }
     #expect(output.stdout.contains { $0.hasPrefix("handshake 1|1|tcp|127.0.0.1:") }, "\(output.stdout)")
     #expect(output.stdout.contains { $0.hasPrefix("note      following \(log)") }, "\(output.stdout)")
     #expect(view.exitStatus == nil, "view waits while wrap writes")
@@ -245,9 +239,8 @@ struct WrapTests {
     #expect(log.last?["event"] as? String == "finished", "wrap finished its log")
     let wrap = try #require(log.first?["pid"] as? Int)
     let plugin = try #require(log.first { $0["event"] as? String == "started" }?["pid"] as? Int)
-    let deadline = ContinuousClock.now + .seconds(10)
-    while ContinuousClock.now < deadline, PluginDevCLI.isAlive(Int32(wrap)) || PluginDevCLI.isAlive(Int32(plugin)) {
-      try await Task.sleep(for: .milliseconds(50))
+    try? await waitUntil(30, "wrap and the plugin ending") {
+      !PluginDevCLI.isAlive(Int32(wrap)) && !PluginDevCLI.isAlive(Int32(plugin))
     }
     #expect(!PluginDevCLI.isAlive(Int32(wrap)), "wrap is gone")
     #expect(!PluginDevCLI.isAlive(Int32(plugin)), "the plugin is gone")

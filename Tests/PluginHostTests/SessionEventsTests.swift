@@ -62,16 +62,24 @@ struct SessionEventsTests {
   /// events in order.
   @Test func timedEventsCarryTheTimeTheyHappened() async throws {
     let events = SessionEvents(budget: 1 << 20)
+    // Each time is checked against clock readings taken around its yield, bounds no load can
+    // cross. The sleep is the gap between the two events (part of the setup, not a wait for
+    // anything): a sleep never ends early, so the times must lie at least 0.3 s apart, and the
+    // reader, which starts after both, would stamp the early event 0.3 s too late.
     let before = Date()
     events.yield(.notice("early"))
+    let afterEarly = Date()
     try await Task.sleep(for: .milliseconds(300))
+    let beforeLate = Date()
     events.yield(.notice("late"))
+    let afterLate = Date()
     events.finish()
     var seen: [TimedEvent] = []
     for await timed in events.timed { seen.append(timed) }
     #expect(seen.count == 2)
     guard seen.count == 2 else { return }
-    #expect(seen[0].time >= before && seen[0].time < before.addingTimeInterval(0.25), "\(seen[0].time) vs \(before)")
+    #expect(seen[0].time >= before && seen[0].time <= afterEarly, "\(seen[0].time) vs \(before)...\(afterEarly)")
+    #expect(seen[1].time >= beforeLate && seen[1].time <= afterLate, "\(seen[1].time) vs \(beforeLate)...\(afterLate)")
     #expect(seen[1].time.timeIntervalSince(seen[0].time) >= 0.29)
     guard case .notice("early") = seen[0].event, case .notice("late") = seen[1].event else {
       Issue.record("out of order: \(seen.map(\.event))")

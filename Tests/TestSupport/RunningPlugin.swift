@@ -68,14 +68,40 @@ public final class RunningPlugin: Sendable {
   public func kill() async { await process.kill() }
 }
 
-/// Reads every event of a process into memory; hands out the first stdout line when it comes.
+/// Reads every event of a process into memory; hands out the first stdout line when it comes,
+/// and any line a test waits for (`line(_:within:where:)`) as it comes.
 public final class OutputCollector: Sendable {
-  private final class State: Sendable {
-    let lines = Mutex<(stdout: [String], stderr: [String], exit: PluginProcess.ExitStatus?)>(([], [], nil))
-    func withLock<R>(_ body: (inout (stdout: [String], stderr: [String], exit: PluginProcess.ExitStatus?)) -> R) -> R {
-      lines.withLock { body(&$0) }
+  /// Which output a waited-for line is on.
+  public enum Stream: Sendable {
+    case stdout, stderr
+  }
+
+  private struct Waiter {
+    let stream: Stream
+    let condition: @Sendable (String) -> Bool
+    let continuation: CheckedContinuation<String?, Never>
+  }
+
+  private struct Lines {
+    var stdout: [String] = []
+    var stderr: [String] = []
+    var exit: PluginProcess.ExitStatus?
+    /// Every event has been read (the process ended).
+    var ended = false
+    var waiters: [Int: Waiter] = [:]
+    var cancelled: Set<Int> = []
+    var nextWaiter = 0
+
+    func first(_ stream: Stream, where condition: (String) -> Bool) -> String? {
+      (stream == .stdout ? stdout : stderr).first(where: condition)
     }
   }
+
+  private final class State: Sendable {
+    let lines = Mutex(Lines())
+    func withLock<R>(_ body: (inout Lines) -> R) -> R { lines.withLock { body(&$0) } }
+  }
+
   private let state = State()
   private let firstLine: AsyncStream<String?>
   private let task: Task<Void, Never>
@@ -85,18 +111,27 @@ public final class OutputCollector: Sendable {
     let (stream, continuation) = AsyncStream<String?>.makeStream()
     firstLine = stream
     let state = self.state
+    @Sendable func add(_ text: String, to stream: Stream) {
+      let woken = state.withLock { lines -> [(CheckedContinuation<String?, Never>)] in
+        if stream == .stdout { lines.stdout.append(text) } else { lines.stderr.append(text) }
+        let matching = lines.waiters.filter { $0.value.stream == stream && $0.value.condition(text) }
+        for id in matching.keys { lines.waiters[id] = nil }
+        return matching.values.map(\.continuation)
+      }
+      for waiter in woken { waiter.resume(returning: text) }
+    }
     task = Task {
       var sentFirst = false
       for await event in process.events {
         switch event {
         case .line(.stdout, let line, _):
-          state.withLock { $0.stdout.append(line.text) }
+          add(line.text, to: .stdout)
           if !sentFirst {
             sentFirst = true
             continuation.yield(line.text)
           }
         case .line(.stderr, let line, _):
-          state.withLock { $0.stderr.append(line.text) }
+          add(line.text, to: .stderr)
         case .closed(.stdout, _):
           if !sentFirst {
             sentFirst = true
@@ -109,6 +144,12 @@ public final class OutputCollector: Sendable {
         }
       }
       continuation.finish()
+      let left = state.withLock { lines -> [Waiter] in
+        lines.ended = true
+        defer { lines.waiters.removeAll() }
+        return Array(lines.waiters.values)
+      }
+      for waiter in left { waiter.continuation.resume(returning: nil) }
     }
   }
 
@@ -128,6 +169,43 @@ public final class OutputCollector: Sendable {
       group.cancelAll()
       return first
     }
+  }
+
+  /// The first line on `stream` that satisfies `condition`: at once if one came already, else
+  /// when it comes. Nil when the output ends (the process exited) without one; throws
+  /// `TimeoutError` when none came within `seconds` (generous by default: a loaded CI machine).
+  public func line(
+    _ stream: Stream = .stdout, within seconds: Double = 60, where condition: @escaping @Sendable (String) -> Bool
+  ) async throws -> String? {
+    let state = self.state
+    let id = state.withLock { lines -> Int in
+      lines.nextWaiter += 1
+      return lines.nextWaiter
+    }
+    return try await withTimeout(seconds, "a \(stream) line awaited") {
+      await withTaskCancellationHandler {
+        await withCheckedContinuation { continuation in
+          let now = state.withLock { lines -> String?? in
+            if let found = lines.first(stream, where: condition) { return .some(found) }
+            if lines.ended || lines.cancelled.contains(id) { return .some(nil) }
+            lines.waiters[id] = Waiter(stream: stream, condition: condition, continuation: continuation)
+            return .none
+          }
+          if let now { continuation.resume(returning: now) }
+        }
+      } onCancel: {
+        let waiter = state.withLock { lines -> Waiter? in
+          lines.cancelled.insert(id)
+          return lines.waiters.removeValue(forKey: id)
+        }
+        waiter?.continuation.resume(returning: nil)
+      }
+    }
+  }
+
+  /// The first stdout line containing `text` (see `line(_:within:where:)`).
+  public func line(containing text: String, within seconds: Double = 60) async throws -> String? {
+    try await line(within: seconds) { $0.contains(text) }
   }
 
   /// Waits until the process's output is fully read.

@@ -1,5 +1,5 @@
 import Foundation
-import TestHelpers
+import TestSupport
 import Testing
 
 @testable import WireTap

@@ -1,4 +1,4 @@
-import TestHelpers
+import TestSupport
 import Testing
 
 @testable import WireTap

@@ -46,7 +46,7 @@ extension PluginChecker {
   /// Processes re-parented to plugin-dev (it is a child subreaper) since the plugin started: reported, killed, reaped.
   func collectOrphans(excluding excluded: Set<Int32>, names: [Int32: String] = [:]) async -> [LeftProcess] {
     var left: [LeftProcess] = []
-    try? await Task.sleep(for: .milliseconds(30))  // let re-parenting and the group SIGKILL land
+    await Self.awaitGroupKill(excluding: excluded)
     for _ in 0..<3 {
       let orphans = ProcessTable.ownChildren(except: excluded.union(left.map(\.pid)))
       if orphans.isEmpty { break }
@@ -62,5 +62,24 @@ extension PluginChecker {
       }
     }
     return left
+  }
+
+  /// Waits until the SIGKILL that `PluginProcess` sends to a plugin's process group when the plugin
+  /// ends has landed, so that the orphans collected next are all there: no live process remains in
+  /// a group that one of plugin-dev's own children belongs to and whose leader (the plugin) is gone.
+  /// Each member that dies hands its children to plugin-dev (a child subreaper); the plugin's own
+  /// children were handed over when it exited, before it was reaped. Returns at once when no such
+  /// group exists; gives up after `limit` (a process in uninterruptible sleep dies only when it wakes).
+  static func awaitGroupKill(excluding excluded: Set<Int32>, limit: Duration = .seconds(2)) async {
+    let clock = ContinuousClock()
+    let deadline = clock.now + limit
+    while clock.now < deadline {
+      let table = ProcessTable.snapshot()
+      let live = Set(table.lazy.filter { !$0.isZombie }.map(\.pid))
+      let children = Set(ProcessTable.ownChildren(except: excluded).map(\.pid))
+      let groups = Set(table.lazy.filter { children.contains($0.pid) }.map(\.pgrp)).subtracting(live)
+      if groups.isEmpty || !table.contains(where: { groups.contains($0.pgrp) && !$0.isZombie }) { return }
+      try? await Task.sleep(for: .milliseconds(2))  // the poll's interval: the kernel gives no event for this
+    }
   }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import SwiftProtobuf
-import TestHelpers
+import TestSupport
 
 @testable import WireTap
 

@@ -1,18 +1,4 @@
 import Foundation
-import PluginHost
-import Synchronization
-
-/// Blocking work on a thread of its own, so it never holds one of the few threads that every
-/// test's async code shares (2 on a 2-core CI machine).
-public enum OffPool {
-  /// Runs `body` on a new thread and returns its result.
-  public static func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-    await withCheckedContinuation { continuation in
-      let thread = Thread { continuation.resume(returning: body()) }
-      thread.start()
-    }
-  }
-}
 
 /// A command run under GNU time, which writes the command's peak resident set size when it
 /// ends: exact, and no sampling that a loaded machine could delay.
