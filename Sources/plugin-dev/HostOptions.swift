@@ -9,8 +9,13 @@ struct HostOptions: ParsableArguments {
   @Option(name: .customLong("timeout"), help: "Handshake timeout, like go-plugin's StartTimeout (e.g. 60s, 500ms).")
   var handshakeTimeout: DurationArgument = DurationArgument(.seconds(60))
 
-  @Option(name: .customLong("cookie"), help: "Send this magic cookie value instead of the manifest's.")
-  var cookieValue: String?
+  @Option(
+    name: .customLong("cookie"),
+    help: ArgumentHelp(
+      "Send this magic cookie: KEY=VALUE (the variable and its value), or a VALUE for the manifest's variable.",
+      discussion: "A host's cookie is one environment variable, e.g. --cookie TF_PLUGIN_MAGIC_COOKIE=d602bf8f….",
+      valueName: "KEY=VALUE|VALUE"))
+  var cookie: String?
 
   @Option(
     name: .customLong("versions"), help: "App protocol versions to offer in PLUGIN_PROTOCOL_VERSIONS, e.g. 1 or 5,6.")
@@ -92,7 +97,9 @@ struct HostOptions: ParsableArguments {
     if build && noBuild { throw ValidationError("--build and --no-build contradict each other: give one") }
     var options = SessionOptions()
     options.handshakeTimeout = handshakeTimeout.duration
-    options.cookieValue = cookieValue
+    if let cookie {
+      (options.cookieKey, options.cookieValue) = Self.splitCookie(cookie)
+    }
     if let versions {
       var list: [Int] = []
       for part in versions.split(separator: ",") {
@@ -132,6 +139,18 @@ struct HostOptions: ParsableArguments {
     options.removedEnvironment = unset
     options.runBuild = !noBuild
     return options
+  }
+}
+
+extension HostOptions {
+  /// `KEY=VALUE` (KEY an environment variable name) → both; anything else is a value alone.
+  static func splitCookie(_ text: String) -> (key: String?, value: String) {
+    guard let equals = text.firstIndex(of: "=") else { return (nil, text) }
+    let key = text[..<equals]
+    let isName =
+      key.first.map { $0 == "_" || ($0.isASCII && $0.isLetter) } == true
+      && key.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
+    return isName ? (String(key), String(text[text.index(after: equals)...])) : (nil, text)
   }
 }
 

@@ -275,7 +275,7 @@ public struct PluginChecker: Sendable {
   // MARK: - The extra runs
 
   private func cookieCheck(range: ClosedRange<Int>, store: URL, wait: Duration) async -> CheckResult {
-    let key = target.handshake.magicCookieKey
+    let key = options.session.handshake(of: target).magicCookieKey
     let socketDirectory = try? HostLaunch.socketDirectory(options.session)
     defer { socketDirectory?.remove() }
     var session = options.session

@@ -123,8 +123,8 @@ public enum HandshakeDiagnosis: Error, Sendable, Equatable, Codable, CustomStrin
     var text = "The plugin ended (\(status)) without printing a handshake line"
     if stderr.contains("This binary is a plugin. These are not meant to be executed directly") {
       text +=
-        ". It did not find its magic cookie: the cookie in plugin.json's \"handshake\" (or --cookie) must "
-        + "match what the plugin checks."
+        ". It did not find its magic cookie: the variable and value in plugin.json's \"handshake\" must be "
+        + "the ones the plugin checks; for a command line, give both with --cookie KEY=VALUE."
     } else if stderr.contains("ModuleNotFoundError") || stderr.contains("No module named") {
       text +=
         ". Python could not import a module: run the build step (install requirements.txt into the venv "

@@ -13,7 +13,7 @@ enum HostLaunch {
     socketDirectory: String? = nil
   ) -> PluginEnvironment {
     PluginEnvironment.host(
-      config: target.handshake, includeCookie: options.sendCookie, cookieValue: options.cookieValue,
+      config: options.handshake(of: target), includeCookie: options.sendCookie,
       protocolVersions: options.protocolVersions, portRange: options.portRange,
       clientCertificatePEM: clientCertificatePEM, unixSocketDir: socketDirectory,
       unixSocketGroup: options.unixSocketGroup.flatMap { $0.isEmpty ? nil : $0 })
@@ -35,8 +35,9 @@ enum HostLaunch {
     variables.merge(environment.variables) { _, host in host }
     var removed = options.removedEnvironment
     if !options.sendCookie {
-      variables[target.handshake.magicCookieKey] = nil
-      removed.append(target.handshake.magicCookieKey)
+      let key = options.handshake(of: target).magicCookieKey
+      variables[key] = nil
+      removed.append(key)
     }
     if let unbuffered = options.pythonUnbufferedToRemove(given: variables), !removed.contains(unbuffered) {
       removed.append(unbuffered)

@@ -13,6 +13,16 @@ public struct SessionOptions: Sendable, Equatable {
   public var sendCookie = true
   /// A different cookie value to send.
   public var cookieValue: String?
+  /// The magic cookie's variable instead of the manifest's (`--cookie KEY=VALUE`); nil: the manifest's.
+  public var cookieKey: String?
+
+  /// `target`'s handshake with the cookie given on the command line, if any.
+  public func handshake(of target: PluginTarget) -> HandshakeConfig {
+    var config = target.handshake
+    if let cookieKey { config.magicCookieKey = cookieKey }
+    if let cookieValue { config.magicCookieValue = cookieValue }
+    return config
+  }
   /// App versions to offer instead of the target's.
   public var protocolVersions: [Int]?
   /// `PLUGIN_MIN_PORT`…`PLUGIN_MAX_PORT`.
