@@ -187,23 +187,22 @@ struct HardeningTests {
     let process = try await PluginDevCLI.start(
       ["run", "--headless", "--proto", main, "--", Fixtures.executable("kv-swift")], environment: ["TMPDIR": tmp.path])
     let output = OutputCollector(process: process)
-    // Wait for protoc to be running (a child of plugin-dev reading the FIFO).
-    let deadline = ContinuousClock.now + .seconds(60)
-    var protoc: Int32?
-    while protoc == nil, ContinuousClock.now < deadline, output.exitStatus == nil {
-      protoc = Self.descendants(of: process.pid).first { Self.commandName($0) == "protoc" }
-      if protoc == nil { try await Task.sleep(for: .milliseconds(100)) }
+    // Wait for protoc to be running (a child of plugin-dev) and blocked opening the FIFO (the
+    // kernel's wait for a writer): by then plugin-dev has long since listed it with the Watchdog (a
+    // SIGTERM in the milliseconds between the spawn and that listing would leave protoc running).
+    let pid = try await waitFor(60, "protoc blocked on the FIFO\n\(output.stderr.joined(separator: "\n"))") {
+      () -> Int32? in
+      guard let protoc = Self.descendants(of: process.pid).first(where: { Self.commandName($0) == "protoc" }) else {
+        return nil
+      }
+      let waiting = (try? String(contentsOfFile: "/proc/\(protoc)/wchan", encoding: .utf8)) ?? ""
+      return waiting.hasPrefix("wait_for_partner") || waiting.contains("fifo") ? protoc : nil
     }
-    let pid = try #require(protoc, "protoc never ran\n\(output.stderr.joined(separator: "\n"))")
     kill(process.pid, SIGTERM)
     let status = await process.waitForExit(timeout: .seconds(30))
     await output.finished()
     #expect(status == .signaled(SIGTERM), "\(output.stderr.joined(separator: "\n"))")
-    var gone = false
-    while !gone, ContinuousClock.now < deadline {
-      gone = !PluginDevCLI.isAlive(pid)
-      if !gone { try await Task.sleep(for: .milliseconds(100)) }
-    }
+    let gone = (try? await waitUntil(60, "protoc gone") { !PluginDevCLI.isAlive(pid) }) != nil
     #expect(gone, "protoc (pid \(pid)) outlived plugin-dev")
     #expect(try FileManager.default.contentsOfDirectory(atPath: tmp.path).isEmpty, "protoc's folder was left")
   }
