@@ -124,23 +124,16 @@ public struct PluginChecker: Sendable {
     let refusal = Self.hostRefusal(handshake)
     if let line = first.usableLine, let refusal {
       // A handshake can be read past a host's refusal (a line after junk, a version not offered),
-      // but a host stops there and never connects: so did the main run.
-      running =
-        [.skip(.handshakeReachable, refusal), ServiceChecks.portRange(line, range: range)]
-        + [
-          CheckID.healthServing, .stdioStream, .reflection, .reflectionDescriptors, .kvRoundTrip, .controllerShutdown,
-          .shutdownExit, .shutdownNoChildren,
-        ].map { CheckResult.skip($0, refusal) }
+      // but a host stops there and never connects: so did the main run. Only the port is the line's.
+      running = Self.runningChecks.map {
+        $0 == .portRange ? ServiceChecks.portRange(line, range: range) : CheckResult.skip($0, refusal)
+      }
       await host.stop()
       _ = await collectOrphans(excluding: excluded)
     } else if let line = first.usableLine {
       running = await exercise(line, host: host, recorder: recorder, range: range, excluded: excluded)
     } else {
-      running = [
-        .handshakeReachable, .portRange, .healthServing, .stdioStream, .reflection, .reflectionDescriptors,
-        .kvRoundTrip, .controllerShutdown,
-        .shutdownExit, .shutdownNoChildren,
-      ].map { CheckResult.skip($0, first.unusableReason) }
+      running = Self.runningChecks.map { CheckResult.skip($0, first.unusableReason) }
       await host.stop()
       _ = await collectOrphans(excluding: excluded)
     }
@@ -166,6 +159,12 @@ public struct PluginChecker: Sendable {
     let usable = reachable == .pass || (refusal != nil && reachable == .skip)
     return MainRun(results: results, latency: latency, line: usable ? verdict.usableLine : nil, unusableReason: reason)
   }
+
+  /// The checks of a running plugin, from handshake.reachable to shutdown.no-children (`exercise`'s).
+  static let runningChecks: [CheckID] = [
+    .handshakeReachable, .portRange, .healthServing, .stdioStream, .reflection, .reflectionDescriptors, .kvRoundTrip,
+    .controllerShutdown, .shutdownExit, .shutdownNoChildren,
+  ]
 
   /// Why a go-plugin host would stop at this handshake and never connect, naming the check that
   /// says more; nil when it would connect.
