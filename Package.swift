@@ -10,7 +10,10 @@ import class Foundation.ProcessInfo
 let benchmarkProducts: [Product] =
   ProcessInfo.processInfo.environment["PLUGIN_DEV_BENCHMARKS"] == nil
   ? []
-  : ["WireTap", "Relay", "AutoMTLS", "PluginHost", "TerminalUI", "KVExample", "Scaffold"].map {
+  : [
+    "WireTap", "Relay", "AutoMTLS", "PluginHost", "PluginSchemas", "PluginCheck", "PluginSession", "PluginWrap",
+    "TerminalUI", "KVExample", "Scaffold",
+  ].map {
     .library(name: $0, targets: [$0])
   }
 
@@ -89,6 +92,8 @@ let package = Package(
       ]
     ),
     .target(name: "Capture", dependencies: ["Traffic"]),
+    // The host core: process, handshake, HostMachine/HostCore, launch and environment, connection and
+    // relay glue (docs/architecture.md). The commands' modules sit on it.
     .target(
       name: "PluginHost",
       dependencies: [
@@ -104,6 +109,56 @@ let package = Package(
         .product(name: "SystemPackage", package: "swift-system"),
       ]
     ),
+    // Where a plugin's schemas come from: built in, protoc, protosets, gRPC reflection.
+    .target(
+      name: "PluginSchemas",
+      dependencies: [
+        "PluginHost",
+        "PluginProtocol",
+        "WireTap",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ]
+    ),
+    // `check`: the conformance checks (pure) and the runs that observe the plugin for them.
+    .target(
+      name: "PluginCheck",
+      dependencies: [
+        "PluginHost",
+        "PluginSchemas",
+        "PluginProtocol",
+        "AutoMTLS",
+        "Relay",
+        "WireTap",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+      ]
+    ),
+    // `run`, `attach` and `view`: a session's events, its calls, and its recording.
+    .target(
+      name: "PluginSession",
+      dependencies: [
+        "PluginHost",
+        "PluginSchemas",
+        "PluginProtocol",
+        "Capture",
+        "WireTap",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ]
+    ),
+    // `wrap`: a real host's plugin command, watched through the tap, written as a session recording.
+    .target(
+      name: "PluginWrap",
+      dependencies: [
+        "PluginHost",
+        "PluginSession",
+        "PluginProtocol",
+        "AutoMTLS",
+        "Capture",
+        "Relay",
+        "WireTap",
+      ]
+    ),
     .target(
       name: "Scaffold",
       dependencies: [
@@ -113,7 +168,7 @@ let package = Package(
     .target(
       name: "TerminalUI",
       dependencies: [
-        "CNcursesw", "PluginHost", "WireTap", "PluginProtocol",
+        "CNcursesw", "PluginHost", "PluginSchemas", "PluginSession", "WireTap", "PluginProtocol",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
       ]
     ),
@@ -124,6 +179,10 @@ let package = Package(
         "PluginProtocol",
         "Capture",
         "PluginHost",
+        "PluginSchemas",
+        "PluginCheck",
+        "PluginSession",
+        "PluginWrap",
         "Scaffold",
         "TerminalUI",
         "WireTap",
@@ -178,7 +237,8 @@ let package = Package(
     .testTarget(
       name: "PluginHostTests",
       dependencies: [
-        "PluginHost", "PluginProtocol", "WireTap", "Capture",
+        "PluginHost", "PluginSchemas", "PluginCheck", "PluginSession", "PluginWrap", "PluginProtocol", "WireTap",
+        "Capture",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
       ]
@@ -186,13 +246,15 @@ let package = Package(
     .testTarget(
       name: "PluginDevTests",
       dependencies: [
-        "plugin-dev", "PluginHost", "PluginProtocol", "WireTap",
+        "plugin-dev", "PluginHost", "PluginCheck", "PluginSession", "PluginProtocol", "WireTap",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
       ]
     ),
     .testTarget(
       name: "TerminalUITests",
-      dependencies: ["TerminalUI", "PluginHost", "WireTap", "PluginProtocol"]
+      dependencies: [
+        "TerminalUI", "PluginHost", "PluginSchemas", "PluginCheck", "PluginSession", "WireTap", "PluginProtocol",
+      ]
     ),
     .testTarget(
       name: "ScaffoldTests",
@@ -221,6 +283,9 @@ let package = Package(
       dependencies: [
         "PluginProtocol",
         "PluginHost",
+        "PluginSchemas",
+        "PluginCheck",
+        "PluginSession",
         "TestSupport",
         "AutoMTLS",
         "Relay",

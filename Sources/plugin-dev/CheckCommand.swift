@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PluginCheck
 import PluginHost
 import PluginProtocol
 
@@ -37,7 +38,7 @@ struct Check: AsyncParsableCommand {
 
   @OptionGroup var plugin: PluginTargetArguments
 
-  @OptionGroup var host: HostOptions
+  @OptionGroup var host: HostArguments
 
   @OptionGroup var attachment: AttachOptions
 
@@ -75,13 +76,13 @@ struct Check: AsyncParsableCommand {
     let (pluginTarget, cleanup) = resolved
     defer { cleanup() }
 
-    var options = CheckOptions(session: try host.sessionOptions())
-    if attach == nil, let skipped = host.skipForeignBuild(of: pluginTarget, in: &options.session) {
+    var options = CheckOptions(host: try host.hostOptions())
+    if attach == nil, let skipped = host.skipForeignBuild(of: pluginTarget, in: &options.host) {
       writeLine(stderr: true, skipped)
     }
-    options.session.attach = attach
-    options.session.tap = false
-    options.session.healthInterval = nil
+    options.host.attach = attach
+    options.host.tap = false
+    options.host.healthInterval = nil
     options.narrowPortRange = !host.portRangeGiven
     options.orphansTracked = ChildSubreaper.enable()
 

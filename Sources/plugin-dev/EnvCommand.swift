@@ -25,9 +25,9 @@ struct Env: AsyncParsableCommand {
 
   @OptionGroup var plugin: PluginTargetArguments
 
-  @OptionGroup var host: HostOptions
+  @OptionGroup var host: HostArguments
 
-  @OptionGroup var runHost: RunHostOptions
+  @OptionGroup var runHost: RunHostArguments
 
   @Option(
     name: .customLong("mtls-dir"),
@@ -50,7 +50,7 @@ struct Env: AsyncParsableCommand {
     } catch {
       throw ValidationError(error.description)
     }
-    var options = try host.sessionOptions()
+    var options = try host.hostOptions()
     runHost.apply(to: &options)
     let environment: HostEnvironment
     do {

@@ -3,6 +3,7 @@ import Capture
 import Foundation
 import PluginHost
 import PluginProtocol
+import PluginSession
 import TerminalUI
 import WireTap
 
@@ -34,9 +35,9 @@ struct Run: AsyncParsableCommand {
 
   @OptionGroup var plugin: PluginTargetArguments
 
-  @OptionGroup var host: HostOptions
+  @OptionGroup var host: HostArguments
 
-  @OptionGroup var runHost: RunHostOptions
+  @OptionGroup var runHost: RunHostArguments
 
   @OptionGroup(title: "Schemas") var schemaSources: SchemaArguments
 
@@ -116,8 +117,9 @@ struct Run: AsyncParsableCommand {
   func run() async throws {
     // A closed stdout (e.g. `| head`) must end the session cleanly, not kill plugin-dev mid-way.
     signal(SIGPIPE, SIG_IGN)
-    var options = try host.sessionOptions()
-    runHost.apply(to: &options)
+    var options = SessionOptions()
+    options.host = try host.hostOptions()
+    runHost.apply(to: &options.host)
     options.attach = try attachment.target()
     let (pluginTarget, cleanup): (PluginTarget, @Sendable () -> Void)
     if let attach = options.attach {
@@ -131,7 +133,7 @@ struct Run: AsyncParsableCommand {
       }
     }
     defer { cleanup() }
-    if let skipped = host.skipForeignBuild(of: pluginTarget, in: &options) { writeLine(stderr: true, skipped) }
+    if let skipped = host.skipForeignBuild(of: pluginTarget, in: &options.host) { writeLine(stderr: true, skipped) }
     options.healthInterval = healthInterval.duration == .zero ? nil : healthInterval.duration
     options.callTimeout = callTimeout.map(\.duration) ?? (options.attach == nil ? Session.callTimeout : nil)
     options.tap = !noTap

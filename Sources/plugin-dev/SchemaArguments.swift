@@ -1,5 +1,6 @@
 import ArgumentParser
 import PluginHost
+import PluginSchemas
 import WireTap
 
 /// Where the plugin's own schemas come from: `--proto`, `--import-path`, `--protoset`, reflection.

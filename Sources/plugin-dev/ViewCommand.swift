@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PluginHost
+import PluginSession
 import TerminalUI
 
 #if canImport(Glibc)

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import PluginHost
+import PluginSession
+import PluginWrap
 
 /// `plugin-dev wrap`: put where a host expects the plugin's command.
 struct Wrap: AsyncParsableCommand {
@@ -51,7 +53,7 @@ struct Wrap: AsyncParsableCommand {
     }
     let wrapper = Wrapper(
       executable: command[0], arguments: Array(command.dropFirst()), log: log,
-      pcapPath: pcapPath.map { ($0 as NSString).expandingTildeInPath })
-    Wrapper.end(like: await wrapper.run())
+      pcapPath: pcapPath.map { ($0 as NSString).expandingTildeInPath }, output: .standard)
+    endLikePlugin(await wrapper.run())
   }
 }

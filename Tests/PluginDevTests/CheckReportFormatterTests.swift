@@ -1,4 +1,5 @@
 import Foundation
+import PluginCheck
 import PluginHost
 import Testing
 

@@ -10,7 +10,7 @@ struct CookieArgumentTests {
     ("=v", nil, "=v"), ("1K=v", nil, "1K=v"), ("a-b=c", nil, "a-b=c"),
   ])
   func splits(_ text: String, _ key: String?, _ value: String) {
-    let split = HostOptions.splitCookie(text)
+    let split = HostArguments.splitCookie(text)
     #expect(split.key == key && split.value == value)
   }
 }

@@ -4,6 +4,7 @@ import Testing
 import WireTap
 
 @testable import PluginHost
+@testable import PluginSession
 @testable import plugin_dev
 
 @Suite("SessionEventFormatter")

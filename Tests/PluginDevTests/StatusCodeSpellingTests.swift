@@ -1,6 +1,7 @@
 import Foundation
 import GRPCCore
 import PluginHost
+import PluginSession
 import Testing
 
 @testable import plugin_dev

@@ -1,5 +1,6 @@
 import Testing
 
+@testable import PluginCheck
 @testable import PluginHost
 @testable import PluginProtocol
 

@@ -1,6 +1,7 @@
 import PluginProtocol
 import Testing
 
+@testable import PluginCheck
 @testable import PluginHost
 
 /// `HandshakeChecks`: the watcher's decision → one result per handshake check, and the line the rest uses.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import PluginCheck
 @testable import PluginHost
 
 /// `CheckReport`: counts, failed checks and the exit code (its lines: PluginDevTests).

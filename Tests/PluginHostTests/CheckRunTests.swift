@@ -2,6 +2,7 @@ import Foundation
 import PluginProtocol
 import Testing
 
+@testable import PluginCheck
 @testable import PluginHost
 
 /// The verdicts on the stop, stderr/stdout, the cookie run and the negotiation run.

@@ -3,7 +3,9 @@ import GRPCCore
 import PluginProtocol
 import Testing
 
+@testable import PluginCheck
 @testable import PluginHost
+@testable import PluginSchemas
 
 /// `ServiceChecks`, `KVRoundTrip`, `ReflectionProbe`: the verdicts on a running plugin's services.
 @Suite("check: services")

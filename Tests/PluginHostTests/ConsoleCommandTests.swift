@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import PluginHost
+@testable import PluginSession
 
 @Suite("ConsoleCommand")
 struct ConsoleCommandTests {

@@ -2,7 +2,10 @@ import Foundation
 import Testing
 import WireTap
 
+@testable import PluginCheck
 @testable import PluginHost
+@testable import PluginSchemas
+@testable import PluginSession
 
 /// The console's schema commands as parsed, the `services` listing, and `reflection.descriptors`.
 @Suite("Schema console and checks")

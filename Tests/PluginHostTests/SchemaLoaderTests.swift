@@ -5,6 +5,7 @@ import Testing
 import WireTap
 
 @testable import PluginHost
+@testable import PluginSchemas
 
 #if canImport(Glibc)
   import Glibc

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import PluginHost
+@testable import PluginSession
 
 /// A slow reader loses the oldest noisy events, never the ones that matter, and is told so.
 @Suite("SessionEvents")

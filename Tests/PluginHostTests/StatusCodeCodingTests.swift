@@ -3,6 +3,7 @@ import GRPCCore
 import Testing
 
 @testable import PluginHost
+@testable import PluginSession
 
 /// `CallRecord` and `HealthSample` encode a status code as its name, exactly as they did when the
 /// code was a string (what Swift synthesizes for them), and read it back.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import PluginHost
+@testable import PluginWrap
 
 @Suite("wrap's handshake rewrite")
 struct WrapHandshakeTests {

@@ -1,4 +1,5 @@
 import PluginHost
+import PluginSchemas
 import Testing
 import WireTap
 

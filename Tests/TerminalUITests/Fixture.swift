@@ -1,6 +1,7 @@
 import Foundation
 import PluginHost
 import PluginProtocol
+import PluginSession
 import TerminalUI
 import WireTap
 

@@ -1,5 +1,6 @@
 import Foundation
 import PluginHost
+import PluginSession
 import TerminalUI
 import Testing
 import WireTap

@@ -1,6 +1,8 @@
 import Foundation
+import PluginCheck
 import PluginHost
 import PluginProtocol
+import PluginSession
 import Testing
 import WireTap
 

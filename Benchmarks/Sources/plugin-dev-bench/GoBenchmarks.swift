@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import PluginHost
 import PluginProtocol
+import PluginSession
 import Synchronization
 import WireTap
 

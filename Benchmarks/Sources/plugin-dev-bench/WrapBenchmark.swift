@@ -1,5 +1,7 @@
 import Foundation
 import PluginHost
+import PluginSession
+import PluginWrap
 import Scaffold
 
 #if canImport(Glibc)
@@ -21,7 +23,11 @@ func wrapShim(_ arguments: [String]) async -> Never {
   }
   if rest.first == "--" { rest = rest.dropFirst() }
   guard let executable = rest.first else { exit(2) }
-  Wrapper.end(like: await Wrapper(executable: executable, arguments: Array(rest.dropFirst()), log: log).run())
+  let status = await Wrapper(executable: executable, arguments: Array(rest.dropFirst()), log: log, output: .standard)
+    .run()
+  // As `plugin-dev wrap` ends (its exit code; a benchmark's plugin is not killed by a signal).
+  if case .exited(let code) = status { exit(code) }
+  exit(1)
 }
 
 /// The genuine go-plugin 1.0.1 host and Go plugins, built in GOPATH mode against Debian's

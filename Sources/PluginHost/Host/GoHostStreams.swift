@@ -12,7 +12,7 @@ final class GoHostStreams: Sendable {
   typealias Note = @Sendable (String) async -> Void
 
   private struct State {
-    var stdio: ServiceChecks.StdioOutcome?
+    var stdio: StdioOutcome?
     var bytes = 0
     var waiters: [CheckedContinuation<Void, Never>] = []
   }
@@ -41,7 +41,7 @@ final class GoHostStreams: Sendable {
       } catch {}
     }
     let stdio = Task { [state] in
-      let outcome: ServiceChecks.StdioOutcome?
+      let outcome: StdioOutcome?
       do {
         try await Plugin_GRPCStdio.Client(wrapping: client).streamStdio(Google_Protobuf_Empty()) { response in
           for try await message in response.messages {
@@ -78,7 +78,7 @@ final class GoHostStreams: Sendable {
   }
 
   /// The stdio stream's outcome, after giving a refusal until `settle` after opening to arrive.
-  func stdioOutcome(settle: Duration = .milliseconds(250)) async -> ServiceChecks.StdioOutcome {
+  func stdioOutcome(settle: Duration = .milliseconds(250)) async -> StdioOutcome {
     let ready = openedAt + settle
     let timer = Task { [state] in
       try? await Task.sleep(until: ready, clock: .continuous)

@@ -4,14 +4,14 @@ import PluginProtocol
 
 /// One `grpc.health.v1.Health/Check` of service `"plugin"`, as `run`'s health loop, its console
 /// and `check` make it.
-enum HealthCall {
+package enum HealthCall {
   /// How long a health check may take.
-  static let timeout: Duration = .seconds(5)
+  package static let timeout: Duration = .seconds(5)
   /// What a call cut short by stopping says.
-  static let cancelledText = "stopped before the plugin answered"
+  package static let cancelledText = "stopped before the plugin answered"
 
   /// Checks once; failures are explained from the connection's traffic.
-  static func sample(_ connection: PluginConnection, timeout: Duration = timeout) async -> HealthSample {
+  package static func sample(_ connection: PluginConnection, timeout: Duration = timeout) async -> HealthSample {
     let started = Date()
     let clock = ContinuousClock()
     let t0 = clock.now

@@ -51,7 +51,7 @@ extension HostCore {
           "PYTHONUNBUFFERED is set here but not passed on: a host on another machine rarely has it, and without it "
             + "a Python plugin that does not flush its handshake hangs (--env PYTHONUNBUFFERED=1 passes it)"))
     }
-    let info = SessionEvent.StartInfo(
+    let info = StartInfo(
       pid: 0, command: target.command.description, environment: environment.variables,
       removedEnvironment: launch.removedEnvironment, workingDirectory: target.workingDirectory.path, startedAt: Date(),
       generation: starts, inheritedCount: HostLaunch.inheritedCount(launch, shown: environment.variables))
@@ -67,7 +67,7 @@ extension HostCore {
     }
   }
 
-  func spawned(_ process: PluginProcess, info: SessionEvent.StartInfo, epoch: Int) {
+  func spawned(_ process: PluginProcess, info: StartInfo, epoch: Int) {
     guard epoch == self.epoch, let run, run.epoch == epoch else {
       process.signalGroup(SIGKILL)
       return
@@ -115,7 +115,7 @@ extension HostCore {
     run.shutdown = (
       sent,
       Task {
-        typealias Controller = ShutdownChecks.Observation.Controller
+        typealias Controller = ShutdownReply
         var callOptions = CallOptions.defaults
         callOptions.timeout = .seconds(10)
         let result: Controller

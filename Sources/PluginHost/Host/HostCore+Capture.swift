@@ -33,7 +33,7 @@ extension HostCore {
   }
 
   /// Returns once the relay traffic reported so far is decoded and recorded (an export then has it all).
-  func trafficCaughtUp() async {
+  package func trafficCaughtUp() async {
     await run?.traffic?.caughtUp()
   }
 

@@ -123,7 +123,7 @@ extension HostCore {
     case .failed(let id, let reason):
       observe(.notice("relay connection \(id) to the plugin failed: \(reason)"))
     case .error(let id, .pluginToHost, let reason) where options.autoMTLS:
-      observe(.notice("relay connection \(id): TLS with the plugin failed: \(AutoMTLSCheck.compactTLSError(reason))"))
+      observe(.notice("relay connection \(id): TLS with the plugin failed: \(TLSErrorText.compact(reason))"))
     default:
       break
     }

@@ -24,7 +24,7 @@ public actor HostCore {
   /// The plugin.
   public nonisolated let target: PluginTarget
   /// The options in force.
-  public nonisolated let options: SessionOptions
+  public nonisolated let options: HostOptions
   let observe: @Sendable (HostEvent) -> Void
   var machine: HostMachine
   /// Bumped at every start: completions of an earlier start are dropped.
@@ -47,11 +47,11 @@ public actor HostCore {
   var buildOnStart: Bool
   var identity: AutoMTLSIdentity?
   /// The relay traffic as pcapng (with the tap): `--pcap`'s file and the console's export.
-  nonisolated let capture: TrafficCapture?
+  package nonisolated let capture: TrafficCapture?
   /// The descriptors the relay's decoder consults before the built-in types (nil: none).
   nonisolated let schemas: SchemaStore?
   /// The `--pcap` file's summary, once finished.
-  var captureSummary: CaptureSummary?
+  package var captureSummary: CaptureSummary?
   /// How the last stop went.
   public internal(set) var lastStop = StopOutcome()
 
@@ -69,7 +69,7 @@ public actor HostCore {
     var streams: GoHostStreams?
     var tasks: [Task<Void, Never>] = []
     var shutdown: (sent: ContinuousClock.Instant, task: Task<Void, Never>)?
-    let answer = LockedValue<ShutdownChecks.Observation.Controller?>(nil)
+    let answer = LockedValue<ShutdownReply?>(nil)
     var exit: (status: PluginProcess.ExitStatus, at: ContinuousClock.Instant)?
     var killed = false
     var graceExpired = false
@@ -79,7 +79,7 @@ public actor HostCore {
 
   /// A host for `target`; `observe` hears everything, in order, on the actor.
   public init(
-    target: PluginTarget, options: SessionOptions, schemas: SchemaStore? = nil,
+    target: PluginTarget, options: HostOptions, schemas: SchemaStore? = nil,
     observe: @escaping @Sendable (HostEvent) -> Void
   ) {
     self.target = target
@@ -158,7 +158,7 @@ public actor HostCore {
   public var process: PluginProcess? { run?.process }
 
   /// The stdio stream's outcome (`check`'s `stdio.stream`); nil without the Go host's streams.
-  func stdioOutcome() async -> ServiceChecks.StdioOutcome? {
+  package func stdioOutcome() async -> StdioOutcome? {
     guard let streams = run?.streams else { return nil }
     return await streams.stdioOutcome()
   }
@@ -270,7 +270,7 @@ public actor HostCore {
   }
 
   /// Whether the plugin is connected and not being stopped.
-  var isRunning: Bool { machine.state == .running }
+  package var isRunning: Bool { machine.state == .running }
   var isSettled: Bool { pending == 0 && (machine.state == .idle || machine.state == .finished) }
 
   func resumeIfSettled() {

@@ -27,7 +27,7 @@ public struct HostEnvironment: Sendable {
   /// The environment `options` describe for `target`; with `options.autoMTLS`, a host
   /// certificate made for it (`PLUGIN_CLIENT_CERT`), written with its key to `mtlsDirectory`
   /// (made 0700 when missing; nil: a new private folder under `$TMPDIR`).
-  public static func make(_ target: PluginTarget, _ options: SessionOptions, mtlsDirectory: String? = nil)
+  public static func make(_ target: PluginTarget, _ options: HostOptions, mtlsDirectory: String? = nil)
     throws(Failure) -> HostEnvironment
   {
     var files: (key: String, certificate: String, pem: String)?

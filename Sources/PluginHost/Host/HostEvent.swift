@@ -10,7 +10,7 @@ public enum HostEvent: Sendable {
   /// The plugin could not be spawned (the machine's `.handshakeFailed` follows).
   case spawnFailed(PluginProcessError)
   /// The plugin runs, started as `info` says.
-  case started(PluginProcess, SessionEvent.StartInfo)
+  case started(PluginProcess, StartInfo)
   /// A line, an end of file or the exit, as the process reported it (before the machine sees it).
   case output(PluginProcess.Event)
   /// The machine's report (handshake, failures, stop notices, the exit).
@@ -30,7 +30,7 @@ public enum HostEvent: Sendable {
 /// How the last stop went, for `check`'s shutdown checks.
 public struct StopOutcome: Sendable, Equatable {
   /// What `plugin.GRPCController/Shutdown` did (nil when none was sent).
-  public var controller: ShutdownChecks.Observation.Controller?
+  public var controller: ShutdownReply?
   /// From Shutdown to the exit, when the plugin exited within the grace.
   public var exitedAfter: Duration?
   /// How the process ended.

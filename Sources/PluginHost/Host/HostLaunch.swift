@@ -5,11 +5,11 @@ import PluginProtocol
 /// user's `--env`, then the go-plugin variables; the cookie removed when it is not sent, and
 /// `PYTHONUNBUFFERED` removed unless asked for. `run`, `check` and every later host mode start
 /// plugins through this one description.
-enum HostLaunch {
+package enum HostLaunch {
   /// The go-plugin variables the options ask for (with `PLUGIN_CLIENT_CERT` when given a
   /// certificate, and `PLUGIN_UNIX_SOCKET_DIR` when given the start's socket folder).
-  static func environment(
-    _ target: PluginTarget, _ options: SessionOptions, clientCertificatePEM: String? = nil,
+  package static func environment(
+    _ target: PluginTarget, _ options: HostOptions, clientCertificatePEM: String? = nil,
     socketDirectory: String? = nil
   ) -> PluginEnvironment {
     PluginEnvironment.host(
@@ -21,13 +21,13 @@ enum HostLaunch {
 
   /// Makes the socket folder of one start inside `--socket-dir` (nil without it), as go-plugin
   /// makes `plugin-dir*` inside `UnixSocketConfig.TempDir`.
-  static func socketDirectory(_ options: SessionOptions) throws(SocketFolder.Failure) -> SocketFolder? {
+  package static func socketDirectory(_ options: HostOptions) throws(SocketFolder.Failure) -> SocketFolder? {
     guard let base = options.unixSocketBaseDirectory else { return nil }
     return try SocketFolder.make(in: base, group: options.unixSocketGroup)
   }
 
   /// The launch of `target` with `environment`.
-  static func launch(_ target: PluginTarget, _ options: SessionOptions, environment: PluginEnvironment)
+  package static func launch(_ target: PluginTarget, _ options: HostOptions, environment: PluginEnvironment)
     -> PluginProcess.Launch
   {
     let (executable, arguments) = target.command.launchArguments(in: target.folder)
@@ -49,7 +49,7 @@ enum HostLaunch {
   }
 
   /// Variables the plugin inherits from plugin-dev's environment besides the ones shown.
-  static func inheritedCount(_ launch: PluginProcess.Launch, shown: [String: String]) -> Int {
+  package static func inheritedCount(_ launch: PluginProcess.Launch, shown: [String: String]) -> Int {
     guard launch.inheritsEnvironment else { return 0 }
     return Set(ProcessInfo.processInfo.environment.keys).subtracting(launch.removedEnvironment).subtracting(shown.keys)
       .count

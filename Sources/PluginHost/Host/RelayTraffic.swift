@@ -10,7 +10,7 @@ import WireTap
 ///
 /// At the stop the stream is ended and drained (within a deadline), so the frame log and the
 /// capture both hold the last frames (the Shutdown call, GOAWAY) and agree with each other.
-final class RelayTraffic: Sendable {
+package final class RelayTraffic: Sendable {
   /// What the stream carries: the relay's events, and markers that say when all before them is handled.
   private enum Item: Sendable {
     case event(CaptureEvent)
@@ -43,7 +43,7 @@ final class RelayTraffic: Sendable {
   /// then handles that time's traffic at once instead of waking for every chunk, which on a busy
   /// machine takes the CPU from the calls being relayed (`wrap --log`: 2 ms); zero for `run`,
   /// whose frames are shown as they come.
-  init(
+  package init(
     capture: TrafficCapture?, schemas: SchemaStore? = nil, decodes: Bool = true, coalescing: Duration = .zero,
     batchEnded: (@Sendable () -> Void)? = nil, observe: @escaping @Sendable (HostEvent) -> Void
   ) {
@@ -102,7 +102,7 @@ final class RelayTraffic: Sendable {
   }
 
   /// A chunk the relay forwards. Called on the event loop: it only enqueues.
-  func bytes(_ connection: Int, _ direction: Direction, _ chunk: [UInt8]) {
+  package func bytes(_ connection: Int, _ direction: Direction, _ chunk: [UInt8]) {
     let event = CaptureEvent.bytes(
       connection: connection, direction: direction, bytes: chunk, at: Date())
     push(.event(event))
@@ -119,7 +119,7 @@ final class RelayTraffic: Sendable {
   }
 
   /// A connection event of the relay (opened and closed matter; a failed dial never opened).
-  func event(_ event: TapProxy.ConnectionEvent) {
+  package func event(_ event: TapProxy.ConnectionEvent) {
     switch event {
     case .opened(let id): push(.event(.opened(connection: id, at: Date())))
     case .closed(let id): push(.event(.closed(connection: id, at: Date())))
@@ -129,7 +129,7 @@ final class RelayTraffic: Sendable {
 
   /// Returns once everything the relay reported before the call is decoded and recorded (at
   /// once when the task has ended).
-  func caughtUp() async {
+  package func caughtUp() async {
     await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
       let id: Int? = waiters.withLock { waiters in
         guard !waiters.ended else { return nil }
@@ -145,14 +145,14 @@ final class RelayTraffic: Sendable {
 
   /// Ends the stream and waits, at most `limit`, for everything fed to be decoded and recorded;
   /// false when the wait was cut short (the rest is dropped).
-  func drain(within limit: Duration) async -> Bool {
+  package func drain(within limit: Duration) async -> Bool {
     continuation.finish()
     await HostCore.first(task, within: limit)
     return !task.isCancelled
   }
 
   /// Ends the stream and the task at once, dropping what was not handled yet.
-  func cancel() {
+  package func cancel() {
     continuation.finish()
     task.cancel()
   }

@@ -11,18 +11,18 @@ import PluginProtocol
 /// `os.MkdirTemp(UnixSocketConfig.TempDir, "plugin-dir")` (0700, a name nobody can guess), given
 /// to `--socket-group` with mode 0770 as go-plugin's `setGroupWritable` does, named in
 /// `PLUGIN_UNIX_SOCKET_DIR`, removed when the plugin ends.
-struct SocketFolder: Sendable {
+package struct SocketFolder: Sendable {
   /// The folder's path.
-  let path: String
+  package let path: String
 
   /// Why the folder could not be made.
-  struct Failure: Error, Sendable, CustomStringConvertible {
+  package struct Failure: Error, Sendable, CustomStringConvertible {
     /// What happened and what to do.
-    let description: String
+    package let description: String
   }
 
   /// Makes `<base>/plugin-dirXXXXXX`, given to `group` when one is named.
-  static func make(in base: String, group: String?) throws(Failure) -> SocketFolder {
+  package static func make(in base: String, group: String?) throws(Failure) -> SocketFolder {
     let trimmed = base.count > 1 && base.hasSuffix("/") ? String(base.dropLast()) : base
     var template = Array("\(trimmed)/plugin-dirXXXXXX".utf8CString)
     guard let made = mkdtemp(&template) else {
@@ -39,7 +39,7 @@ struct SocketFolder: Sendable {
   }
 
   /// Removes the folder and whatever the plugin left in it.
-  func remove() {
+  package func remove() {
     try? FileManager.default.removeItem(atPath: path)
   }
 }

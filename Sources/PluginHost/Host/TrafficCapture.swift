@@ -8,7 +8,7 @@ import Synchronization
 /// One `CaptureRecorder` spans the session's starts (each start's relay is a new `relayStarted`),
 /// so flows, host ports and the plugin's port stay consistent across restarts. Like the frame
 /// log, `clear` does not empty it: tshark decodes headers (HPACK) only from a connection's start.
-final class TrafficCapture: Sendable {
+package final class TrafficCapture: Sendable {
   private struct State {
     var recorder = CaptureRecorder()
     var memory: CaptureBuffer
@@ -24,7 +24,7 @@ final class TrafficCapture: Sendable {
   private let state: Mutex<State>
 
   /// A capture kept in memory up to `memoryLimit` bytes and, with `pcapPath`, streamed to that file.
-  init(pcapPath: String?, memoryLimit: Int) {
+  package init(pcapPath: String?, memoryLimit: Int) {
     var state = State(memory: CaptureBuffer(limit: memoryLimit))
     if let pcapPath {
       do {
@@ -39,7 +39,7 @@ final class TrafficCapture: Sendable {
 
   /// A relay started; the first time, what to tell the user about the `--pcap` file (where it
   /// goes and how to read it, or why it cannot be written).
-  func relayStarted(_ relay: CaptureRelay) -> String? {
+  package func relayStarted(_ relay: CaptureRelay) -> String? {
     state.withLock { state in
       apply(&state, payload: 0) { $0.relayStarted(relay, at: Date()) }
       guard let pcapPath, !state.announced else { return nil }
@@ -51,17 +51,17 @@ final class TrafficCapture: Sendable {
   }
 
   /// Records one relay event.
-  func record(_ event: CaptureEvent) {
+  package func record(_ event: CaptureEvent) {
     state.withLock { state in apply(&state, payload: event.payloadCount) { $0.record(event) } }
   }
 
   /// The relay stopped: its open flows are closed.
-  func relayEnded() {
+  package func relayEnded() {
     state.withLock { state in apply(&state, payload: 0) { $0.relayEnded(at: Date()) } }
   }
 
   /// Ends the capture and closes the file; what it holds (nil without `--pcap`). Idempotent.
-  func finish() -> CaptureSummary? {
+  package func finish() -> CaptureSummary? {
     state.withLock { state in
       if let summary = state.summary { return summary }
       guard let pcapPath else { return nil }
@@ -76,7 +76,7 @@ final class TrafficCapture: Sendable {
   }
 
   /// Writes what the memory holds (the traffic so far, up to the limit) to `path` as pcapng.
-  func export(to path: String) throws(PcapngFileError) -> CaptureSummary {
+  package func export(to path: String) throws(PcapngFileError) -> CaptureSummary {
     let (bytes, summary) = state.withLock { state in
       // Before the first relay nothing is recorded yet: an empty capture is still a valid file.
       var empty = CaptureRecorder()

@@ -1,19 +1,19 @@
 import Synchronization
 
 /// A value behind a lock that closures and tasks can share (a `Mutex` cannot be captured).
-final class LockedValue<Value: Sendable>: Sendable {
+package final class LockedValue<Value: Sendable>: Sendable {
   private let mutex: Mutex<Value>
 
   /// Creates the box.
-  init(_ value: Value) {
+  package init(_ value: Value) {
     mutex = Mutex(value)
   }
 
   /// Runs `body` with the value locked.
-  func withLock<Result>(_ body: (inout sending Value) -> sending Result) -> sending Result {
+  package func withLock<Result>(_ body: (inout sending Value) -> sending Result) -> sending Result {
     mutex.withLock(body)
   }
 
   /// The current value.
-  var value: Value { mutex.withLock { $0 } }
+  package var value: Value { mutex.withLock { $0 } }
 }

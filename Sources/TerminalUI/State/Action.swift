@@ -1,5 +1,6 @@
 import Foundation
 import PluginHost
+import PluginSession
 import WireTap
 
 /// Everything that can change the app state: input, session events, and results of effects.

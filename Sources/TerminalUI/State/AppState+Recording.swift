@@ -1,5 +1,6 @@
 import Foundation
 import PluginHost
+import PluginSession
 import WireTap
 
 extension AppState {

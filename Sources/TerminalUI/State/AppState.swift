@@ -1,6 +1,7 @@
 import Foundation
 import PluginHost
 import PluginProtocol
+import PluginSession
 import WireTap
 
 /// Everything the TUI shows; changed only by `update(_:_:)`, drawn by `render(_:size:)`.

@@ -1,5 +1,6 @@
 import Foundation
 import PluginHost
+import PluginSession
 
 /// One line of console output.
 public enum ConsoleLine: Sendable, Equatable {

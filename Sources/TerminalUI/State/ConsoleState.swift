@@ -1,5 +1,7 @@
 import Foundation
 import PluginHost
+import PluginSchemas
+import PluginSession
 
 /// The console: input line with history, output, calls in flight.
 public struct ConsoleState: Sendable, Equatable {

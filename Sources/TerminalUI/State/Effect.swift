@@ -1,4 +1,5 @@
 import PluginHost
+import PluginSession
 
 /// Work `update` asks the runtime to do; results come back as actions.
 public enum Effect: Sendable, Equatable {

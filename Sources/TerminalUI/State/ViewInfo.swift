@@ -1,4 +1,5 @@
 import PluginHost
+import PluginSession
 
 /// `plugin-dev view`: the log shown (read-only) and how far reading it is.
 public struct ViewInfo: Sendable, Equatable {

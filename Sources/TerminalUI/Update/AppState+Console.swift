@@ -1,4 +1,5 @@
 import PluginHost
+import PluginSession
 
 extension AppState {
   /// Keys while the console input has focus: editing, history, Enter runs, Esc leaves.

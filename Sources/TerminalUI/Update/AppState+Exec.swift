@@ -1,4 +1,5 @@
 import PluginHost
+import PluginSession
 
 extension AppState {
   /// Queues console commands (`run --exec`) to run, in order, once the plugin is ready.

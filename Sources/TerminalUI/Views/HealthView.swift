@@ -27,7 +27,7 @@ enum HealthView {
         StyledLine(
           "         Health/Check(\"plugin\") → UNIMPLEMENTED: the plugin has no grpc.health.v1.Health", Theme.warning))
       lines.append(
-        StyledLine("         fix: ", Theme.ok) + StyledLine(ServiceChecks.missingHealthServiceFix, Theme.fix))
+        StyledLine("         fix: ", Theme.ok) + StyledLine(HealthSample.missingServiceFix, Theme.fix))
     } else if case .failed(let code, let message) = latest.outcome {
       lines.append(StyledLine("         \(code): \(message)", Theme.error))
     }

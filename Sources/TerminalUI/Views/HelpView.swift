@@ -1,4 +1,5 @@
 import PluginHost
+import PluginSession
 
 /// The help overlay: every key, the filter terms and the console commands; scrolls with j/k.
 enum HelpView {

@@ -1,6 +1,7 @@
 import Foundation
 import PluginHost
 import PluginProtocol
+import PluginSession
 import WireTap
 
 /// Renders session events as plain lines or JSON lines (headless mode); pure, so it is tested directly.
