@@ -10,6 +10,10 @@ public struct CheckReport: Sendable, Equatable {
   public var startFailure: String?
   /// Wall time of the whole check.
   public var seconds: Double
+  /// The host profile checked for (`check --host`), nil: a generic go-plugin host.
+  public var host: String?
+  /// The checks that host does not care about (reported, never failed).
+  public var notNeeded: [CheckID] = []
 
   /// Creates a report.
   public init(target: String, results: [CheckResult], startFailure: String? = nil, seconds: Double = 0) {

@@ -333,4 +333,20 @@ public enum HandshakeChecks {
   private static func format(_ seconds: Double) -> String {
     seconds == seconds.rounded() ? String(Int(seconds)) : String(format: "%.1f", seconds)
   }
+
+  /// Why a go-plugin host would stop at this handshake and never connect, naming the check that
+  /// says more; nil when it would connect.
+  static func hostRefusal(_ decision: HandshakeChecks.Observation.Decision) -> String? {
+    guard case .failed(let diagnosis) = decision else { return nil }
+    switch diagnosis {
+    case .textBeforeHandshake(let first, _):
+      return "a go-plugin host stops at stdout line 1 (\(HandshakeChecks.quoted(first))) and never connects; "
+        + "see handshake.no-junk"
+    case .invalid(let error, _) where !error.isPluginDevCheck:
+      return
+        "a go-plugin host refuses this handshake and never connects; see \(HandshakeChecks.category(of: error).rawValue)"
+    default:
+      return nil
+    }
+  }
 }

@@ -44,6 +44,17 @@ public struct PluginChecker: Sendable {
 
   /// Builds (unless turned off), runs every check, and reports each result through `progress` as it is known.
   public func run(progress: @escaping @Sendable (CheckProgress) -> Void = { _ in }) async -> CheckReport {
+    guard let profile = options.host.profile else { return await runGeneric(progress: progress) }
+    let fit = HostFit(profile)
+    var report = await runGeneric { progress(fit.judge($0)) }
+    report.results = report.results.map(fit.judge)
+    report.host = profile.name
+    report.notNeeded = fit.notNeeded
+    return report
+  }
+
+  /// The checks of a generic go-plugin host.
+  private func runGeneric(progress: @escaping @Sendable (CheckProgress) -> Void) async -> CheckReport {
     let clock = ContinuousClock()
     let started = clock.now
     func report(_ results: [CheckResult], failure: String? = nil) -> CheckReport {
@@ -105,9 +116,10 @@ public struct PluginChecker: Sendable {
     let timeout = options.host.handshakeTimeout
     let recorder = MainRunRecorder(timeout: timeout, progress: progress)
     let host = HostCore(target: target, options: mainRunOptions(range: range, store: store), observe: recorder.receive)
-    let expectations = HostLaunch.environment(target, host.options).expectations()
     let before = Set(ProcessTable.ownChildren().map(\.pid))
     await host.start()
+    // What the start offered (with the host certificate when the host profile turns AutoMTLS on).
+    let expectations = await host.expectations
     let started = recorder.snapshot
     if let failure = started.spawnFailure {
       await host.finish()
@@ -123,7 +135,7 @@ public struct PluginChecker: Sendable {
     let first = HandshakeChecks.evaluate(observation)
 
     let running: [CheckResult]
-    let refusal = Self.hostRefusal(handshake)
+    let refusal = HandshakeChecks.hostRefusal(handshake)
     if let line = first.usableLine, let refusal {
       // A handshake can be read past a host's refusal (a line after junk, a version not offered),
       // but a host stops there and never connects: so did the main run. Only the port is the line's.
@@ -168,30 +180,15 @@ public struct PluginChecker: Sendable {
     .controllerShutdown, .shutdownExit, .shutdownNoChildren,
   ]
 
-  /// Why a go-plugin host would stop at this handshake and never connect, naming the check that
-  /// says more; nil when it would connect.
-  static func hostRefusal(_ decision: HandshakeChecks.Observation.Decision) -> String? {
-    guard case .failed(let diagnosis) = decision else { return nil }
-    switch diagnosis {
-    case .textBeforeHandshake(let first, _):
-      return "a go-plugin host stops at stdout line 1 (\(HandshakeChecks.quoted(first))) and never connects; "
-        + "see handshake.no-junk"
-    case .invalid(let error, _) where !error.isPluginDevCheck:
-      return
-        "a go-plugin host refuses this handshake and never connects; see \(HandshakeChecks.category(of: error).rawValue)"
-    default:
-      return nil
-    }
-  }
-
   /// The main run's host options: the user's, with the check's port window and a private KV
-  /// store, no relay, no health loop, no AutoMTLS (the AutoMTLS run is separate), no build (done).
+  /// store, no relay, no health loop, no build (done), and AutoMTLS only when the host profile
+  /// turns it on (a generic host's AutoMTLS run is separate: tls.auto-mtls).
   func mainRunOptions(range: ClosedRange<Int>, store: URL) -> HostOptions {
     var session = options.host
     session.portRange = range
     session.tap = false
     session.healthInterval = nil
-    session.autoMTLS = false
+    session.autoMTLS = options.host.profile?.autoMTLS == true
     session.runBuild = false
     session.actLikeGoHost = true
     session.sendCookie = true

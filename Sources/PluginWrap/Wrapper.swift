@@ -29,6 +29,8 @@ public actor Wrapper {
   private let log: SessionRecorder?
   /// Where the plugin's output and wrap's notes go (the host reads them).
   private let output: WrapOutput
+  /// The host wrap runs under (`wrap --host`), named in the log and checked against the environment.
+  private let profile: HostProfile?
   private let capture: TrafficCapture?
   private let environment: [String: String]
   private var relay: TapProxy?
@@ -50,9 +52,11 @@ public actor Wrapper {
   /// under the host environment `environment`, passing the plugin's output on to `output`.
   public init(
     executable: String, arguments: [String], log: SessionRecorder?, pcapPath: String? = nil,
-    environment: [String: String] = ProcessInfo.processInfo.environment, output: WrapOutput
+    environment: [String: String] = ProcessInfo.processInfo.environment, output: WrapOutput,
+    profile: HostProfile? = nil
   ) {
     self.output = output
+    self.profile = profile
     self.executable = executable
     self.arguments = arguments
     self.log = log
@@ -61,10 +65,15 @@ public actor Wrapper {
   }
 
   /// Runs the plugin until it exits; returns how it ended (`exited(1)` when it could not be
-  /// started), for `end(like:)`.
+  /// started); the CLI ends like it.
   public func run() async -> PluginProcess.ExitStatus {
     // A host that went away leaves broken pipes: writes then fail instead of killing wrap.
     signal(SIGPIPE, SIG_IGN)
+    if let profile, environment[profile.cookie.key] != profile.cookie.value {
+      note(
+        "the host did not send \(profile.name)'s cookie (\(profile.cookie.key)); is wrap under \(profile.name)? "
+          + "(--host \(profile.name) only names the host in the log)")
+    }
     var overrides: [String: String] = [:]
     var removed: [String] = []
     if environment[PluginEnvironment.Key.multiplexGRPC] != nil {
@@ -297,6 +306,6 @@ public actor Wrapper {
     return SessionEvent.StartInfo(
       pid: pid, command: ([executable] + arguments).joined(separator: " "), environment: sent,
       removedEnvironment: removed, workingDirectory: FileManager.default.currentDirectoryPath, startedAt: Date(),
-      generation: 1, inheritedCount: environment.count - sent.count)
+      generation: 1, inheritedCount: environment.count - sent.count, host: profile?.name)
   }
 }

@@ -98,6 +98,14 @@ public struct TemplateLibrary: Sendable {
     throw .templatesNotFound(searched: candidates.map(\.path))
   }
 
+  /// The folder plugin-dev's shipped files are in (`Templates/`, and `Profiles/`, the host
+  /// profiles): the one holding the built-in templates, found as `discover` finds them; nil when
+  /// there is none.
+  public static func builtInPackageRoot(executable: URL? = Bundle.main.executableURL) -> URL? {
+    builtInCandidates(executable: executable, sourceTemplates: compiledSourceTemplates)
+      .first(where: holdsTemplates)?.deletingLastPathComponent()
+  }
+
   /// Where the built-in templates may be, in order: `Templates` in the executable's folder and
   /// every folder above it (as given, then with links resolved), then `sourceTemplates`.
   static func builtInCandidates(executable: URL?, sourceTemplates: URL?) -> [URL] {

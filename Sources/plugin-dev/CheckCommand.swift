@@ -76,7 +76,7 @@ struct Check: AsyncParsableCommand {
     let (pluginTarget, cleanup) = resolved
     defer { cleanup() }
 
-    var options = CheckOptions(host: try host.hostOptions())
+    var options = CheckOptions(host: try host.hostOptions(for: pluginTarget))
     if attach == nil, let skipped = host.skipForeignBuild(of: pluginTarget, in: &options.host) {
       writeLine(stderr: true, skipped)
     }

@@ -38,7 +38,6 @@ struct Env: AsyncParsableCommand {
   var json = false
 
   func validate() throws {
-    if mtlsDirectory != nil && !runHost.autoMTLS { throw ValidationError("--mtls-dir goes with --auto-mtls") }
     try validateTargetPath(plugin.target)
   }
 
@@ -50,8 +49,11 @@ struct Env: AsyncParsableCommand {
     } catch {
       throw ValidationError(error.description)
     }
-    var options = try host.hostOptions()
-    runHost.apply(to: &options)
+    var options = try host.hostOptions(for: pluginTarget)
+    try runHost.apply(to: &options)
+    if mtlsDirectory != nil && !options.autoMTLS {
+      throw ValidationError("--mtls-dir goes with --auto-mtls (or a --host profile that turns AutoMTLS on)")
+    }
     let environment: HostEnvironment
     do {
       environment = try HostEnvironment.make(pluginTarget, options, mtlsDirectory: mtlsDirectory)

@@ -7,6 +7,17 @@ import PluginSession
 /// Options that change how the plugin is started (shared by `run` and `check`; what only `run`
 /// takes is in `RunHostArguments`, since `check` does those itself).
 struct HostArguments: ParsableArguments {
+  @Option(
+    name: .customLong("host"),
+    help: ArgumentHelp(
+      "Act as this real host: its cookie, protocol versions, AutoMTLS and health checks, in one word.",
+      discussion:
+        "A built-in profile (terraform, grafana, vault, …: `plugin-dev hosts` lists them) or a profile file "
+        + "(./my-host.json). Without it, plugin.json's \"host\" is used, else a generic go-plugin host. "
+        + "The other options given here win over the profile's.",
+      valueName: "NAME|FILE"))
+  var hostProfile: String?
+
   @Option(name: .customLong("timeout"), help: "Handshake timeout, like go-plugin's StartTimeout (e.g. 60s, 500ms).")
   var handshakeTimeout: DurationArgument = DurationArgument(.seconds(60))
 
@@ -93,10 +104,26 @@ struct HostArguments: ParsableArguments {
       + " \(owner), and the step would run as you. Read its plugin.json, then give --build to run it (or build it yourself)."
   }
 
-  /// The host options these flags describe.
-  func hostOptions() throws -> HostOptions {
+  /// The host profile in force for `target`: `--host`'s, else its plugin.json's `"host"` (a file
+  /// named there is relative to the plugin's folder); nil: a generic go-plugin host.
+  func profile(for target: PluginTarget?) throws -> HostProfile? {
+    let profiles = ShippedFiles.hostProfiles()
+    do {
+      if let hostProfile { return try profiles.resolve(hostProfile) }
+      if let target, let named = target.hostProfile {
+        return try profiles.resolve(named, currentDirectory: target.folder)
+      }
+    } catch {
+      throw ValidationError(error.description)
+    }
+    return nil
+  }
+
+  /// The host options these flags describe for `target`: its host profile first, then the flags.
+  func hostOptions(for target: PluginTarget?) throws -> HostOptions {
     if build && noBuild { throw ValidationError("--build and --no-build contradict each other: give one") }
     var options = HostOptions()
+    if let profile = try profile(for: target) { options.act(as: profile) }
     options.handshakeTimeout = handshakeTimeout.duration
     if let cookie {
       (options.cookieKey, options.cookieValue) = Self.splitCookie(cookie)
@@ -193,7 +220,7 @@ struct CallTimeoutArgument: ExpressibleByArgument, Sendable {
   }
 }
 
-/// What only `run` takes: `check` starts the plugin without its cookie and with AutoMTLS by itself.
+/// What only `run` (and `env`) takes: `check` starts the plugin without its cookie and with AutoMTLS by itself.
 struct RunHostArguments: ParsableArguments {
   @Flag(name: .customLong("no-cookie"), help: "Do not send the magic cookie (to test the plugin's cookie check).")
   var noCookie = false
@@ -205,9 +232,18 @@ struct RunHostArguments: ParsableArguments {
   )
   var autoMTLS = false
 
-  /// Applies these flags to `options`.
-  func apply(to options: inout HostOptions) {
+  @Flag(
+    name: .customLong("no-auto-mtls"),
+    help: "Talk plaintext even when the host profile (--host) turns AutoMTLS on.")
+  var noAutoMTLS = false
+
+  /// Applies these flags to `options` (over its host profile's).
+  func apply(to options: inout HostOptions) throws {
+    if autoMTLS && noAutoMTLS {
+      throw ValidationError("--auto-mtls and --no-auto-mtls contradict each other: give one")
+    }
     options.sendCookie = !noCookie
-    options.autoMTLS = autoMTLS
+    if autoMTLS { options.autoMTLS = true }
+    if noAutoMTLS { options.autoMTLS = false }
   }
 }

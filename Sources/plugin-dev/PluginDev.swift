@@ -11,7 +11,9 @@ struct PluginDev: AsyncParsableCommand {
       stderr and every gRPC frame. `plugin-dev run` with no target runs the built-in Swift KV plugin.
       """,
     version: "0.1.0",
-    subcommands: [Run.self, Check.self, Env.self, Wrap.self, View.self, New.self, Templates.self, ExampleKV.self]
+    subcommands: [
+      Run.self, Check.self, Env.self, Wrap.self, View.self, New.self, Templates.self, Hosts.self, ExampleKV.self,
+    ]
   )
 }
 

@@ -67,8 +67,10 @@ struct Run: AsyncParsableCommand {
   @Flag(name: .customLong("every-health"), help: "With --headless: print every health check, not only changes.")
   var everyHealth = false
 
-  @Option(name: .customLong("health-interval"), help: "Time between health checks (0 turns them off).")
-  var healthInterval: DurationArgument = DurationArgument(.seconds(1))
+  @Option(
+    name: .customLong("health-interval"),
+    help: "Time between health checks (0 turns them off; default 1s, off for a host profile that never checks health).")
+  var healthInterval: DurationArgument?
 
   @Option(name: .customLong("frame-limit"), help: "Frames kept in the frame log (oldest dropped).")
   var frameLimit: Int = 100_000
@@ -117,14 +119,10 @@ struct Run: AsyncParsableCommand {
   func run() async throws {
     // A closed stdout (e.g. `| head`) must end the session cleanly, not kill plugin-dev mid-way.
     signal(SIGPIPE, SIG_IGN)
-    var options = SessionOptions()
-    options.host = try host.hostOptions()
-    runHost.apply(to: &options.host)
-    options.attach = try attachment.target()
+    let attach = try attachment.target()
     let (pluginTarget, cleanup): (PluginTarget, @Sendable () -> Void)
-    if let attach = options.attach {
+    if let attach {
       (pluginTarget, cleanup) = (attach.pluginTarget, {})
-      options.runBuild = false
     } else {
       do {
         (pluginTarget, cleanup) = try plugin.resolve()
@@ -133,8 +131,16 @@ struct Run: AsyncParsableCommand {
       }
     }
     defer { cleanup() }
+    var options = SessionOptions()
+    options.host = try host.hostOptions(for: pluginTarget)
+    try runHost.apply(to: &options.host)
+    options.attach = attach
+    if attach != nil { options.runBuild = false }
     if let skipped = host.skipForeignBuild(of: pluginTarget, in: &options.host) { writeLine(stderr: true, skipped) }
-    options.healthInterval = healthInterval.duration == .zero ? nil : healthInterval.duration
+    if let healthInterval {
+      options.healthInterval = healthInterval.duration == .zero ? nil : healthInterval.duration
+      options.healthOnce = false
+    }
     options.callTimeout = callTimeout.map(\.duration) ?? (options.attach == nil ? Session.callTimeout : nil)
     options.tap = !noTap
     options.schemas = schemaSources.options

@@ -28,6 +28,13 @@ struct Wrap: AsyncParsableCommand {
     help: "Write the relay's traffic as pcapng to this file as it happens, for Wireshark or tshark.")
   var pcapPath: String?
 
+  @Option(
+    name: .customLong("host"),
+    help: ArgumentHelp(
+      "The host wrap runs under (a profile name or file, see `plugin-dev hosts`): named in the log, and a note when its cookie is missing.",
+      valueName: "NAME|FILE"))
+  var hostProfile: String?
+
   @Argument(parsing: .postTerminator, help: "The plugin's command and arguments (after --).")
   var command: [String] = []
 
@@ -38,6 +45,12 @@ struct Wrap: AsyncParsableCommand {
   }
 
   func run() async throws {
+    var profile: HostProfile?
+    if let hostProfile {
+      do { profile = try ShippedFiles.hostProfiles().resolve(hostProfile) } catch {
+        throw ValidationError(error.description)
+      }
+    }
     var log: SessionRecorder?
     if let logPath {
       let host = getppid()
@@ -53,7 +66,7 @@ struct Wrap: AsyncParsableCommand {
     }
     let wrapper = Wrapper(
       executable: command[0], arguments: Array(command.dropFirst()), log: log,
-      pcapPath: pcapPath.map { ($0 as NSString).expandingTildeInPath }, output: .standard)
+      pcapPath: pcapPath.map { ($0 as NSString).expandingTildeInPath }, output: .standard, profile: profile)
     endLikePlugin(await wrapper.run())
   }
 }

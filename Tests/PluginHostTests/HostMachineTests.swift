@@ -276,4 +276,14 @@ struct HostMachineTests {
     for event in Self.path(to: .connecting) { _ = quiet.receive(event, now: Self.t0) }
     #expect(quiet.receive(.connected, now: Self.t0) == [.decide(true)])
   }
+
+  /// A host profile whose host never checks health: one check after connecting, then none.
+  @Test func healthOnceChecksOnceAndNeverAgain() {
+    var once = Self.machine(health: nil)
+    once.configuration.healthOnce = true
+    for event in Self.path(to: .connecting) { _ = once.receive(event, now: Self.t0) }
+    #expect(once.receive(.connected, now: Self.t0) == [.decide(true), .checkHealth])
+    #expect(once.receive(.healthChecked, now: Self.t0 + .seconds(1)) == [])
+    #expect(once.state == .running)
+  }
 }

@@ -3,6 +3,18 @@ import GRPCCore
 
 /// One health check.
 public struct HealthSample: Sendable, Equatable, Codable {
+  /// The note after the one health check made for a host that never checks health.
+  public static func notCheckedByHost(_ host: String, sample: HealthSample) -> String {
+    let answer: String
+    switch sample.outcome {
+    case .status(let status): answer = "it answered \(status)"
+    case .failed(let code, _) where code == .unimplemented: answer = "it serves no health service, which is fine there"
+    case .failed(let code, _): answer = "it answered \(code.grpcName)"
+    }
+    return "\(host) never calls grpc.health.v1.Health: plugin-dev checked once (\(answer)) and checks no more "
+      + "(--health-interval 1s checks anyway)"
+  }
+
   /// What to do when the plugin serves no `grpc.health.v1.Health` (check's `health.serving` fix for
   /// UNIMPLEMENTED, and the TUI's).
   public static let missingServiceFix =

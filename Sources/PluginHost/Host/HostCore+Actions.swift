@@ -54,7 +54,8 @@ extension HostCore {
     let info = StartInfo(
       pid: 0, command: target.command.description, environment: environment.variables,
       removedEnvironment: launch.removedEnvironment, workingDirectory: target.workingDirectory.path, startedAt: Date(),
-      generation: starts, inheritedCount: HostLaunch.inheritedCount(launch, shown: environment.variables))
+      generation: starts, inheritedCount: HostLaunch.inheritedCount(launch, shown: environment.variables),
+      host: options.profile?.name)
     Task {
       do {
         let process = try await PluginProcess.start(launch)

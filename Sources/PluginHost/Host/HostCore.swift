@@ -92,6 +92,7 @@ public actor HostCore {
       expectations: HostLaunch.environment(target, options).expectations(), handshakeTimeout: options.handshakeTimeout,
       healthInterval: options.healthInterval)
     configuration.shutdownGrace = .seconds(2)
+    configuration.healthOnce = options.healthOnce
     configuration.attach = options.attach?.line
     machine = HostMachine(configuration)
     if let directory = options.attach?.mtlsDirectory {
@@ -256,6 +257,9 @@ public actor HostCore {
     guard epoch == self.epoch, machine.state == .running else { return }
     observe(.health(sample))
     if options.attach != nil { noteAttachedHealth(sample) }
+    if options.healthInterval == nil, options.healthOnce, let profile = options.profile {
+      observe(.notice(HealthSample.notCheckedByHost(profile.name, sample: sample)))
+    }
     feed(.healthChecked)
   }
 
@@ -268,6 +272,9 @@ public actor HostCore {
     if isSettled { return }
     await withCheckedContinuation { settleWaiters.append($0) }
   }
+
+  /// What the last start offered the plugin, as its handshake is judged.
+  package var expectations: HandshakeExpectations { machine.configuration.expectations }
 
   /// Whether the plugin is connected and not being stopped.
   package var isRunning: Bool { machine.state == .running }

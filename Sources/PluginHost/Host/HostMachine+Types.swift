@@ -11,6 +11,9 @@ extension HostMachine {
     public var handshakeTimeout: Duration
     /// Interval between health checks while running; nil turns them off.
     public var healthInterval: Duration?
+    /// With no interval: check health once, right after connecting (a host profile whose host
+    /// never checks health: the plugin's answer is shown, and nothing more is asked).
+    public var healthOnce = false
     /// How long the plugin has to exit after Shutdown before SIGKILL (go-plugin: 2 s).
     public var shutdownGrace: Duration = .seconds(2)
     /// Between SIGINT and SIGTERM when probing for an unflushed handshake.

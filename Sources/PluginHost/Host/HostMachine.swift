@@ -186,7 +186,8 @@ public struct HostMachine: Sendable {
   private mutating func connected() -> [Action] {
     guard state == .connecting else { return [] }
     state = .running
-    return [.decide(true)] + (configuration.healthInterval == nil ? [] : [.checkHealth])
+    let checks = configuration.healthInterval != nil || configuration.healthOnce
+    return [.decide(true)] + (checks ? [.checkHealth] : [])
   }
 
   // MARK: - Stopping

@@ -7,6 +7,9 @@ public struct HostOptions: Sendable, Equatable {
   public var handshakeTimeout: Duration = .seconds(60)
   /// Interval between health checks; nil turns them off.
   public var healthInterval: Duration? = .seconds(1)
+  /// With no `healthInterval`: check health once after connecting (`act(as:)` sets it for a host
+  /// that never checks health).
+  public var healthOnce = false
   /// How long a console call (`get`, `put`, `call`) may take before it fails with DEADLINE_EXCEEDED;
   /// nil: no deadline (a handler held at a debugger's breakpoint).
   public var callTimeout: Duration? = .seconds(15)
@@ -72,6 +75,26 @@ public struct HostOptions: Sendable, Equatable {
   /// (the rule `run` and `check` share), else nil.
   public func pythonUnbufferedToRemove(given variables: [String: String]) -> String? {
     unsetPythonUnbuffered && variables["PYTHONUNBUFFERED"] == nil ? "PYTHONUNBUFFERED" : nil
+  }
+
+  /// The real host this start acts as (`--host`, or plugin.json's `"host"`); nil: a generic
+  /// go-plugin host.
+  public var profile: HostProfile?
+
+  /// Acts as `profile`'s host: its cookie, the versions it offers, AutoMTLS, its variables, and
+  /// no health loop when the host never checks health. Options set afterwards (the command
+  /// line's) win over the profile's.
+  public mutating func act(as profile: HostProfile) {
+    self.profile = profile
+    cookieKey = profile.cookie.key
+    cookieValue = profile.cookie.value
+    protocolVersions = profile.protocolVersions
+    autoMTLS = profile.autoMTLS
+    if !profile.healthChecks {
+      healthInterval = nil
+      healthOnce = true
+    }
+    extraEnvironment.merge(profile.environment) { mine, _ in mine }
   }
 
   /// Default options (what a go-plugin host does).

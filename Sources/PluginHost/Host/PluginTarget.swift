@@ -25,13 +25,17 @@ public struct PluginTarget: Sendable, Equatable {
   public var handshake: HandshakeConfig
   /// The manifest's `"protos"`, as absolute paths.
   public var protos: [String]
+  /// The manifest's `"host"`: the host profile the plugin is written for (a name, or a file
+  /// relative to `folder`); `--host` wins over it.
+  public var hostProfile: String?
 
   /// Creates a target.
   public init(
     name: String, build: PluginManifest.Command? = nil, command: PluginManifest.Command, folder: URL,
     workingDirectory: URL? = nil, environment: [String: String] = [:], handshake: HandshakeConfig = .kvExample,
-    protos: [String] = []
+    protos: [String] = [], hostProfile: String? = nil
   ) {
+    self.hostProfile = hostProfile
     self.protos = protos
     self.name = name
     self.build = build
@@ -62,7 +66,7 @@ public struct PluginTarget: Sendable, Equatable {
       return PluginTarget(
         name: manifest.name ?? url.lastPathComponent, build: manifest.build, command: manifest.command, folder: url,
         workingDirectory: workingDirectory, environment: manifest.environment ?? [:],
-        handshake: manifest.effectiveHandshake, protos: protos)
+        handshake: manifest.effectiveHandshake, protos: protos, hostProfile: manifest.host)
     }
     guard FileManager.default.isExecutableFile(atPath: url.path) else { throw .notExecutable(path) }
     return PluginTarget(

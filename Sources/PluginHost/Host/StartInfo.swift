@@ -19,12 +19,15 @@ public struct StartInfo: Sendable, Equatable, Codable {
   /// How many other variables the plugin inherits from plugin-dev's environment (as go-plugin
   /// passes the host's environment on, unless `SkipHostEnv`).
   public var inheritedCount: Int
+  /// The host profile acted as (`--host terraform`); nil: a generic go-plugin host.
+  public var host: String?
 
   /// Creates a value.
   public init(
     pid: Int32, command: String, environment: [String: String], removedEnvironment: [String],
-    workingDirectory: String, startedAt: Date, generation: Int, inheritedCount: Int = 0
+    workingDirectory: String, startedAt: Date, generation: Int, inheritedCount: Int = 0, host: String? = nil
   ) {
+    self.host = host
     self.inheritedCount = inheritedCount
     self.pid = pid
     self.command = command
@@ -36,10 +39,10 @@ public struct StartInfo: Sendable, Equatable, Codable {
   }
 
   private enum CodingKeys: String, CodingKey {
-    case pid, command, environment, removedEnvironment, workingDirectory, startedAt, generation, inheritedCount
+    case pid, command, environment, removedEnvironment, workingDirectory, startedAt, generation, inheritedCount, host
   }
 
-  /// Decodes a value; `inheritedCount` may be missing (recordings made before it existed).
+  /// Decodes a value; `inheritedCount` and `host` may be missing (recordings made before they existed).
   public init(from decoder: any Decoder) throws {
     let container = try decoder.container(keyedBy: CodingKeys.self)
     pid = try container.decode(Int32.self, forKey: .pid)
@@ -50,5 +53,6 @@ public struct StartInfo: Sendable, Equatable, Codable {
     startedAt = try container.decode(Date.self, forKey: .startedAt)
     generation = try container.decode(Int.self, forKey: .generation)
     inheritedCount = try container.decodeIfPresent(Int.self, forKey: .inheritedCount) ?? 0
+    host = try container.decodeIfPresent(String.self, forKey: .host)
   }
 }

@@ -15,7 +15,9 @@ import PluginProtocol
 /// ```
 /// `build` and `command` are either a shell command (a string, run with `/bin/sh -c`) or an
 /// argument list (an array, run directly; a first element containing `/` is relative to the
-/// folder). Only `command` is required; `handshake` defaults to go-plugin's KV example.
+/// folder). Only `command` is required; `handshake` defaults to go-plugin's KV example. `"host":
+/// "terraform"` names the real host the plugin is written for (a host profile: its cookie and
+/// versions then win over `handshake`).
 public struct PluginManifest: Sendable, Equatable, Codable {
   /// The file name looked for in a plugin folder.
   public static let fileName = "plugin.json"
@@ -107,13 +109,17 @@ public struct PluginManifest: Sendable, Equatable, Codable {
   public var handshake: HandshakeConfig?
   /// .proto files describing the plugin's services, relative to the folder (compiled with protoc).
   public var protos: [String]?
+  /// The host the plugin is written for: a host profile's name (`"terraform"`) or a profile file
+  /// relative to the folder; `run`, `check` and `env` act as that host unless `--host` says otherwise.
+  public var host: String?
 
   /// Creates a manifest.
   public init(
     name: String? = nil, description: String? = nil, build: Command? = nil, command: Command,
     workingDirectory: String? = nil, environment: [String: String]? = nil, handshake: HandshakeConfig? = nil,
-    protos: [String]? = nil
+    protos: [String]? = nil, host: String? = nil
   ) {
+    self.host = host
     self.protos = protos
     self.name = name
     self.description = description

@@ -20,6 +20,8 @@ public struct AppState: Sendable {
   public var generation = 0
   /// The plugin command line.
   public var command: String?
+  /// The host profile acted as (`--host`), if any.
+  public var hostProfile: String?
   /// The build command, when there is a build step.
   public var buildCommand: String?
   /// The plugin's working directory.

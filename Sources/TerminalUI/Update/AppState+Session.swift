@@ -35,6 +35,7 @@ extension AppState {
       startedAt = info.startedAt
       generation = info.generation
       command = info.command
+      hostProfile = info.host
       workingDirectory = info.workingDirectory
       environment = info.environment
       removedEnvironment = info.removedEnvironment

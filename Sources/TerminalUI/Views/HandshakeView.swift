@@ -65,6 +65,9 @@ enum HandshakeView {
       }
       lines.append("")
     }
+    if let host = state.hostProfile {
+      lines.append(StyledLine("Host profile ", Theme.label) + StyledLine("\(host) (--host \(host))"))
+    }
     if !state.environment.isEmpty {
       lines.append(StyledLine("Environment sent", Theme.heading))
       for key in state.environment.keys.sorted() {

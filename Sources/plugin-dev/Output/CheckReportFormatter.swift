@@ -35,8 +35,17 @@ enum CheckReportFormatter {
 
   /// The closing text line: the counts (`CheckReport.startFailure` is the caller's to print, on stderr).
   static func summaryText(_ report: CheckReport) -> String {
-    "checks: \(report.count(.pass)) passed, \(report.count(.warn)) warned, "
+    var text =
+      "checks: \(report.count(.pass)) passed, \(report.count(.warn)) warned, "
       + "\(report.count(.fail)) failed, \(report.count(.skip)) skipped"
+    if let host = report.host {
+      text += " (as \(host)'s host"
+      if !report.notNeeded.isEmpty {
+        text += "; not needed there: " + report.notNeeded.map(\.rawValue).joined(separator: ", ")
+      }
+      text += ")"
+    }
+    return text
   }
 
   /// One JSON object (one line) for a result.
@@ -54,7 +63,8 @@ enum CheckReportFormatter {
       "event": "summary", "target": report.target, "passed": report.count(.pass), "warned": report.count(.warn),
       "failed": report.count(.fail), "skipped": report.count(.skip), "failedChecks": report.failedIDs.map(\.rawValue),
       "exitCode": Int(report.exitCode), "startFailure": report.startFailure ?? NSNull(),
-      "seconds": (report.seconds * 1000).rounded() / 1000,
+      "seconds": (report.seconds * 1000).rounded() / 1000, "host": report.host ?? NSNull(),
+      "notNeeded": report.notNeeded.map(\.rawValue),
     ]
     return encode(object)
   }

@@ -58,7 +58,8 @@ struct SessionEventFormatter: Sendable {
         "\($0)=\(PluginEnvironment.displayValue(info.environment[$0] ?? ""))"
       }
       .joined(separator: " ")
-      var lines = ["started   pid \(info.pid): \(info.command)", "\(indent)env \(env)"]
+      let host = info.host.map { " (host profile \($0))" } ?? ""
+      var lines = ["started   pid \(info.pid)\(host): \(info.command)", "\(indent)env \(env)"]
       if info.inheritedCount > 0 {
         lines.append("\(indent)and \(info.inheritedCount) variables inherited from \(inheritedFrom)")
       }
@@ -143,6 +144,7 @@ struct SessionEventFormatter: Sendable {
       object["inherited"] = info.inheritedCount
       object["workingDirectory"] = info.workingDirectory
       object["generation"] = info.generation
+      if let host = info.host { object["host"] = host }
     case .handshake(let line, let raw, let warnings, let seconds):
       object["raw"] = raw
       object["core"] = line.coreVersion
