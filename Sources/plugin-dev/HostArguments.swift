@@ -12,7 +12,7 @@ struct HostArguments: ParsableArguments {
     help: ArgumentHelp(
       "Act as this real host: its cookie, protocol versions, AutoMTLS and health checks, in one word.",
       discussion:
-        "A built-in profile (terraform, grafana, vault, …: `plugin-dev hosts` lists them) or a profile file "
+        "A built-in profile (terraform, grafana, vault and others: `plugin-dev hosts` lists them) or a profile file "
         + "(./my-host.json). Without it, plugin.json's \"host\" is used, else a generic go-plugin host. "
         + "The other options given here win over the profile's.",
       valueName: "NAME|FILE"))

@@ -8,7 +8,7 @@ import Testing
 @Suite("help texts")
 struct HelpTextTests {
   static let commands: [any ParsableCommand.Type] = [
-    PluginDev.self, Run.self, Check.self, Env.self, Wrap.self, View.self, New.self, Templates.self,
+    PluginDev.self, Run.self, Check.self, Env.self, Wrap.self, View.self, New.self, Templates.self, Hosts.self,
   ]
 
   @Test func paragraphsHaveNoHardLineBreaks() {
