@@ -20,6 +20,8 @@ struct HeadlessRunner {
   let everyHealth: Bool
   let execs: [String]
   let runFor: Duration?
+  /// `run --serve`: stay up after the `--exec` commands, until a signal or `--for`.
+  var keepServing = false
 
   /// How often a call that has not been answered says so.
   static let waitingEvery: Duration = .seconds(5)
@@ -52,7 +54,7 @@ struct HeadlessRunner {
 
     // Everything that waits on the plugin runs apart from the stop requests, so Ctrl-C stops
     // plugin-dev even while the handshake or a call is still pending (issue #17 item 1).
-    let work = Task { [session, execs, runFor] () -> Bool in
+    let work = Task { [session, execs, runFor, keepServing] () -> Bool in
       guard await session.start() else { return false }
       for text in execs where !Task.isCancelled {
         do {
@@ -94,7 +96,7 @@ struct HeadlessRunner {
       }
       if let runFor {
         try? await Task.sleep(for: runFor)
-      } else if execs.isEmpty {
+      } else if execs.isEmpty || keepServing {
         try? await Task.sleep(for: .seconds(86_400 * 365))
       }
       stopContinuation.yield("done")

@@ -104,9 +104,32 @@ struct Run: AsyncParsableCommand {
   @Flag(name: .customLong("no-tap"), help: "Connect to the plugin directly, without the decoding relay (no frame log).")
   var noTap = false
 
+  @Flag(
+    name: .customLong("serve"),
+    help: ArgumentHelp(
+      "Keep the plugin up for a real host too: print a reattach config that points the host at the tap.",
+      discussion:
+        "go-plugin's ReattachConfig as JSON (the shape of Terraform's TF_REATTACH_PROVIDERS entries), and with "
+        + "--host terraform and --provider-address the export line. The host and the console use the plugin at "
+        + "once; the frame log marks the host's frames host#N. Under AutoMTLS the host's side is plaintext "
+        + "(reattaching hosts exchange no certificate) and the relay talks mutual TLS to the plugin."))
+  var serve = false
+
+  @Option(
+    name: .customLong("provider-address"),
+    help: ArgumentHelp(
+      "With --serve --host terraform: the provider's source address in the TF_REATTACH_PROVIDERS line.",
+      valueName: "registry.terraform.io/NAMESPACE/NAME"))
+  var providerAddress: String?
+
   @OptionGroup var attachment: AttachOptions
 
   func validate() throws {
+    if serve && noTap { throw ValidationError("--serve points a host at the tap, and --no-tap turns it off: drop one") }
+    if serve && attachment.attach != nil {
+      throw ValidationError("--serve needs plugin-dev to start the plugin (a host watches its pid); drop --attach")
+    }
+    if providerAddress != nil && !serve { throw ValidationError("--provider-address goes with --serve") }
     try attachment.validate(target: plugin.target, command: plugin.command, autoMTLS: runHost.autoMTLS)
     if pcapPath != nil && noTap {
       throw ValidationError("--pcap records the decoding relay's traffic, and --no-tap turns the relay off: drop one")
@@ -143,6 +166,8 @@ struct Run: AsyncParsableCommand {
     }
     options.callTimeout = callTimeout.map(\.duration) ?? (options.attach == nil ? Session.callTimeout : nil)
     options.tap = !noTap
+    options.serve = serve
+    options.providerAddress = providerAddress
     options.schemas = schemaSources.options
     let schemas = try await schemaSources.load(manifestProtos: pluginTarget.protos)
     if let pcapPath {
@@ -180,7 +205,7 @@ struct Run: AsyncParsableCommand {
     }
     let runner = HeadlessRunner(
       session: session, json: json, showFrames: !noFrames, everyHealth: everyHealth, execs: execs,
-      runFor: runFor?.duration)
+      runFor: runFor?.duration, keepServing: serve)
     let code = await runner.run()
     if code != 0 { throw ExitCode(code) }
   }

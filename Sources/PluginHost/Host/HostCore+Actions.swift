@@ -164,6 +164,7 @@ extension HostCore {
       run.streams?.cancel()
       for task in run.tasks { task.cancel() }
       await run.connection?.close()
+      await run.servedProxy?.close()
       await run.proxy?.close()
       await self.drainTraffic(of: run)
       run.proxyDirectory?.remove()

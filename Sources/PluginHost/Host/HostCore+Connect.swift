@@ -48,7 +48,11 @@ extension HostCore {
       }
     }
     // A stop or the exit while the relay started: the teardown has run, close what was opened here.
+    if options.serve, options.tap, run.proxy != nil {
+      await startServedRelay(for: line, tls: tls, run: run)
+    }
     guard self.run === run, machine.state == .connecting else {
+      await run.servedProxy?.close()
       await run.proxy?.close()
       run.proxyDirectory?.remove()
       await drainTraffic(of: run)
@@ -63,6 +67,13 @@ extension HostCore {
           note: { [weak self] text in await self?.streamNote(text, epoch: epoch) })
       }
       feed(.connected, from: epoch)
+      if let served = run.servedProxy, case .unix(let path) = served.listeningAddress, let pid = run.process?.pid {
+        observe(
+          .serving(
+            ReattachConfig(
+              protocolVersion: line.appVersion, pid: pid, address: path, autoMTLS: tls != nil, profile: options.profile,
+              providerAddress: options.providerAddress)))
+      }
     } catch {
       feed(.connectFailed(.unreachable(address: line.address, reason: "\(error)")), from: epoch)
     }
@@ -109,6 +120,25 @@ extension HostCore {
     }
     run.traffic = traffic
     return (proxy, directory.appending("tap.sock"), directory)
+  }
+
+  /// `run --serve`: a second listener of the relay, for a real host, in the same private folder;
+  /// its traffic goes to the same decoder and capture, numbered apart (`ServedConnection`).
+  private func startServedRelay(for line: HandshakeLine, tls: TapProxy.TLS?, run: Run) async {
+    guard let directory = run.proxyDirectory else { return }
+    let traffic = run.traffic
+    do {
+      run.servedProxy = try await TapProxy.start(
+        listen: .unix(path: directory.appending("serve.sock")),
+        target: TapProxy.Address(network: line.network, address: line.address), targetTLS: tls,
+        group: EventLoopExecutor.shared.group,
+        onBytes: { id, direction, chunk in traffic?.bytes(ServedConnection.number(id), direction, chunk) },
+        onEvent: { event in traffic?.event(ServedConnection.numbered(event)) })
+    } catch {
+      observe(
+        .notice(
+          "--serve: the host's listener could not start (\(error)); only plugin-dev's console can call the plugin"))
+    }
   }
 
   /// The private folder the relay listens in (made early, while the plugin starts, when it can be).

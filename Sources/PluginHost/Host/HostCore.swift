@@ -62,6 +62,8 @@ public actor HostCore {
     var handshake: HandshakeLine?
     var connection: PluginConnection?
     var proxy: TapProxy?
+    /// `run --serve`: the relay's listener for a real host.
+    var servedProxy: TapProxy?
     var proxyDirectory: PrivateDirectory?
     /// `--socket-dir`'s folder of this start.
     var socketFolder: SocketFolder?

@@ -21,6 +21,8 @@ public enum HostEvent: Sendable {
   case frame(FrameRecord)
   /// A health check of the health loop.
   case health(HealthSample)
+  /// `run --serve`: a real host can reattach through the relay.
+  case serving(ReattachConfig)
   /// Data from `plugin.GRPCStdio/StreamStdio`.
   case stdio(Plugin_StdioData)
   /// Informational text from the host's own work (relay, streams, environment).

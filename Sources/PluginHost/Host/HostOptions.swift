@@ -77,6 +77,12 @@ public struct HostOptions: Sendable, Equatable {
     unsetPythonUnbuffered && variables["PYTHONUNBUFFERED"] == nil ? "PYTHONUNBUFFERED" : nil
   }
 
+  /// `run --serve`: the relay also listens for a real host (a second unix socket, printed as a
+  /// reattach config once the plugin is connected), and keeps the plugin up for it. Needs `tap`.
+  public var serve = false
+  /// `run --serve --provider-address`: the provider's address in Terraform's reattach line.
+  public var providerAddress: String?
+
   /// The real host this start acts as (`--host`, or plugin.json's `"host"`); nil: a generic
   /// go-plugin host.
   public var profile: HostProfile?

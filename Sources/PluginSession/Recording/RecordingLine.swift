@@ -99,6 +99,7 @@ extension SessionEvent {
     case .tapReady: return "tap"
     case .frame: return "frame"
     case .health: return "health"
+    case .serving: return "serve"
     case .call: return "call"
     case .notice: return "notice"
     case .schemas: return "schemas"
@@ -161,6 +162,7 @@ extension RecordingLine: Codable {
         try container.encode(local, forKey: .local)
         try container.encode(plugin, forKey: .plugin)
       case .call(let record): try record.encode(to: encoder)
+      case .serving(let config): try config.encode(to: encoder)
       case .notice(let text): try container.encode(text, forKey: .text)
       case .schemas(let catalog):
         // Sessions do not log it (`SessionEvents`); written only if a caller records one itself.
@@ -225,6 +227,7 @@ extension RecordingLine: Codable {
         local: try container.decode(String.self, forKey: .local),
         plugin: try container.decode(String.self, forKey: .plugin))
     case "call": return .call(try CallRecord(from: decoder))
+    case "serve": return .serving(try ReattachConfig(from: decoder))
     case "notice": return .notice(try container.decode(String.self, forKey: .text))
     case "exited":
       return .exited(

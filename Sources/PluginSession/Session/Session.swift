@@ -175,6 +175,7 @@ extension Session {
         }
       case .stdio(let data): stdio(data)
       case .notice(let text): events.yield(.notice(text))
+      case .serving(let config): events.yield(.serving(config))
       }
     }
 

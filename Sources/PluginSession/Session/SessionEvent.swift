@@ -29,6 +29,8 @@ public enum SessionEvent: Sendable {
   case frame(FrameRecord)
   /// A health check result.
   case health(HealthSample)
+  /// `run --serve`: a real host can reattach through the relay.
+  case serving(ReattachConfig)
   /// A console/`--exec` call finished.
   case call(CallRecord)
   /// Informational text (stopping, restarting, …).

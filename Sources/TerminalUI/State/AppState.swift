@@ -22,6 +22,8 @@ public struct AppState: Sendable {
   public var command: String?
   /// The host profile acted as (`--host`), if any.
   public var hostProfile: String?
+  /// `run --serve`: how a real host reattaches through the relay.
+  public var reattach: ReattachConfig?
   /// The build command, when there is a build step.
   public var buildCommand: String?
   /// The plugin's working directory.

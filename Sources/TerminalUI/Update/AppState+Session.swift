@@ -72,6 +72,10 @@ extension AppState {
       if !record.method.isEmpty { console.lastCall = record }
     case .schemas(let catalog):
       console.catalog = catalog
+    case .serving(let config):
+      reattach = config
+      logs.append(LogLine(time: time, source: .notice("serving: a host can reattach with \(config.goPluginJSON)")))
+      if let line = config.hostLine { logs.append(LogLine(time: time, source: .notice(line))) }
     case .notice(let text):
       logs.append(LogLine(time: time, source: .notice(text)))
     case .exited(let status, let expected):

@@ -1,4 +1,5 @@
 import Foundation
+import PluginHost
 import WireTap
 
 /// The frame log: a virtual list (only visible rows are formatted) with a column header, the
@@ -146,6 +147,8 @@ enum FramesView {
     var line = StyledLine(highlighted ? "*" : " ", Theme.callHighlight)
     line.append(Format.clock(record.time, zone, short: columns.shortTime), Theme.dim)
     line.append(" ")
+    // `run --serve`: the real host's connections are marked, plugin-dev's own are not.
+    if let host = ServedConnection.hostConnection(record.connection) { line.append("host#\(host) ", Theme.label) }
     line.append(record.direction.arrow, record.direction == .hostToPlugin ? Theme.hostToPlugin : Theme.pluginToHost)
     line.append(" " + Format.right(String(record.streamID), columns.streamWidth) + " ")
     if columns.flags { line.append(Format.left(Format.flags(record.flags), 5) + " ", Theme.dim) }

@@ -65,6 +65,13 @@ enum HandshakeView {
       }
       lines.append("")
     }
+    if let reattach = state.reattach {
+      lines.append(StyledLine("Serving a real host (--serve)", Theme.heading))
+      lines.append(StyledLine("reattach ", Theme.label) + StyledLine(reattach.goPluginJSON))
+      if let line = reattach.hostLine { lines.append(StyledLine("         ") + StyledLine(line)) }
+      lines.append(StyledLine("tls      ", Theme.label) + StyledLine(reattach.tlsStatement, Theme.dim))
+      lines.append("")
+    }
     if let host = state.hostProfile {
       lines.append(StyledLine("Host profile ", Theme.label) + StyledLine("\(host) (--host \(host))"))
     }

@@ -93,7 +93,8 @@ struct SessionEventFormatter: Sendable {
       return ["tap       relay \(local) → plugin \(plugin)"]
     case .frame(let record):
       guard showFrames else { return nil }
-      return [String(format: "frame     %@ s%-3u %@", record.direction.arrow, record.streamID, record.summary)]
+      let host = ServedConnection.hostConnection(record.connection).map { "host#\($0) " } ?? ""
+      return [String(format: "frame     %@%@ s%-3u %@", host, record.direction.arrow, record.streamID, record.summary)]
         + (record.note.map { ["\(indent)note: \($0)"] } ?? [])
     case .health(let sample):
       guard healthWanted(sample) else { return nil }
@@ -118,6 +119,18 @@ struct SessionEventFormatter: Sendable {
       return nil
     case .exited(let status, let expected):
       return ["exited    \(status)\(expected ? "" : " (unexpected)")"]
+    case .serving(let config):
+      var lines = [
+        "serve     a real host can reattach through the tap (go-plugin ReattachConfig, pid \(config.pid)):",
+        indent + config.goPluginJSON,
+      ]
+      if let line = config.hostLine {
+        lines.append(indent + line)
+      } else if let variable = config.hostVariable {
+        lines.append(indent + "(give --provider-address registry.terraform.io/NAMESPACE/NAME for the \(variable) line)")
+      }
+      lines.append(indent + "TLS: " + config.tlsStatement)
+      return lines
     case .finished:
       return nil
     }
@@ -185,6 +198,7 @@ struct SessionEventFormatter: Sendable {
       {
         object["frame"] = frame
       }
+      if let host = ServedConnection.hostConnection(record.connection) { object["hostConnection"] = host }
     case .health(let sample):
       guard healthWanted(sample) else { return nil }
       object["status"] = sample.label
@@ -193,6 +207,12 @@ struct SessionEventFormatter: Sendable {
         object["code"] = code.description
         object["message"] = message
       }
+    case .serving(let config):
+      object["reattach"] = (try? JSONSerialization.jsonObject(with: Data(config.goPluginJSON.utf8))) ?? NSNull()
+      object["pid"] = Int(config.pid)
+      object["address"] = config.address
+      object["hostLine"] = config.hostLine ?? NSNull()
+      object["tls"] = config.tlsStatement
     case .call(let call):
       object["command"] = call.command
       object["method"] = call.method

@@ -6,6 +6,12 @@
 // with the Go template's generated proto package copied to kvhost/proto.
 //
 //	kvhost [-automtls] [-key K] [-value V] [-bench N] [-pairs N] [-binary] [-loglevel L] [-start-timeout D] PLUGIN [ARGS...]
+//	kvhost -reattach JSON [-key K] [-value V]
+//
+// With -reattach it starts nothing: it reattaches to a running plugin (ClientConfig.Reattach) from
+// go-plugin's ReattachConfig as JSON ({"Protocol":"grpc","Pid":P,"Addr":{"Network":"unix","String":PATH}},
+// what `plugin-dev run --serve` prints), makes its calls, and leaves the plugin running, as
+// Terraform leaves a reattached provider.
 //
 // Prints "get K = V" and "ping ok" and exits 0, or prints "start: …" / "put: …" / … and exits 1.
 // With -bench N it then times N Get calls one after another and prints
@@ -18,8 +24,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"sort"
@@ -49,25 +57,55 @@ func main() {
 	level := flag.String("loglevel", "debug", "the host logger's level: trace, debug, info (a host's usual default), warn, error")
 	binary := flag.Bool("binary", false, "put the value followed by every byte 0x00-0xff, and check that get returns it unchanged")
 	startTimeout := flag.Duration("start-timeout", 20*time.Second, "how long to wait for the handshake (ClientConfig.StartTimeout)")
+	reattachJSON := flag.String("reattach", "", "reattach to this running plugin (go-plugin ReattachConfig as JSON) instead of starting one")
 	flag.Parse()
 	launched := time.Now()
-	if flag.NArg() < 1 {
-		fmt.Println("usage: kvhost [-automtls] PLUGIN [ARGS...]")
+	if flag.NArg() < 1 && *reattachJSON == "" {
+		fmt.Println("usage: kvhost [-automtls] PLUGIN [ARGS...] | kvhost -reattach JSON")
 		os.Exit(2)
 	}
-	client := plugin.NewClient(&plugin.ClientConfig{
+	config := &plugin.ClientConfig{
 		HandshakeConfig:  plugin.HandshakeConfig{ProtocolVersion: 1, MagicCookieKey: "BASIC_PLUGIN", MagicCookieValue: "hello"},
 		Plugins:          map[string]plugin.Plugin{"kv_grpc": kvPlugin{}},
-		Cmd:              exec.Command(flag.Arg(0), flag.Args()[1:]...),
 		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
 		AutoMTLS:         *autoMTLS,
 		StartTimeout:     *startTimeout,
 		Logger:           hclog.New(&hclog.LoggerOptions{Name: "host", Level: hclog.LevelFromString(*level), Output: os.Stderr}),
-	})
-	defer client.Kill()
+	}
+	if *reattachJSON != "" {
+		var given struct {
+			Protocol string
+			Pid      int
+			Addr     struct{ Network, String string }
+		}
+		if err := json.Unmarshal([]byte(*reattachJSON), &given); err != nil {
+			fmt.Printf("reattach: %v\n", err)
+			os.Exit(2)
+		}
+		var addr net.Addr = &net.UnixAddr{Name: given.Addr.String, Net: "unix"}
+		if given.Addr.Network == "tcp" {
+			tcp, err := net.ResolveTCPAddr("tcp", given.Addr.String)
+			if err != nil {
+				fmt.Printf("reattach: %v\n", err)
+				os.Exit(2)
+			}
+			addr = tcp
+		}
+		config.Reattach = &plugin.ReattachConfig{Protocol: plugin.Protocol(given.Protocol), Addr: addr, Pid: given.Pid}
+	} else {
+		config.Cmd = exec.Command(flag.Arg(0), flag.Args()[1:]...)
+	}
+	client := plugin.NewClient(config)
+	// A reattached plugin is not the host's to stop (Terraform leaves an unmanaged provider running).
+	kill := func() {
+		if *reattachJSON == "" {
+			client.Kill()
+		}
+	}
+	defer kill()
 	fail := func(stage string, err error) {
 		fmt.Printf("%s: %v\n", stage, err)
-		client.Kill()
+		kill()
 		os.Exit(1)
 	}
 	rpcClient, err := client.Client()
@@ -102,7 +140,7 @@ func main() {
 				at++
 			}
 			fmt.Printf("get %s: %d bytes back for %d put, first difference at byte %d\n", *key, len(got.Value), len(stored), at)
-			client.Kill()
+			kill()
 			os.Exit(1)
 		}
 		fmt.Printf("get %s = %d bytes, as put\n", *key, len(got.Value))
