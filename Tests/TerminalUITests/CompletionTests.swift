@@ -76,3 +76,28 @@ struct CompletionTests {
     #expect(!state.quitting)
   }
 }
+
+/// The console's hint names what the plugin serves: KV's get and put, or services, describe and
+/// call for a plugin without proto.KV (#24 item 4).
+@Suite("Console hint")
+struct ConsoleHintTests {
+  static func hint(_ methods: [MethodSchema]) -> String {
+    var state = Fixture.running()
+    var catalog = SchemaCatalog()
+    catalog.methods = methods
+    Fixture.feed(&state, [Fixture.event(.schemas(catalog), 1)])
+    state.focus = .frames
+    return render(state, size: Size(width: 160, height: 40)).lines.joined(separator: "\n")
+  }
+
+  @Test func aKVPluginIsToldGetAndPut() {
+    let screen = Self.hint([CompletionTests.method("proto.KV", "Get"), CompletionTests.method("proto.KV", "Put")])
+    #expect(screen.contains("press : to type get KEY, put KEY VALUE"), "\(screen)")
+  }
+
+  @Test func anotherPluginIsToldServicesDescribeAndCall() {
+    let screen = Self.hint([CompletionTests.method("tfplugin6.Provider", "GetProviderSchema")])
+    #expect(screen.contains("press : to type services, describe NAME, call METHOD JSON"), "\(screen)")
+    #expect(!screen.contains("get KEY"), "\(screen)")
+  }
+}

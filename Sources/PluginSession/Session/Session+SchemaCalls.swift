@@ -21,11 +21,7 @@ extension Session {
     var record = CallRecord(command: text, method: "", code: .ok, result: "", started: started, ended: started)
     switch command {
     case .services:
-      // plugin-dev knows proto.KV by itself; a plugin whose reflection does not list it, or whose
-      // host (--host) calls other services, does not serve it.
-      let listed = reflectedServices ?? options.profile.map { Set($0.services) }
-      let hidden: Set<String> = listed.map { $0.contains("proto.KV") ? [] : ["proto.KV"] } ?? []
-      let listing = SchemaListing.services(registry, hiding: hidden)
+      let listing = SchemaListing.services(registry, hiding: hiddenServices)
       record.result = listing.summary
       record.detail = listing.lines
       record.resultJSON = listing.json.text

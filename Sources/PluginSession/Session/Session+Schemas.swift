@@ -23,6 +23,13 @@ extension Session {
     await task.value
   }
 
+  /// Built-in services the plugin does not serve: plugin-dev knows proto.KV by itself, and a plugin
+  /// whose reflection does not list it, or whose host (--host) calls other services, does not serve it.
+  var hiddenServices: Set<String> {
+    let listed = reflectedServices ?? options.profile.map { Set($0.services) }
+    return listed.map { $0.contains("proto.KV") ? [] : ["proto.KV"] } ?? []
+  }
+
   /// Asks gRPC server reflection for the plugin's schemas and adds them; says what it found, or
   /// that the plugin does not serve reflection.
   func askReflection() async {
@@ -31,7 +38,7 @@ extension Session {
     case .loaded(let registry, let version, let services, let unresolved, let notes):
       reflectedServices = Set(services)
       schemas.merge(registry)
-      emit(.schemas(SchemaCatalog(schemaRegistry)))
+      emit(.schemas(SchemaCatalog(schemaRegistry, hiding: hiddenServices)))
       let listed = services.isEmpty ? "no services" : services.sorted().joined(separator: ", ")
       emit(.notice("reflection (\(version)): \(listed)"))
       if !unresolved.isEmpty {

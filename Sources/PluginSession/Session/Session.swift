@@ -57,7 +57,7 @@ public actor Session {
   @discardableResult
   public func start() async -> Bool {
     guard !finished else { return false }
-    emit(.schemas(SchemaCatalog(schemaRegistry)))
+    emit(.schemas(SchemaCatalog(schemaRegistry, hiding: hiddenServices)))
     return await core.start()
   }
 

@@ -28,9 +28,11 @@ enum ConsoleView {
     if scroll > 0 { canvas.set("↓", x: rect.maxX - 1, y: rect.y + rows, style: Theme.dim) }
     InputLineView.draw(
       state.console.input, prompt: StyledLine("› ", focused ? Theme.key : Theme.dim),
-      placeholder: state.viewing == nil
-        ? "press : to type get KEY, put KEY VALUE, health, restart, clear, export FILE, help"
-        : "press : to type export FILE (the frames shown), clear, help; a log takes no calls",
+      placeholder: state.viewing != nil
+        ? "press : to type export FILE (the frames shown), clear, help; a log takes no calls"
+        : state.console.catalog.methods.isEmpty || state.console.catalog.servesKV
+          ? "press : to type get KEY, put KEY VALUE, health, restart, clear, export FILE, help"
+          : "press : to type services, describe NAME, call METHOD JSON, health, restart, export FILE, help",
       focused: focused, into: &canvas, layout.consoleInput)
   }
 
