@@ -145,8 +145,7 @@ extension HostCore {
     guard let run else { return }
     self.run = nil
     pending += 1
-    for (_, timer) in timers { timer.task.cancel() }
-    timers.removeAll()
+    timers.cancelAll()
     Task {
       var outcome = StopOutcome(status: run.exit?.status)
       if let shutdown = run.shutdown {

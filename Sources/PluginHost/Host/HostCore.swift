@@ -31,11 +31,8 @@ public actor HostCore {
   var epoch = 0
   var starts = 0
   var run: Run?
-  var timers: [HostMachine.Timer: (token: Int, task: Task<Void, Never>)] = [:]
-  var timerTokens = 0
-  var startWaiters: [CheckedContinuation<Bool, Never>] = []
-  var settleWaiters: [CheckedContinuation<Void, Never>] = []
-  var decided: Bool?
+  var timers = HostTimers()
+  private var waiters = HostWaiters()
   /// Work that must end before a stop returns (a teardown, a cancelled build).
   var pending = 0
   /// Attached: why the host certificate of `--mtls-dir` could not be read, if it could not.
@@ -107,8 +104,8 @@ public actor HostCore {
   /// Builds (when asked), starts the plugin and waits for the handshake and the connection; true when it is ready.
   @discardableResult
   public func start() async -> Bool {
-    guard machine.state == .idle else { return decided ?? false }
-    decided = nil
+    guard machine.state == .idle else { return waiters.decided ?? false }
+    waiters.undecide()
     lastStop = StopOutcome()
     epoch += 1
     if options.attach != nil {
@@ -117,8 +114,8 @@ public actor HostCore {
     }
     let build = target.build != nil && buildOnStart
     feed(.start(build: build))
-    if let decided { return decided }
-    return await withCheckedContinuation { startWaiters.append($0) }
+    if let decided = waiters.decided { return decided }
+    return await withCheckedContinuation { waiters.awaitDecision($0) }
   }
 
   /// Stops the plugin like go-plugin's `Kill()` and returns once it has exited and everything is closed.
@@ -213,27 +210,13 @@ public actor HostCore {
       run?.killed = true
       run?.process?.signalGroup(SIGKILL)
     case .setTimer(let timer, let at):
-      timers[timer]?.task.cancel()
-      timerTokens += 1
-      let token = timerTokens
-      timers[timer] = (
-        token,
-        Task {
-          try? await Task.sleep(until: at, clock: .continuous)
-          guard !Task.isCancelled else { return }
-          self.timerFired(timer, token: token)
-        }
-      )
+      timers.set(timer, at: at) { token in await self.timerFired(timer, token: token) }
     case .cancelTimer(let timer):
-      timers.removeValue(forKey: timer)?.task.cancel()
+      timers.cancel(timer)
     case .teardown:
       teardown()
     case .decide(let ok):
-      guard decided == nil else { return }
-      decided = ok
-      let waiters = startWaiters
-      startWaiters.removeAll()
-      for waiter in waiters { waiter.resume(returning: ok) }
+      waiters.decide(ok)
     case .finished:
       break
     }
@@ -249,8 +232,7 @@ public actor HostCore {
   }
 
   func timerFired(_ timer: HostMachine.Timer, token: Int) {
-    guard timers[timer]?.token == token else { return }
-    timers[timer] = nil
+    guard timers.fired(timer, token: token) else { return }
     feed(.timerFired(timer))
   }
 
@@ -272,7 +254,7 @@ public actor HostCore {
 
   func settled() async {
     if isSettled { return }
-    await withCheckedContinuation { settleWaiters.append($0) }
+    await withCheckedContinuation { waiters.awaitSettling($0) }
   }
 
   /// What the last start offered the plugin, as its handshake is judged.
@@ -283,9 +265,7 @@ public actor HostCore {
   var isSettled: Bool { pending == 0 && (machine.state == .idle || machine.state == .finished) }
 
   func resumeIfSettled() {
-    guard isSettled, !settleWaiters.isEmpty else { return }
-    let waiters = settleWaiters
-    settleWaiters.removeAll()
-    for waiter in waiters { waiter.resume() }
+    guard isSettled else { return }
+    waiters.settle()
   }
 }
