@@ -3,14 +3,21 @@ import PackageDescription
 
 import class Foundation.ProcessInfo
 
-/// What a user links: PluginProtocol (to write a plugin in Swift) and the tool. The benchmarks
+/// The modules of the plugin-protocol package (PluginProtocol/, what a Swift plugin links), which this
+/// package uses as products of that package.
+let pluginProtocol: Target.Dependency = .product(name: "PluginProtocol", package: "plugin-protocol")
+let autoMTLS: Target.Dependency = .product(name: "AutoMTLS", package: "plugin-protocol")
+let relay: Target.Dependency = .product(name: "Relay", package: "plugin-protocol")
+let traffic: Target.Dependency = .product(name: "Traffic", package: "plugin-protocol")
+
+/// What a user links: the tool (a Swift plugin links PluginProtocol/ instead). The benchmarks
 /// package (Benchmarks/, a path dependency on this one) also needs the inner modules as products;
 /// it gets them by setting PLUGIN_DEV_BENCHMARKS=1 when it builds (Benchmarks/README.md), and
 /// nothing else sees them. The tests are targets of this package and need no products.
 let benchmarkProducts: [Product] =
   ProcessInfo.processInfo.environment["PLUGIN_DEV_BENCHMARKS"] == nil
   ? []
-  : ["WireTap", "Relay", "AutoMTLS", "PluginHost", "TerminalUI", "KVExample", "Scaffold"].map {
+  : ["WireTap", "PluginHost", "TerminalUI", "KVExample", "Scaffold"].map {
     .library(name: $0, targets: [$0])
   }
 
@@ -18,14 +25,12 @@ let package = Package(
   name: "plugin-dev",
   platforms: [.macOS(.v15)],
   products: [
-    .library(name: "PluginProtocol", targets: ["PluginProtocol"]),
     .executable(name: "plugin-dev", targets: ["plugin-dev"]),
     .executable(name: "kv-swift", targets: ["kv-swift"]),
   ] + benchmarkProducts,
   dependencies: [
+    .package(name: "plugin-protocol", path: "PluginProtocol"),
     .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
-    .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
-    .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.1"),
     .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
     .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     .package(url: "https://github.com/apple/swift-nio-http2.git", from: "1.46.0"),
@@ -43,60 +48,24 @@ let package = Package(
     .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
     .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
     .target(
-      name: "PluginProtocol",
-      dependencies: [
-        .product(name: "GRPCCore", package: "grpc-swift-2"),
-        .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
-        .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
-        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-        .product(name: "NIOCore", package: "swift-nio"),
-        .product(name: "NIOPosix", package: "swift-nio"),
-        .product(name: "NIOHTTP2", package: "swift-nio-http2"),
-        .product(name: "Logging", package: "swift-log"),
-        "AutoMTLS",
-        "Relay",
-      ]
-    ),
-    .target(
-      name: "AutoMTLS",
-      dependencies: [
-        .product(name: "Crypto", package: "swift-crypto"),
-        .product(name: "NIOSSL", package: "swift-nio-ssl"),
-        .product(name: "X509", package: "swift-certificates"),
-        .product(name: "SwiftASN1", package: "swift-asn1"),
-      ]
-    ),
-    .target(
-      name: "Traffic"
-    ),
-    .target(
       name: "WireTap",
       dependencies: [
         "CZlib",
-        "Traffic",
+        traffic,
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOHPACK", package: "swift-nio-http2"),
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
       ]
     ),
-    .target(
-      name: "Relay",
-      dependencies: [
-        "Traffic",
-        .product(name: "NIOCore", package: "swift-nio"),
-        .product(name: "NIOPosix", package: "swift-nio"),
-        .product(name: "NIOSSL", package: "swift-nio-ssl"),
-      ]
-    ),
-    .target(name: "Capture", dependencies: ["Traffic"]),
+    .target(name: "Capture", dependencies: [traffic]),
     .target(
       name: "PluginHost",
       dependencies: [
-        "PluginProtocol",
-        "Traffic",
-        "AutoMTLS",
+        pluginProtocol,
+        traffic,
+        autoMTLS,
         "Capture",
-        "Relay",
+        relay,
         "WireTap",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -113,7 +82,7 @@ let package = Package(
     .target(
       name: "TerminalUI",
       dependencies: [
-        "CNcursesw", "PluginHost", "WireTap", "PluginProtocol",
+        "CNcursesw", "PluginHost", "WireTap", pluginProtocol,
         .product(name: "GRPCCore", package: "grpc-swift-2"),
       ]
     ),
@@ -121,7 +90,7 @@ let package = Package(
       name: "plugin-dev",
       dependencies: [
         "KVExample",
-        "PluginProtocol",
+        pluginProtocol,
         "Capture",
         "PluginHost",
         "Scaffold",
@@ -133,7 +102,7 @@ let package = Package(
     .target(
       name: "KVExample",
       dependencies: [
-        "PluginProtocol",
+        pluginProtocol,
         .product(name: "Logging", package: "swift-log"),
       ],
       path: "Examples/kv-swift/Sources/KVExample"
@@ -146,7 +115,7 @@ let package = Package(
     .target(
       name: "TestSupport",
       dependencies: [
-        "PluginProtocol",
+        pluginProtocol,
         "PluginHost",
       ],
       path: "Tests/TestSupport"
@@ -168,8 +137,8 @@ let package = Package(
     .testTarget(
       name: "RelayTests",
       dependencies: [
-        "Relay",
-        "Traffic",
+        relay,
+        traffic,
         "TestSupport",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
@@ -178,7 +147,7 @@ let package = Package(
     .testTarget(
       name: "PluginHostTests",
       dependencies: [
-        "PluginHost", "PluginProtocol", "WireTap", "Capture",
+        "PluginHost", pluginProtocol, "WireTap", "Capture",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
       ]
@@ -186,13 +155,13 @@ let package = Package(
     .testTarget(
       name: "PluginDevTests",
       dependencies: [
-        "plugin-dev", "PluginHost", "PluginProtocol", "WireTap",
+        "plugin-dev", "PluginHost", pluginProtocol, "WireTap",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
       ]
     ),
     .testTarget(
       name: "TerminalUITests",
-      dependencies: ["TerminalUI", "PluginHost", "WireTap", "PluginProtocol"]
+      dependencies: ["TerminalUI", "PluginHost", "WireTap", pluginProtocol]
     ),
     .testTarget(
       name: "ScaffoldTests",
@@ -201,7 +170,7 @@ let package = Package(
     .testTarget(
       name: "AutoMTLSTests",
       dependencies: [
-        "AutoMTLS",
+        autoMTLS,
         .product(name: "X509", package: "swift-certificates"),
         .product(name: "SwiftASN1", package: "swift-asn1"),
         .product(name: "Crypto", package: "swift-crypto"),
@@ -210,7 +179,7 @@ let package = Package(
     ),
     .testTarget(
       name: "PluginProtocolTests",
-      dependencies: ["PluginProtocol"]
+      dependencies: [pluginProtocol]
     ),
     .testTarget(
       name: "ArchitectureTests",
@@ -219,11 +188,11 @@ let package = Package(
     .testTarget(
       name: "EndToEndTests",
       dependencies: [
-        "PluginProtocol",
+        pluginProtocol,
         "PluginHost",
         "TestSupport",
-        "AutoMTLS",
-        "Relay",
+        autoMTLS,
+        relay,
         "WireTap",
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
         .product(name: "GRPCCore", package: "grpc-swift-2"),
