@@ -1,6 +1,15 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+import class Foundation.ProcessInfo
+
+/// The DocC plugin (`swift package generate-documentation`), only for whoever builds the documentation
+/// (PLUGIN_DEV_DOCS=1, docs/library.md), so that a plugin never resolves it.
+let docsDependencies: [Package.Dependency] =
+  ProcessInfo.processInfo.environment["PLUGIN_DEV_DOCS"] == nil
+  ? []
+  : [.package(url: "https://github.com/swiftlang/swift-docc-plugin.git", from: "1.5.0")]
+
 /// What a Swift plugin links, as a package of its own: a plugin made by `plugin-dev new … --lang swift`
 /// depends on this folder by path, so it resolves and builds only this, not plugin-dev's CLI, host and
 /// TUI. plugin-dev (the package in the folder above) depends on it the same way.
@@ -26,7 +35,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
     .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
-  ],
+  ] + docsDependencies,
   targets: [
     .target(
       name: "PluginProtocol",
