@@ -3,7 +3,14 @@ import PackageDescription
 
 import class Foundation.ProcessInfo
 
-/// What a user links: PluginProtocol (to write a plugin in Swift) and the tool. The benchmarks
+/// The modules of the plugin-protocol package (PluginProtocol/, what a Swift plugin links), which this
+/// package uses as products of that package.
+let pluginProtocol: Target.Dependency = .product(name: "PluginProtocol", package: "plugin-protocol")
+let autoMTLS: Target.Dependency = .product(name: "AutoMTLS", package: "plugin-protocol")
+let relay: Target.Dependency = .product(name: "Relay", package: "plugin-protocol")
+let traffic: Target.Dependency = .product(name: "Traffic", package: "plugin-protocol")
+
+/// What a user links: the tool (a Swift plugin links PluginProtocol/ instead). The benchmarks
 /// package (Benchmarks/, a path dependency on this one) also needs the inner modules as products;
 /// it gets them by setting PLUGIN_DEV_BENCHMARKS=1 when it builds (Benchmarks/README.md), and
 /// nothing else sees them. The tests are targets of this package and need no products.
@@ -11,7 +18,7 @@ let benchmarkProducts: [Product] =
   ProcessInfo.processInfo.environment["PLUGIN_DEV_BENCHMARKS"] == nil
   ? []
   : [
-    "WireTap", "Relay", "AutoMTLS", "PluginHost", "PluginSchemas", "PluginCheck", "PluginSession", "PluginWrap",
+    "WireTap", "PluginHost", "PluginSchemas", "PluginCheck", "PluginSession", "PluginWrap",
     "TerminalUI", "KVExample", "Scaffold",
   ].map {
     .library(name: $0, targets: [$0])
@@ -21,14 +28,12 @@ let package = Package(
   name: "plugin-dev",
   platforms: [.macOS(.v15)],
   products: [
-    .library(name: "PluginProtocol", targets: ["PluginProtocol"]),
     .executable(name: "plugin-dev", targets: ["plugin-dev"]),
     .executable(name: "kv-swift", targets: ["kv-swift"]),
   ] + benchmarkProducts,
   dependencies: [
+    .package(name: "plugin-protocol", path: "PluginProtocol"),
     .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
-    .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
-    .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.1"),
     .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
     .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     .package(url: "https://github.com/apple/swift-nio-http2.git", from: "1.46.0"),
@@ -46,62 +51,26 @@ let package = Package(
     .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
     .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
     .target(
-      name: "PluginProtocol",
-      dependencies: [
-        .product(name: "GRPCCore", package: "grpc-swift-2"),
-        .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
-        .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
-        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-        .product(name: "NIOCore", package: "swift-nio"),
-        .product(name: "NIOPosix", package: "swift-nio"),
-        .product(name: "NIOHTTP2", package: "swift-nio-http2"),
-        .product(name: "Logging", package: "swift-log"),
-        "AutoMTLS",
-        "Relay",
-      ]
-    ),
-    .target(
-      name: "AutoMTLS",
-      dependencies: [
-        .product(name: "Crypto", package: "swift-crypto"),
-        .product(name: "NIOSSL", package: "swift-nio-ssl"),
-        .product(name: "X509", package: "swift-certificates"),
-        .product(name: "SwiftASN1", package: "swift-asn1"),
-      ]
-    ),
-    .target(
-      name: "Traffic"
-    ),
-    .target(
       name: "WireTap",
       dependencies: [
         "CZlib",
-        "Traffic",
+        traffic,
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOHPACK", package: "swift-nio-http2"),
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
       ]
     ),
-    .target(
-      name: "Relay",
-      dependencies: [
-        "Traffic",
-        .product(name: "NIOCore", package: "swift-nio"),
-        .product(name: "NIOPosix", package: "swift-nio"),
-        .product(name: "NIOSSL", package: "swift-nio-ssl"),
-      ]
-    ),
-    .target(name: "Capture", dependencies: ["Traffic"]),
+    .target(name: "Capture", dependencies: [traffic]),
     // The host core: process, handshake, HostMachine/HostCore, launch and environment, connection and
     // relay glue (docs/architecture.md). The commands' modules sit on it.
     .target(
       name: "PluginHost",
       dependencies: [
-        "PluginProtocol",
-        "Traffic",
-        "AutoMTLS",
+        pluginProtocol,
+        traffic,
+        autoMTLS,
         "Capture",
-        "Relay",
+        relay,
         "WireTap",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -114,7 +83,7 @@ let package = Package(
       name: "PluginSchemas",
       dependencies: [
         "PluginHost",
-        "PluginProtocol",
+        pluginProtocol,
         "WireTap",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -126,9 +95,9 @@ let package = Package(
       dependencies: [
         "PluginHost",
         "PluginSchemas",
-        "PluginProtocol",
-        "AutoMTLS",
-        "Relay",
+        pluginProtocol,
+        autoMTLS,
+        relay,
         "WireTap",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
       ]
@@ -139,7 +108,7 @@ let package = Package(
       dependencies: [
         "PluginHost",
         "PluginSchemas",
-        "PluginProtocol",
+        pluginProtocol,
         "Capture",
         "WireTap",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
@@ -152,10 +121,10 @@ let package = Package(
       dependencies: [
         "PluginHost",
         "PluginSession",
-        "PluginProtocol",
-        "AutoMTLS",
+        pluginProtocol,
+        autoMTLS,
         "Capture",
-        "Relay",
+        relay,
         "WireTap",
       ]
     ),
@@ -168,7 +137,7 @@ let package = Package(
     .target(
       name: "TerminalUI",
       dependencies: [
-        "CNcursesw", "PluginHost", "PluginSchemas", "PluginSession", "WireTap", "PluginProtocol",
+        "CNcursesw", "PluginHost", "PluginSchemas", "PluginSession", "WireTap", pluginProtocol,
         .product(name: "GRPCCore", package: "grpc-swift-2"),
       ]
     ),
@@ -176,7 +145,7 @@ let package = Package(
       name: "plugin-dev",
       dependencies: [
         "KVExample",
-        "PluginProtocol",
+        pluginProtocol,
         "Capture",
         "PluginHost",
         "PluginSchemas",
@@ -192,7 +161,7 @@ let package = Package(
     .target(
       name: "KVExample",
       dependencies: [
-        "PluginProtocol",
+        pluginProtocol,
         .product(name: "Logging", package: "swift-log"),
       ],
       path: "Examples/kv-swift/Sources/KVExample"
@@ -205,7 +174,7 @@ let package = Package(
     .target(
       name: "TestSupport",
       dependencies: [
-        "PluginProtocol",
+        pluginProtocol,
         "PluginHost",
       ],
       path: "Tests/TestSupport"
@@ -227,8 +196,8 @@ let package = Package(
     .testTarget(
       name: "RelayTests",
       dependencies: [
-        "Relay",
-        "Traffic",
+        relay,
+        traffic,
         "TestSupport",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
@@ -237,7 +206,7 @@ let package = Package(
     .testTarget(
       name: "PluginHostTests",
       dependencies: [
-        "PluginHost", "PluginSchemas", "PluginCheck", "PluginSession", "PluginWrap", "PluginProtocol", "WireTap",
+        "PluginHost", "PluginSchemas", "PluginCheck", "PluginSession", "PluginWrap", pluginProtocol, "WireTap",
         "Capture",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -246,14 +215,14 @@ let package = Package(
     .testTarget(
       name: "PluginDevTests",
       dependencies: [
-        "plugin-dev", "PluginHost", "PluginCheck", "PluginSession", "PluginProtocol", "WireTap",
+        "plugin-dev", "PluginHost", "PluginCheck", "PluginSession", pluginProtocol, "WireTap",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
       ]
     ),
     .testTarget(
       name: "TerminalUITests",
       dependencies: [
-        "TerminalUI", "PluginHost", "PluginSchemas", "PluginCheck", "PluginSession", "WireTap", "PluginProtocol",
+        "TerminalUI", "PluginHost", "PluginSchemas", "PluginCheck", "PluginSession", "WireTap", pluginProtocol,
       ]
     ),
     .testTarget(
@@ -263,7 +232,7 @@ let package = Package(
     .testTarget(
       name: "AutoMTLSTests",
       dependencies: [
-        "AutoMTLS",
+        autoMTLS,
         .product(name: "X509", package: "swift-certificates"),
         .product(name: "SwiftASN1", package: "swift-asn1"),
         .product(name: "Crypto", package: "swift-crypto"),
@@ -272,7 +241,7 @@ let package = Package(
     ),
     .testTarget(
       name: "PluginProtocolTests",
-      dependencies: ["PluginProtocol"]
+      dependencies: [pluginProtocol]
     ),
     .testTarget(
       name: "ArchitectureTests",
@@ -281,14 +250,14 @@ let package = Package(
     .testTarget(
       name: "EndToEndTests",
       dependencies: [
-        "PluginProtocol",
+        pluginProtocol,
         "PluginHost",
         "PluginSchemas",
         "PluginCheck",
         "PluginSession",
         "TestSupport",
-        "AutoMTLS",
-        "Relay",
+        autoMTLS,
+        relay,
         "WireTap",
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
         .product(name: "GRPCCore", package: "grpc-swift-2"),

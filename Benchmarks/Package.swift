@@ -2,7 +2,7 @@
 // Benchmarks for plugin-dev, kept out of the main package so CI stays fast.
 // Run: cd Benchmarks && PLUGIN_DEV_BENCHMARKS=1 swift run -c release plugin-dev-bench [MODE]
 // PLUGIN_DEV_BENCHMARKS=1 makes plugin-dev export the inner modules this package links (it exports
-// only PluginProtocol otherwise); without it SwiftPM says "product 'WireTap' required by package
+// none otherwise; PluginProtocol, Relay and AutoMTLS come from PluginProtocol/, the plugin-protocol package); without it SwiftPM says "product 'WireTap' required by package
 // 'benchmarks' target 'plugin-dev-bench' not found in package 'plugin-dev'".
 import PackageDescription
 
@@ -10,22 +10,23 @@ let package = Package(
   name: "plugin-dev-benchmarks",
   platforms: [.macOS(.v15)],
   dependencies: [
-    .package(name: "plugin-dev", path: "..")
+    .package(name: "plugin-dev", path: ".."),
+    .package(name: "plugin-protocol", path: "../PluginProtocol"),
   ],
   targets: [
     .executableTarget(
       name: "plugin-dev-bench",
       dependencies: [
-        .product(name: "PluginProtocol", package: "plugin-dev"),
+        .product(name: "PluginProtocol", package: "plugin-protocol"),
         .product(name: "WireTap", package: "plugin-dev"),
-        .product(name: "Relay", package: "plugin-dev"),
+        .product(name: "Relay", package: "plugin-protocol"),
         .product(name: "PluginHost", package: "plugin-dev"),
         .product(name: "PluginSchemas", package: "plugin-dev"),
         .product(name: "PluginCheck", package: "plugin-dev"),
         .product(name: "PluginSession", package: "plugin-dev"),
         .product(name: "PluginWrap", package: "plugin-dev"),
         .product(name: "TerminalUI", package: "plugin-dev"),
-        .product(name: "AutoMTLS", package: "plugin-dev"),
+        .product(name: "AutoMTLS", package: "plugin-protocol"),
         .product(name: "KVExample", package: "plugin-dev"),
         .product(name: "Scaffold", package: "plugin-dev"),
       ]

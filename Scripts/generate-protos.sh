@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
-# Regenerates the committed Swift code in Sources/PluginProtocol/Generated from Protos/, and
+# Regenerates the committed Swift code in PluginProtocol/Sources/PluginProtocol/Generated from Protos/, and
 # Sources/PluginSchemas/Generated/BuiltInDescriptors.swift: the descriptors of the built-in services
 # (go-plugin's, the KV example, gRPC reflection), the well-known types and google.rpc.Status, as a
 # FileDescriptorSet.
 # Needs protoc (Debian: apt-get install protobuf-compiler); the two Swift generators are
-# built from this package's own dependencies (swift-protobuf, grpc-swift-protobuf).
+# built from this package's dependencies (swift-protobuf, and grpc-swift-protobuf through PluginProtocol/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v protoc >/dev/null || { echo "protoc not found: apt-get install -y protobuf-compiler" >&2; exit 1; }
 swift build --product protoc-gen-swift >&2
 swift build --product protoc-gen-grpc-swift-2 >&2
 BIN=$(swift build --show-bin-path)
-OUT=Sources/PluginProtocol/Generated
+OUT=PluginProtocol/Sources/PluginProtocol/Generated
 rm -f "$OUT"/*.swift
 PROTOS=(kv.proto grpc/health/v1/health.proto plugin/grpc_controller.proto plugin/grpc_stdio.proto plugin/grpc_broker.proto
   grpc/reflection/v1/reflection.proto)

@@ -8,6 +8,10 @@ public struct Scaffolder: Sendable {
   /// The plugin-dev package root, rendered as `{{pluginDevPath}}`.
   public let pluginDevPath: URL
 
+  /// The folder of the plugin-dev package holding the package a Swift plugin depends on by path
+  /// (`{{pluginDevPath}}/PluginProtocol`): the PluginProtocol library alone, not the whole tool.
+  static let pluginProtocolPackage = "PluginProtocol"
+
   /// A scaffolder whose `{{pluginDevPath}}` is the package holding `library`'s templates folder.
   public init(library: TemplateLibrary) {
     self.init(pluginDevPath: library.packageRoot)
@@ -163,14 +167,15 @@ public struct Scaffolder: Sendable {
     }
   }
 
-  /// Warnings when `{{pluginDevPath}}` does not lead to the plugin-dev package (e.g. templates copied elsewhere).
+  /// Warnings when `{{pluginDevPath}}` does not lead to a plugin-dev checkout (e.g. templates copied elsewhere).
   private func pluginDevPathWarnings() -> [String] {
     var warnings: [String] = []
-    let manifest = pluginDevPath.appendingPathComponent("Package.swift")
+    let manifest = pluginDevPath.appendingPathComponent(Self.pluginProtocolPackage + "/Package.swift")
     if !FileManager.default.fileExists(atPath: manifest.path) {
       warnings.append(
-        "\(pluginDevPath.path) has no Package.swift, so the generated package's path dependency on plugin-dev "
-          + "will not resolve. Edit the path in the generated Package.swift to point at a plugin-dev checkout.")
+        "\(pluginDevPath.path) has no \(Self.pluginProtocolPackage)/Package.swift, so the generated package's path "
+          + "dependency on plugin-dev's PluginProtocol package will not resolve. Edit the path in the generated "
+          + "Package.swift to point at the \(Self.pluginProtocolPackage) folder of a plugin-dev checkout.")
     }
     if pluginDevPath.path.contains(where: { $0 == "\"" || $0 == "\\" || $0.isNewline }) {
       warnings.append(

@@ -5,8 +5,9 @@ import Testing
 /// the direction rules between the layers, and the size limit of source files.
 @Suite("architecture")
 struct ArchitectureTests {
+  /// The map of Package.swift and of the package it depends on by path (PluginProtocol/Package.swift).
   static func packageMap() throws -> ModuleMap {
-    try ModuleMap.parse(manifest: SourceTree.text("Package.swift"))
+    try ModuleMap.load(read: SourceTree.text)
   }
 
   /// The map's modules that live in the source folders (`Sources/`, `Examples/kv-swift/Sources/`).
@@ -85,6 +86,11 @@ struct ArchitectureTests {
     for module in ["Relay", "Capture"] {
       #expect(map.allowed[module] == ["Traffic"], "`\(module)` depends on \(map.allowed[module]?.sorted() ?? [])")
     }
+    // The PluginProtocol package (what a plugin resolves and builds) holds what a plugin links, nothing more.
+    let pluginPackage = Set(map.paths.filter { $0.value.hasPrefix("PluginProtocol/") }.map(\.key))
+    #expect(
+      pluginPackage == map.reachable(from: "PluginProtocol").union(["PluginProtocol"]),
+      "PluginProtocol/Package.swift holds \(pluginPackage.sorted())")
     let users = { (name: String) in Set(map.allowed.filter { $0.value.contains(name) }.map(\.key)) }
     #expect(users("CNcursesw") == ["TerminalUI"], "only TerminalUI calls curses: \(users("CNcursesw").sorted())")
     #expect(users("TerminalUI") == ["plugin-dev"], "only plugin-dev starts the TUI: \(users("TerminalUI").sorted())")
@@ -96,7 +102,7 @@ struct ArchitectureTests {
     let map = try Self.packageMap()
     let imports = SourceTree.imports(
       of: "import Foundation\nimport AutoMTLS\n#if DEBUG\n@testable import WireTap\n#endif\npublic import TerminalUI\n",
-      path: "Sources/PluginProtocol/Example.swift")
+      path: "PluginProtocol/Sources/PluginProtocol/Example.swift")
     #expect(
       map.violations(module: "PluginProtocol", imports: imports).map(\.imported) == ["WireTap", "TerminalUI"])
     #expect(map.violations(module: "PluginHost", imports: imports).map(\.imported) == ["TerminalUI"])
@@ -153,10 +159,52 @@ struct ArchitectureTests {
     }
   }
 
+  /// A path dependency's modules join the map: its libraries, named in place or through a
+  /// `let x: Target.Dependency` constant, stand for their targets, and its paths are the root's.
+  @Test func theParserFollowsPathDependencies() throws {
+    var manifests = [
+      "Package.swift": """
+      import PackageDescription
+      let inner: Target.Dependency = .product(name: "I", package: "inner")
+      let package = Package(
+        name: "x",
+        dependencies: [
+          .package(name: "inner", path: "Inner"), .package(url: "https://example.com/p.git", from: "1.0.0"),
+        ],
+        targets: [
+          .target(name: "A", dependencies: [inner, .product(name: "P", package: "p")]),
+          .target(name: "B", dependencies: [.product(name: "J", package: "inner"), "A"]),
+        ]
+      )
+      """,
+      "Inner/Package.swift": """
+      import PackageDescription
+      let package = Package(
+        name: "inner",
+        products: [.library(name: "I", targets: ["I"]), .library(name: "J", targets: ["J"])],
+        targets: [.target(name: "I", dependencies: ["J"]), .target(name: "J"), .target(name: "Hidden")]
+      )
+      """,
+    ]
+    let read = { (path: String) throws -> String in
+      guard let text = manifests[path] else { throw ModuleMap.ParseError(description: "no \(path)") }
+      return text
+    }
+    let map = try ModuleMap.load(read: read)
+    #expect(map.allowed == ["A": ["I"], "B": ["J", "A"], "I": ["J"], "J": [], "Hidden": []])
+    #expect(map.paths["I"] == "Inner/Sources/I")
+    #expect(map.paths["A"] == "Sources/A")
+    #expect(map.reachable(from: "B") == ["A", "I", "J"])
+    // A library the path dependency does not have is an error, not a skipped dependency.
+    manifests["Package.swift"] = manifests["Package.swift"]?.replacingOccurrences(
+      of: #"name: "J", package"#, with: #"name: "Hidden", package"#)
+    #expect(throws: ModuleMap.ParseError.self) { try ModuleMap.load(read: read) }
+  }
+
   /// Files stay readable: at most 400 lines, except generated code (any folder named `Generated`).
   @Test func noSourceFileIsOver400Lines() throws {
     var long: [String] = []
-    for file in SourceTree.swiftFiles(in: "Sources") where !file.contains("/Generated/") {
+    for file in SourceTree.sourceFolders.flatMap(SourceTree.swiftFiles) where !file.contains("/Generated/") {
       let lines = try SourceTree.text(file).split(separator: "\n", omittingEmptySubsequences: false).count
       if lines > 400 { long.append("\(file): \(lines) lines") }
     }
@@ -174,7 +222,7 @@ struct ArchitectureTests {
   /// The package names macOS, so every libc import has its Darwin twin (`#if canImport(Glibc)` … `#elseif canImport(Darwin)`).
   @Test func libcImportsAreGuardedForBothPlatforms() throws {
     var unguarded: [String] = []
-    for folder in ["Sources", "Examples"] {
+    for folder in SourceTree.sourceFolders + ["Examples"] {
       for file in SourceTree.swiftFiles(in: folder) {
         let lines = try SourceTree.text(file).components(separatedBy: "\n").map {
           $0.trimmingCharacters(in: .whitespaces)

@@ -108,6 +108,58 @@ enum PackageScanner {
     }
   }
 
+  /// The argument lists (inside the brackets) of every `name(…)` call in `text`, e.g. `.package(`.
+  static func calls(_ name: String, in text: Substring) throws -> [Substring] {
+    var found: [Substring] = []
+    var rest = text
+    while let open = rest.range(of: name) {
+      let arguments = try balanced(rest[open.upperBound...], closing: ")")
+      found.append(arguments)
+      rest = rest[arguments.endIndex...]
+    }
+    return found
+  }
+
+  /// The packages a manifest (comments stripped) depends on by path, in its `Package(dependencies:)`:
+  /// the name `.product(package:)` refers to them by (`name:`, else the folder's name, lowercased,
+  /// as SwiftPM's identity) → the path.
+  static func pathDependencies(in text: String) throws -> [String: String] {
+    guard let open = text.range(of: "Package(") else { return [:] }
+    let arguments = split(try balanced(text[open.upperBound...], closing: ")"))
+    guard let value = arguments.first(where: { $0.label == "dependencies" })?.value else { return [:] }
+    var packages: [String: String] = [:]
+    for call in try calls(".package(", in: Substring(value)) {
+      let labelled = split(call)
+      guard let pathValue = labelled.first(where: { $0.label == "path" })?.value else { continue }
+      guard let path = stringLiteral(pathValue) else {
+        throw ModuleMap.ParseError(description: "a path dependency without a literal path: \(call)")
+      }
+      let name = labelled.first(where: { $0.label == "name" }).flatMap { stringLiteral($0.value) }
+      packages[name ?? (path.split(separator: "/").last.map { $0.lowercased() } ?? path)] = path
+    }
+    return packages
+  }
+
+  /// The `let name: Target.Dependency = …` constants of a manifest (comments stripped): name → the
+  /// expression (a `.product(…)` or a quoted name), which a target's dependencies use by name.
+  static func dependencyConstants(in text: Substring) throws -> [String: String] {
+    let declaration = try Regex(#"let\s+([A-Za-z_][A-Za-z0-9_]*)\s*:\s*Target\.Dependency\s*=\s*"#)
+    var constants: [String: String] = [:]
+    for match in text.matches(of: declaration) {
+      guard let name = match.output[1].substring.map(String.init) else { continue }
+      let rest = text[match.range.upperBound...]
+      if let literal = rest.firstMatch(of: try Regex(#"^"[^"\\]*""#)) {
+        constants[name] = String(literal.output[0].substring ?? "")
+      } else if rest.hasPrefix("."), let open = rest.firstIndex(of: "(") {
+        let arguments = try balanced(rest[rest.index(after: open)...], closing: ")")
+        constants[name] = String(rest[..<arguments.endIndex]) + ")"
+      } else {
+        throw ModuleMap.ParseError(description: "the constant `\(name)` is not a `.product(…)` or a quoted name")
+      }
+    }
+    return constants
+  }
+
   /// The value of a plain string literal (`"X"`, no interpolation), or nil.
   static func stringLiteral(_ text: String) -> String? {
     let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -6,8 +6,12 @@ enum SourceTree {
   static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
 
-  /// Folders holding one target each: `Sources/<Target>` and `Examples/kv-swift/Sources/<Target>`.
-  static let targetFolders = ["Sources", "Examples/kv-swift/Sources"]
+  /// Folders holding one target each: `Sources/<Target>`, `Examples/kv-swift/Sources/<Target>`, and
+  /// `PluginProtocol/Sources/<Target>` (the package a Swift plugin links).
+  static let targetFolders = ["Sources", "Examples/kv-swift/Sources", "PluginProtocol/Sources"]
+
+  /// The library code: the folders whose files the size and platform rules hold.
+  static let sourceFolders = ["Sources", "PluginProtocol/Sources"]
 
   /// Target name → its folder, relative to the root.
   static func targets() throws -> [String: String] {

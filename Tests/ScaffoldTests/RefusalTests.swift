@@ -162,8 +162,8 @@ struct RefusalTests {
   }
 
   @Test(arguments: [
-    ("Logging", "Logging"), ("PluginProtocol", "PluginProtocol"), ("plugin-dev", "plugin-dev"),
-    ("plugin_dev", "plugin-dev"), ("foundation", "Foundation"), ("WireTap", "WireTap"), ("kv-swift", "kv-swift"),
+    ("Logging", "Logging"), ("PluginProtocol", "PluginProtocol"), ("automtls", "AutoMTLS"), ("Traffic", "Traffic"),
+    ("foundation", "Foundation"), ("grpccore", "GRPCCore"), ("NIOSSL", "NIOSSL"),
   ])
   func namesOfModulesInTheGraphAreRefusedByTheSwiftTemplate(_ name: String, _ clash: String) throws {
     let library = try ScaffoldFixtures.library()
@@ -175,6 +175,22 @@ struct RefusalTests {
     }
     #expect(error == .reservedName(name, template: "kv (swift)", clashesWith: clash))
     #expect(error?.description.contains("module names must be unique") == true)
+  }
+
+  /// The plugin's graph holds the PluginProtocol package's modules (not plugin-dev's own): each is
+  /// reserved, and plugin-dev's CLI modules are not.
+  @Test func theSwiftTemplateReservesTheModulesOfThePluginProtocolPackage() throws {
+    let library = try ScaffoldFixtures.library()
+    let template = try library.lookup(name: "kv", language: "swift")
+    let manifest = try String(
+      contentsOf: library.packageRoot.appendingPathComponent("PluginProtocol/Package.swift"), encoding: .utf8)
+    let targets = manifest.matches(of: try Regex(#"\.target\(\s*name:\s*"([^"]+)""#)).compactMap {
+      $0.output[1].substring.map(String.init)
+    }
+    #expect(Set(targets) == ["PluginProtocol", "AutoMTLS", "Relay", "Traffic"])
+    let reserved = Set(template.manifest.reservedNames)
+    #expect(reserved.isSuperset(of: targets), "not reserved: \(Set(targets).subtracting(reserved).sorted())")
+    #expect(reserved.isDisjoint(with: ["plugin-dev", "WireTap", "PluginHost", "TerminalUI", "Scaffold", "Mustache"]))
   }
 
   @Test func unknownOrInvalidVariablesAreRefused() throws {

@@ -106,17 +106,23 @@ struct RenderingTests {
     #expect(try ScaffoldFixtures.read("p-go/go.mod", in: parent).hasPrefix("module p-go\n"))
   }
 
-  @Test func swiftPackageDependsOnThisPackageByPath() throws {
+  /// The plugin depends on the PluginProtocol package alone, so its first build resolves and compiles
+  /// what a plugin links, not plugin-dev's CLI, host and TUI.
+  @Test func swiftPackageDependsOnThePluginProtocolPackageByPath() throws {
     let library = try ScaffoldFixtures.library()
     let parent = try ScaffoldFixtures.temporaryFolder()
     defer { ScaffoldFixtures.remove(parent) }
-    _ = try Scaffolder(library: library).generate(
+    let result = try Scaffolder(library: library).generate(
       template: library.lookup(name: "kv", language: "swift"), name: "kv-plugin", into: parent)
     let manifest = try ScaffoldFixtures.read("kv-plugin/Package.swift", in: parent)
     #expect(manifest.hasPrefix("// swift-tools-version: 6.0\n"))
     #expect(manifest.contains(#"name: "kv-plugin""#))
-    #expect(manifest.contains(#".package(name: "plugin-dev", path: "\#(library.packageRoot.path)")"#))
-    #expect(manifest.contains(#".product(name: "PluginProtocol", package: "plugin-dev")"#))
+    let path = library.packageRoot.appendingPathComponent("PluginProtocol").path
+    #expect(manifest.contains(#".package(name: "plugin-protocol", path: "\#(path)")"#))
+    #expect(manifest.contains(#".product(name: "PluginProtocol", package: "plugin-protocol")"#))
+    #expect(!manifest.contains(#"package: "plugin-dev""#))
+    #expect(FileManager.default.fileExists(atPath: path + "/Package.swift"))
+    #expect(result.warnings.isEmpty, "\(result.warnings)")
   }
 
   @Test func verbatimAndExecutableFilesKeepTheirBytesAndModes() throws {
@@ -265,6 +271,6 @@ struct RenderingTests {
     let result = try Scaffolder(pluginDevPath: parent).generate(
       template: library.lookup(name: "kv", language: "swift"), name: "kv-plugin", into: parent)
     #expect(result.warnings.count == 1)
-    #expect(result.warnings.first?.contains("has no Package.swift") == true)
+    #expect(result.warnings.first?.contains("has no PluginProtocol/Package.swift") == true)
   }
 }

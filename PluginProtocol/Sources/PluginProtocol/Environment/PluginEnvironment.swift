@@ -43,8 +43,14 @@ public struct PluginEnvironment: Sendable, Equatable {
   /// (docs/run.md, "Multiplexing"); a real host's request is still read (`multiplexRequested`).
   ///
   /// - Parameters:
-  ///   - cookie: set `nil` to leave the cookie out (to test a plugin's cookie check).
+  ///   - config: the host's handshake: its cookie, and the versions offered unless `protocolVersions` is set.
+  ///   - includeCookie: `false` leaves the cookie out (to test a plugin's cookie check).
+  ///   - cookieValue: the cookie's value instead of `config`'s.
   ///   - protocolVersions: the versions offered, written comma-separated in this order.
+  ///   - portRange: `PLUGIN_MIN_PORT` and `PLUGIN_MAX_PORT`.
+  ///   - clientCertificatePEM: the host's AutoMTLS certificate (`PLUGIN_CLIENT_CERT`), if any.
+  ///   - unixSocketDir: `PLUGIN_UNIX_SOCKET_DIR`, if set.
+  ///   - unixSocketGroup: `PLUGIN_UNIX_SOCKET_GROUP`, if set.
   public static func host(
     config: HandshakeConfig, includeCookie: Bool = true, cookieValue: String? = nil,
     protocolVersions: [Int]? = nil, portRange: ClosedRange<Int> = defaultPortRange,
