@@ -27,6 +27,9 @@ public enum CheckID: String, Sendable, Equatable, Hashable, Codable, CaseIterabl
   case healthServing = "health.serving"
   /// `plugin.GRPCStdio/StreamStdio` is served (a host only logs its absence: warning at most; §5.2).
   case stdioStream = "stdio.stream"
+  /// `plugin.GRPCBroker/StartStream` is served and stays open (only a host that uses the broker
+  /// needs it: skipped when absent, failed under such a `--host`; §5.7).
+  case brokerStream = "broker.stream"
   /// gRPC server reflection is available (optional: a warning at most; §5.5).
   case reflection = "reflection"
   /// Every service reflection lists has descriptors that resolve: no missing file or type (§5.5).
@@ -66,6 +69,7 @@ public enum CheckID: String, Sendable, Equatable, Hashable, Codable, CaseIterabl
     case .portRange: return "a tcp plugin listens within PLUGIN_MIN_PORT..PLUGIN_MAX_PORT"
     case .healthServing: return "health service \"plugin\" is SERVING"
     case .stdioStream: return "plugin.GRPCStdio/StreamStdio is served (a host only logs its absence)"
+    case .brokerStream: return "plugin.GRPCBroker/StartStream is served and stays open (for hosts that use the broker)"
     case .reflection: return "gRPC server reflection (optional)"
     case .reflectionDescriptors: return "each service reflection lists resolves: every file and type it needs is served"
     case .kvRoundTrip: return "KV put/get returns the same bytes (text, empty, 0x00–0xff, 1 MiB)"
@@ -85,6 +89,6 @@ public enum CheckID: String, Sendable, Equatable, Hashable, Codable, CaseIterabl
   /// Whether the check can fail; the others warn at most.
   public var canFail: Bool {
     self != .reflection && self != .reflectionDescriptors && self != .stdoutAfterHandshake && self != .stdioStream
-      && self != .cookieRefused
+      && self != .cookieRefused && self != .brokerStream
   }
 }

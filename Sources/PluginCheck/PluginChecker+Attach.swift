@@ -49,6 +49,11 @@ extension PluginChecker {
         ? .failed(code: .unavailable, message: "the plugin sent no HTTP/2 at all")
         : await host.stdioOutcome() ?? .failed(code: .unavailable, message: "the stream was not opened")
       later.append(ServiceChecks.stdio(stdio))
+      let broker: StreamOutcome =
+        connection.traffic.bytesFromPlugin == 0
+        ? .failed(code: .unavailable, message: "the plugin sent no HTTP/2 at all")
+        : await host.brokerOutcome() ?? .failed(code: .unavailable, message: "the stream was not opened")
+      later.append(ServiceChecks.broker(broker))
       later.append(ServiceChecks.reflection(await ReflectionProbe.run(connection.client)))
       later.append(KVRoundTrip.evaluate(await KVRoundTrip.run(connection)))
       // The finish sends Shutdown (a stop of an attached host only disconnects).
@@ -64,7 +69,9 @@ extension PluginChecker {
       later.append(
         ServiceChecks.reachable(
           line, problem: problem ?? .unreachable(address: line.address, reason: "plugin-dev could not connect")))
-      for id in [CheckID.portRange, .healthServing, .stdioStream, .reflection, .kvRoundTrip, .controllerShutdown] {
+      for id in [
+        CheckID.portRange, .healthServing, .stdioStream, .brokerStream, .reflection, .kvRoundTrip, .controllerShutdown,
+      ] {
         later.append(.skip(id, "the address is unreachable"))
       }
     }

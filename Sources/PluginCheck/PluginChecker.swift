@@ -176,7 +176,8 @@ public struct PluginChecker: Sendable {
 
   /// The checks of a running plugin, from handshake.reachable to shutdown.no-children (`exercise`'s).
   static let runningChecks: [CheckID] = [
-    .handshakeReachable, .portRange, .healthServing, .stdioStream, .reflection, .reflectionDescriptors, .kvRoundTrip,
+    .handshakeReachable, .portRange, .healthServing, .stdioStream, .brokerStream, .reflection, .reflectionDescriptors,
+    .kvRoundTrip,
     .controllerShutdown, .shutdownExit, .shutdownNoChildren,
   ]
 
@@ -233,7 +234,8 @@ public struct PluginChecker: Sendable {
     ]
     guard let connection else {
       results.append(.skip(.portRange, "nothing listens at \(line.address)"))
-      for id in [CheckID.healthServing, .stdioStream, .reflection, .reflectionDescriptors, .kvRoundTrip] {
+      for id in [CheckID.healthServing, .stdioStream, .brokerStream, .reflection, .reflectionDescriptors, .kvRoundTrip]
+      {
         results.append(.skip(id, "the address is unreachable"))
       }
       await host.stop()
@@ -262,8 +264,12 @@ public struct PluginChecker: Sendable {
       connection.traffic.bytesFromPlugin == 0
       ? .failed(code: .unavailable, message: "the plugin sent no HTTP/2 at all")
       : await host.stdioOutcome() ?? .failed(code: .unavailable, message: "the stream was not opened")
+    let broker: StreamOutcome =
+      connection.traffic.bytesFromPlugin == 0
+      ? .failed(code: .unavailable, message: "the plugin sent no HTTP/2 at all")
+      : await host.brokerOutcome() ?? .failed(code: .unavailable, message: "the stream was not opened")
     results += [
-      healthResult, ServiceChecks.stdio(stdio), ServiceChecks.reflection(reflection),
+      healthResult, ServiceChecks.stdio(stdio), ServiceChecks.broker(broker), ServiceChecks.reflection(reflection),
       ReflectionDescriptorCheck.evaluate(descriptors), KVRoundTrip.evaluate(kv),
     ]
     results += ShutdownChecks.evaluate(await stop(host, recorder: recorder, excluded: excluded))

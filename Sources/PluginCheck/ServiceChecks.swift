@@ -109,6 +109,35 @@ public enum ServiceChecks {
     }
   }
 
+  /// `broker.stream`: `plugin.GRPCBroker/StartStream`, which a go-plugin host opens right after
+  /// connecting and keeps open; over it each side announces the listeners the other dials
+  /// (docs/protocol.md §5.7). Only a host that uses the broker (Vault, bidirectional plugins) needs
+  /// it, so its absence is a skip here (`check --host` fails it for such a host); a stream that
+  /// ends or fails is a warning: brokered connections would then fail.
+  public static func broker(_ outcome: StreamOutcome) -> CheckResult {
+    switch outcome {
+    case .open(let offers):
+      return .pass(
+        .brokerStream,
+        "StartStream is open" + (offers > 0 ? " (the plugin offered \(offers) brokered connections)" : ""))
+    case .ended(let offers):
+      return .warn(
+        .brokerStream, "StartStream ended (OK) after \(offers) messages while the plugin kept running",
+        fix: "Keep plugin.GRPCBroker/StartStream open until the host closes it: a host that dials a brokered id "
+          + "after it ended gets 'timeout waiting for connection info'.")
+    case .failed(let code, _) where code == .unimplemented:
+      return .skip(
+        .brokerStream,
+        "the plugin serves no plugin.GRPCBroker (UNIMPLEMENTED): fine unless its host uses the broker (Vault, bidirectional plugins)"
+      )
+    case .failed(let code, let message):
+      return .warn(
+        .brokerStream, "plugin.GRPCBroker/StartStream failed: \(code.grpcName) \(message)",
+        fix:
+          "Serve plugin.GRPCBroker/StartStream and keep it open, or leave it unimplemented if no host uses the broker.")
+    }
+  }
+
   /// `reflection`: optional, so a missing service is a warning.
   public static func reflection(_ outcome: ReflectionOutcome) -> CheckResult {
     switch outcome {

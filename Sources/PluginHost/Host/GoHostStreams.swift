@@ -4,17 +4,24 @@ import PluginProtocol
 import SwiftProtobuf
 
 /// The two streams a go-plugin host opens right after connecting (docs/protocol.md §5.7):
-/// `plugin.GRPCBroker/StartStream` (its outcome ignored, as a Go host ignores it) and
-/// `plugin.GRPCStdio/StreamStdio`, whose data goes to `onStdio` and whose outcome `check`'s
-/// `stdio.stream` reports.
+/// `plugin.GRPCBroker/StartStream` (a Go host ignores its refusal) and `plugin.GRPCStdio/StreamStdio`,
+/// whose data goes to `onStdio`; `check`'s `broker.stream` and `stdio.stream` report their outcomes.
 final class GoHostStreams: Sendable {
   /// Text for a user about a stream (UNIMPLEMENTED, a stdio stream ended with an error).
   typealias Note = @Sendable (String) async -> Void
 
   private struct State {
-    var stdio: StdioOutcome?
+    var stdio: StreamOutcome?
     var bytes = 0
+    var broker: StreamOutcome?
+    var offers = 0
     var waiters: [CheckedContinuation<Void, Never>] = []
+
+    /// Wakes whoever waits for an outcome.
+    mutating func wake() -> [CheckedContinuation<Void, Never>] {
+      defer { waiters.removeAll() }
+      return waiters
+    }
   }
 
   private let state = LockedValue(State())
@@ -27,18 +34,30 @@ final class GoHostStreams: Sendable {
     _ connection: PluginConnection, onStdio: @escaping @Sendable (Plugin_StdioData) async -> Void, note: @escaping Note
   ) {
     let client = connection.client
-    let broker = Task {
+    let broker = Task { [state] in
+      let outcome: StreamOutcome?
       do {
         try await Plugin_GRPCBroker.Client(wrapping: client).startStream(requestProducer: { _ in
           try await Task.sleep(for: .seconds(86_400 * 365))
         }) { response in
-          for try await _ in response.messages {}
+          for try await _ in response.messages { state.withLock { $0.offers += 1 } }
         }
-      } catch let error as RPCError where error.code == .unimplemented {
-        await note(
-          "the plugin has no plugin.GRPCBroker (UNIMPLEMENTED); a Go host ignores this unless the plugin is bidirectional"
-        )
-      } catch {}
+        outcome = .ended(bytes: state.withLock { $0.offers })
+      } catch let error as RPCError where !Task.isCancelled {
+        outcome = .failed(code: Status.Code(error.code), message: error.message)
+        if error.code == .unimplemented {
+          await note(
+            "the plugin has no plugin.GRPCBroker (UNIMPLEMENTED); a Go host ignores this unless the plugin is bidirectional"
+          )
+        }
+      } catch {
+        outcome = nil
+      }
+      let waiters = state.withLock { s in
+        if s.broker == nil { s.broker = outcome }
+        return s.wake()
+      }
+      for waiter in waiters { waiter.resume() }
     }
     let stdio = Task { [state] in
       let outcome: StdioOutcome?
@@ -69,8 +88,7 @@ final class GoHostStreams: Sendable {
       }
       let waiters = state.withLock { s in
         if s.stdio == nil { s.stdio = outcome }
-        defer { s.waiters.removeAll() }
-        return s.waiters
+        return s.wake()
       }
       for waiter in waiters { waiter.resume() }
     }
@@ -78,26 +96,37 @@ final class GoHostStreams: Sendable {
   }
 
   /// The stdio stream's outcome, after giving a refusal until `settle` after opening to arrive.
-  func stdioOutcome(settle: Duration = .milliseconds(250)) async -> StdioOutcome {
+  func stdioOutcome(settle: Duration = .milliseconds(250)) async -> StreamOutcome {
+    await outcome(settle: settle) { $0.stdio } ?? state.withLock { $0.stdio ?? .open(bytes: $0.bytes) }
+  }
+
+  /// The broker stream's outcome, after giving a refusal until `settle` after opening to arrive.
+  func brokerOutcome(settle: Duration = .milliseconds(250)) async -> StreamOutcome {
+    await outcome(settle: settle) { $0.broker } ?? state.withLock { $0.broker ?? .open(bytes: $0.offers) }
+  }
+
+  /// `decided`'s outcome once it has one, or nil when `settle` after opening passed without one.
+  private func outcome(settle: Duration, _ decided: @escaping @Sendable (State) -> StreamOutcome?) async
+    -> StreamOutcome?
+  {
     let ready = openedAt + settle
     let timer = Task { [state] in
       try? await Task.sleep(until: ready, clock: .continuous)
-      let waiters = state.withLock { s in
-        defer { s.waiters.removeAll() }
-        return s.waiters
-      }
-      for waiter in waiters { waiter.resume() }
+      for waiter in state.withLock({ $0.wake() }) { waiter.resume() }
     }
-    await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
-      let done = state.withLock { s in
-        if s.stdio != nil || ContinuousClock.now >= ready { return true }
-        s.waiters.append(waiter)
-        return false
+    defer { timer.cancel() }
+    while true {
+      let (found, passed) = state.withLock { (decided($0), ContinuousClock.now >= ready) }
+      if found != nil || passed { return found }
+      await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+        let done = state.withLock { s in
+          if decided(s) != nil || ContinuousClock.now >= ready { return true }
+          s.waiters.append(waiter)
+          return false
+        }
+        if done { waiter.resume() }
       }
-      if done { waiter.resume() }
     }
-    timer.cancel()
-    return state.withLock { $0.stdio ?? .open(bytes: $0.bytes) }
   }
 
   /// Cancels both streams.

@@ -163,6 +163,12 @@ public actor HostCore {
     return await streams.stdioOutcome()
   }
 
+  /// The broker stream's outcome (`check`'s `broker.stream`); nil without the Go host's streams.
+  package func brokerOutcome() async -> StreamOutcome? {
+    guard let streams = run?.streams else { return nil }
+    return await streams.brokerOutcome()
+  }
+
   // MARK: - The machine
 
   /// Feeds the machine an event of start `epoch` (nil: the current one) and performs its actions.

@@ -1,7 +1,8 @@
 import GRPCCore
 
-/// How `plugin.GRPCStdio/StreamStdio` went.
-public enum StdioOutcome: Sendable, Equatable {
+/// How one of the streams a Go host opens went (`plugin.GRPCStdio/StreamStdio`,
+/// `plugin.GRPCBroker/StartStream`); `bytes` counts the stdio data, or the broker's ConnInfo messages.
+public enum StreamOutcome: Sendable, Equatable {
   /// Still open when checked (the usual case: a quiet plugin sends nothing).
   case open(bytes: Int)
   /// The plugin ended the stream with OK.
@@ -9,3 +10,6 @@ public enum StdioOutcome: Sendable, Equatable {
   /// The call failed (e.g. `unimplemented`).
   case failed(code: Status.Code, message: String)
 }
+
+/// How `plugin.GRPCStdio/StreamStdio` went.
+public typealias StdioOutcome = StreamOutcome

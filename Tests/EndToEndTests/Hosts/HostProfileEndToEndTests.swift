@@ -50,7 +50,8 @@ struct HostProfileEndToEndTests {
     #expect(result.status == .exited(0), "\(result.transcript)")
     let summary = result.events("summary").first
     #expect(summary?["host"] as? String == "terraform", "\(result.transcript)")
-    #expect(summary?["notNeeded"] as? [String] == ["health.serving", "kv.roundtrip"], "\(result.transcript)")
+    #expect(
+      summary?["notNeeded"] as? [String] == ["health.serving", "kv.roundtrip", "broker.stream"], "\(result.transcript)")
     let checks = Dictionary(
       result.events("check").compactMap { event in
         (event["id"] as? String).map { ($0, event["status"] as? String ?? "") }
