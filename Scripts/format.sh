@@ -4,7 +4,7 @@
 # (Sources/*/Generated, rewritten by Scripts/generate-protos.sh) is left as protoc writes it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mapfile -t files < <(find Package.swift Sources Tests Examples/kv-swift Benchmarks/Package.swift Benchmarks/Sources \
+mapfile -t files < <(find Package.swift Sources Tests Examples/kv-swift Benchmarks/Package.swift Benchmarks/Sources Benchmarks/Tests \
   -name '*.swift' -not -path '*/Generated/*' -not -path '*/.build/*' | sort)
 if [ "${1:-}" = "--lint" ]; then
   exec swift format lint --strict --parallel "${files[@]}"
