@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mapfile -t files < <(find Package.swift Sources Tests Examples/kv-swift PluginProtocol/Package.swift PluginProtocol/Sources \
-  Benchmarks/Package.swift Benchmarks/Sources \
+  Benchmarks/Package.swift Benchmarks/Sources Benchmarks/Tests \
   -name '*.swift' -not -path '*/Generated/*' -not -path '*/.build/*' | sort)
 if [ "${1:-}" = "--lint" ]; then
   exec swift format lint --strict --parallel "${files[@]}"

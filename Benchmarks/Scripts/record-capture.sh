@@ -72,4 +72,4 @@ if grep -l "206279746573206d697373696e6720696e20636170747572652066696c655d" "$ou
   exit 1
 fi
 echo "== wrote $out/capture.pcapng ($(stat -c %s "$out/capture.pcapng") bytes), plugin port $port, $(echo "$streams" | wc -w) TCP connection(s)"
-echo "   decode it: cd Benchmarks && PLUGIN_DEV_BENCHMARKS=1 swift run -c release plugin-dev-bench capture $out"
+echo "   decode it: cd Benchmarks && PLUGIN_DEV_BENCHMARKS=1 swift run -c release plugin-dev-bench capture --capture-dir $out"

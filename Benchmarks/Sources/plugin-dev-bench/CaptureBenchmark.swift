@@ -122,16 +122,16 @@ func captureBenchmark(directory: String) async throws {
   let tsharkRate = Double(tsharkFrames) / median(tsharkSeconds)
   let tsharkRateAfterStart = Double(tsharkFrames) / max(0.001, median(tsharkSeconds) - startup)
 
-  print(
+  report(
     "capture: \(capture): \(connections.count) connection(s) to port \(port), \(totalBytes) bytes; frames: WireTap \(ourFrames) (\(errors) decode errors), tshark \(tsharkFrames) — \(ourFrames == tsharkFrames ? "equal" : "DIFFERENT")"
   )
-  print(
+  report(
     String(
       format:
         "capture: WireTap median %.0f frames/s (7 runs); tshark %.0f frames/s (%.2f s, median of 3; %.0f frames/s without its %.2f s start) — %.1f× tshark (%.1f× without its start), target ≥ 10×",
       median(rates), tsharkRate, median(tsharkSeconds), tsharkRateAfterStart, startup, median(rates) / tsharkRate,
       median(rates) / tsharkRateAfterStart))
-  print(
+  report(
     String(
       format:
         "capture: memory holding every record: WireTap +%.1f MiB resident; tshark peak %.1f MiB — %.2f of tshark's, target ≤ 0.25",

@@ -60,7 +60,7 @@ func serverBenchmark() async throws {
     }
   }
   for plugin in plugins {
-    print(
+    report(
       String(
         format: "server: Go host → %@: KV Get p50 %.0f µs, p99 %.0f µs, ready %.1f ms (medians of 7 rounds × %d calls)",
         plugin.name, median(p50[plugin.name] ?? []), median(p99[plugin.name] ?? []),
@@ -71,7 +71,7 @@ func serverBenchmark() async throws {
     let goName = "Go, \(store)"
     let ratios = zip(p50[swift] ?? [], p50[goName] ?? []).map { $0 / $1 }
     let readyRatios = zip(ready[swift] ?? [], ready[goName] ?? []).map { $0 / $1 }
-    print(
+    report(
       String(
         format:
           "server: %@: Swift/Go p50 ratio median %.3f (min %.3f, max %.3f) — target ≤ 1.10; ready ratio %.3f — target ≤ 1.00",
@@ -188,28 +188,28 @@ func clientBenchmark() async throws {
   let frames = await tap.close()
   _ = await sharedTap.close()
   _ = await plugin.waitForExit(timeout: .seconds(2))
-  print(
+  report(
     String(
       format:
         "client: KV Get to gokv (in memory), p50/p99: Go host's client %.0f/%.0f µs, plugin-dev's %.0f/%.0f µs, through the tap %.0f/%.0f µs (medians of 7 rounds × %d calls; %d frames decoded)",
       median(goP50), median(goP99), median(directP50), median(directP99), median(tapP50), median(tapP99), calls,
       frames))
-  print(
+  report(
     String(
       format: "client: plugin-dev's client called from its own I/O thread (no hop to the caller): p50 %.0f µs",
       median(loopP50)))
-  print(
+  report(
     String(
       format:
         "client: with a 15 s deadline (as the console and health checks call: RPCDeadline and grpc-swift's own) p50 %.0f µs, ratio to none %.3f; grpc-swift's timeout alone %.0f µs, %.3f",
       median(timeoutP50), median(zip(timeoutP50, directP50).map { $0 / $1 }), median(grpcTimeoutP50),
       median(zip(grpcTimeoutP50, directP50).map { $0 / $1 })))
   let ratios = zip(directP50, goP50).map { $0 / $1 }
-  print(
+  report(
     String(
       format: "client: plugin-dev/Go host p50 ratio median %.3f (min %.3f, max %.3f) — target ≤ 1.10", median(ratios),
       ratios.min() ?? .nan, ratios.max() ?? .nan))
-  print(
+  report(
     String(
       format:
         "client: through a tap on NIO's shared threads (before): p50/p99 %.0f/%.0f µs; ratio to direct p50 %.3f, p99 %.3f",
@@ -217,7 +217,7 @@ func clientBenchmark() async throws {
       median(zip(sharedTapP99, directP99).map { $0 / $1 })))
   let tap50 = zip(tapP50, directP50).map { $0 / $1 }
   let tap99 = zip(tapP99, directP99).map { $0 / $1 }
-  print(
+  report(
     String(
       format: "client: tap/direct p50 ratio median %.3f — target ≤ 1.05; p99 ratio median %.3f — target ≤ 1.15",
       median(tap50), median(tap99)))
@@ -273,13 +273,13 @@ func startBenchmark() async throws {
       if let shook { handshake.append(shook) }
     }
   }
-  print(
+  report(
     String(
       format:
         "start: gokv (in memory): the Go host's launch → first call answered %.1f ms; run's spawn → handshake %.1f ms, → SERVING shown %.1f ms (medians of 15 rounds)",
       median(goReady), median(handshake), median(serving)))
   let ratios = zip(serving, goReady).map { $0 / $1 }
-  print(
+  report(
     String(
       format: "start: run's SERVING / the Go host's ready: ratio median %.3f (min %.3f, max %.3f) — target ≤ 1.10",
       median(ratios), ratios.min() ?? .nan, ratios.max() ?? .nan))
@@ -352,12 +352,12 @@ func consoleBenchmark() async throws {
   await direct.finish()
   let frames = await tappedReader.value
   _ = await directReader.value
-  print(
+  report(
     String(
       format:
         "console: get to gokv (in memory), p50/p99: run --no-tap %.0f/%.0f µs, run (tap) %.0f/%.0f µs; the Go host's client p50 %.0f µs (medians of 7 rounds × %d calls; %d frames read from the session)",
       median(directP50), median(directP99), median(tapP50), median(tapP99), median(goP50), calls, frames))
-  print(
+  report(
     String(
       format:
         "console: tap/--no-tap p50 ratio median %.3f — target ≤ 1.05; p99 ratio median %.3f — target ≤ 1.15; --no-tap/Go host p50 %.3f — target ≤ 1.10",

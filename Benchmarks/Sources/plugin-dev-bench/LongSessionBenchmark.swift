@@ -41,13 +41,13 @@ func longSessionBenchmark() async throws {
     }
   }
   let after = residentBytes()
-  print(
+  report(
     String(
       format:
         "longsession: %d frames through a %d-frame log: resident +%.1f MiB once full, +%.1f MiB after all (%d dropped) — target ≤ 50 MiB per 100k frames, no growth past the limit",
       frames, capacity, Double(atFull - before) / 1_048_576, Double(after - before) / 1_048_576,
       state.frames.droppedCount))
-  print(
+  report(
     String(
       format:
         "longsession: TUI render (160×50, frame list at the newest) p50 %.2f ms, p99 %.2f ms, max %.2f ms over %d renders — target < 2 ms",

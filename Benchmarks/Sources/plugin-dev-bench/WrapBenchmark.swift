@@ -110,7 +110,7 @@ func wrapBenchmark() async throws {
     try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
     modes.append(("socat relay", [script.path, plugin]))
   } else {
-    print("wrap: socat is not installed: no minimal-relay reference (apt-get install socat)")
+    report("wrap: socat is not installed: no minimal-relay reference (apt-get install socat)")
   }
   let calls = 2000
   var p50: [String: [Double]] = [:]
@@ -125,14 +125,14 @@ func wrapBenchmark() async throws {
     }
   }
   let base = median(p50["direct"] ?? [])
-  print(
+  report(
     String(
       format:
         "wrap: Go host → Go plugin, KV Get p50 direct %.0f µs (p99 %.0f µs), ready %.1f ms (medians of 7 rounds × %d calls)",
       base, median(p99["direct"] ?? []), median(ready["direct"] ?? []) / 1000, calls))
   for name in ["wrap", "wrap --log"] + (socat == nil ? [] : ["socat relay"]) {
     let ratios = zip(p50[name] ?? [], p50["direct"] ?? []).map { $0 / $1 }
-    print(
+    report(
       String(
         format:
           "wrap: %@: p50 %.0f µs, p99 %.0f µs, ready %.1f ms; p50 ratio to direct median %.3f (min %.3f, max %.3f) — target ≤ 1.10",

@@ -1,22 +1,11 @@
-// plugin-dev benchmarks (release build): decoder throughput and relay overhead.
+// plugin-dev benchmarks (release build): `plugin-dev-bench --help` lists the modes (Command.swift);
+// each mode's figures go to docs/performance-results.md (Results.swift).
 //
-//   PLUGIN_DEV_BENCHMARKS=1 swift run -c release plugin-dev-bench            # everything
-//   PLUGIN_DEV_BENCHMARKS=1 swift run -c release plugin-dev-bench decoder    # WireTap decoding of a recorded KV session
-//   PLUGIN_DEV_BENCHMARKS=1 swift run -c release plugin-dev-bench relay      # KV round trip through the tap vs direct
-//   PLUGIN_DEV_BENCHMARKS=1 swift run -c release plugin-dev-bench automtls   # KV round trip over AutoMTLS (as `run --auto-mtls`) vs plaintext
-//   PLUGIN_DEV_BENCHMARKS=1 swift run -c release plugin-dev-bench wrap       # the genuine Go host's KV call through `wrap` vs direct
-//   PLUGIN_DEV_BENCHMARKS=1 swift run -c release plugin-dev-bench server     # the Go host calling a Swift plugin vs a Go plugin
-//   PLUGIN_DEV_BENCHMARKS=1 swift run -c release plugin-dev-bench client     # plugin-dev's client vs the Go host's, to a Go plugin
-//                                                    # (BENCH_NODECODE=1: the taps relay without decoding)
-//   PLUGIN_DEV_BENCHMARKS=1 swift run -c release plugin-dev-bench console    # run's console `get`: through the tap vs --no-tap vs the Go host
-//   PLUGIN_DEV_BENCHMARKS=1 swift run -c release plugin-dev-bench start      # run's spawn → SERVING vs the Go host's launch → ready
-//                                                    # (BENCH_TRACE=1: each session event's time)
-//   PLUGIN_DEV_BENCHMARKS=1 swift run -c release plugin-dev-bench longsession  # 1M frames through the TUI's 100k log: memory, render time
-//   PLUGIN_DEV_BENCHMARKS=1 swift run -c release plugin-dev-bench capture [DIR]  # WireTap vs tshark on a capture tshark recorded
-//                                                    # (Scripts/record-capture.sh DIR; DIR: /tmp/plugin-dev-capture)
+//   cd Benchmarks && PLUGIN_DEV_BENCHMARKS=1 swift run -c release plugin-dev-bench [MODE…]
 //
 // The KV plugin is this executable re-run as `serve-kv` (the same code as Examples/kv-swift);
-// `wrap` re-runs it as `wrap` (the same `Wrapper` that `plugin-dev wrap` runs).
+// `wrap` re-runs it as `wrap [--log FILE] -- COMMAND…` (the same `Wrapper` that `plugin-dev wrap`
+// runs). Both are handled here, before the command line is parsed as the benchmark's.
 import AutoMTLS
 import Foundation
 import KVExample
@@ -32,7 +21,8 @@ if arguments.first == "serve-kv" {
   if ProcessInfo.processInfo.environment["KV_STORE"] == "memory" { await serveMemoryKV() }
   await KVExamplePlugin.runAndExit(name: "bench-kv")
 }
-if arguments.first == "wrap" && arguments.count > 1 {
+// `wrap -- COMMAND…` or `wrap --log FILE -- COMMAND…`; `plugin-dev-bench wrap [MODE…]` is the benchmark.
+if arguments.first == "wrap", let next = arguments.dropFirst().first, next == "--" || next == "--log" {
   await wrapShim(Array(arguments.dropFirst()))
 }
 
@@ -228,15 +218,15 @@ func decoderBenchmark() async throws {
     frameRates.append(Double(count) / elapsed)
     _ = parsed
   }
-  print(
+  report(
     String(
       format: "decoder: recorded KV session %d bytes, %d frames (2000 put+get pairs of 100 B, 201 health checks)",
       totalBytes, frames))
-  print(
+  report(
     String(
       format: "decoder: full decode median %.1f MB/s, %.0f frames/s (7 runs)", median(fullRates) / 1e6,
       median(frameRates)))
-  print(
+  report(
     String(
       format: "decoder: baseline framing-only median %.1f MB/s; full decode runs at %.2f× the framing-only speed",
       median(parseRates) / 1e6, median(fullRates) / median(parseRates)))
@@ -260,15 +250,15 @@ func relayBenchmark() async throws {
   await tapped.close()
   let frames = await tap.close()
   _ = await process.waitForExit(timeout: .seconds(2))
-  print(
+  report(
     String(
       format: "relay: KV call p50 direct %.1f µs, through the tap %.1f µs (medians of 7 rounds × 1000 calls)",
       median(c.baseP50) * 1e6, median(c.candidateP50) * 1e6))
-  print(
+  report(
     String(
       format: "relay: p50 overhead ratio tap/direct median %.3f (min %.3f, max %.3f) → overhead %.1f%%",
       median(c.ratios), c.ratios.min() ?? .nan, c.ratios.max() ?? .nan, (median(c.ratios) - 1) * 100))
-  print(
+  report(
     String(
       format: "relay: p99 direct %.1f µs, tap %.1f µs; %d frames decoded alongside", median(c.baseP99) * 1e6,
       median(c.candidateP99) * 1e6, frames))
@@ -311,36 +301,26 @@ func autoMTLSBenchmark() async throws {
   await proxy.close()
   _ = await plainProcess.waitForExit(timeout: .seconds(2))
   _ = await tlsProcess.waitForExit(timeout: .seconds(2))
-  print(
+  report(
     String(
       format: "automtls: first call over a new connection (P-521 mutual TLS handshake included) %.1f ms",
       firstCall * 1e3))
-  print(
+  report(
     String(
       format:
         "automtls: KV call p50 plaintext direct %.1f µs, AutoMTLS via both relays %.1f µs (medians of 7 rounds × 1000 calls)",
       median(c.baseP50) * 1e6, median(c.candidateP50) * 1e6))
-  print(
+  report(
     String(
       format: "automtls: p50 ratio AutoMTLS/plaintext median %.3f (min %.3f, max %.3f)", median(c.ratios),
       c.ratios.min() ?? .nan, c.ratios.max() ?? .nan))
 }
 
-let which = arguments.first ?? "all"
-if which == "decoder" || which == "all" { try await decoderBenchmark() }
-if which == "relay" || which == "all" { try await relayBenchmark() }
-if which == "automtls" || which == "all" { try await autoMTLSBenchmark() }
-if which == "wrap" || which == "all" { try await wrapBenchmark() }
-if which == "server" || which == "all" { try await serverBenchmark() }
-if which == "client" || which == "all" { try await clientBenchmark() }
-if which == "start" || which == "all" { try await startBenchmark() }
-if which == "console" || which == "all" { try await consoleBenchmark() }
-if which == "longsession" || which == "all" { try await longSessionBenchmark() }
-if which == "capture" || which == "all" {
-  let directory = arguments.dropFirst().first ?? "/tmp/plugin-dev-capture"
-  if FileManager.default.fileExists(atPath: directory + "/port") {
-    try await captureBenchmark(directory: directory)
-  } else {
-    print("capture: no capture in \(directory); record one with Benchmarks/Scripts/record-capture.sh \(directory)")
-  }
+// Parsed and run by hand: top-level code resolves `PluginDevBench.main()` to ParsableCommand's
+// synchronous `main`, which refuses an async command.
+do {
+  var command = try PluginDevBench.parseAsRoot()
+  if let bench = command as? PluginDevBench { try await bench.run() } else { try command.run() }
+} catch {
+  PluginDevBench.exit(withError: error)
 }
