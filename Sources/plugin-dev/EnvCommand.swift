@@ -71,17 +71,19 @@ struct Env: AsyncParsableCommand {
       object["socketDirectory"] = environment.socketDirectory
       object["clientKey"] = environment.clientKeyPath
       object["clientCertificate"] = environment.clientCertificatePath
+      object["host"] = options.profile?.name
       let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
       print(String(decoding: data, as: UTF8.self))
       return
     }
-    print(Self.shellLines(environment, target: pluginTarget).joined(separator: "\n"))
+    print(Self.shellLines(environment, target: pluginTarget, host: options.profile?.name).joined(separator: "\n"))
   }
 
   /// The `export`/`unset` lines, with comments saying how to start the plugin.
-  static func shellLines(_ environment: HostEnvironment, target: PluginTarget) -> [String] {
+  static func shellLines(_ environment: HostEnvironment, target: PluginTarget, host: String? = nil) -> [String] {
     let launch = environment.launch
-    var lines = ["# what a go-plugin host gives \(target.name); then start it yourself:"]
+    let profile = host.map { " (--host \($0))" } ?? ""
+    var lines = ["# what \(host ?? "a go-plugin host") gives \(target.name)\(profile); then start it yourself:"]
     let command = ([launch.executable] + launch.arguments).map(shellQuoted).joined(separator: " ")
     lines.append("#   cd \(shellQuoted(launch.workingDirectory ?? ".")) && \(command)")
     if let build = target.build { lines.append("# (build it first: \(build.description))") }

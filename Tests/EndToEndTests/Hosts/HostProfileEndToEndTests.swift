@@ -113,6 +113,20 @@ struct HostProfileEndToEndTests {
     #expect(invalid.stderr.joined().contains("\(broken.path): not a usable host profile"), "\(invalid.transcript)")
   }
 
+  /// `env --host grafana` prints what Grafana sets: its cookie, version 2 and GF_VERSION.
+  @Test func envPrintsTheHostsVariables() async throws {
+    let json = try await PluginDevCLI.run(["env", "--json", "--host", "grafana", "--", "./my-plugin"])
+    let object = try #require(
+      try JSONSerialization.jsonObject(with: Data(json.stdout.joined().utf8)) as? [String: Any], "\(json.transcript)")
+    #expect(object["host"] as? String == "grafana")
+    let environment = object["environment"] as? [String: String] ?? [:]
+    #expect(environment["grafana_plugin_type"] == "datasource" && environment["PLUGIN_PROTOCOL_VERSIONS"] == "2")
+    #expect(environment["GF_VERSION"] != nil, "\(environment)")
+    let text = try await PluginDevCLI.run(["env", "--host", "grafana", "--", "./my-plugin"])
+    #expect(text.stdout.first == "# what grafana gives my-plugin (--host grafana); then start it yourself:")
+    #expect(text.stdout.contains("export grafana_plugin_type='datasource'"), "\(text.transcript)")
+  }
+
   /// `wrap --host terraform` names its host in the log, and says so when the host's cookie is missing.
   @Test func wrapNamesItsHost() async throws {
     let log = try Fixtures.temporaryDirectory().appendingPathComponent("wrap.jsonl")
