@@ -3,6 +3,12 @@ import PluginHost
 import TestSupport
 import Testing
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// `--host NAME|FILE` against real plugins: the Terraform provider on PyPI's `tf` runs and checks
 /// as Terraform runs it; a team's own profile file and plugin.json's "host" give a plugin its
 /// host's cookie; `hosts` lists the built-in profiles; wrap names its host.
@@ -13,9 +19,17 @@ struct HostProfileEndToEndTests {
   /// Terraform sends its cookie, offers 5 and 6, turns AutoMTLS on and never checks health: the
   /// provider (no health service) is shown once, without a failure, and `services` lists no proto.KV.
   @Test func theTerraformProviderRunsAsTerraformRunsIt() async throws {
-    let result = try await PluginDevCLI.run(
-      ["run", "--headless", "--json", "--host", "terraform", "--exec", "services", "--"] + Fixtures.terraformProvider,
+    let process = try await PluginDevCLI.start(
+      ["run", "--headless", "--json", "--host", "terraform", "--"] + Fixtures.terraformProvider,
       workingDirectory: try Fixtures.temporaryDirectory())
+    let output = OutputCollector(process: process)
+    // The one health check is made after connecting; its note comes after its answer.
+    let note = try await output.line(containing: "never calls grpc.health.v1.Health")
+    #expect(note?.contains("terraform never calls grpc.health.v1.Health") == true, "\(output.stdout)")
+    kill(process.pid, SIGTERM)
+    let status = await process.waitForExit(timeout: .seconds(20))
+    await output.finished()
+    let result = PluginDevCLI.Result(status: status, stdout: output.stdout, stderr: output.stderr)
     #expect(result.status == .exited(0), "\(result.transcript)")
     let started = result.events("started").first
     #expect(started?["host"] as? String == "terraform", "\(result.transcript)")
@@ -27,8 +41,13 @@ struct HostProfileEndToEndTests {
     #expect(result.events("handshake").first?["app"] as? Int == 6, "\(result.transcript)")
     #expect(result.events("handshake-failed").isEmpty, "\(result.transcript)")
     #expect(result.events("health").count == 1, "one check, then none: \(result.transcript)")
-    let notices = result.events("notice").compactMap { $0["text"] as? String }
-    #expect(notices.contains { $0.hasPrefix("terraform never calls grpc.health.v1.Health") }, "\(notices)")
+  }
+
+  /// `services` lists what the plugin serves as far as plugin-dev knows: no proto.KV, which is not Terraform's.
+  @Test func servicesLeavesOutKV() async throws {
+    let result = try await PluginDevCLI.run(
+      ["run", "--headless", "--json", "--no-frames", "--host", "terraform", "--exec", "services", "--"]
+        + Fixtures.terraformProvider)
     let services = result.events("call").first { $0["command"] as? String == "services" }
     #expect(services?["code"] as? String == "ok", "\(result.transcript)")
     #expect(!(result.stdout.joined().contains("proto.KV")), "proto.KV is not Terraform's: \(result.transcript)")
@@ -86,7 +105,8 @@ struct HostProfileEndToEndTests {
     let started = result.events("started").first
     #expect(started?["host"] as? String == "stockroom")
     #expect((started?["environment"] as? [String: String])?["INVENTORY_PLUGIN"] == "stock", "\(result.transcript)")
-    #expect(result.events("health").first?["status"] as? String == "SERVING", "\(result.transcript)")
+    let health = result.events("call").first { $0["command"] as? String == "health" }
+    #expect(health?["code"] as? String == "ok", "the console's health call: \(result.transcript)")
 
     let overridden = try await PluginDevCLI.run(
       ["run", "--headless", "--json", "--host", "go-plugin-examples", "--timeout", "3s", folder.path])
