@@ -28,7 +28,13 @@ extension DynamicDecoder {
     case (.string, .lengthDelimited(let range)), (.bytes, .lengthDelimited(let range)):
       slot.total += 1
       if repeated, slot.values.count >= limits.elements { return true }
-      slot.values.append(field.type == .string ? string(bytes[range]) : bytesValue(bytes[range]))
+      if let format = slot.payload, let text = payloadText(bytes[range], format: format) {
+        let kept = bytesValue(bytes[range])
+        guard case .bytes(let prefix, let total) = kept else { return nil }
+        slot.values.append(.payload(format: format, text: text, bytes: prefix, total: total))
+      } else {
+        slot.values.append(field.type == .string ? string(bytes[range]) : bytesValue(bytes[range]))
+      }
       return true
     case (.message, _), (.group, _), (.string, _), (.bytes, _):
       return false
@@ -152,6 +158,20 @@ extension DynamicDecoder {
     let kept = slice.prefix(limits.stringCharacters * 4)
     let text = String(decoding: kept, as: UTF8.self)
     return .string(String(text.prefix(limits.stringCharacters)), total: slice.count)
+  }
+
+  /// A payload's bytes as text: MessagePack read as JSON-like text, JSON as it is (nil: not that).
+  func payloadText(_ slice: ArraySlice<UInt8>, format: String) -> String? {
+    let limit = limits.stringCharacters * 4
+    switch format {
+    case "msgpack":
+      var bounds = MsgPack.Limits()
+      bounds.characters = limit
+      return MsgPack.render(Array(slice), limits: bounds)
+    default:
+      guard let text = String(validating: slice, as: UTF8.self) else { return nil }
+      return text.count > limit ? String(text.prefix(limit)) + "…" : text
+    }
   }
 
   func bytesValue(_ slice: ArraySlice<UInt8>) -> DynamicValue {

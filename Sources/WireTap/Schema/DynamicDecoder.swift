@@ -36,6 +36,15 @@ struct DynamicDecoder {
     var chunks: [[UInt8]] = []
     /// Wire index of the last occurrence (for oneofs: the last member wins).
     var lastIndex = 0
+    /// The encoding its bytes hold, read for display (`msgpack`, `json`), if any.
+    var payload: String?
+  }
+
+  /// The encoding a bytes field of `message` holds: a Terraform `DynamicValue` (tfplugin5/6)
+  /// carries its value as `msgpack` or `json` bytes.
+  static func payload(of field: Google_Protobuf_FieldDescriptorProto, in message: String) -> String? {
+    guard field.type == .bytes, message.hasSuffix(".DynamicValue") || message == "DynamicValue" else { return nil }
+    return field.name == "msgpack" || field.name == "json" ? field.name : nil
   }
 
   mutating func message(_ bytes: [UInt8], _ range: Range<Int>, schema: MessageSchema, depth: Int) -> DynamicMessage? {
@@ -55,7 +64,7 @@ struct DynamicDecoder {
         unknown.append(rawField(bytes, wire))
         continue
       }
-      var slot = slots[number] ?? Slot(field: field)
+      var slot = slots[number] ?? Slot(field: field, payload: Self.payload(of: field, in: schema.fullName))
       slot.lastIndex = index
       switch accept(bytes, wire, into: &slot, depth: depth) {
       case .some(true): slots[number] = slot

@@ -32,7 +32,7 @@ enum DynamicJSON {
     case .double(let v): return floating(v, text: String(describing: v))
     case .bool(let v): return .bool(v)
     case .string(let text, _): return .string(text)
-    case .bytes(let bytes, _): return .string(Data(bytes).base64EncodedString())
+    case .bytes(let bytes, _), .payload(_, _, let bytes, _): return .string(Data(bytes).base64EncodedString())
     case .enumValue(let type, let number, let name):
       if type == "google.protobuf.NullValue" { return .null }
       return name.map { .string($0) } ?? .number(String(number))

@@ -43,6 +43,9 @@ indirect enum DynamicValue: Sendable {
   case string(String, total: Int)
   /// Bytes; `total` is the full count when only a prefix was kept.
   case bytes([UInt8], total: Int)
+  /// Bytes that hold a payload in another encoding (a Terraform `DynamicValue`'s `msgpack` or
+  /// `json`), read as `text`; `bytes` as for `.bytes`.
+  case payload(format: String, text: String, bytes: [UInt8], total: Int)
   /// An enum value: its type, number and name when the number is declared.
   case enumValue(type: String, number: Int32, name: String?)
   case message(DynamicMessage)

@@ -21,6 +21,7 @@ enum DynamicRendering {
     case .string(let text, let total): return .string(text: text, totalUTF8: total)
     case .bytes(let bytes, let total):
       return .bytes(prefix: Array(bytes.prefix(RenderLimits.storedBytesPrefix)), count: total)
+    case .payload(_, let text, _, _): return .scalar(text)
     case .enumValue(_, let number, let name): return .scalar(name ?? String(number))
     case .message(let message): return wellKnown(message) ?? .message(rendered(message))
     case .list(let elements, let total): return .list(elements.map { Self.value($0) }, total: total)

@@ -13,6 +13,9 @@ from tf.provider import DataSource, Diagnostics, Provider, Resource
 
 
 class Note(Resource):
+    def __init__(self, provider: "NotesProvider"):
+        self.provider = provider
+
     @classmethod
     def get_name(cls) -> str:
         return "note"
