@@ -55,6 +55,7 @@ extension PluginChecker {
         : await host.brokerOutcome() ?? .failed(code: .unavailable, message: "the stream was not opened")
       later.append(ServiceChecks.broker(broker))
       later.append(ServiceChecks.reflection(await ReflectionProbe.run(connection.client)))
+      later.append(ReflectionDescriptorCheck.evaluate(await ReflectionClient.fetch(connection.client)))
       later.append(KVRoundTrip.evaluate(await KVRoundTrip.run(connection)))
       // The finish sends Shutdown (a stop of an attached host only disconnects).
       await host.finish()
@@ -70,7 +71,9 @@ extension PluginChecker {
         ServiceChecks.reachable(
           line, problem: problem ?? .unreachable(address: line.address, reason: "plugin-dev could not connect")))
       for id in [
-        CheckID.portRange, .healthServing, .stdioStream, .brokerStream, .reflection, .kvRoundTrip, .controllerShutdown,
+        CheckID.portRange, .healthServing, .stdioStream, .brokerStream, .reflection, .reflectionDescriptors,
+        .kvRoundTrip,
+        .controllerShutdown,
       ] {
         later.append(.skip(id, "the address is unreachable"))
       }

@@ -8,6 +8,12 @@ import Traffic
 
 @testable import Relay
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Collects what the proxy reports.
 final class ProxyRecorder: Sendable {
   private struct State {
@@ -200,10 +206,10 @@ struct TapProxyTests {
   }
 
   @Test func targetDownYieldsAFailedEventAndClosesTheClient() async throws {
-    // A port that was just free: bind, note it, close.
-    let probe = try await TestServer.echo()
-    let deadPort = probe.port
-    await probe.close()
+    // A port bound and never listened on, held for the whole test: connecting is refused, and no
+    // other test running in parallel can take the port (a port closed again could be reused).
+    let (holder, deadPort) = try Self.boundNotListening()
+    defer { close(holder) }
 
     let recorder = ProxyRecorder()
     let proxy = try await TapProxy.start(
@@ -231,6 +237,23 @@ struct TapProxyTests {
     #expect(reason.contains("could not connect to 127.0.0.1:\(deadPort)"))
     #expect(recorder.events.count == 1)
     await proxy.close()
+  }
+
+  /// A TCP socket bound to a free loopback port and never listened on, and that port.
+  static func boundNotListening() throws -> (Int32, Int) {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) { pointer in
+      pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
+        bind(descriptor, generic, length) == 0 && getsockname(descriptor, generic, &length) == 0
+      }
+    }
+    guard descriptor >= 0, bound else { throw POSIXError(.EADDRNOTAVAIL) }
+    return (descriptor, Int(UInt16(bigEndian: address.sin_port)))
   }
 
   @Test func readingPausesWhileTheTargetDoesNotRead() async throws {
