@@ -44,16 +44,9 @@ extension PluginChecker {
       later.append(.skip(.portRange, "\(notStarted) which PLUGIN_MIN_PORT..PLUGIN_MAX_PORT it was given"))
       let health = await HealthCall.sample(connection, timeout: .seconds(5))
       later.append(ServiceChecks.health(health.outcome, milliseconds: Int((health.latency * 1000).rounded())))
-      let stdio: ServiceChecks.StdioOutcome =
-        connection.traffic.bytesFromPlugin == 0
-        ? .failed(code: .unavailable, message: "the plugin sent no HTTP/2 at all")
-        : await host.stdioOutcome() ?? .failed(code: .unavailable, message: "the stream was not opened")
-      later.append(ServiceChecks.stdio(stdio))
-      let broker: StreamOutcome =
-        connection.traffic.bytesFromPlugin == 0
-        ? .failed(code: .unavailable, message: "the plugin sent no HTTP/2 at all")
-        : await host.brokerOutcome() ?? .failed(code: .unavailable, message: "the stream was not opened")
-      later.append(ServiceChecks.broker(broker))
+      let streams = await host.streamOutcomes(on: connection)
+      later.append(ServiceChecks.stdio(streams.stdio))
+      later.append(ServiceChecks.broker(streams.broker))
       later.append(ServiceChecks.reflection(await ReflectionProbe.run(connection.client)))
       later.append(ReflectionDescriptorCheck.evaluate(await ReflectionClient.fetch(connection.client)))
       later.append(KVRoundTrip.evaluate(await KVRoundTrip.run(connection)))

@@ -259,17 +259,10 @@ public struct PluginChecker: Sendable {
     let kv = await KVRoundTrip.run(connection)
     let reflection = await ReflectionProbe.run(connection.client)
     let descriptors = await ReflectionClient.fetch(connection.client)
-    // A stream cannot be open on a connection where the plugin never sent a byte.
-    let stdio: ServiceChecks.StdioOutcome =
-      connection.traffic.bytesFromPlugin == 0
-      ? .failed(code: .unavailable, message: "the plugin sent no HTTP/2 at all")
-      : await host.stdioOutcome() ?? .failed(code: .unavailable, message: "the stream was not opened")
-    let broker: StreamOutcome =
-      connection.traffic.bytesFromPlugin == 0
-      ? .failed(code: .unavailable, message: "the plugin sent no HTTP/2 at all")
-      : await host.brokerOutcome() ?? .failed(code: .unavailable, message: "the stream was not opened")
+    let streams = await host.streamOutcomes(on: connection)
     results += [
-      healthResult, ServiceChecks.stdio(stdio), ServiceChecks.broker(broker), ServiceChecks.reflection(reflection),
+      healthResult, ServiceChecks.stdio(streams.stdio), ServiceChecks.broker(streams.broker),
+      ServiceChecks.reflection(reflection),
       ReflectionDescriptorCheck.evaluate(descriptors), KVRoundTrip.evaluate(kv),
     ]
     results += ShutdownChecks.evaluate(await stop(host, recorder: recorder, excluded: excluded))

@@ -28,10 +28,9 @@ struct Hosts: AsyncParsableCommand {
     let profiles = ShippedFiles.hostProfiles()
     if let name {
       do {
-        let profile = try profiles.resolve(name)
-        let file =
-          name.contains("/") || name.hasSuffix(".json")
-          ? URL(fileURLWithPath: name) : profiles.folder.appendingPathComponent(profile.name + ".json")
+        // Parsed first, so a broken file is refused with its reason rather than printed.
+        let file = try profiles.file(for: name)
+        _ = try HostProfile.load(file)
         print(try String(contentsOf: file, encoding: .utf8), terminator: "")
       } catch let error as HostProfileError {
         throw ValidationError(error.description)

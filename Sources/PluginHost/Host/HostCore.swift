@@ -157,16 +157,18 @@ public actor HostCore {
   /// The process of the current start.
   public var process: PluginProcess? { run?.process }
 
-  /// The stdio stream's outcome (`check`'s `stdio.stream`); nil without the Go host's streams.
-  package func stdioOutcome() async -> StdioOutcome? {
-    guard let streams = run?.streams else { return nil }
-    return await streams.stdioOutcome()
-  }
-
-  /// The broker stream's outcome (`check`'s `broker.stream`); nil without the Go host's streams.
-  package func brokerOutcome() async -> StreamOutcome? {
-    guard let streams = run?.streams else { return nil }
-    return await streams.brokerOutcome()
+  /// How the Go host's two streams went (`check`'s `stdio.stream` and `broker.stream`), as seen
+  /// on `connection`: a stream cannot be open where the plugin never sent a byte.
+  package func streamOutcomes(on connection: PluginConnection) async -> (stdio: StreamOutcome, broker: StreamOutcome) {
+    if connection.traffic.bytesFromPlugin == 0 {
+      let silent = StreamOutcome.failed(code: .unavailable, message: "the plugin sent no HTTP/2 at all")
+      return (silent, silent)
+    }
+    guard let streams = run?.streams else {
+      let unopened = StreamOutcome.failed(code: .unavailable, message: "the stream was not opened")
+      return (unopened, unopened)
+    }
+    return (await streams.stdioOutcome(), await streams.brokerOutcome())
   }
 
   // MARK: - The machine

@@ -24,16 +24,24 @@ public struct HostProfiles: Sendable {
     return profiles
   }
 
-  /// `--host`'s value: a file when it names one (a path with `/`, or ending in `.json`), else a
-  /// built-in profile's name.
+  /// The file `--host`'s value names: the value itself when it is a file (a path with `/`, or
+  /// ending in `.json`), else the built-in profile of that name.
+  public func file(
+    for value: String,
+    currentDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
+  ) throws(HostProfileError) -> URL {
+    if value.contains("/") || value.hasSuffix(".json") {
+      return URL(fileURLWithPath: value, relativeTo: currentDirectory).standardizedFileURL
+    }
+    guard names.contains(value) else { throw .unknown(value, available: names) }
+    return folder.appendingPathComponent(value + ".json")
+  }
+
+  /// The profile `--host`'s value names (see `file(for:currentDirectory:)`).
   public func resolve(
     _ value: String,
     currentDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
   ) throws(HostProfileError) -> HostProfile {
-    if value.contains("/") || value.hasSuffix(".json") {
-      return try HostProfile.load(URL(fileURLWithPath: value, relativeTo: currentDirectory).standardizedFileURL)
-    }
-    guard names.contains(value) else { throw .unknown(value, available: names) }
-    return try HostProfile.load(folder.appendingPathComponent(value + ".json"))
+    try HostProfile.load(try file(for: value, currentDirectory: currentDirectory))
   }
 }
