@@ -13,8 +13,8 @@ PYTHON=${PYTHON:-python}
 rm -rf "$out"
 mkdir -p "$out/plugin"
 "$PYTHON" -m grpc_tools.protoc -I "$here/protos" --python_out="$out" --grpc_python_out="$out" inventory.proto
-cd "$here/../../Protos"
-"$PYTHON" -m grpc_tools.protoc -I . --python_out="$out" --grpc_python_out="$out" \
+# No cd: a relative $PYTHON (PYTHON=.venv/bin/python, as plugin.json's build gives it) stays valid.
+"$PYTHON" -m grpc_tools.protoc -I "$here/../../Protos" --python_out="$out" --grpc_python_out="$out" \
     plugin/grpc_controller.proto plugin/grpc_stdio.proto
 # A regular package (see Examples/kv-python/gen_stubs.sh).
 : > "$out/plugin/__init__.py"

@@ -17,10 +17,10 @@ PYTHON=${PYTHON:-python}
 rm -rf "$out"
 mkdir -p "$out/plugin"
 
-# grpc_tools.protoc adds its bundled well-known types (google/protobuf/empty.proto) itself.
-cd "$protos"
+# grpc_tools.protoc adds its bundled well-known types (google/protobuf/empty.proto) itself. No
+# cd: a relative $PYTHON (PYTHON=.venv/bin/python, as plugin.json's build gives it) stays valid.
 "$PYTHON" -m grpc_tools.protoc \
-    -I . \
+    -I "$protos" \
     --python_out="$out" \
     --grpc_python_out="$out" \
     kv.proto \
